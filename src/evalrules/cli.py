@@ -1,0 +1,160 @@
+"""The command line: parse arguments, call the library, render. Exit 0 ok, 1 bad input, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import EvalrulesError, LoadError, Problem
+from .export import ruleset_to_toml
+from .formula import compile_formula
+from .loading import load_ruleset
+from .model import Ruleset
+from .numbers import NumberProblem, parse_number
+from .plugins import default_registry
+from .project import Project
+from .project_loading import load_project
+from .render import result_markdown, result_text, ruleset_text
+from .scoring import score
+from .sources import read_text
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evalrules",
+        description="按官方规则集为预算绩效评价打分（Budget performance evaluation scoring）",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    scoring = commands.add_parser("score", help="为一个项目打分")
+    scoring.add_argument("project", help="项目数据文件（TOML 或 JSON）")
+    scoring.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
+    scoring.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    commands.add_parser("rulesets", help="列出可用的规则集")
+
+    show = commands.add_parser("show", help="显示规则集的指标树、分值与计分方法")
+    show.add_argument("ruleset", help="规则集 id 或 TOML 文件路径")
+    show.add_argument(
+        "--format",
+        choices=("text", "toml"),
+        default="text",
+        help="toml：输出完全展开（extends 已合并）的规则集",
+    )
+
+    validate = commands.add_parser("validate", help="检查规则集或项目文件，列出所有问题")
+    validate.add_argument("file")
+    validate.add_argument("--ruleset", help="检查项目文件时使用的规则集")
+
+    formula = commands.add_parser("formula", help="计算一个公式的精确结果")
+    formula.add_argument("expression")
+    formula.add_argument(
+        "--set",
+        dest="values",
+        action="append",
+        default=[],
+        metavar="名称=数值",
+        help="给公式中的名称赋值，可重复",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    arguments = _parser().parse_args(argv)
+    try:
+        output = _COMMANDS[arguments.command](arguments)
+    except EvalrulesError as error:
+        print(f"evalrules：发现 {len(error.problems)} 个问题：", file=sys.stderr)
+        print(error.render(), file=sys.stderr)
+        return 1
+    sys.stdout.write(output)
+    return 0
+
+
+def _ruleset_for(project: Project, chosen: str | None) -> Ruleset:
+    reference = chosen or project.ruleset
+    if reference is None:
+        raise LoadError(
+            [
+                Problem(
+                    "E-RULESET-MISSING",
+                    "没有指定规则集",
+                    file=project.file,
+                    suggestion='在 [project] 中写 ruleset = "caiyu_2020_10"，或使用 --ruleset',
+                )
+            ]
+        )
+    return load_ruleset(reference)
+
+
+def _score(arguments: argparse.Namespace) -> str:
+    project = load_project(arguments.project)
+    result = score(project, _ruleset_for(project, arguments.ruleset))
+    if arguments.format == "json":
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if arguments.format == "markdown":
+        return result_markdown(result)
+    return result_text(result)
+
+
+def _rulesets(arguments: argparse.Namespace) -> str:
+    registry = default_registry()
+    lines = [f"{'id':<24}{'文号':<20}标题（插件）"]
+    for source in registry.rulesets.values():
+        lines.append(
+            f"{source.id:<24}{source.document:<20}{source.title}（{registry.origin('ruleset', source.id)}）"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _show(arguments: argparse.Namespace) -> str:
+    ruleset = load_ruleset(arguments.ruleset)
+    return ruleset_to_toml(ruleset) if arguments.format == "toml" else ruleset_text(ruleset)
+
+
+def _validate(arguments: argparse.Namespace) -> str:
+    path = Path(arguments.file)
+    document = read_text(path)
+    if "project" in document.data or path.suffix.lower() == ".json":
+        project = load_project(path)
+        ruleset = _ruleset_for(project, arguments.ruleset)
+        result = score(project, ruleset)
+        return f"项目文件有效：{project.name}，按 {ruleset.info.id} 得 {result.total} 分（{result.grade}）\n"
+    ruleset = load_ruleset(path)
+    count = sum(1 for _ in ruleset.walk())
+    return f"规则集有效：{ruleset.info.id} {ruleset.info.version}，{count} 个指标\n"
+
+
+def _formula(arguments: argparse.Namespace) -> str:
+    values, problems = {}, []
+    for assignment in arguments.values:
+        name, equals, text = assignment.partition("=")
+        try:
+            if not equals or not name.strip():
+                raise NumberProblem("应写成 名称=数值")
+            values[name.strip()] = parse_number(text)
+        except NumberProblem as problem:
+            problems.append(Problem("E-SET", str(problem), where=f"--set {assignment}"))
+    if problems:
+        raise LoadError(problems)
+    formula = compile_formula(arguments.expression, functions=default_registry().functions, names=values)
+    result = formula.evaluate(values)
+    if isinstance(result, bool):
+        return ("真" if result else "假") + f"（{result}）\n"
+    return format(result, "f") + "\n"
+
+
+_COMMANDS = {
+    "score": _score,
+    "rulesets": _rulesets,
+    "show": _show,
+    "validate": _validate,
+    "formula": _formula,
+}

@@ -1,0 +1,63 @@
+"""Helpers shared by the built-in strategies: parameters, targets, percentages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number
+from ..project import Target
+from ..strategies import InputProblem, Outcome, ParameterProblem, ScoringInput
+
+
+def number(params: Mapping[str, Any], key: str, default: str | None = None) -> Decimal:
+    if key not in params:
+        if default is None:
+            raise ParameterProblem(key, f"缺少参数 “{key}”")
+        return Decimal(default)
+    try:
+        return parse_number(params[key])
+    except NumberProblem as problem:
+        raise ParameterProblem(key, str(problem)) from None
+
+
+def share(params: Mapping[str, Any], key: str) -> Decimal:
+    value = number(params, key)
+    if not ZERO <= value <= ONE:
+        raise ParameterProblem(key, f"“{key}” 应在 0 到 1 之间（分值的比例），实际为 {fmt(value)}")
+    return value
+
+
+def target_values(item: ScoringInput) -> tuple[Target, Decimal, Decimal]:
+    target = item.target
+    if target is None:
+        raise InputProblem("该评分方法需要项目的绩效指标（指标值与实际完成值）")
+    if target.value is None:
+        raise InputProblem("缺少年度指标值", expected="数字", found=repr(target.value_text))
+    if target.actual is None:
+        raise InputProblem(
+            "缺少实际完成值或实际完成值不是数字",
+            expected=f"数字（单位 {target.unit}）" if target.unit else "数字",
+            found=f"“{target.actual_text}”" if target.actual_text else "空",
+        )
+    return target, target.value, target.actual
+
+
+def describe(target: Target, symbol: str) -> str:
+    return (
+        f"{target.name} 指标值 {symbol}{target.value_text}{target.unit}，"
+        f"实际完成 {target.actual_text}{target.unit}"
+    )
+
+
+def inputs(target: Target) -> dict[str, str]:
+    return {"指标值": target.value_text, "实际完成值": target.actual_text, "度量单位": target.unit}
+
+
+def full(item: ScoringInput, description: str, verdict: str = "达到目标") -> Outcome:
+    return Outcome(item.weight, (f"{description}，{verdict}，得满分 {fmt(item.weight)} 分",))
+
+
+def percent(ratio: Decimal) -> str:
+    return f"{fmt(CONTEXT.multiply(ratio, HUNDRED).quantize(Decimal('0.01'), context=CONTEXT))}%"

@@ -1,0 +1,259 @@
+"""Built-in strategies for a project's own targets: ≥ (positive), ≤ (reverse), = (equal), 定性."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from attrs import frozen
+
+from ..errors import suggest
+from ..hookspecs import hookimpl
+from ..numbers import CONTEXT, ONE, ZERO, fmt
+from ..project import Target
+from ..strategies import (
+    InputProblem,
+    Outcome,
+    ParameterProblem,
+    PrepareContext,
+    ScoringInput,
+    ScoringStrategy,
+    check_keys,
+)
+from ._common import describe, full, inputs, percent, share, target_values
+
+
+@frozen
+class Positive:
+    """正向指标 (≥)."""
+
+    name: str = "positive"
+    title: str = "正向指标（≥）"
+    doc: str = "实际完成值 B ≥ 指标值 A 得满分；否则得 B ÷ A × 分值（不低于 0）。A 为 0 时 B ≥ 0 即得满分。"
+    params_doc: Mapping[str, str] = {}
+
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
+        check_keys(params, self.params_doc)
+
+    def score(self, prepared: None, item: ScoringInput) -> Outcome:
+        target, goal, actual = target_values(item)
+        return _score_at_least(item, target, goal, actual, "≥")
+
+
+def _score_at_least(
+    item: ScoringInput, target: Target, goal: Decimal, actual: Decimal, symbol: str
+) -> Outcome:
+    description = describe(target, symbol)
+    if goal < 0:
+        raise InputProblem("正向指标的指标值应不小于 0", expected="≥ 0", found=target.value_text)
+    if actual >= goal:
+        verdict = "达到目标" if actual == goal else "超额完成"
+        return Outcome(item.weight, full(item, description, verdict).reasons, inputs(target))
+    ratio = CONTEXT.divide(actual, goal)
+    score = CONTEXT.multiply(max(ratio, ZERO), item.weight)
+    reason = (
+        f"{description}，完成 {percent(ratio)}，按完成比例得 {item.shown(score)} 分"
+        f"（分值 {fmt(item.weight)} 分）"
+    )
+    return Outcome(score, (reason,), inputs(target))
+
+
+@frozen
+class Reverse:
+    """反向指标 (≤)."""
+
+    name: str = "reverse"
+    title: str = "反向指标（≤）"
+    doc: str = (
+        "实际完成值 B ≤ 指标值 A 得满分；否则按 variant：ratio 得 A ÷ B × 分值；"
+        "deviation 得 (1 − (B − A) ÷ A) × 分值，B ≥ 2A 时得 0。A 为 0 时 B ≤ 0 得满分，否则 0。"
+    )
+    params_doc: Mapping[str, str] = {
+        "variant": '超出指标值时的算法："ratio"（A/B × 分值，默认）或 "deviation"（线性偏离）',
+    }
+
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> str:
+        check_keys(params, self.params_doc)
+        variant = params.get("variant", "ratio")
+        if variant not in ("ratio", "deviation"):
+            raise ParameterProblem(
+                "variant",
+                f'variant 应为 "ratio" 或 "deviation"，实际为 {variant!r}',
+                suggest(str(variant), ["ratio", "deviation"]),
+            )
+        return str(variant)
+
+    def score(self, prepared: str, item: ScoringInput) -> Outcome:
+        target, goal, actual = target_values(item)
+        description = describe(target, "≤")
+        if goal < 0:
+            raise InputProblem("反向指标的指标值应不小于 0", expected="≥ 0", found=target.value_text)
+        if actual <= goal:
+            return Outcome(item.weight, full(item, description, "未超出指标值").reasons, inputs(target))
+        if goal == 0:
+            reason = f"{description}，指标值为 0 而实际大于 0，得 0 分（分值 {fmt(item.weight)} 分）"
+            return Outcome(ZERO, (reason,), inputs(target))
+        if prepared == "ratio":
+            share = CONTEXT.divide(goal, actual)
+            how = f"按 指标值 ÷ 实际值（{percent(share)}）"
+        else:
+            excess = CONTEXT.divide(CONTEXT.subtract(actual, goal), goal)
+            share = max(CONTEXT.subtract(ONE, excess), ZERO)
+            how = f"超出指标值 {percent(excess)}，按偏离度"
+        score = CONTEXT.multiply(share, item.weight)
+        reason = f"{description}，{how}得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
+        return Outcome(score, (reason,), inputs(target))
+
+
+@frozen
+class Equal:
+    """等于型指标 (=)."""
+
+    name: str = "equal"
+    title: str = "等于型指标（=）"
+    doc: str = "指标值 A > 0 时按正向指标计分；A = 0 时实际值 B ≤ 0 得满分，否则得 0。"
+    params_doc: Mapping[str, str] = {}
+
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
+        check_keys(params, self.params_doc)
+
+    def score(self, prepared: None, item: ScoringInput) -> Outcome:
+        target, goal, actual = target_values(item)
+        if goal != 0:
+            return _score_at_least(item, target, goal, actual, "=")
+        description = describe(target, "=")
+        if actual <= 0:
+            return Outcome(item.weight, full(item, description, "与预期目标一致").reasons, inputs(target))
+        reason = f"{description}，指标值为 0 而实际大于 0，得 0 分（分值 {fmt(item.weight)} 分）"
+        return Outcome(ZERO, (reason,), inputs(target))
+
+
+@frozen
+class Band:
+    label: str
+    aliases: tuple[str, ...]
+    low: Decimal
+    high: Decimal
+    default: Decimal
+
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+DEFAULT_BANDS = (
+    {"label": "达成年度指标", "aliases": ["达成预期指标", "达成"], "low": "0.8", "high": "1", "default": "1"},
+    {
+        "label": "部分达成年度指标并具有一定效果",
+        "aliases": ["部分达成", "部分达成年度指标"],
+        "low": "0.6",
+        "high": "0.8",
+        "default": "0.7",
+    },
+    {
+        "label": "未达成年度指标且效果较差",
+        "aliases": ["未达成", "未达成年度指标"],
+        "low": "0",
+        "high": "0.6",
+        "default": "0.3",
+    },
+)
+
+
+@frozen
+class Qualitative:
+    """定性指标：三档."""
+
+    name: str = "qualitative"
+    title: str = "定性指标（三档）"
+    doc: str = (
+        "按评价等级（rating）落档：达成年度指标 [80%, 100%]，部分达成年度指标并具有一定效果 [60%, 80%)，"
+        "未达成年度指标且效果较差 [0, 60%)（比例乘分值）。给出人工得分（score）时必须落在该档内，"
+        "否则取该档的默认点（default）。"
+    )
+    params_doc: Mapping[str, str] = {
+        "bands": "档位列表，每档 label（等级名）、aliases（同义写法）、low/high（分值比例区间，"
+        "上界不含，最高档含）、default（未给人工得分时取的比例）；缺省为三档",
+    }
+
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> tuple[Band, ...]:
+        check_keys(params, self.params_doc)
+        raw = params.get("bands", DEFAULT_BANDS)
+        if not isinstance(raw, (list, tuple)) or not raw:
+            raise ParameterProblem("bands", "bands 应为非空的档位列表")
+        bands = []
+        for index, entry in enumerate(raw):
+            key = f"bands[{index}]"
+            if not isinstance(entry, Mapping) or "label" not in entry:
+                raise ParameterProblem(key, "每一档应为含 label、low、high 的表")
+            check_keys(
+                {k: v for k, v in entry.items()},
+                {"label": "", "aliases": "", "low": "", "high": "", "default": ""},
+            )
+            low, high = share(entry, "low"), share(entry, "high")
+            default = share(entry, "default") if "default" in entry else high
+            if not low <= default <= high or low >= high:
+                raise ParameterProblem(key, f"档位 {entry['label']} 应满足 low < high 且默认点在档内")
+            aliases = tuple(str(a) for a in entry.get("aliases", ()))
+            bands.append(Band(str(entry["label"]), aliases, low, high, default))
+        ordered = sorted(bands, key=lambda band: band.low)
+        if (
+            ordered[0].low != 0
+            or ordered[-1].high != 1
+            or any(a.high != b.low for a, b in itertools.pairwise(ordered))
+        ):
+            raise ParameterProblem("bands", "档位应首尾相接、无缝隙无重叠地覆盖 [0, 1]")
+        return tuple(bands)
+
+    def score(self, prepared: tuple[Band, ...], item: ScoringInput) -> Outcome:
+        source = item.target or item.assessment
+        rating = source.rating if source is not None else None
+        if not rating:
+            raise InputProblem(
+                "定性指标缺少评价等级（rating）",
+                expected="、".join(band.label for band in prepared),
+            )
+        band = next((b for b in prepared if rating in b.names()), None)
+        if band is None:
+            names = [name for b in prepared for name in b.names()]
+            raise InputProblem(
+                f"未知的评价等级 “{rating}”",
+                expected="、".join(b.label for b in prepared),
+                found=rating,
+                suggestion=suggest(rating, names),
+            )
+        low, high = CONTEXT.multiply(band.low, item.weight), CONTEXT.multiply(band.high, item.weight)
+        manual = source.score if source is not None else None
+        top = band.high == ONE
+        if manual is not None:
+            if not (low <= manual < high or (top and manual == high)):
+                bracket = "]" if top else ")"
+                raise InputProblem(
+                    f"人工得分不在评价等级 “{band.label}” 的区间内",
+                    expected=f"[{fmt(low)}, {fmt(high)}{bracket}",
+                    found=fmt(manual),
+                )
+            score, how = manual, "评价组给分"
+        else:
+            score, how = CONTEXT.multiply(band.default, item.weight), f"取该档 {percent(band.default)}"
+        inputs = {"评价等级": rating}
+        if item.target is not None:
+            inputs |= {"指标值": item.target.value_text, "实际完成值": item.target.actual_text}
+        subject = item.target.name if item.target is not None else item.name
+        if score == item.weight:
+            reason = f"{subject} 评价为 “{band.label}”，得满分 {fmt(item.weight)} 分"
+        else:
+            reason = (
+                f"{subject} 评价为 “{band.label}”（该档 {fmt(low)}–{fmt(high)} 分），{how}，"
+                f"得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
+            )
+        return Outcome(score, (reason,), inputs)
+
+
+TARGET_STRATEGIES: tuple[ScoringStrategy, ...] = (Positive(), Reverse(), Equal(), Qualitative())
+
+
+@hookimpl
+def register_strategies() -> list[ScoringStrategy]:
+    return list(TARGET_STRATEGIES)

@@ -1,0 +1,125 @@
+"""One root error for everything evalrules refuses, with structured, located problems.
+
+Every message speaks to an analyst in Chinese: which file, which place (TOML table/key,
+indicator path, line), what was expected, what was found, and a suggestion for misspelled names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from attrs import frozen
+
+
+@frozen
+class Problem:
+    """One thing wrong with an input, located as precisely as it can be."""
+
+    code: str
+    message: str
+    file: str | None = None
+    where: str | None = None
+    line: int | None = None
+    expected: str | None = None
+    found: str | None = None
+    suggestion: str | None = None
+
+    def render(self) -> str:
+        place = []
+        if self.file:
+            place.append(self.file + (f":{self.line}" if self.line else ""))
+        if self.where:
+            place.append(self.where)
+        head = "，".join(place)
+        text = f"{head}：{self.message}" if head else self.message
+        details = []
+        if self.expected is not None:
+            details.append(f"应为 {self.expected}")
+        if self.found is not None:
+            details.append(f"实际为 {self.found}")
+        if details:
+            text += "（" + "；".join(details) + "）"
+        if self.suggestion:
+            text += f"。{self.suggestion}"
+        return f"[{self.code}] {text}"
+
+
+class EvalrulesError(Exception):
+    """Root of every error evalrules raises on bad input; carries one or more problems."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        return "\n".join(problem.render() for problem in self.problems)
+
+
+class LoadError(EvalrulesError):
+    """A ruleset or project file could not be loaded."""
+
+
+class ScoringError(EvalrulesError):
+    """A project could not be scored under a ruleset (binding or strategy failure)."""
+
+
+class PluginError(EvalrulesError):
+    """A plugin registered something invalid or conflicting."""
+
+
+class FormulaError(EvalrulesError):
+    """A formula failed to parse, check or evaluate; knows where it came from."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        formula: str,
+        ruleset: str | None = None,
+        path: str | None = None,
+        column: int | None = None,
+        code: str = "E-FORMULA",
+        suggestion: str | None = None,
+    ) -> None:
+        self.formula = formula
+        self.ruleset = ruleset
+        self.path = path
+        self.column = column
+        where = "，".join(
+            part
+            for part in (
+                f"规则集 {ruleset}" if ruleset else "",
+                f"指标 {path}" if path else "",
+                f"公式 “{_clip(formula)}”",
+                f"第 {column} 列" if column is not None else "",
+            )
+            if part
+        )
+        super().__init__([Problem(code, message, where=where, suggestion=suggestion)])
+
+    def located(self, *, ruleset: str | None, path: str | None) -> FormulaError:
+        """The same error, placed in a ruleset and at an indicator path."""
+        return FormulaError(
+            self.problems[0].message,
+            formula=self.formula,
+            ruleset=ruleset or self.ruleset,
+            path=path or self.path,
+            column=self.column,
+            code=self.problems[0].code,
+            suggestion=self.problems[0].suggestion,
+        )
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def suggest(name: str, known: Iterable[str]) -> str | None:
+    """A did-you-mean phrase for a misspelled name, or None when nothing is close."""
+    matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    return f"是否想写 “{matches[0]}”？" if matches else None
+
+
+def known_list(known: Iterable[str]) -> str:
+    return "、".join(sorted(known))

@@ -1,0 +1,310 @@
+"""Formulas: parsed and checked once when a ruleset loads, evaluated many times.
+
+The only module that imports simpleeval. A formula may use numbers, names, arithmetic,
+comparisons, and/or/not, conditional expressions and calls of registered functions; nothing
+else. Literals become Decimal from their source text; every operator computes in the bounded
+context of :mod:`evalrules.numbers`. Every failure becomes one :class:`FormulaError`.
+"""
+
+from __future__ import annotations
+
+import ast
+import decimal
+from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
+from typing import Any
+
+import simpleeval
+from attrs import field, frozen
+
+from .errors import FormulaError, suggest
+from .numbers import CONTEXT
+
+MAX_FORMULA_LENGTH = 500
+"""Longest formula source accepted, in characters."""
+MAX_FORMULA_DEPTH = 24
+"""Deepest nesting of the syntax tree (operators, calls, conditionals) accepted."""
+MAX_FORMULA_NODES = 200
+"""Most syntax-tree nodes one formula may have."""
+MAX_EXPONENT = 100
+"""Largest absolute integer exponent `**` accepts; results must also stay in the context."""
+
+Value = Decimal | bool
+
+
+def _power(base: Value, exponent: Value) -> Decimal:
+    exponent = Decimal(exponent)
+    if exponent != exponent.to_integral_value() or abs(exponent) > MAX_EXPONENT:
+        raise ArithmeticError(f"乘方的指数必须是绝对值不超过 {MAX_EXPONENT} 的整数")
+    return CONTEXT.power(Decimal(base), exponent)
+
+
+_BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
+    ast.Add: ("+", CONTEXT.add),
+    ast.Sub: ("-", CONTEXT.subtract),
+    ast.Mult: ("*", CONTEXT.multiply),
+    ast.Div: ("/", CONTEXT.divide),
+    ast.FloorDiv: ("//", CONTEXT.divide_int),
+    ast.Mod: ("%", CONTEXT.remainder),
+    ast.Pow: ("**", _power),
+}
+_UNARY: dict[type[ast.unaryop], tuple[str, Callable[[Any], Any]]] = {
+    ast.USub: ("-", CONTEXT.minus),
+    ast.UAdd: ("+", CONTEXT.plus),
+    ast.Not: ("not", lambda value: not value),
+}
+_COMPARE: dict[type[ast.cmpop], tuple[str, Callable[[Any, Any], bool]]] = {
+    ast.Eq: ("==", lambda a, b: a == b),
+    ast.NotEq: ("!=", lambda a, b: a != b),
+    ast.Lt: ("<", lambda a, b: a < b),
+    ast.LtE: ("<=", lambda a, b: a <= b),
+    ast.Gt: (">", lambda a, b: a > b),
+    ast.GtE: (">=", lambda a, b: a >= b),
+}
+OPERATORS: tuple[str, ...] = (
+    *(symbol for table in (_BINARY, _UNARY, _COMPARE) for symbol, _ in table.values()),
+    "and",
+    "or",
+    "x if 条件 else y",
+)
+"""Every operator a formula may use, for the documentation."""
+
+_SIMPLEEVAL_OPERATORS: dict[type, Callable[..., Any]] = {
+    kind: function for table in (_BINARY, _UNARY, _COMPARE) for kind, (_, function) in table.items()
+}
+_STRUCTURE = (
+    ast.Expression,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.IfExp,
+    ast.Compare,
+    ast.Call,
+    ast.Name,
+    ast.Load,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Constant,
+)
+
+
+@frozen
+class FormulaFunction:
+    """A function formulas may call: pure, Decimal in and Decimal (or bool) out."""
+
+    name: str
+    implementation: Callable[..., Value]
+    signature: str
+    doc: str
+    min_args: int
+    max_args: int | None = None
+
+
+@frozen(eq=False)
+class Formula:
+    """A checked formula, ready to evaluate many times with different names."""
+
+    source: str
+    names: frozenset[str]
+    _body: ast.expr = field(repr=False)
+    _evaluator: Any = field(repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Formula) and other.source == self.source
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
+    def evaluate(self, values: Mapping[str, Decimal]) -> Value:
+        """The exact value of the formula; any failure is a FormulaError."""
+        evaluator = self._evaluator
+        evaluator.names = values
+        try:
+            result = evaluator.eval(self.source, previously_parsed=self._body)
+        except FormulaError:
+            raise
+        except (decimal.DivisionByZero, ZeroDivisionError):
+            raise FormulaError("除数为 0", formula=self.source) from None
+        except decimal.Overflow:
+            raise FormulaError("计算结果超出数值范围", formula=self.source) from None
+        except (RecursionError, MemoryError):
+            raise FormulaError("公式计算超出资源限制", formula=self.source) from None
+        except simpleeval.NameNotDefined as error:
+            raise FormulaError(f"未提供名称 “{error.name}” 的值", formula=self.source) from None
+        except Exception as error:  # a plugin function or decimal signal: never escapes raw
+            raise FormulaError(_describe(error), formula=self.source) from None
+        if not isinstance(result, (Decimal, bool)):
+            raise FormulaError(f"公式结果应为数字，实际为 {type(result).__name__}", formula=self.source)
+        return result
+
+    def number(self, values: Mapping[str, Decimal]) -> Decimal:
+        """Evaluate where a number is required (a score, a ratio)."""
+        result = self.evaluate(values)
+        if isinstance(result, bool):
+            raise FormulaError("公式结果应为数字，实际为真假值", formula=self.source)
+        return result
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, decimal.InvalidOperation):
+        return "无效的数值运算（例如 0/0 或对负数开方）"
+    if isinstance(error, ArithmeticError) and error.args:
+        return str(error.args[0])
+    return f"计算失败：{type(error).__name__}: {error}"
+
+
+def compile_formula(
+    source: str,
+    *,
+    functions: Mapping[str, FormulaFunction],
+    names: Collection[str],
+) -> Formula:
+    """Parse and check a formula once. Raises FormulaError with the column where known."""
+    if not isinstance(source, str):
+        raise FormulaError("公式应为文本", formula=repr(source))
+    if len(source) > MAX_FORMULA_LENGTH:
+        raise FormulaError(f"公式过长：{len(source)} 个字符，上限 {MAX_FORMULA_LENGTH}", formula=source)
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as error:
+        column = _column(source.strip(), error.offset - 1) if error.offset else None
+        raise FormulaError(
+            f"公式语法错误：{error.msg}", formula=source, column=column, code="E-FORMULA-SYNTAX"
+        ) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise FormulaError("公式无法解析：嵌套过深或含非法字符", formula=source) from None
+    checker = _Checker(source.strip(), functions, frozenset(names))
+    checker.visit(tree.body, depth=1)
+    evaluator = simpleeval.SimpleEval(
+        operators=dict(_SIMPLEEVAL_OPERATORS),
+        functions={name: _guarded(function) for name, function in functions.items()},
+        names={},
+    )
+    return Formula(source, frozenset(checker.used_names), tree.body, evaluator)
+
+
+def _guarded(function: FormulaFunction) -> Callable[..., Value]:
+    implementation = function.implementation
+
+    def call(*args: Value) -> Value:
+        result = implementation(*args)
+        if not isinstance(result, (Decimal, bool)):
+            raise TypeError(f"函数 {function.name} 应返回数字，实际返回 {type(result).__name__}")
+        return result
+
+    return call
+
+
+def _column(source: str, byte_offset: int) -> int:
+    """A 1-based character column from the parser's UTF-8 byte offset."""
+    return len(source.encode("utf-8")[: max(byte_offset, 0)].decode("utf-8", "ignore")) + 1
+
+
+class _Checker:
+    """Walks the syntax tree once: allowlist, depth, size, names, arity, Decimal literals."""
+
+    def __init__(self, source: str, functions: Mapping[str, FormulaFunction], names: frozenset[str]) -> None:
+        self.source = source
+        self.functions = functions
+        self.names = names
+        self.used_names: set[str] = set()
+        self.count = 0
+
+    def fail(self, message: str, node: ast.AST, suggestion: str | None = None) -> FormulaError:
+        offset = getattr(node, "col_offset", None)
+        column = _column(self.source, offset) if offset is not None else None
+        return FormulaError(message, formula=self.source, column=column, suggestion=suggestion)
+
+    def visit(self, node: ast.AST, depth: int) -> None:
+        self.count += 1
+        if self.count > MAX_FORMULA_NODES:
+            raise self.fail(f"公式过大：超过 {MAX_FORMULA_NODES} 个语法节点", node)
+        if depth > MAX_FORMULA_DEPTH:
+            raise self.fail(f"公式嵌套过深：超过 {MAX_FORMULA_DEPTH} 层", node)
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            raise self.fail(_refusal(node), node)
+        method(node, depth)
+
+    def visit_Constant(self, node: ast.Constant, depth: int) -> None:
+        value = node.value
+        if isinstance(value, bool):
+            return
+        if not isinstance(value, (int, float)):
+            raise self.fail(f"公式中不允许 {type(value).__name__} 常量，只允许数字", node)
+        text = ast.get_source_segment(self.source, node) or repr(value)
+        try:
+            number = Decimal(text.replace("_", ""))
+        except decimal.InvalidOperation:
+            raise self.fail(f"只允许十进制数字，实际为 {text}", node) from None
+        if not number.is_finite() or abs(number.adjusted()) > CONTEXT.Emax:
+            raise self.fail(f"数字超出范围：{text}", node)
+        node.value = number  # type: ignore[assignment]  # simpleeval returns Constant.value as is: now an exact Decimal
+
+    def visit_Name(self, node: ast.Name, depth: int) -> None:
+        if node.id in self.names:
+            self.used_names.add(node.id)
+            return
+        if node.id in self.functions:
+            raise self.fail(f"函数 “{node.id}” 只能调用，不能作为值使用", node)
+        raise self.fail(f"未知名称 “{node.id}”", node, suggest(node.id, [*self.names, *self.functions]))
+
+    def visit_BinOp(self, node: ast.BinOp, depth: int) -> None:
+        if type(node.op) not in _BINARY:
+            raise self.fail(f"不允许运算符 {type(node.op).__name__}", node)
+        self.visit(node.left, depth + 1)
+        self.visit(node.right, depth + 1)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> None:
+        if type(node.op) not in _UNARY:
+            raise self.fail(f"不允许运算符 {type(node.op).__name__}", node)
+        self.visit(node.operand, depth + 1)
+
+    def visit_BoolOp(self, node: ast.BoolOp, depth: int) -> None:
+        for value in node.values:
+            self.visit(value, depth + 1)
+
+    def visit_Compare(self, node: ast.Compare, depth: int) -> None:
+        for op in node.ops:
+            if type(op) not in _COMPARE:
+                raise self.fail(f"不允许比较运算 {type(op).__name__}", node)
+        self.visit(node.left, depth + 1)
+        for comparator in node.comparators:
+            self.visit(comparator, depth + 1)
+
+    def visit_IfExp(self, node: ast.IfExp, depth: int) -> None:
+        for part in (node.test, node.body, node.orelse):
+            self.visit(part, depth + 1)
+
+    def visit_Call(self, node: ast.Call, depth: int) -> None:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail("只能调用已登记的函数", node)
+        name = node.func.id
+        function = self.functions.get(name)
+        if function is None:
+            raise self.fail(f"未知函数 “{name}”", node, suggest(name, self.functions))
+        if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise self.fail(f"函数 {name} 只接受按位置给出的参数", node)
+        count = len(node.args)
+        if count < function.min_args or (function.max_args is not None and count > function.max_args):
+            raise self.fail(f"函数参数个数不对：{function.signature}，实际给了 {count} 个", node)
+        for arg in node.args:
+            self.visit(arg, depth + 1)
+
+
+def _refusal(node: ast.AST) -> str:
+    kind = type(node).__name__
+    reasons = {
+        "Attribute": "不允许访问属性（“.”）",
+        "Subscript": "不允许下标或切片",
+        "Lambda": "不允许 lambda",
+        "JoinedStr": "不允许格式化字符串",
+        "ListComp": "不允许推导式",
+        "SetComp": "不允许推导式",
+        "DictComp": "不允许推导式",
+        "GeneratorExp": "不允许生成器表达式",
+        "NamedExpr": "不允许赋值",
+        "Await": "不允许 await",
+        "Yield": "不允许 yield",
+    }
+    return reasons.get(kind, f"公式中不允许 {kind}：只允许数字、名称、运算、比较、条件和已登记的函数")

@@ -1,0 +1,41 @@
+"""The plugin contract: read this first.
+
+A plugin is a module or object with functions marked ``@hookimpl`` whose names match the specs
+below. Built-in rulesets, strategies and functions are registered the same way
+(:data:`evalrules.plugins.DEFAULT_PLUGINS`). Third-party plugins are found through the entry-point
+group ``evalrules``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .formula import FormulaFunction
+    from .sources import RulesetSource
+    from .strategies import ScoringStrategy
+
+PROJECT_NAME = "evalrules"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def register_rulesets() -> list[RulesetSource]:  # type: ignore[empty-body]
+    """Rulesets this plugin provides, each a :class:`~evalrules.sources.RulesetSource`
+    (usually ``RulesetSource.from_file(path)`` for a TOML file shipped in the package)."""
+
+
+@hookspec
+def register_strategies() -> list[ScoringStrategy]:  # type: ignore[empty-body]
+    """Scoring strategies this plugin provides (objects following
+    :class:`~evalrules.strategies.ScoringStrategy`), each under a unique ``name``."""
+
+
+@hookspec
+def register_functions() -> list[FormulaFunction]:  # type: ignore[empty-body]
+    """Functions formulas may call (:class:`~evalrules.formula.FormulaFunction`): pure,
+    Decimal in and Decimal out, with a signature and a Chinese description for the docs."""

@@ -1,0 +1,201 @@
+"""The ruleset as frozen values: metadata, provenance, the indicator tree, bands, policies.
+
+The model knows nothing of TOML; :mod:`evalrules.loading` builds it and checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from attrs import field, frozen
+
+from .numbers import ZERO
+
+ProvenanceStatus = Literal["verified", "secondary", "unverified"]
+
+SOURCE_TAGS: Mapping[str, ProvenanceStatus] = {
+    "V": "verified",
+    "V-code": "secondary",
+    "S": "secondary",
+    "M": "unverified",
+    "chosen": "unverified",
+}
+"""RULES.md's source tags and the provenance status each implies. "chosen" marks a value the
+ruleset author picked where no source states one."""
+
+
+@frozen
+class Provenance:
+    """Where a parameter comes from: verified, secondary or unverified, with the source."""
+
+    status: ProvenanceStatus
+    tag: str
+    source: str = ""
+    note: str = ""
+
+
+@frozen
+class RulesetInfo:
+    """Who issued the rules this ruleset encodes, and which version of the encoding it is."""
+
+    id: str
+    version: str
+    title: str
+    document: str
+    issuer: str
+    effective: date | None = None
+    mode: str = ""
+    description: str = ""
+    derived_from: tuple[str, ...] = ()
+
+
+@frozen
+class GradeBand:
+    """A grade over the half-open interval [low, high); the top band also includes high."""
+
+    name: str
+    low: Decimal
+    high: Decimal
+
+
+@frozen
+class Rounding:
+    """How scores are rounded: places, mode (四舍五入 by default) and the stage it applies at.
+
+    stage "indicator": every indicator's score is rounded and parents add rounded scores;
+    "level": first-level subtotals are rounded and the total adds them;
+    "total": exact throughout, only the total is rounded.
+    """
+
+    places: int = 2
+    mode: str = "ROUND_HALF_UP"
+    stage: Literal["indicator", "level", "total"] = "indicator"
+    total_before_grade: bool = True
+
+
+@frozen
+class NotApplicablePolicy:
+    """What happens to the weight of a not-applicable indicator (never a score of 0).
+
+    "rescale": the parent is scored on its applicable children and scaled to its own weight;
+    "share": the weight is shared equally among the applicable siblings.
+    missing_actual: a numeric target without an actual value is an "error" or "not_applicable".
+    """
+
+    policy: Literal["rescale", "share"] = "rescale"
+    missing_actual: Literal["error", "not_applicable"] = "error"
+
+
+@frozen
+class MethodRef:
+    """A scoring strategy by name with its parameters, as the ruleset states them."""
+
+    strategy: str
+    params: Mapping[str, Any] = field(factory=dict, eq=False)
+    prepared: Any = field(default=None, eq=False, repr=False)
+    """The strategy's checked, ready form of params (formulas compiled once)."""
+
+    def params_items(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((key, repr(value)) for key, value in self.params.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, MethodRef)
+            and other.strategy == self.strategy
+            and other.params_items() == self.params_items()
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.strategy, self.params_items()))
+
+
+@frozen
+class Slot:
+    """A place in the tree that a project's own targets fill (e.g. 产出/产出数量).
+
+    groups: optional sub-categories a target may name (产出指标/数量指标); a group's weight is
+    the sum of its targets' weights, and a group without targets is not applicable.
+    empty: what an unfilled slot is: an "error" or "not_applicable".
+    """
+
+    empty: Literal["error", "not_applicable"] = "error"
+    groups: tuple[str, ...] = ()
+
+
+@frozen
+class Indicator:
+    """One node of the indicator tree. A leaf has a method or is a slot; a branch has children."""
+
+    name: str
+    weight: Decimal
+    children: tuple[Indicator, ...] = ()
+    method: MethodRef | None = None
+    slot: Slot | None = None
+    description: str = ""
+    provenance: Provenance | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Indicator]]:
+        path = (*prefix, self.name)
+        yield path, self
+        for child in self.children:
+            yield from child.walk(path)
+
+
+@frozen
+class TargetMethod:
+    """How a project's target with a given operator (≥, ≤, =, 定性) is scored."""
+
+    operator: str
+    method: MethodRef
+
+
+@frozen
+class Ruleset:
+    """A complete, checked ruleset: what `load_ruleset` returns and `score` uses."""
+
+    info: RulesetInfo
+    max: Decimal
+    indicators: tuple[Indicator, ...]
+    grades: tuple[GradeBand, ...]
+    rounding: Rounding
+    not_applicable: NotApplicablePolicy
+    target_methods: tuple[TargetMethod, ...]
+    tolerance: Decimal = Decimal("0.1")
+    provenance: Mapping[str, Provenance] = field(factory=dict)
+    sha256: str = field(default="", eq=False)
+    """SHA-256 of the fully resolved ruleset as TOML (set by the loader)."""
+
+    def walk(self) -> Iterator[tuple[tuple[str, ...], Indicator]]:
+        for indicator in self.indicators:
+            yield from indicator.walk()
+
+    def find(self, path: tuple[str, ...]) -> Indicator | None:
+        level: tuple[Indicator, ...] = self.indicators
+        found: Indicator | None = None
+        for name in path:
+            found = next((node for node in level if node.name == name), None)
+            if found is None:
+                return None
+            level = found.children
+        return found
+
+    def target_method(self, operator: str) -> MethodRef | None:
+        return next((t.method for t in self.target_methods if t.operator == operator), None)
+
+    def grade_for(self, total: Decimal) -> str:
+        """The band containing total: half-open [low, high), the top band closed at max."""
+        for band in self.grades:
+            if band.low <= total < band.high or (band.high == self.max and total == self.max):
+                return band.name
+        raise ValueError(f"总分 {total} 不在任何等级区间内")
+
+    @property
+    def sum_of_first_level(self) -> Decimal:
+        return sum((indicator.weight for indicator in self.indicators), ZERO)

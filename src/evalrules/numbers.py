@@ -1,0 +1,106 @@
+"""Exact numbers: the bounded Decimal context, numbers from text, declared rounding.
+
+Nothing here goes through float: a value from TOML, JSON or a formula literal becomes a Decimal
+from its own text, so "192.05" stays 192.05 and a grade boundary never moves.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+PRECISION = 28
+"""Significant digits kept while computing (Python's default; far beyond any budget figure)."""
+EXPONENT_LIMIT = 999
+"""Largest decimal exponent a computed value may reach before evaluation fails with Overflow."""
+
+CONTEXT = decimal.Context(
+    prec=PRECISION,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=EXPONENT_LIMIT,
+    Emin=-EXPONENT_LIMIT,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+"""The one context every computation uses, passed explicitly (never the thread's default)."""
+
+ROUNDING_MODES = {
+    "ROUND_HALF_UP": decimal.ROUND_HALF_UP,
+    "ROUND_HALF_EVEN": decimal.ROUND_HALF_EVEN,
+    "ROUND_DOWN": decimal.ROUND_DOWN,
+    "ROUND_UP": decimal.ROUND_UP,
+    "ROUND_FLOOR": decimal.ROUND_FLOOR,
+    "ROUND_CEILING": decimal.ROUND_CEILING,
+}
+"""Rounding modes a ruleset may declare; ROUND_HALF_UP is 四舍五入."""
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")
+
+
+class NumberProblem(ValueError):
+    """The text is not a finite number; the message says why, in Chinese."""
+
+
+def parse_number(value: object) -> Decimal:
+    """A finite Decimal from TOML/JSON data or text: "192.05", "95%", "1,234", 44, Decimal.
+
+    A trailing percent sign is dropped (95% → 95: targets keep the unit they were given in).
+    Booleans, floats' NaN and infinities, and words such as "完成" are refused.
+    """
+    if isinstance(value, bool):
+        raise NumberProblem(f"应为数字，实际为布尔值 {value!r}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().translate(_FULLWIDTH).replace(",", "")
+        if text.endswith("%"):
+            text = text[:-1].strip()
+        if not text:
+            raise NumberProblem("应为数字，实际为空")
+        try:
+            number = Decimal(text)
+        except decimal.InvalidOperation:
+            raise NumberProblem(f"应为数字，实际为 “{value}”") from None
+    else:
+        raise NumberProblem(f"应为数字，实际为 {type(value).__name__}")
+    if not number.is_finite():
+        raise NumberProblem(f"应为有限的数字，实际为 {value}")
+    if abs(number.adjusted()) > EXPONENT_LIMIT:
+        raise NumberProblem(f"数值超出范围：{value}")
+    return number
+
+
+def round_to(value: Decimal, places: int, mode: str = "ROUND_HALF_UP") -> Decimal:
+    """Round to a number of decimal places with a declared mode (default 四舍五入)."""
+    exponent = Decimal(1).scaleb(-places)
+    return value.quantize(exponent, rounding=ROUNDING_MODES[mode], context=CONTEXT)
+
+
+def fmt(value: Decimal) -> str:
+    """Plain text for a number: no exponent, no trailing zeros ("2", "1.82", "192.05")."""
+    if value == value.to_integral_value():
+        return str(value.quantize(ONE, context=CONTEXT))
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_places(value: Decimal, places: int) -> str:
+    """A rounded number for display, without trailing zeros beyond what it needs."""
+    return fmt(round_to(value, places))
+
+
+def split_equally(total: Decimal, parts: int, places: int) -> list[Decimal]:
+    """Split total into parts that differ by at most one unit of the last place and add up
+    exactly to total (10 in 9 parts at 2 places: 1.12 and eight times 1.11)."""
+    places = max(places, -total.as_tuple().exponent)  # type: ignore[operator]
+    unit = Decimal(1).scaleb(-places)
+    base = (total / parts).quantize(unit, rounding=decimal.ROUND_DOWN, context=CONTEXT)
+    extra = int(CONTEXT.divide(total - base * parts, unit))
+    return [base + unit if index < extra else base for index in range(parts)]

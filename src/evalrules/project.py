@@ -1,0 +1,121 @@
+"""The evaluated project's data: budget, targets, assessments, plan weights, claims.
+
+Plain frozen values; :mod:`evalrules.project_loading` builds them from TOML or JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from attrs import field, frozen
+
+from .model import MethodRef
+
+BUDGET_FIELDS = ("年初预算数", "全年预算数", "调整后预算数", "到位资金", "执行数")
+"""Budget figures a project may give (in its budget unit, 万元 by default)."""
+
+OPERATORS = {
+    ">=": ">=",
+    "≥": ">=",
+    "≧": ">=",
+    "＞=": ">=",
+    ">＝": ">=",
+    "＞＝": ">=",
+    "<=": "<=",
+    "≤": "<=",
+    "≦": "<=",
+    "＜=": "<=",
+    "<＝": "<=",
+    "＜＝": "<=",
+    "=": "=",
+    "＝": "=",
+    "==": "=",
+    "定性": "定性",
+}
+"""Operator spellings seen in forms, each mapped to its canonical form (≥ ≤ = 定性)."""
+
+
+@frozen
+class Place:
+    """Where a value came from in the project file, for messages."""
+
+    file: str
+    where: str
+    line: int | None = None
+
+
+@frozen
+class Budget:
+    unit: str = "万元"
+    figures: Mapping[str, Decimal] = field(factory=dict)
+
+
+@frozen
+class Target:
+    """One of the project's own performance targets (绩效指标), filling a slot."""
+
+    slot: tuple[str, ...]
+    name: str
+    operator: str
+    value: Decimal | None
+    value_text: str
+    unit: str
+    actual: Decimal | None
+    actual_text: str
+    place: Place
+    weight: Decimal | None = None
+    reason: str = ""
+    rating: str | None = None
+    score: Decimal | None = None
+    not_applicable: bool = False
+    method: MethodRef | None = None
+    note: str = ""
+
+
+@frozen
+class Deduction:
+    reason: str
+    points: Decimal
+
+
+@frozen
+class Assessment:
+    """The evaluators' assessment of one framework indicator (决策/过程 items and the like)."""
+
+    path: tuple[str, ...]
+    place: Place
+    score: Decimal | None = None
+    deductions: tuple[Deduction, ...] | None = None
+    checklist: Mapping[str, bool] | None = None
+    rating: str | None = None
+    values: Mapping[str, Decimal] = field(factory=dict)
+    not_applicable: bool = False
+    reason: str = ""
+    note: str = ""
+
+
+@frozen
+class Claims:
+    """What a submission states about its own scores (checked later by review)."""
+
+    total: Decimal | None = None
+    grade: str | None = None
+    scores: Mapping[str, Decimal] = field(factory=dict)
+
+
+@frozen
+class Project:
+    name: str
+    unit: str
+    year: int | None
+    file: str
+    budget: Budget
+    targets: tuple[Target, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
+    weights: Mapping[tuple[str, ...], Decimal] = field(factory=dict)
+    weights_place: Mapping[tuple[str, ...], Place] = field(factory=dict)
+    claims: Claims = field(factory=Claims)
+    ruleset: str | None = None
+    texts: Mapping[str, str] = field(factory=dict)
+    region: str = ""

@@ -1,0 +1,347 @@
+"""TOML/JSON → Project: every value checked, every problem reported at once with its place."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import LoadError, Problem, suggest
+from .model import MethodRef
+from .numbers import NumberProblem, fmt, parse_number
+from .project import (
+    BUDGET_FIELDS,
+    OPERATORS,
+    Assessment,
+    Budget,
+    Claims,
+    Deduction,
+    Place,
+    Project,
+    Target,
+)
+from .sources import Document, parse_text, read_text
+
+TOP_KEYS = ("project", "budget", "weights", "targets", "assessments", "claims", "texts")
+PROJECT_KEYS = ("name", "unit", "year", "region", "ruleset")
+TARGET_KEYS = (
+    "slot",
+    "name",
+    "operator",
+    "value",
+    "unit",
+    "actual",
+    "weight",
+    "reason",
+    "rating",
+    "score",
+    "na",
+    "method",
+    "params",
+    "note",
+)
+ASSESSMENT_KEYS = ("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note")
+CLAIM_KEYS = ("total", "grade", "scores")
+
+
+def load_project(path: str | Path) -> Project:
+    """A Project from a TOML or JSON file; raises LoadError listing every problem."""
+    return project_from_document(read_text(Path(path)))
+
+
+def project_from_text(text: str, name: str = "<project>", *, json_format: bool = False) -> Project:
+    return project_from_document(parse_text(text, name, json_format=json_format))
+
+
+def project_from_document(document: Document) -> Project:
+    return _ProjectReader(document).read()
+
+
+class _ProjectReader:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.problems: list[Problem] = []
+
+    def problem(self, code: str, message: str, where: str, line: int | None, **details: str | None) -> None:
+        self.problems.append(
+            Problem(code, message, file=self.document.name, where=where, line=line, **details)
+        )
+
+    def unknown(self, table: Mapping[str, Any], allowed: Any, where: str, line: int | None) -> None:
+        for key in table:
+            if key not in allowed:
+                self.problem(
+                    "E-KEY-UNKNOWN",
+                    f"未知的键 “{key}”",
+                    where,
+                    self.document.line_after(line, key) or line,
+                    suggestion=suggest(key, allowed) or f"可用的键：{'、'.join(allowed)}",
+                )
+
+    def at(self, line: int | None, key: str) -> int | None:
+        return self.document.line_after(line, key) or line
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self.document.data.get(key, {})
+        if not isinstance(value, dict):
+            self.problem("E-TYPE", f"[{key}] 应为表", f"[{key}]", self.document.line_of(key))
+            return {}
+        return value
+
+    def tables(self, key: str) -> list[dict[str, Any]]:
+        value = self.document.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+            self.problem("E-TYPE", f"[[{key}]] 应为表的数组", f"[[{key}]]", self.document.line_of(key))
+            return []
+        return value
+
+    def number(self, value: Any, where: str, line: int | None) -> Decimal | None:
+        try:
+            return parse_number(value)
+        except NumberProblem as problem:
+            self.problem("E-NUMBER", str(problem), where, line)
+            return None
+
+    def read(self) -> Project:
+        data = self.document.data
+        self.unknown(data, TOP_KEYS, "顶层", None)
+        header = self.table("project")
+        header_line = self.document.line_of("project")
+        self.unknown(header, PROJECT_KEYS, "[project]", header_line)
+        if not isinstance(header.get("name"), str) or not header.get("name"):
+            self.problem("E-PROJECT", "缺少项目名称 [project] name", "[project]", header_line)
+        year = header.get("year")
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            self.problem(
+                "E-TYPE", "year 应为整数年份", "[project] year", self.document.line_after(header_line, "year")
+            )
+            year = None
+        ruleset = header.get("ruleset")
+        project = Project(
+            name=str(header.get("name", "")),
+            unit=str(header.get("unit", "")),
+            year=year,
+            file=self.document.name,
+            budget=self.budget(),
+            targets=self.targets(),
+            assessments=self.assessments(),
+            weights=(weights := self.weights())[0],
+            weights_place=weights[1],
+            claims=self.claims(),
+            ruleset=str(ruleset) if ruleset is not None else None,
+            texts={str(k): str(v) for k, v in self.table("texts").items()},
+            region=str(header.get("region", "")),
+        )
+        if self.problems:
+            raise LoadError(self.problems)
+        return project
+
+    def budget(self) -> Budget:
+        raw = self.table("budget")
+        line = self.document.line_of("budget")
+        self.unknown(raw, ("unit", *BUDGET_FIELDS), "[budget]", line)
+        figures = {}
+        for key in BUDGET_FIELDS:
+            if key in raw:
+                value = self.number(raw[key], f"[budget] {key}", self.document.line_after(line, key))
+                if value is not None and value < 0:
+                    self.problem(
+                        "E-BUDGET",
+                        f"{key} 不能为负数",
+                        f"[budget] {key}",
+                        self.document.line_after(line, key),
+                        found=fmt(value),
+                    )
+                elif value is not None:
+                    figures[key] = value
+        return Budget(str(raw.get("unit", "万元")), figures)
+
+    def weights(self) -> tuple[dict[tuple[str, ...], Decimal], dict[tuple[str, ...], Place]]:
+        raw, line = self.table("weights"), self.document.line_of("weights")
+        weights, places = {}, {}
+        for key, value in raw.items():
+            key_line = self.document.line_after(line, key)
+            number = self.number(value, f"[weights] “{key}”", key_line)
+            if number is not None:
+                if number < 0:
+                    self.problem(
+                        "E-WEIGHT", "分值不能为负数", f"[weights] “{key}”", key_line, found=fmt(number)
+                    )
+                path = tuple(str(key).split("/"))
+                weights[path] = number
+                places[path] = Place(self.document.name, f"[weights] “{key}”", key_line)
+        return weights, places
+
+    def targets(self) -> tuple[Target, ...]:
+        built = []
+        for index, entry in enumerate(self.tables("targets")):
+            line = self.document.nth_table_line("targets", index) or self.document.line_of("targets")
+            label = f"[[targets]] 第 {index + 1} 项" + (
+                f"（{entry['name']}）" if isinstance(entry.get("name"), str) else ""
+            )
+            target = self.target(entry, label, line)
+            if target is not None:
+                built.append(target)
+        return tuple(built)
+
+    def target(self, entry: dict[str, Any], where: str, line: int | None) -> Target | None:
+        self.unknown(entry, TARGET_KEYS, where, line)
+
+        def at(key: str) -> int | None:
+            return self.document.line_after(line, key) or line
+
+        ok = True
+        for key in ("slot", "name"):
+            if not isinstance(entry.get(key), str) or not entry.get(key):
+                self.problem("E-TARGET", f"缺少 {key}", where, line)
+                ok = False
+        raw_operator = str(entry.get("operator", ""))
+        operator = OPERATORS.get(raw_operator.strip())
+        if operator is None:
+            self.problem(
+                "E-OPERATOR",
+                f"未知的指标性质 “{raw_operator}”",
+                where,
+                at("operator"),
+                expected="≥、≤、= 或 定性",
+                suggestion=suggest(raw_operator, OPERATORS),
+            )
+            ok = False
+        not_applicable = entry.get("na", False) is True or ("value" not in entry and "actual" not in entry)
+        value = actual = None
+        value_text, actual_text = _text(entry.get("value")), _text(entry.get("actual"))
+        if operator not in (None, "定性") and not not_applicable:
+            if value_text:
+                value = self.number(entry["value"], where + " 的 value（年度指标值）", at("value"))
+                ok = ok and value is not None
+            else:
+                self.problem("E-TARGET", "缺少年度指标值 value", where, line)
+                ok = False
+            if actual_text:
+                try:
+                    actual = parse_number(entry["actual"])
+                except NumberProblem:
+                    actual = None  # scoring reports a non-numeric actual with the ruleset's policy
+        weight = (
+            self.number(entry["weight"], where + " 的 weight", at("weight")) if "weight" in entry else None
+        )
+        score = self.number(entry["score"], where + " 的 score", at("score")) if "score" in entry else None
+        method = None
+        if "method" in entry:
+            params = entry.get("params", {})
+            method = MethodRef(str(entry["method"]), params if isinstance(params, dict) else {})
+        if not ok:
+            return None
+        return Target(
+            slot=tuple(str(entry["slot"]).split("/")),
+            name=str(entry["name"]),
+            operator=str(operator),
+            value=value,
+            value_text=value_text,
+            unit=str(entry.get("unit", "")),
+            actual=actual,
+            actual_text=actual_text,
+            place=Place(self.document.name, where, line),
+            weight=weight,
+            reason=str(entry.get("reason", "")),
+            rating=_optional_text(entry.get("rating")),
+            score=score,
+            not_applicable=not_applicable,
+            method=method,
+            note=str(entry.get("note", "")),
+        )
+
+    def assessments(self) -> tuple[Assessment, ...]:
+        built, seen = [], set()
+        for index, entry in enumerate(self.tables("assessments")):
+            line = self.document.nth_table_line("assessments", index) or self.document.line_of("assessments")
+            where = f"[[assessments]] 第 {index + 1} 项" + (f"（{entry['path']}）" if "path" in entry else "")
+            self.unknown(entry, ASSESSMENT_KEYS, where, line)
+            at = functools.partial(self.at, line)
+            if not isinstance(entry.get("path"), str) or not entry["path"]:
+                self.problem(
+                    "E-ASSESSMENT", '缺少指标路径 path（如 "决策/项目立项/立项依据充分性"）', where, line
+                )
+                continue
+            path = tuple(entry["path"].split("/"))
+            if path in seen:
+                self.problem("E-ASSESSMENT", f"指标 {entry['path']} 被评价了两次", where, line)
+            seen.add(path)
+            deductions = None
+            if "deductions" in entry:
+                deductions = self.deductions(entry["deductions"], where, at("deductions"))
+            checklist = entry.get("checklist")
+            if checklist is not None and (
+                not isinstance(checklist, dict) or not all(isinstance(v, bool) for v in checklist.values())
+            ):
+                self.problem("E-TYPE", "checklist 应为 { 要点 = true/false } 表", where, at("checklist"))
+                checklist = None
+            values = {}
+            for key, raw in (entry.get("values") or {}).items():
+                number = self.number(raw, f"{where} 的 values.{key}", at("values"))
+                if number is not None:
+                    values[str(key)] = number
+            built.append(
+                Assessment(
+                    path=path,
+                    place=Place(self.document.name, where, line),
+                    score=self.number(entry["score"], where + " 的 score", at("score"))
+                    if "score" in entry
+                    else None,
+                    deductions=deductions,
+                    checklist=checklist,
+                    rating=_optional_text(entry.get("rating")),
+                    values=values,
+                    not_applicable=entry.get("na", False) is True,
+                    reason=str(entry.get("reason", "")),
+                    note=str(entry.get("note", "")),
+                )
+            )
+        return tuple(built)
+
+    def deductions(self, raw: Any, where: str, line: int | None) -> tuple[Deduction, ...] | None:
+        if not isinstance(raw, list):
+            self.problem("E-TYPE", 'deductions 应为列表，每项 { reason = "…", points = 数字 }', where, line)
+            return None
+        items = []
+        for index, item in enumerate(raw):
+            label = f"{where} 的 deductions[{index}]"
+            if not isinstance(item, dict) or not isinstance(item.get("reason"), str) or "points" not in item:
+                self.problem("E-DEDUCTION", "每项扣分应写明原因 reason 和分数 points", label, line)
+                continue
+            points = self.number(item["points"], label + " 的 points", line)
+            if points is not None and points < 0:
+                self.problem("E-DEDUCTION", "扣分不能为负数", label, line, found=fmt(points))
+            elif points is not None:
+                items.append(Deduction(item["reason"], points))
+        return tuple(items)
+
+    def claims(self) -> Claims:
+        raw, line = self.table("claims"), self.document.line_of("claims")
+        self.unknown(raw, CLAIM_KEYS, "[claims]", line)
+        total = (
+            self.number(raw["total"], "[claims] total", self.document.line_after(line, "total"))
+            if "total" in raw
+            else None
+        )
+        scores = {}
+        for key, value in (raw.get("scores") or {}).items():
+            number = self.number(value, f"[claims.scores] “{key}”", self.document.line_of(str(key)))
+            if number is not None:
+                scores[str(key)] = number
+        grade = raw.get("grade")
+        return Claims(total, str(grade) if grade is not None else None, scores)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return fmt(value) if value == value.to_integral_value() else str(value)
+    return str(value).strip()
+
+
+def _optional_text(value: Any) -> str | None:
+    return str(value).strip() if value is not None and str(value).strip() else None

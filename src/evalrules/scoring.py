@@ -1,0 +1,408 @@
+"""Bind a ruleset to a project's targets and assessments, then score the tree.
+
+Order: bind (plan weights, slots filled, N/A marked) → effective weights (N/A share policy)
+→ strategies → N/A rescale → rounding → grade. No I/O; every problem is collected first.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from attrs import define, field
+
+from .errors import FormulaError, Problem, ScoringError, suggest
+from .model import Indicator, MethodRef, Ruleset
+from .numbers import CONTEXT, ZERO, fmt, round_to, split_equally
+from .plugins import Registry, default_registry
+from .project import Assessment, Place, Project, Target
+from .result import NodeKind, NodeResult, Result
+from .strategies import InputProblem, ParameterProblem, PrepareContext, ScoringInput
+
+NOT_APPLICABLE = "本项目无该指标。"
+
+
+@define
+class _Node:
+    path: tuple[str, ...]
+    base_weight: Decimal
+    kind: NodeKind = "indicator"
+    method: MethodRef | None = None
+    target: Target | None = None
+    assessment: Assessment | None = None
+    children: list[_Node] = field(factory=list)
+    na_reason: str | None = None
+    weight: Decimal = ZERO
+
+
+def score(project: Project, ruleset: Ruleset, registry: Registry | None = None) -> Result:
+    """Score a project under a ruleset; raises ScoringError listing every problem."""
+    return _Scorer(project, ruleset, registry or default_registry()).run()
+
+
+class _Scorer:
+    def __init__(self, project: Project, ruleset: Ruleset, registry: Registry) -> None:
+        self.project = project
+        self.ruleset = ruleset
+        self.registry = registry
+        self.problems: list[Problem] = []
+        self.rounding = ruleset.rounding
+
+    def problem(
+        self, code: str, message: str, place: Place | None, path: tuple[str, ...] = (), **details: str | None
+    ) -> None:
+        where = "，".join(
+            x for x in ((place.where if place else ""), ("指标 " + "/".join(path)) if path else "") if x
+        )
+        self.problems.append(
+            Problem(
+                code,
+                message,
+                file=place.file if place else self.project.file,
+                line=place.line if place else None,
+                where=where or None,
+                **details,
+            )
+        )
+
+    def run(self) -> Result:
+        self.check_plan_weights()
+        roots = [self.bind(indicator, (indicator.name,)) for indicator in self.ruleset.indicators]
+        self.check_leftovers(roots)
+        root = _Node((), self.ruleset.max, children=roots)
+        self.mark_empty_branches(root)
+        if root.na_reason:
+            self.problem("E-ALL-NA", "所有指标都不适用，无法评分", None)
+        if self.problems:
+            raise ScoringError(self.problems)
+        self.assign_weights(root, self.ruleset.max)
+        results = [self.score_node(node) for node in root.children]
+        if self.problems:
+            raise ScoringError(self.problems)
+        exact, reasons = self.combine(root, results)
+        places, mode = self.rounding.places, self.rounding.mode
+        total = round_to(exact, places, mode)
+        graded = total if self.rounding.total_before_grade else exact
+        info = self.ruleset.info
+        return Result(
+            total=total,
+            exact_total=exact,
+            max=self.ruleset.max,
+            grade=self.ruleset.grade_for(graded),
+            nodes=tuple(results),
+            ruleset_id=info.id,
+            ruleset_version=info.version,
+            ruleset_sha256=self.ruleset.sha256,
+            ruleset_title=info.title,
+            project_name=self.project.name,
+            project_unit=self.project.unit,
+            project_year=self.project.year,
+            places=places,
+            reasons=tuple(reasons),
+        )
+
+    # --- binding -------------------------------------------------------------------------
+
+    def check_plan_weights(self) -> None:
+        for path in self.project.weights:
+            if self.ruleset.find(path) is None:
+                names = ["/".join(p) for p, _ in self.ruleset.walk()]
+                self.problem(
+                    "E-PLAN-PATH",
+                    f"评价方案的分值指向不存在的指标 “{'/'.join(path)}”",
+                    self.project.weights_place.get(path),
+                    suggestion=suggest("/".join(path), names),
+                )
+
+    def weight_of(self, indicator: Indicator, path: tuple[str, ...]) -> Decimal:
+        return self.project.weights.get(path, indicator.weight)
+
+    def bind(self, indicator: Indicator, path: tuple[str, ...]) -> _Node:
+        node = _Node(path, self.weight_of(indicator, path), method=indicator.method)
+        assessment = next((a for a in self.project.assessments if a.path == path), None)
+        if assessment is not None and assessment.not_applicable:
+            node.na_reason = assessment.reason or NOT_APPLICABLE
+            node.assessment = assessment
+            return node
+        if indicator.children:
+            node.children = [self.bind(child, (*path, child.name)) for child in indicator.children]
+            self.check_sum(node, self.project.weights_place.get(path))
+            if assessment is not None:
+                self.problem(
+                    "E-ASSESSMENT-BRANCH", "只能评价末级指标（或标记 na = true）", assessment.place, path
+                )
+        elif indicator.slot is not None:
+            node.kind = "slot"
+            self.fill_slot(node, indicator)
+        else:
+            node.assessment = assessment
+        return node
+
+    def check_sum(self, node: _Node, place: Place | None) -> None:
+        total = sum((child.base_weight for child in node.children), ZERO)
+        if total != node.base_weight:
+            parts = " + ".join(fmt(child.base_weight) for child in node.children)
+            self.problem(
+                "E-WEIGHT-SUM",
+                "下级指标分值之和不等于上级分值",
+                place,
+                node.path,
+                expected=fmt(node.base_weight),
+                found=f"{fmt(total)}（{parts}）",
+            )
+
+    def fill_slot(self, node: _Node, indicator: Indicator) -> None:
+        groups = indicator.slot.groups if indicator.slot else ()
+        places = {node.path, *((*node.path, group) for group in groups)}
+        targets = [t for t in self.project.targets if t.slot in places]
+        if not targets:
+            if indicator.slot is not None and indicator.slot.empty == "not_applicable":
+                node.na_reason = NOT_APPLICABLE
+            else:
+                slot = "/".join(node.path)
+                self.problem(
+                    "E-SLOT-EMPTY",
+                    f'缺少 “{slot}” 下的绩效指标（[[targets]] slot = "{slot}"）',
+                    None,
+                    node.path,
+                )
+            return
+        weighted = [t for t in targets if t.weight is not None]
+        if weighted and len(weighted) != len(targets):
+            self.problem(
+                "E-TARGET-WEIGHT",
+                "同一位置下的绩效指标要么都写 weight，要么都不写（平均分配）",
+                targets[0].place,
+                node.path,
+            )
+            return
+        shares = iter(split_equally(node.base_weight, len(targets), self.rounding.places))
+        leaves = {id(t): self.target_node(t, next(shares)) for t in targets}
+        node.children = [leaves[id(t)] for t in targets if t.slot == node.path]
+        for group in groups:
+            members = [leaves[id(t)] for t in targets if t.slot == (*node.path, group)]
+            weight = sum((member.base_weight for member in members), ZERO)
+            node.children.append(
+                _Node(
+                    (*node.path, group),
+                    weight,
+                    kind="group",
+                    children=members,
+                    na_reason=None if members else NOT_APPLICABLE,
+                )
+            )
+        for parent in [node, *node.children]:
+            names = [child.path[-1] for child in parent.children if child.kind == "target"]
+            for target in {t.name for t in targets if names.count(t.name) > 1 and t.slot == parent.path}:
+                self.problem(
+                    "E-TARGET-DUPLICATE", f"同一位置下绩效指标 “{target}” 重复", targets[0].place, parent.path
+                )
+        if weighted:
+            self.check_sum(node, targets[0].place)
+
+    def target_node(self, target: Target, equal_share: Decimal) -> _Node:
+        weight = target.weight if target.weight is not None else equal_share
+        child = _Node((*target.slot, target.name), weight, kind="target", target=target)
+        child.method = self.target_method(target)
+        if target.not_applicable:
+            child.na_reason = target.reason or NOT_APPLICABLE
+        elif (
+            target.actual is None
+            and target.operator != "定性"
+            and not target.actual_text
+            and self.ruleset.not_applicable.missing_actual == "not_applicable"
+        ):
+            child.na_reason = "未填写实际完成值，按规则集的规定视为不适用。"
+        return child
+
+    def target_method(self, target: Target) -> MethodRef | None:
+        if target.method is None:
+            method = self.ruleset.target_method(target.operator)
+            if method is None:
+                self.problem(
+                    "E-TARGET-METHOD", f"规则集没有为指标性质 “{target.operator}” 规定计分方法", target.place
+                )
+            return method
+        strategy = self.registry.strategies.get(target.method.strategy)
+        if strategy is None:
+            self.problem(
+                "E-METHOD-UNKNOWN",
+                f"未知的计分方法 “{target.method.strategy}”",
+                target.place,
+                suggestion=suggest(target.method.strategy, self.registry.strategies),
+            )
+            return None
+        try:
+            prepared = strategy.prepare(target.method.params, PrepareContext(self.registry.functions))
+        except ParameterProblem as problem:
+            self.problem("E-PARAM", problem.message, target.place, suggestion=problem.suggestion)
+            return None
+        except FormulaError as error:
+            self.problem("E-FORMULA", error.render(), target.place)
+            return None
+        return MethodRef(target.method.strategy, target.method.params, prepared)
+
+    def check_leftovers(self, roots: list[_Node]) -> None:
+        slots = {node.path for root in roots for node in _walk(root) if node.kind in ("slot", "group")}
+        slots |= {
+            (*path, group)
+            for path, indicator in self.ruleset.walk()
+            if indicator.slot
+            for group in indicator.slot.groups
+        }
+        leaves = {node.path for root in roots for node in _walk(root)}
+        for target in self.project.targets:
+            if target.slot not in slots:
+                self.problem(
+                    "E-TARGET-SLOT",
+                    f"绩效指标的位置 slot “{'/'.join(target.slot)}” 不是规则集中可填写的位置",
+                    target.place,
+                    suggestion=suggest("/".join(target.slot), ["/".join(s) for s in slots]),
+                )
+        for assessment in self.project.assessments:
+            if assessment.path not in leaves:
+                names = ["/".join(p) for p in leaves]
+                self.problem(
+                    "E-ASSESSMENT-PATH",
+                    f"评价的指标 “{'/'.join(assessment.path)}” 不在规则集中",
+                    assessment.place,
+                    suggestion=suggest("/".join(assessment.path), names),
+                )
+
+    def mark_empty_branches(self, node: _Node) -> None:
+        for child in node.children:
+            self.mark_empty_branches(child)
+        if node.children and node.na_reason is None and all(c.na_reason for c in node.children):
+            node.na_reason = "下级指标均不适用。"
+
+    def assign_weights(self, node: _Node, weight: Decimal) -> None:
+        """Effective weights: scaled with the parent; under "share", N/A weight goes to siblings."""
+        node.weight = weight
+        if not node.children:
+            return
+        scale = CONTEXT.divide(weight, node.base_weight) if node.base_weight else ZERO
+        applicable = [child for child in node.children if child.na_reason is None]
+        extra = ZERO
+        if self.ruleset.not_applicable.policy == "share" and applicable:
+            shared = sum((c.base_weight for c in node.children if c.na_reason), ZERO)
+            extra = CONTEXT.divide(CONTEXT.multiply(shared, scale), Decimal(len(applicable)))
+        for child in node.children:
+            own = CONTEXT.multiply(child.base_weight, scale)
+            self.assign_weights(child, own + extra if child.na_reason is None else own)
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def score_node(self, node: _Node) -> NodeResult:
+        method = node.method.strategy if node.method else None
+        if node.na_reason is not None:
+            children = tuple(self.score_node(child) for child in node.children)
+            return NodeResult(
+                node.path,
+                node.weight,
+                None,
+                None,
+                "not_applicable",
+                (node.na_reason,),
+                method,
+                node.kind,
+                {},
+                children,
+            )
+        if node.children:
+            results = tuple(self.score_node(child) for child in node.children)
+            exact, reasons = self.combine(node, list(results))
+            if self.rounding.stage == "indicator" or (self.rounding.stage == "level" and len(node.path) == 1):
+                exact = self.round(exact)
+            return NodeResult(
+                node.path,
+                node.weight,
+                self.round(exact),
+                exact,
+                "scored",
+                tuple(reasons),
+                None,
+                node.kind,
+                {},
+                results,
+            )
+        return self.score_leaf(node, method)
+
+    def score_leaf(self, node: _Node, method_name: str | None) -> NodeResult:
+        place = node.target.place if node.target else node.assessment.place if node.assessment else None
+        if node.method is None:
+            return self.failed(node)
+        strategy = self.registry.strategies[node.method.strategy]
+        item = ScoringInput(
+            node.path, node.weight, self.project.budget, self.rounding, node.target, node.assessment
+        )
+        try:
+            outcome = strategy.score(node.method.prepared, item)
+        except InputProblem as problem:
+            self.problem(
+                "E-INPUT",
+                problem.message,
+                place,
+                node.path,
+                expected=problem.expected,
+                found=problem.found,
+                suggestion=problem.suggestion,
+            )
+            return self.failed(node)
+        except FormulaError as error:
+            located = error.located(ruleset=self.ruleset.info.id, path="/".join(node.path))
+            self.problems.extend(located.problems)
+            return self.failed(node)
+        if not ZERO <= outcome.score <= node.weight:
+            self.problem(
+                "E-STRATEGY",
+                f"计分方法 {strategy.name} 给出的得分 {fmt(outcome.score)} 超出 [0, {fmt(node.weight)}]",
+                place,
+                node.path,
+            )
+            return self.failed(node)
+        exact = self.round(outcome.score) if self.rounding.stage == "indicator" else outcome.score
+        reasons = outcome.reasons
+        if node.target is not None and node.target.reason and outcome.score < node.weight:
+            reasons = (*reasons, f"偏差原因：{node.target.reason}")
+        return NodeResult(
+            node.path,
+            node.weight,
+            self.round(outcome.score),
+            exact,
+            "scored",
+            reasons,
+            method_name,
+            node.kind,
+            outcome.inputs,
+        )
+
+    def failed(self, node: _Node) -> NodeResult:
+        return NodeResult(node.path, node.weight, None, None, "not_applicable", ())
+
+    def combine(self, node: _Node, results: list[NodeResult]) -> tuple[Decimal, list[str]]:
+        scored = [r for r in results if r.status == "scored" and r.exact is not None]
+        raw = sum((r.exact for r in scored if r.exact is not None), ZERO)
+        applicable_weight = sum((r.weight for r in scored), ZERO)
+        skipped = [r.name for r in results if r.status == "not_applicable"]
+        label = "总分" if not node.path else "小计"
+        if not skipped or self.ruleset.not_applicable.policy == "share":
+            note = f"（{'、'.join(skipped)} 不适用，其分值均摊给同级指标）" if skipped else ""
+            return raw, [f"{label} {fmt(self.round(raw))} 分（分值 {fmt(node.weight)} 分）{note}"]
+        if applicable_weight == 0:
+            return ZERO, [f"{label} 0 分：适用指标的分值合计为 0"]
+        exact = CONTEXT.divide(CONTEXT.multiply(raw, node.weight), applicable_weight)
+        reason = (
+            f"{'、'.join(skipped)} 不适用；适用指标得分 {fmt(self.round(raw))} 分 / "
+            f"适用分值 {fmt(self.round(applicable_weight))} 分，"
+            f"按 {fmt(node.weight)} 分折算得 {fmt(self.round(exact))} 分"
+        )
+        return exact, [reason]
+
+    def round(self, value: Decimal) -> Decimal:
+        return round_to(value, self.rounding.places, self.rounding.mode)
+
+
+def _walk(node: _Node) -> list[_Node]:
+    found = [node]
+    for child in node.children:
+        found.extend(_walk(child))
+    return found

@@ -1,0 +1,150 @@
+"""Reading TOML and JSON text into data with exact numbers, and finding lines for messages."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Callable
+from decimal import Decimal
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+from .errors import LoadError, Problem
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@frozen
+class Document:
+    """A parsed file: its data, its text (to find lines) and the name used in messages."""
+
+    name: str
+    text: str
+    data: dict[str, Any]
+
+    def line_of(self, *keys: str | int) -> int | None:
+        """The line where a key path most likely stands, e.g. ("targets", 3, "actual")."""
+        lines = self.text.splitlines()
+        start = 0
+        for key in keys:
+            if isinstance(key, int):
+                continue
+            pattern = re.compile(
+                r"^\s*(\[\[?\s*)?([\w.\"'\u4e00-\u9fff/ -]*\.)?[\"']?"
+                + re.escape(key)
+                + r"[\"']?\s*(=|\]|\.|:)"
+            )
+            json_pattern = re.compile(r'^\s*"' + re.escape(key) + r'"\s*:')
+            for number in range(start, len(lines)):
+                if pattern.search(lines[number]) or json_pattern.search(lines[number]):
+                    start = number
+                    break
+            else:
+                return start + 1 if start else None
+        return start + 1
+
+    def nth_table_line(self, table: str, index: int) -> int | None:
+        """The line of the index-th ``[[table]]`` header (TOML) or None."""
+        seen = -1
+        header = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]")
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if header.match(line):
+                seen += 1
+                if seen == index:
+                    return number
+        return None
+
+    def line_after(self, start: int | None, key: str) -> int | None:
+        """The first line at or after ``start`` that sets ``key``."""
+        if start is None:
+            return None
+        pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+        lines = self.text.splitlines()
+        for number in range(start - 1, len(lines)):
+            if number > start - 1 and lines[number].lstrip().startswith("["):
+                break
+            if pattern.match(lines[number]):
+                return number + 1
+        return start
+
+
+def read_text(path: Path | Traversable, name: str | None = None) -> Document:
+    """Read and parse a TOML or JSON file (by suffix). Numbers become Decimal from their text."""
+    display = name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LoadError([Problem("E-FILE", "文件不存在", file=display)]) from None
+    except UnicodeDecodeError:
+        raise LoadError([Problem("E-FILE", "文件不是 UTF-8 编码的文本", file=display)]) from None
+    except OSError as error:
+        raise LoadError([Problem("E-FILE", f"无法读取文件：{error.strerror}", file=display)]) from None
+    return parse_text(text, display, json_format=str(path).lower().endswith(".json"))
+
+
+def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
+    parse: Callable[[str], Any] = _parse_json if json_format else _parse_toml
+    try:
+        data = parse(text)
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_POSITION.search(str(error))
+        line = int(match.group(1)) if match else None
+        message = _TOML_POSITION.sub("", str(error)).strip()
+        raise LoadError(
+            [
+                Problem(
+                    "E-TOML",
+                    f"TOML 语法错误：{message}",
+                    file=name,
+                    line=line,
+                    suggestion="检查引号、方括号和等号是否成对、完整",
+                )
+            ]
+        ) from None
+    except json.JSONDecodeError as error:
+        raise LoadError(
+            [Problem("E-JSON", f"JSON 语法错误：{error.msg}", file=name, line=error.lineno)]
+        ) from None
+    except RecursionError:
+        raise LoadError([Problem("E-FILE", "文件嵌套过深", file=name)]) from None
+    if not isinstance(data, dict):
+        raise LoadError([Problem("E-FILE", "文件顶层应为表（对象）", file=name)])
+    return Document(name, text, data)
+
+
+def _parse_toml(text: str) -> Any:
+    return tomllib.loads(text, parse_float=Decimal)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"不允许 {name}（应为有限的数字）", name, 0)
+
+
+def _parse_json(text: str) -> Any:
+    return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+
+
+@frozen
+class RulesetSource:
+    """A ruleset a plugin provides: its id and where its TOML text comes from."""
+
+    id: str
+    resource: Path | Traversable
+    title: str = ""
+    document: str = ""
+
+    @classmethod
+    def from_file(cls, path: Path | Traversable) -> RulesetSource:
+        """Read the [ruleset] header of a TOML file to learn its id, title and 文号."""
+        header = read_text(path).data.get("ruleset", {})
+        ruleset_id = header.get("id") if isinstance(header, dict) else None
+        if not isinstance(ruleset_id, str) or not ruleset_id:
+            raise LoadError([Problem("E-RULESET-ID", "规则集缺少 [ruleset] id", file=str(path))])
+        return cls(ruleset_id, path, str(header.get("title", "")), str(header.get("document", "")))
+
+    def read(self) -> Document:
+        return read_text(self.resource)

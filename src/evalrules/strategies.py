@@ -1,0 +1,127 @@
+"""The scoring-strategy contract: what a strategy receives, what it returns, how it fails.
+
+A strategy is registered by name through the ``register_strategies`` hook. When a ruleset loads,
+``prepare`` checks the parameters once (and compiles any formula); when a project is scored,
+``score`` turns one indicator's inputs into an exact score with reasons in Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+from attrs import field, frozen
+
+from .formula import FormulaFunction
+from .model import Rounding
+from .numbers import fmt, round_to
+from .project import Assessment, Budget, Target
+
+
+class ParameterProblem(Exception):
+    """A strategy parameter is wrong; key names it within the method's params."""
+
+    def __init__(self, key: str, message: str, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+        self.suggestion = suggestion
+
+
+class InputProblem(Exception):
+    """The project's data for one indicator cannot be scored; says what was expected."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        expected: str | None = None,
+        found: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expected = expected
+        self.found = found
+        self.suggestion = suggestion
+
+
+@frozen
+class PrepareContext:
+    """What a strategy may use while preparing its parameters."""
+
+    functions: Mapping[str, FormulaFunction]
+
+
+@frozen
+class ScoringInput:
+    """Everything a strategy sees for one indicator."""
+
+    path: tuple[str, ...]
+    weight: Decimal
+    budget: Budget
+    rounding: Rounding
+    target: Target | None = None
+    assessment: Assessment | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+    def shown(self, value: Decimal) -> str:
+        """A score as the ruleset displays it (rounded, no trailing zeros)."""
+        return fmt(round_to(value, self.rounding.places, self.rounding.mode))
+
+
+@frozen
+class Outcome:
+    """A strategy's verdict: the exact score (before the ruleset's rounding) and why."""
+
+    score: Decimal
+    reasons: tuple[str, ...]
+    inputs: Mapping[str, str] = field(factory=dict)
+
+
+@runtime_checkable
+class ScoringStrategy(Protocol):
+    """What a plugin registers to add a scoring method."""
+
+    @property
+    def name(self) -> str:
+        """The name rulesets use in ``method = "…"``."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """A short Chinese title (正向指标, 扣分制, …)."""
+        ...
+
+    @property
+    def doc(self) -> str:
+        """What it does, in Chinese, with the formula: shown in docs and ``evalrules show``."""
+        ...
+
+    @property
+    def params_doc(self) -> Mapping[str, str]:
+        """Every parameter it accepts, with a Chinese explanation."""
+        ...
+
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> Any:
+        """Check params once at load time; return their ready form or raise ParameterProblem."""
+        ...
+
+    def score(self, prepared: Any, item: ScoringInput) -> Outcome:
+        """Score one indicator; raise InputProblem when the project's data cannot be scored."""
+        ...
+
+
+def check_keys(params: Mapping[str, Any], allowed: Mapping[str, str]) -> None:
+    """Refuse parameter names a strategy does not know, with a did-you-mean suggestion."""
+    from .errors import suggest
+
+    for key in params:
+        if key not in allowed:
+            raise ParameterProblem(
+                key, f"未知参数 “{key}”", suggest(key, allowed) or f"可用参数：{'、'.join(allowed)}"
+            )

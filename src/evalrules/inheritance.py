@@ -2,7 +2,7 @@
 
 A child may change top-level tables key by key, replace [[grades]], and edit the inherited
 indicator tree with [[override]] (path must exist), [[add]] (parent must exist, name must not)
-and ``remove`` (paths must exist). Every misspelled path gets a suggestion.
+and [[remove]] (paths must exist). Every misspelled path gets a suggestion.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def _apply(base: dict[str, Any], child: Document) -> dict[str, Any]:
                 "E-EXTENDS-INDICATORS",
                 "继承规则集时不能重写整个 [[indicators]]",
                 file=child.name,
-                suggestion="用 [[override]]、[[add]] 和 remove 修改上级规则集的指标",
+                suggestion="用 [[override]]、[[add]] 和 [[remove]] 修改上级规则集的指标",
             )
         )
     tree = result.setdefault("indicators", [])
@@ -117,19 +117,20 @@ def _apply(base: dict[str, Any], child: Document) -> dict[str, Any]:
             )
             continue
         siblings.append({k: v for k, v in entry.items() if k != "parent"})
-    removals = data.get("remove", [])
-    for path in removals if isinstance(removals, list) else []:
-        parts = str(path).split("/")
-        holder = tree if len(parts) == 1 else _find_raw(tree, "/".join(parts[:-1]), child, "remove", problems)
-        siblings = holder if isinstance(holder, list) else (holder or {}).get("children", [])
+    for index, entry in enumerate(_tables(data.get("remove", []))):
+        where = f"[[remove]] 第 {index + 1} 项"
+        path = str(entry.get("path", ""))
+        parts = path.split("/")
+        parent = None if len(parts) == 1 else _find_raw(tree, "/".join(parts[:-1]), child, where, problems)
+        siblings = tree if len(parts) == 1 else (parent or {}).get("children", [])
         kept = [node for node in siblings if node.get("name") != parts[-1]]
-        if len(kept) == len(siblings):
+        if len(kept) == len(siblings) and (len(parts) == 1 or parent is not None):
             problems.append(
                 Problem(
                     "E-EXTENDS-PATH",
                     f"要删除的指标 “{path}” 不存在",
                     file=child.name,
-                    where="remove",
+                    where=where,
                     suggestion=suggest(parts[-1], [n.get("name", "") for n in siblings]),
                 )
             )

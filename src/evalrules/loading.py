@@ -316,7 +316,7 @@ class _Builder:
             return None
         except FormulaError as error:
             located = error.located(ruleset=self.ruleset_id, path=where.removeprefix("指标 "))
-            file, line = self._locate(name, "formula")
+            file, line = self._locate(name, "params")
             self.problems.extend(
                 Problem(p.code, p.message, file=file, line=line, where=p.where, suggestion=p.suggestion)
                 for p in located.problems

@@ -62,12 +62,12 @@ class Document:
         """The first line at or after ``start`` that sets ``key``."""
         if start is None:
             return None
-        pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+        pattern = re.compile(r"(^|[{,])\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
         lines = self.text.splitlines()
         for number in range(start - 1, len(lines)):
             if number > start - 1 and lines[number].lstrip().startswith("["):
                 break
-            if pattern.match(lines[number]):
+            if pattern.search(lines[number]):
                 return number + 1
         return start
 

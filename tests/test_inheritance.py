@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import evalrules
+from evalrules import LoadError
+
+HEADER = """
+[ruleset]
+id = "mine"
+version = "1"
+title = "我的规则集"
+document = "财预〔2020〕10号"
+issuer = "某财政局"
+extends = "caiyu_2020_10"
+"""
+
+
+def test_extends_with_override_add_remove(
+    write: Callable[[str, str], Path], national: evalrules.Ruleset
+) -> None:
+    text = (
+        HEADER
+        + """
+[[remove]]
+path = "过程/组织实施/制度执行有效性"
+
+[rounding]
+places = 1
+
+[[override]]
+path = "过程/组织实施/管理制度健全性"
+weight = 3
+
+[[override]]
+path = "过程/资金管理/预算执行率"
+params = { numerator = "执行数", denominator = "调整后预算数" }
+
+[[add]]
+parent = "过程/组织实施"
+name = "档案管理规范性"
+weight = 2
+method = "deduction"
+"""
+    )
+    ruleset = evalrules.load_ruleset(write("mine.toml", text))
+    assert ruleset.info.id == "mine"
+    assert ruleset.info.derived_from == ("caiyu_2020_10",)
+    assert ruleset.rounding.places == 1 and ruleset.rounding.mode == "ROUND_HALF_UP"
+    organisation = ruleset.find(("过程", "组织实施"))
+    assert organisation is not None
+    assert [(c.name, c.weight) for c in organisation.children] == [
+        ("管理制度健全性", 3),
+        ("档案管理规范性", 2),
+    ]
+    rate = ruleset.find(("过程", "资金管理", "预算执行率"))
+    assert rate is not None and rate.method is not None
+    assert rate.method.prepared == ("执行数", "调整后预算数")
+    assert ruleset.grades == national.grades
+
+
+def test_override_of_missing_path_suggests(write: Callable[[str, str], Path]) -> None:
+    text = HEADER + '\n[[override]]\npath = "过程/资金管理/预算执行"\nweight = 5\n'
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("mine.toml", text))
+    problem = caught.value.problems[0]
+    assert problem.code == "E-EXTENDS-PATH" and "预算执行率" in (problem.suggestion or "")
+
+
+def test_weights_rechecked_after_override(write: Callable[[str, str], Path]) -> None:
+    text = HEADER + '\n[[override]]\npath = "决策"\nweight = 25\n'
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("mine.toml", text))
+    messages = [p.render() for p in caught.value.problems]
+    assert any("25" in m and "20" in m for m in messages), messages  # children still add up to 20
+    assert any("105" in m for m in messages), messages  # first level now 105 ≠ 100
+
+
+def test_add_existing_and_remove_missing_are_refused(write: Callable[[str, str], Path]) -> None:
+    text = (
+        HEADER
+        + '[[remove]]\npath = "效益/不存在"\n\n'
+        + '[[add]]\nparent = "决策"\nname = "项目立项"\nweight = 1\nmethod = "manual"\n'
+    )
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("mine.toml", text))
+    assert {p.code for p in caught.value.problems} == {"E-EXTENDS-ADD", "E-EXTENDS-PATH"}
+
+
+def test_cycle_is_refused(write: Callable[[str, str], Path]) -> None:
+    a = write("a.toml", HEADER.replace('id = "mine"', 'id = "a"').replace("caiyu_2020_10", "PLACEHOLDER"))
+    b = write("b.toml", HEADER.replace('id = "mine"', 'id = "b"').replace('"caiyu_2020_10"', f'"{a}"'))
+    a.write_text(a.read_text(encoding="utf-8").replace("PLACEHOLDER", str(b)), encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(a)
+    assert caught.value.problems[0].code == "E-EXTENDS-CYCLE"
+
+
+def test_child_chain_of_two(write: Callable[[str, str], Path]) -> None:
+    parent = write("parent.toml", HEADER + "\n[scoring]\ntolerance = 0.5\n")
+    child = write(
+        "child.toml",
+        HEADER.replace('id = "mine"', 'id = "child"').replace('"caiyu_2020_10"', f'"{parent}"'),
+    )
+    ruleset = evalrules.load_ruleset(child)
+    assert ruleset.tolerance == Decimal("0.5")
+    assert ruleset.info.derived_from == ("caiyu_2020_10", "mine")

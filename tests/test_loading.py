@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import evalrules
+from evalrules import LoadError
+from evalrules.model import Slot
+
+from .conftest import ROOT
+
+MINIMAL = """
+[ruleset]
+id = "mini"
+version = "1"
+title = "最小规则集"
+document = "测试"
+issuer = "测试"
+
+[[grades]]
+name = "合格"
+min = 60
+
+[[grades]]
+name = "不合格"
+min = 0
+
+[[indicators]]
+name = "产出"
+weight = 100
+slot = true
+"""
+
+
+def codes(error: LoadError) -> list[str]:
+    return [problem.code for problem in error.problems]
+
+
+def test_national_ruleset_structure(national: evalrules.Ruleset) -> None:
+    assert national.info.id == "caiyu_2020_10"
+    assert national.info.document == "财预〔2020〕10号"
+    assert [i.name for i in national.indicators] == ["决策", "过程", "产出", "效益"]
+    assert [i.weight for i in national.indicators] == [20, 20, 40, 20]
+    assert [(b.name, b.low, b.high) for b in national.grades] == [
+        ("优", 90, 100),
+        ("良", 80, 90),
+        ("中", 60, 80),
+        ("差", 0, 60),
+    ]
+    benefit = national.find(("效益", "项目效益"))
+    assert benefit is not None and benefit.slot == Slot(
+        "error", ("经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度")
+    )
+    assert len(national.sha256) == 64
+
+
+def test_self_evaluation_weights(self_eval: evalrules.Ruleset) -> None:
+    assert [(i.name, i.weight) for i in self_eval.indicators] == [
+        ("预算执行率", 10),
+        ("产出指标", 50),
+        ("效益指标", 30),
+        ("满意度指标", 10),
+    ]
+
+
+@pytest.mark.parametrize("ruleset_id", ["caiyu_2020_10", "caiyu_2020_10_self"])
+def test_every_parameter_of_shipped_rulesets_has_provenance(ruleset_id: str) -> None:
+    ruleset = evalrules.load_ruleset(ruleset_id)
+    missing = ["/".join(path) for path, indicator in ruleset.walk() if indicator.provenance is None]
+    assert missing == []
+    for key in ("max", "tolerance", "grades", "rounding", "not_applicable"):
+        assert key in ruleset.provenance, key
+    for method in ruleset.target_methods:
+        assert f"target_methods.{method.operator}" in ruleset.provenance
+    unverified = {p.status for p in ruleset.provenance.values()}
+    assert unverified <= {"verified", "secondary", "unverified"}
+
+
+def test_load_by_path_equals_load_by_id(national: evalrules.Ruleset) -> None:
+    assert evalrules.load_ruleset(ROOT / "rulesets" / "caiyu_2020_10.toml") == national
+
+
+def test_broken_example_lists_every_problem_with_locations() -> None:
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(ROOT / "examples" / "broken" / "ruleset.toml")
+    found = caught.value.problems
+    assert sorted(codes(caught.value)) == sorted(
+        [
+            "E-METHOD-UNKNOWN",
+            "E-FORMULA",
+            "E-WEIGHT-SUM",
+            "E-KEY-UNKNOWN",
+            "E-WEIGHT-SUM",
+            "E-GRADES-GAP",
+            "E-ROUNDING",
+        ]
+    )
+    by_code = {p.code: p for p in found}
+    assert by_code["E-METHOD-UNKNOWN"].line == 36
+    assert by_code["E-METHOD-UNKNOWN"].suggestion and "deduction" in by_code["E-METHOD-UNKNOWN"].suggestion
+    assert by_code["E-FORMULA"].line == 41 and "分值" in (by_code["E-FORMULA"].suggestion or "")
+    assert by_code["E-KEY-UNKNOWN"].line == 46 and "weight" in (by_code["E-KEY-UNKNOWN"].suggestion or "")
+    assert by_code["E-ROUNDING"].line == 14
+    assert all(p.file and p.file.endswith("ruleset.toml") for p in found)
+
+
+def test_unknown_ruleset_id_suggests(tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset("caiyu_2020_1")
+    assert caught.value.problems[0].code == "E-RULESET-UNKNOWN"
+    assert "caiyu_2020_10" in (caught.value.problems[0].suggestion or "")
+
+
+def test_broken_toml_names_the_line(write: Callable[[str, str], Path]) -> None:
+    path = write("bad.toml", '[ruleset]\nid = "x"\nversion = \n')
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(path)
+    problem = caught.value.problems[0]
+    assert problem.code == "E-TOML" and problem.line == 3
+
+
+def test_missing_header_and_indicators(write: Callable[[str, str], Path]) -> None:
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("empty.toml", "[scoring]\nmax = 100\n"))
+    assert {"E-RULESET-HEADER", "E-INDICATORS", "E-GRADES"} <= set(codes(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (("weight = 100\nslot = true", 'weight = "abc"\nslot = true'), "E-NUMBER"),
+        (("weight = 100\nslot = true", "weight = -1\nslot = true"), "E-WEIGHT"),
+        (("weight = 100\nslot = true", 'weight = 100\nslot = true\nmethod = "manual"'), "E-INDICATOR-KIND"),
+        (("weight = 100\nslot = true", 'weight = 100\nslot = "yes"'), "E-SLOT"),
+        (("min = 60", "min = 60\nmax = 90"), "E-GRADES-GAP"),
+        (("min = 0", "min = 10"), "E-GRADES-GAP"),
+        (("[[grades]]", '[rounding]\nstage = "levels"\n\n[[grades]]'), "E-ROUNDING"),
+        (("[[grades]]", '[not_applicable]\npolicy = "zero"\n\n[[grades]]'), "E-NA-POLICY"),
+        (("[[grades]]", '[target_methods]\n">" = { method = "positive" }\n\n[[grades]]'), "E-OPERATOR"),
+        (('issuer = "测试"', 'issuer = "测试"\neffective = "2020-02-25"'), "E-TYPE"),
+        (('issuer = "测试"', 'issuer = "测试"\ntitel = "x"'), "E-KEY-UNKNOWN"),
+        (("slot = true", 'slot = true\nprovenance = { tag = "X" }'), "E-PROVENANCE"),
+    ],
+)
+def test_each_malformed_ruleset_is_refused(
+    write: Callable[[str, str], Path], change: tuple[str, str], code: str
+) -> None:
+    text = MINIMAL.replace(*change, 1)
+    assert text != MINIMAL
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("r.toml", text))
+    assert code in codes(caught.value)
+
+
+def test_minimal_ruleset_loads(write: Callable[[str, str], Path]) -> None:
+    ruleset = evalrules.load_ruleset(write("r.toml", MINIMAL))
+    assert ruleset.grade_for(Decimal("59.99")) == "不合格"
+    assert ruleset.grade_for(Decimal("60")) == "合格"
+    assert ruleset.grade_for(Decimal("100")) == "合格"
+
+
+def test_strategy_parameter_problem_is_located(write: Callable[[str, str], Path]) -> None:
+    text = MINIMAL.replace("slot = true", 'method = "reverse"\nparams = { variant = "ratoi" }')
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("r.toml", text))
+    problem = caught.value.problems[0]
+    assert problem.code == "E-PARAM" and "ratio" in (problem.suggestion or "")
+    assert problem.line == text.splitlines().index('params = { variant = "ratoi" }') + 1

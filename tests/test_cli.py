@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import evalrules
+from evalrules.cli import main
+
+from .conftest import ROOT, SEED
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def test_score_json(run: Run) -> None:
+    code, out, err = run("score", SEED, "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["total"] == 100 and data["grade"] == "优"
+    firsts = {n["path"][0]: n["score"] for n in data["indicators"] if n["level"] == 1}
+    assert firsts == {"决策": 20, "过程": 20, "产出": 40, "效益": 20}
+
+
+def test_score_text_and_markdown(run: Run) -> None:
+    code, out, _ = run("score", SEED)
+    assert code == 0 and "总分 100 / 100，等级 优" in out and "保障职工人数" in out
+    code, out, _ = run("score", SEED, "--format", "markdown")
+    assert code == 0 and out.startswith("# 工作经费 绩效评价得分") and "| 决策 | 1 | 20 | 20 |" in out
+
+
+def test_score_with_other_ruleset_reports_problems(run: Run) -> None:
+    code, out, err = run("score", SEED, "--ruleset", "caiyu_2020_10_self")
+    assert code == 1 and out == ""
+    assert "E-TARGET-SLOT" in err and "Traceback" not in err
+
+
+def test_formula_prints_exact_value(run: Run) -> None:
+    code, out, _ = run(
+        "formula", "实际值 / 指标值 * 分值", "--set", "实际值=40", "--set", "指标值=44", "--set", "分值=2"
+    )
+    assert code == 0 and out.strip() == "1.818181818181818181818181818"
+    assert run("formula", "0.1 + 0.2 == 0.3")[1].strip() == "真（True）"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("formula", "__import__('os').system('echo hi')"),
+        ("formula", "(1).__class__.__bases__"),
+        ("formula", "9 ** 9 ** 9"),
+        ("formula", "x", "--set", "x=abc"),
+        ("formula", "x", "--set", "x"),
+        ("score", "no-such-file.toml"),
+        ("show", "caiyu_2020_1"),
+    ],
+)
+def test_bad_input_exits_1_with_a_message(run: Run, argv: tuple[str, ...]) -> None:
+    code, out, err = run(*argv)
+    assert code == 1 and out == ""
+    assert err.startswith("evalrules：发现") and "Traceback" not in err
+
+
+def test_bad_usage_exits_2(run: Run) -> None:
+    with pytest.raises(SystemExit) as caught:
+        run("score")
+    assert caught.value.code == 2
+
+
+def test_rulesets_lists_id_title_document(run: Run) -> None:
+    code, out, _ = run("rulesets")
+    assert code == 0
+    assert "caiyu_2020_10 " in out and "财预〔2020〕10号" in out and "单位自评" in out
+
+
+def test_show_text_and_toml(run: Run, tmp_path: Path) -> None:
+    code, out, _ = run("show", "caiyu_2020_10")
+    assert code == 0 and "资金到位率  5 分  arrival_rate" in out and "优 [90, 100]" in out
+    code, out, _ = run("show", "caiyu_2020_10", "--format", "toml")
+    assert tomllib.loads(out)["ruleset"]["id"] == "caiyu_2020_10"
+    (tmp_path / "resolved.toml").write_text(out, encoding="utf-8")
+    assert evalrules.load_ruleset(tmp_path / "resolved.toml") == evalrules.load_ruleset("caiyu_2020_10")
+
+
+def test_validate(run: Run) -> None:
+    code, out, _ = run("validate", ROOT / "rulesets" / "caiyu_2020_10.toml")
+    assert code == 0 and out.startswith("规则集有效：caiyu_2020_10")
+    code, out, _ = run("validate", SEED)
+    assert code == 0 and "100.00" in out
+    code, out, err = run("validate", ROOT / "examples" / "broken" / "ruleset.toml")
+    assert code == 1 and "发现 7 个问题" in err
+    assert err.count("ruleset.toml:") >= 5  # most problems carry a line
+
+
+def test_validate_project_without_ruleset(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('[project]\nname = "x"\n', encoding="utf-8")
+    code, _, err = run("validate", path)
+    assert code == 1 and "E-RULESET-MISSING" in err
+
+
+def test_module_entry_point_from_another_directory(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "evalrules", "score", str(SEED), "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert Decimal(str(json.loads(completed.stdout)["total"])) == 100

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import evalrules
+from evalrules import LoadError
+from evalrules.project_loading import project_from_text
+
+SMALL = """
+[project]
+name = "测试项目"
+unit = "测试单位"
+year = 2023
+ruleset = "caiyu_2020_10_self"
+
+[budget]
+unit = "万元"
+"全年预算数" = 100
+"执行数" = 95.5
+
+[[targets]]
+slot = "产出指标/数量指标"
+name = "培训人数"
+operator = "≥"
+value = 200
+unit = "人次"
+actual = 180
+reason = "疫情影响，部分培训取消"
+
+[[targets]]
+slot = "效益指标/社会效益指标"
+name = "服务水平"
+operator = "定性"
+value = "明显提升"
+actual = "有所提升"
+rating = "部分达成年度指标并具有一定效果"
+score = 20
+"""
+
+
+def codes(error: LoadError) -> set[str]:
+    return {problem.code for problem in error.problems}
+
+
+def test_seed_loads_with_exact_numbers(seed: evalrules.Project) -> None:
+    assert seed.name == "工作经费" and seed.year == 2022
+    assert seed.budget.figures["执行数"] == Decimal("192.05")
+    assert str(seed.budget.figures["执行数"]) == "192.05"
+    assert len(seed.targets) == 22
+    cost = [t for t in seed.targets if t.slot == ("产出", "产出成本")]
+    assert sum(t.value for t in cost if t.value is not None) == Decimal("192.05")
+    assert cost[0].value_text == "68.95" and cost[0].weight is None
+    assert seed.claims.total == 100 and seed.claims.grade == "优"
+
+
+def test_small_project(write: Callable[[str, str], Path]) -> None:
+    project = evalrules.load_project(write("p.toml", SMALL))
+    first, second = project.targets
+    assert first.operator == ">=" and first.value == 200 and first.actual == 180
+    assert first.slot == ("产出指标", "数量指标")
+    assert first.place.line == SMALL.splitlines().index("[[targets]]") + 1
+    assert second.operator == "定性" and second.value is None and second.value_text == "明显提升"
+    assert second.score == 20
+
+
+def test_json_project_equals_toml(write: Callable[[str, str], Path]) -> None:
+    data = {
+        "project": {"name": "测试项目", "unit": "测试单位", "year": 2023, "ruleset": "caiyu_2020_10_self"},
+        "budget": {"unit": "万元", "全年预算数": 100, "执行数": 95.5},
+        "targets": [
+            {
+                "slot": "产出指标/数量指标",
+                "name": "培训人数",
+                "operator": "≥",
+                "value": 200,
+                "unit": "人次",
+                "actual": 180,
+                "reason": "疫情影响，部分培训取消",
+            },
+            {
+                "slot": "效益指标/社会效益指标",
+                "name": "服务水平",
+                "operator": "定性",
+                "value": "明显提升",
+                "actual": "有所提升",
+                "rating": "部分达成年度指标并具有一定效果",
+                "score": 20,
+            },
+        ],
+    }
+    from_json = evalrules.load_project(write("p.json", json.dumps(data, ensure_ascii=False, indent=1)))
+    from_toml = evalrules.load_project(write("p.toml", SMALL))
+    assert from_json.targets[0].actual == Decimal("180")
+    assert from_json.budget == from_toml.budget
+    assert [(t.name, t.value, t.actual, t.weight) for t in from_json.targets] == [
+        (t.name, t.value, t.actual, t.weight) for t in from_toml.targets
+    ]
+
+
+def test_json_nan_is_refused(write: Callable[[str, str], Path]) -> None:
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_project(write("p.json", '{"project": {"name": "x"}, "budget": {"执行数": NaN}}'))
+    assert codes(caught.value) == {"E-JSON"}
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (("actual = 180", "acutal = 180"), "E-KEY-UNKNOWN"),
+        (('operator = "≥"', 'operator = "大于"'), "E-OPERATOR"),
+        (("value = 200", 'value = "两百"'), "E-NUMBER"),
+        (('"执行数" = 95.5', '"执行数" = -1'), "E-BUDGET"),
+        (('"执行数" = 95.5', '"执行数" = nan'), "E-NUMBER"),
+        (('"执行数" = 95.5', '"执行数" = inf'), "E-NUMBER"),
+        (('"执行数" = 95.5', '"执行数" = true'), "E-NUMBER"),
+        (('"执行数" = 95.5', '"执行款" = 95.5'), "E-KEY-UNKNOWN"),
+        (("year = 2023", 'year = "二〇二三"'), "E-TYPE"),
+        (('name = "测试项目"', 'title = "测试项目"'), "E-PROJECT"),
+        (('slot = "产出指标/数量指标"\n', ""), "E-TARGET"),
+        (("score = 20", 'score = "满分"'), "E-NUMBER"),
+        (("[[targets]]", "[claims]\ntotl = 1\n\n[[targets]]"), "E-KEY-UNKNOWN"),
+        (
+            (
+                "[[targets]]",
+                '[[assessments]]\npath = "预算执行率"\ndeductions = [{ points = 1 }]\n\n[[targets]]',
+            ),
+            "E-DEDUCTION",
+        ),
+        (("[[targets]]", "[[assessments]]\ndeductions = []\n\n[[targets]]"), "E-ASSESSMENT"),
+        (("[[targets]]", '[weights]\n"产出指标" = "五十"\n\n[[targets]]'), "E-NUMBER"),
+    ],
+)
+def test_each_malformed_project_is_refused(
+    write: Callable[[str, str], Path], change: tuple[str, str], code: str
+) -> None:
+    text = SMALL.replace(*change, 1)
+    assert text != SMALL
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_project(write("p.toml", text))
+    assert code in codes(caught.value)
+    assert all(problem.file and problem.file.endswith("p.toml") for problem in caught.value.problems)
+
+
+def test_all_problems_reported_at_once(write: Callable[[str, str], Path]) -> None:
+    text = SMALL.replace("actual = 180", "acutal = 180").replace('"执行数" = 95.5', '"执行数" = -1')
+    text = text.replace('operator = "定性"', 'operator = "定姓"')
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_project(write("p.toml", text))
+    assert codes(caught.value) == {"E-KEY-UNKNOWN", "E-BUDGET", "E-OPERATOR"}
+    unknown = next(p for p in caught.value.problems if p.code == "E-KEY-UNKNOWN")
+    assert unknown.suggestion and "actual" in unknown.suggestion
+    assert unknown.line == text.splitlines().index("acutal = 180") + 1
+
+
+def test_operator_spellings_are_normalised() -> None:
+    for spelling, canonical in [
+        ("≥", ">="),
+        ("＞=", ">="),
+        ("≧", ">="),
+        ("≤", "<="),
+        ("＝", "="),
+        ("定性", "定性"),
+    ]:
+        project = project_from_text(SMALL.replace('operator = "≥"', f'operator = "{spelling}"'))
+        assert project.targets[0].operator == canonical
+
+
+def test_blank_target_is_not_applicable() -> None:
+    text = SMALL.replace('value = 200\nunit = "人次"\nactual = 180\n', "")
+    project = project_from_text(text)
+    assert project.targets[0].not_applicable
+
+
+def test_non_numeric_actual_loads_as_text_for_scoring_to_refuse() -> None:
+    project = project_from_text(SMALL.replace("actual = 180", 'actual = "完成"'))
+    assert project.targets[0].actual is None and project.targets[0].actual_text == "完成"
+
+
+def test_percent_text_values() -> None:
+    project = project_from_text(
+        SMALL.replace("value = 200", 'value = "95%"').replace("actual = 180", 'actual = "96.5%"')
+    )
+    assert project.targets[0].value == 95 and project.targets[0].actual == Decimal("96.5")

@@ -1,0 +1,383 @@
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import evalrules
+from evalrules import ScoringError
+from evalrules.project import Deduction, Project, Target
+from evalrules.project_loading import project_from_text
+
+from .test_project_loading import SMALL
+
+
+def with_target(project: Project, name: str, **changes: object) -> Project:
+    """The project with one target changed (actual_text follows a changed actual)."""
+    if "actual" in changes and "actual_text" not in changes:
+        changes["actual_text"] = str(changes["actual"]) if changes["actual"] is not None else ""
+    targets = tuple(attrs.evolve(t, **changes) if t.name == name else t for t in project.targets)
+    return attrs.evolve(project, targets=targets)
+
+
+def codes(error: ScoringError) -> list[str]:
+    return [problem.code for problem in error.problems]
+
+
+# --- the seed ---------------------------------------------------------------------------
+
+
+def test_seed_scores_as_the_report_states(seed: Project, national: evalrules.Ruleset) -> None:
+    result = evalrules.score(seed, national)
+    assert result.total == 100 and result.grade == "优"
+    assert result.subtotals() == {"决策": 20, "过程": 20, "产出": 40, "效益": 20}
+    for path, claimed in seed.claims.scores.items():
+        assert result.node(*path.split("/")).score == claimed, path
+    quantity = result.node("产出", "产出数量")
+    assert [(n.name, n.score) for n in quantity.children] == [
+        ("保障职工人数", 2),
+        ("购买办公费批次", 2),
+        ("电费缴费月数", 1),
+        ("支付水费月数", 1),
+        ("出差干部人数", 1),
+        ("办公设备购置采购批次", 1),
+        ("车辆维护数", 1),
+        ("支付电话费及网络费费月数", 1),
+    ]
+    cost = result.node("产出", "产出成本")
+    assert sum(n.weight for n in cost.children) == 10
+    assert [n.weight for n in cost.children] == [Decimal("1.12")] + [Decimal("1.11")] * 8
+    for group in ("经济效益", "生态效益"):
+        node = result.node("效益", "项目效益", group)
+        assert node.status == "not_applicable" and node.reasons == ("本项目无该指标。",)
+    execution = result.node("过程", "资金管理", "预算执行率")
+    assert execution.reasons[0] == "执行数 192.05万元 ÷ 到位资金 192.05万元 = 100%，该指标不扣分，得 5 分"
+
+
+def test_seed_json_contract(seed: Project, national: evalrules.Ruleset) -> None:
+    data = evalrules.score(seed, national).to_dict()
+    assert set(data) >= {"total", "max", "grade", "ruleset", "project", "indicators"}
+    assert data["ruleset"] == {"id": "caiyu_2020_10", "version": "1.0.0", "sha256": national.sha256}
+    assert data["project"] == {"name": "工作经费", "unit": "阿克陶县人民政府办公室", "year": 2022}
+    first = data["indicators"][0]
+    assert first["path"] == ["决策"] and first["level"] == 1 and first["status"] == "scored"
+    assert {"path", "level", "weight", "score", "status", "reasons"} <= set(first)
+    staff = next(n for n in data["indicators"] if n["path"][-1] == "保障职工人数")
+    assert staff["path"] == ["产出", "产出数量", "保障职工人数"] and staff["weight"] == 2
+
+
+def test_lost_points_are_explained(seed: Project, national: evalrules.Ruleset) -> None:
+    project = with_target(seed, "保障职工人数", actual=Decimal(40), reason="年中调出 4 人")
+    result = evalrules.score(project, national)
+    node = result.node("产出", "产出数量", "保障职工人数")
+    assert node.score == Decimal("1.82")
+    assert (
+        node.reasons[0]
+        == "保障职工人数 指标值 =44人，实际完成 40人，完成 90.91%，按完成比例得 1.82 分（分值 2 分）"
+    )
+    assert node.reasons[1] == "偏差原因：年中调出 4 人"
+    assert result.total == Decimal("99.82") and result.grade == "优"
+    assert result.node("产出").score == Decimal("39.82")
+
+
+# --- bad input --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actual", [None, "完成"])
+def test_missing_or_non_numeric_actual_is_an_error(
+    seed: Project, national: evalrules.Ruleset, actual: str | None
+) -> None:
+    project = with_target(seed, "车辆维护数", actual=None, actual_text=actual or "")
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(project, national)
+    problem = caught.value.problems[0]
+    assert problem.code == "E-INPUT" and "车辆维护数" in (problem.where or "")
+    assert problem.line is not None and problem.file and problem.file.endswith("akto-2022.toml")
+    if actual:
+        assert problem.found == "“完成”"
+
+
+def test_missing_actual_can_be_not_applicable_by_ruleset(seed: Project, national: evalrules.Ruleset) -> None:
+    lenient = attrs.evolve(
+        national, not_applicable=attrs.evolve(national.not_applicable, missing_actual="not_applicable")
+    )
+    result = evalrules.score(with_target(seed, "车辆维护数", actual=None), lenient)
+    node = result.node("产出", "产出数量", "车辆维护数")
+    assert node.status == "not_applicable" and node.score is None
+    # rescale: the 9 applicable quantity points stand for the slot's 10
+    assert result.node("产出", "产出数量").score == 10 and result.total == 100
+
+
+@pytest.mark.parametrize("figure", [Decimal(0), Decimal(-5)])
+def test_zero_or_negative_budget_is_an_error(
+    seed: Project, national: evalrules.Ruleset, figure: Decimal
+) -> None:
+    budget = attrs.evolve(seed.budget, figures={**seed.budget.figures, "到位资金": figure})
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(attrs.evolve(seed, budget=budget), national)
+    assert "E-INPUT" in codes(caught.value)
+    assert any("到位资金" in p.message for p in caught.value.problems)
+
+
+def test_target_weights_must_add_up(seed: Project, national: evalrules.Ruleset) -> None:
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(with_target(seed, "保障职工人数", weight=Decimal(3)), national)
+    problem = caught.value.problems[0]
+    assert (
+        problem.code == "E-WEIGHT-SUM"
+        and problem.expected == "10"
+        and problem.found
+        and problem.found.startswith("11")
+    )
+
+
+def test_mixed_weights_in_a_slot_are_refused(seed: Project, national: evalrules.Ruleset) -> None:
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(with_target(seed, "保障职工人数", weight=None), national)
+    assert codes(caught.value) == ["E-TARGET-WEIGHT"]
+
+
+def test_unknown_slot_and_path_suggest(seed: Project, national: evalrules.Ruleset) -> None:
+    project = with_target(seed, "车辆维护数", slot=("产出", "产出数"))
+    assessments = (
+        attrs.evolve(seed.assessments[0], path=("决策", "项目立项", "立项依据充份性")),
+        *seed.assessments[1:],
+    )
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(attrs.evolve(project, assessments=assessments), national)
+    by_code = {p.code: p for p in caught.value.problems}
+    assert "产出/产出数量" in (by_code["E-TARGET-SLOT"].suggestion or "")
+    assert "立项依据充分性" in (by_code["E-ASSESSMENT-PATH"].suggestion or "")
+    assert "E-WEIGHT-SUM" in by_code  # the moved target leaves 产出数量 at 9 of 10 points
+
+
+def test_every_problem_at_once(seed: Project, national: evalrules.Ruleset) -> None:
+    project = with_target(with_target(seed, "车辆维护数", actual=None), "出差干部人数", actual=None)
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(project, national)
+    assert len(caught.value.problems) == 2
+
+
+def test_empty_slot_is_an_error_unless_declared_not_applicable(
+    seed: Project, national: evalrules.Ruleset
+) -> None:
+    project = attrs.evolve(seed, targets=tuple(t for t in seed.targets if t.slot != ("产出", "产出时效")))
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(project, national)
+    assert codes(caught.value) == ["E-SLOT-EMPTY"]
+
+
+def test_plan_weights_override(seed: Project, national: evalrules.Ruleset) -> None:
+    weights = {
+        ("决策",): Decimal(15),
+        ("决策", "资金投入"): Decimal(5),
+        ("决策", "资金投入", "预算编制科学性"): Decimal(2),
+        ("决策", "资金投入", "资金分配合理性"): Decimal(3),
+        ("效益",): Decimal(25),
+        ("效益", "项目效益"): Decimal(25),
+    }
+    project = attrs.evolve(seed, weights=weights)
+    project = with_target(project, "受益群众满意度", weight=Decimal(15))
+    result = evalrules.score(project, national)
+    assert result.subtotals() == {"决策": 15, "过程": 20, "产出": 40, "效益": 25}
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(attrs.evolve(seed, weights={("决策",): Decimal(15)}), national)
+    assert {"E-WEIGHT-SUM"} == set(codes(caught.value))
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(attrs.evolve(seed, weights={("决策", "不存在"): Decimal(1)}), national)
+    assert codes(caught.value)[0] == "E-PLAN-PATH"
+
+
+# --- N/A policies, rounding, grades -----------------------------------------------------
+
+
+def test_self_evaluation_without_satisfaction_rescales(self_eval: evalrules.Ruleset) -> None:
+    project = project_from_text(SMALL)
+    result = evalrules.score(project, self_eval)
+    assert result.node("满意度指标").status == "not_applicable"
+    execution = result.node("预算执行率")
+    assert execution.score == Decimal("9.55")
+    output = result.node("产出指标")
+    assert output.score == Decimal(45)  # 180/200 × 50
+    benefit = result.node("效益指标")
+    assert benefit.score == Decimal(20)  # manual score inside the 60–80 % band of 30
+    # 9.55 + 45 + 20 = 74.55 of 90 applicable points, rescaled to 100
+    assert result.total == Decimal("82.83") and result.grade == "良"
+    assert "满意度指标 不适用" in result.reasons[0]
+
+
+def test_share_policy_gives_na_weight_to_siblings(self_eval: evalrules.Ruleset) -> None:
+    sharing = attrs.evolve(self_eval, not_applicable=attrs.evolve(self_eval.not_applicable, policy="share"))
+    result = evalrules.score(project_from_text(SMALL), sharing)
+    assert [n.weight for n in result.nodes] == [
+        Decimal(10) + Decimal(10) / 3,
+        Decimal(50) + Decimal(10) / 3,
+        Decimal(30) + Decimal(10) / 3,
+        Decimal(10),
+    ]
+    assert sum((n.exact or 0) for n in result.nodes) == result.exact_total
+
+
+THIRDS = """
+[ruleset]
+id = "thirds"
+version = "1"
+title = "三等分"
+document = "测试"
+issuer = "测试"
+
+[rounding]
+places = 2
+stage = "{stage}"
+total_before_grade = {before}
+
+[[grades]]
+name = "优"
+min = 90
+
+[[grades]]
+name = "良"
+min = 0
+
+[target_methods]
+">=" = {{ method = "positive" }}
+
+[[indicators]]
+name = "产出"
+weight = 100
+slot = true
+"""
+
+THIRDS_PROJECT = """
+[project]
+name = "三等分项目"
+
+{targets}
+"""
+
+
+def thirds_project(actuals: list[str]) -> Project:
+    targets = "\n".join(
+        f'[[targets]]\nslot = "产出"\nname = "指标{i}"\noperator = ">="\n'
+        f"value = 3\nactual = {a}\nweight = {w}\n"
+        for i, (a, w) in enumerate(zip(actuals, ["33.33", "33.33", "33.34"], strict=True))
+    )
+    return project_from_text(THIRDS_PROJECT.format(targets=targets))
+
+
+@pytest.mark.parametrize(
+    ("stage", "total"),
+    [("indicator", Decimal("88.90")), ("level", Decimal("88.89")), ("total", Decimal("88.89"))],
+)
+def test_rounding_stages(write: Callable[[str, str], Path], stage: str, total: Decimal) -> None:
+    ruleset = evalrules.load_ruleset(write("r.toml", THIRDS.format(stage=stage, before="true")))
+    # each target scores 0.8889 of its weight: 29.627037, 29.627037, 29.635926;
+    # rounded one by one 29.63 + 29.63 + 29.64 = 88.90, exact 88.89
+    result = evalrules.score(thirds_project(["2.6667"] * 3), ruleset)
+    assert result.total == total
+
+
+def test_grade_boundary_follows_declared_rounding(write: Callable[[str, str], Path]) -> None:
+    actuals = ["2.99955", "2.99955", "2.99955"]  # 0.99985 of 100 = 99.985 → rounds to 99.99
+    rounded = evalrules.load_ruleset(write("a.toml", THIRDS.format(stage="total", before="true")))
+    exact = evalrules.load_ruleset(write("b.toml", THIRDS.format(stage="total", before="false")))
+    assert evalrules.score(thirds_project(actuals), rounded).grade == "优"
+    project = thirds_project(["2.69985"] * 3)  # 89.995 exactly
+    assert evalrules.score(project, rounded).exact_total == Decimal("89.995")
+    assert evalrules.score(project, rounded).total == Decimal("90.00")
+    assert evalrules.score(project, rounded).grade == "优"
+    assert evalrules.score(project, exact).grade == "良"
+
+
+# --- properties ---------------------------------------------------------------------------
+
+QUANTITY = (
+    "保障职工人数",
+    "购买办公费批次",
+    "电费缴费月数",
+    "支付水费月数",
+    "出差干部人数",
+    "办公设备购置采购批次",
+    "车辆维护数",
+    "支付电话费及网络费费月数",
+)
+actuals = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+operators = st.sampled_from(["=", ">=", "<="])
+deduction_lists = st.lists(st.decimals(min_value=0, max_value=6, places=1), max_size=3)
+
+
+@st.composite
+def seed_variants(draw: st.DrawFn, seed: Project) -> Project:
+    targets = []
+    for target in seed.targets:
+        if target.name in QUANTITY:
+            actual = draw(actuals)
+            target = attrs.evolve(target, actual=actual, actual_text=str(actual), operator=draw(operators))
+        targets.append(target)
+    assessments = tuple(
+        attrs.evolve(a, deductions=tuple(Deduction("扣分", p) for p in draw(deduction_lists)))
+        for a in seed.assessments
+    )
+    return attrs.evolve(seed, targets=tuple(targets), assessments=assessments)
+
+
+@given(data=st.data())
+def test_invariants_hold_for_any_variant(
+    data: st.DataObject, seed: Project, national: evalrules.Ruleset
+) -> None:
+    project = data.draw(seed_variants(seed))
+    result = evalrules.score(project, national)
+    for node in result.walk():
+        if node.score is not None:
+            assert 0 <= node.score <= node.weight, node.path
+    assert result.total == sum(node.exact or 0 for node in result.nodes)
+    assert 0 <= result.total <= result.max
+    assert evalrules.score(project, national) == result  # deterministic
+
+
+@given(data=st.data(), first=actuals, second=actuals)
+def test_positive_never_falls_and_reverse_never_rises_as_actual_rises(
+    data: st.DataObject, seed: Project, national: evalrules.Ruleset, first: Decimal, second: Decimal
+) -> None:
+    low, high = sorted((first, second))
+    name = data.draw(st.sampled_from(QUANTITY))
+    for operator, direction in ((">=", 1), ("<=", -1)):
+        scores = [
+            evalrules.score(with_target(seed, name, actual=value, operator=operator), national).total
+            for value in (low, high)
+        ]
+        assert (scores[1] - scores[0]) * direction >= 0
+
+
+@given(
+    a=st.decimals(min_value=0, max_value=100, places=3), b=st.decimals(min_value=0, max_value=100, places=3)
+)
+def test_grade_never_falls_when_total_rises(national: evalrules.Ruleset, a: Decimal, b: Decimal) -> None:
+    order = [band.name for band in national.grades]  # best first
+    low, high = sorted((a, b))
+    assert order.index(national.grade_for(high)) <= order.index(national.grade_for(low))
+
+
+@given(seed_value=st.integers(min_value=0, max_value=2**32))
+def test_permuting_targets_leaves_the_total_unchanged(
+    seed: Project, national: evalrules.Ruleset, seed_value: int
+) -> None:
+    shuffled = list(seed.targets)
+    random.Random(seed_value).shuffle(shuffled)
+    changed = with_target(seed, "车辆维护数", actual=Decimal(11))
+    shuffled_changed = with_target(
+        attrs.evolve(seed, targets=tuple(shuffled)), "车辆维护数", actual=Decimal(11)
+    )
+    assert evalrules.score(shuffled_changed, national).total == evalrules.score(changed, national).total
+
+
+def test_target_is_a_frozen_value(seed: Project) -> None:
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        seed.targets[0].name = "x"  # type: ignore[misc]
+    assert isinstance(seed.targets[0], Target)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from evalrules.errors import EvalrulesError, FormulaError, Problem, suggest
+
+
+def test_problem_renders_file_line_place_expected_found_suggestion() -> None:
+    problem = Problem(
+        "E-X",
+        "分值不对",
+        file="a.toml",
+        where="指标 决策",
+        line=3,
+        expected="20",
+        found="25",
+        suggestion="是否想写 “决策”？",
+    )
+    assert problem.render() == "[E-X] a.toml:3，指标 决策：分值不对（应为 20；实际为 25）。是否想写 “决策”？"
+
+
+def test_error_carries_all_problems() -> None:
+    error = EvalrulesError([Problem("E-A", "一"), Problem("E-B", "二")])
+    assert len(error.problems) == 2 and str(error).splitlines() == ["[E-A] 一", "[E-B] 二"]
+
+
+def test_formula_error_located() -> None:
+    error = FormulaError("除数为 0", formula="1/0").located(ruleset="r", path="决策/x")
+    assert error.ruleset == "r" and error.path == "决策/x" and error.formula == "1/0"
+    assert "规则集 r，指标 决策/x，公式 “1/0”" in error.render()
+
+
+def test_suggest() -> None:
+    assert suggest("deducton", ["deduction", "manual"]) == "是否想写 “deduction”？"
+    assert suggest("zzz", ["deduction"]) is None

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import evalrules
+from evalrules.model import SOURCE_TAGS
+
+
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [
+        ("100", "优"),
+        ("90", "优"),
+        ("89.99", "良"),
+        ("89.999999", "良"),
+        ("80", "良"),
+        ("79.99", "中"),
+        ("60", "中"),
+        ("59.99", "差"),
+        ("0", "差"),
+    ],
+)
+def test_grades_are_half_open(national: evalrules.Ruleset, total: str, grade: str) -> None:
+    assert national.grade_for(Decimal(total)) == grade
+
+
+def test_grade_outside_range(national: evalrules.Ruleset) -> None:
+    with pytest.raises(ValueError):
+        national.grade_for(Decimal("100.01"))
+
+
+def test_find_and_walk(national: evalrules.Ruleset) -> None:
+    assert national.find(("过程", "资金管理", "预算执行率")) is not None
+    assert national.find(("过程", "不存在")) is None
+    assert sum(1 for _ in national.walk()) == 25  # 10 决策 + 8 过程 + 5 产出 + 2 效益
+    assert national.sum_of_first_level == national.max
+
+
+def test_source_tags() -> None:
+    assert SOURCE_TAGS["V"] == "verified" and SOURCE_TAGS["M"] == "unverified"

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pluggy
+import pytest
+from attrs import frozen
+
+import evalrules
+from evalrules import FormulaFunction, PluginError, hookimpl
+from evalrules.plugins import DEFAULT_PLUGINS, build_registry, new_plugin_manager
+from evalrules.project_loading import project_from_text
+from evalrules.strategies import Outcome, PrepareContext, ScoringInput
+
+from .conftest import ROOT
+
+
+@frozen
+class Halves:
+    """A strategy a province might add: full marks at or above target, half below."""
+
+    name: str = "halves"
+    title: str = "两档"
+    doc: str = "达到指标值得满分，否则得一半。"
+    params_doc: Mapping[str, str] = {}
+
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
+        return None
+
+    def score(self, prepared: None, item: ScoringInput) -> Outcome:
+        assert item.target is not None and item.target.actual is not None and item.target.value is not None
+        full = item.target.actual >= item.target.value
+        return Outcome(item.weight if full else item.weight / 2, ("两档计分",))
+
+
+class ProvincePlugin:
+    @hookimpl
+    def register_strategies(self) -> list[Any]:
+        return [Halves()]
+
+    @hookimpl
+    def register_functions(self) -> list[FormulaFunction]:
+        return [FormulaFunction("double", lambda x: x * 2, "double(x)", "加倍", 1, 1)]
+
+
+def test_builtins_are_registered_through_the_hooks() -> None:
+    manager = new_plugin_manager()
+    assert set(DEFAULT_PLUGINS) <= {manager.get_name(p) for p in manager.get_plugins()}
+    registry = build_registry(manager)
+    assert {
+        "positive",
+        "reverse",
+        "equal",
+        "qualitative",
+        "deduction",
+        "step",
+        "checklist",
+        "execution_rate",
+        "arrival_rate",
+        "manual",
+        "formula",
+    } == set(registry.strategies)
+    assert {"min", "max", "abs", "clamp", "ratio", "round"} == set(registry.functions)
+    assert {"caiyu_2020_10", "caiyu_2020_10_self"} <= set(registry.rulesets)
+    assert registry.origin("strategy", "positive") == "evalrules.default_plugins.targets"
+
+
+def test_a_plugin_adds_scoring_logic_used_by_a_ruleset(write: Callable[[str, str], Path]) -> None:
+    registry = build_registry(new_plugin_manager([ProvincePlugin()]))
+    ruleset_text = (ROOT / "rulesets" / "caiyu_2020_10_self.toml").read_text(encoding="utf-8")
+    ruleset_text = ruleset_text.replace('">=" = { method = "positive" }', '">=" = { method = "halves" }')
+    ruleset_text = ruleset_text.replace('id = "caiyu_2020_10_self"', 'id = "province"')
+    ruleset = evalrules.load_ruleset(write("province.toml", ruleset_text), registry)
+    project = project_from_text(
+        '[project]\nname = "p"\n[budget]\n"全年预算数" = 10\n"执行数" = 10\n'
+        '[[targets]]\nslot = "产出指标"\nname = "a"\noperator = ">="\nvalue = 10\nactual = 5\n'
+        '[[targets]]\nslot = "效益指标"\nname = "b"\noperator = ">="\nvalue = 1\nactual = 1\n'
+    )
+    result = evalrules.score(project, ruleset, registry)
+    assert result.node("产出指标", "a").score == 25 and result.node("产出指标", "a").reasons == ("两档计分",)
+    formula = evalrules.compile_formula("double(分值)", functions=registry.functions, names=["分值"])
+    assert formula.evaluate({"分值": Decimal(3)}) == 6
+
+
+def test_duplicate_names_fail_naming_both_plugins() -> None:
+    class Copycat:
+        @hookimpl
+        def register_functions(self) -> list[FormulaFunction]:
+            return [FormulaFunction("min", min, "min(a, b)", "重复", 1)]
+
+    manager = new_plugin_manager()
+    manager.register(Copycat(), name="copycat")
+    with pytest.raises(PluginError) as caught:
+        build_registry(manager)
+    message = caught.value.render()
+    assert "min" in message and "evalrules.default_plugins.functions" in message and "copycat" in message
+
+
+def test_misspelled_hook_is_rejected() -> None:
+    class Misspelled:
+        @hookimpl
+        def register_strategys(self) -> list[Any]:
+            return []
+
+    with pytest.raises(pluggy.PluginValidationError):
+        new_plugin_manager([Misspelled()])
+
+
+def test_registry_without_defaults_is_empty() -> None:
+    registry = build_registry(new_plugin_manager(defaults=False))
+    assert not registry.strategies and not registry.functions and not registry.rulesets
+
+
+def test_default_registry_is_built_once() -> None:
+    assert evalrules.default_registry() is evalrules.default_registry()

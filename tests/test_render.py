@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import evalrules
+from evalrules.render import result_markdown, result_text, ruleset_text
+
+
+def test_text_shows_every_node_and_explains_lost_points(
+    seed: evalrules.Project, national: evalrules.Ruleset
+) -> None:
+    text = result_text(evalrules.score(seed, national))
+    assert text.count("\n") > 50
+    assert "不适用" in text and "· 本项目无该指标。" in text
+    assert text.rstrip().splitlines()[-2] == "总分 100 / 100，等级 优"
+
+
+def test_markdown_table_has_one_row_per_node(seed: evalrules.Project, national: evalrules.Ruleset) -> None:
+    result = evalrules.score(seed, national)
+    markdown = result_markdown(result)
+    rows = [line for line in markdown.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == 1 + sum(1 for _ in result.walk())
+
+
+def test_ruleset_text_shows_methods_and_provenance(national: evalrules.Ruleset) -> None:
+    text = ruleset_text(national)
+    assert "财预〔2020〕10号" in text and "预算执行率  5 分  execution_rate [unverified]" in text
+    assert "项目效益  20 分  由项目绩效指标填充（无指标时：报错） [verified]" in text

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import evalrules
+from evalrules.result import json_number
+
+
+def test_json_numbers_keep_their_text() -> None:
+    assert json_number(Decimal("100.00")) == 100 and isinstance(json_number(Decimal("100.00")), int)
+    assert json_number(Decimal("1.82")) == 1.82 and repr(json_number(Decimal("1.82"))) == "1.82"
+    assert json_number(Decimal(10) / 9, places=2) == 1.111111
+
+
+def test_walk_and_node_lookup(seed: evalrules.Project, national: evalrules.Ruleset) -> None:
+    result = evalrules.score(seed, national)
+    paths = [node.path for node in result.walk()]
+    assert paths[0] == ("决策",) and len(paths) == len(set(paths)) + 0
+    node = result.node("效益", "项目效益", "服务对象满意度", "受益群众满意度")
+    assert node.kind == "target" and node.level == 4 and node.inputs["指标值"] == "95"
+    assert result.node("效益", "项目效益", "社会效益").kind == "group"
+
+
+def test_to_dict_is_json_and_stable(seed: evalrules.Project, national: evalrules.Ruleset) -> None:
+    data = evalrules.score(seed, national).to_dict()
+    again = json.loads(json.dumps(data, ensure_ascii=False))
+    assert again == data
+    statuses = {n["status"] for n in data["indicators"]}
+    assert statuses == {"scored", "not_applicable"}
+    na = [n for n in data["indicators"] if n["status"] == "not_applicable"]
+    assert all(n["score"] is None and n["reasons"] == ["本项目无该指标。"] for n in na)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from evalrules import LoadError
+from evalrules.sources import RulesetSource, parse_text, read_text
+
+TEXT = """[project]
+name = "x"
+
+[[targets]]
+name = "a"
+value = 1.10
+
+[[targets]]
+name = "b"
+params = { variant = "ratio" }
+"""
+
+
+def test_floats_become_decimals_from_their_text() -> None:
+    document = parse_text(TEXT, "t.toml")
+    assert document.data["targets"][0]["value"] == Decimal("1.10")
+    assert str(document.data["targets"][0]["value"]) == "1.10"
+
+
+def test_lines_are_found() -> None:
+    document = parse_text(TEXT, "t.toml")
+    assert document.nth_table_line("targets", 1) == 8
+    assert document.line_after(8, "variant") == 10
+    assert document.line_of("project") == 1
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as caught:
+        read_text(tmp_path / "missing.toml")
+    assert caught.value.problems[0].code == "E-FILE"
+    binary = tmp_path / "b.toml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(LoadError):
+        read_text(binary)
+    with pytest.raises(LoadError) as caught:
+        read_text(tmp_path)
+    assert caught.value.problems[0].code == "E-FILE"
+
+
+def test_top_level_must_be_a_table() -> None:
+    with pytest.raises(LoadError):
+        parse_text("[1, 2]", "x.json", json_format=True)
+
+
+def test_ruleset_source_needs_an_id(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text('[ruleset]\ntitle = "x"\n', encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        RulesetSource.from_file(path)
+    assert caught.value.problems[0].code == "E-RULESET-ID"

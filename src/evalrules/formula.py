@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import ast
 import decimal
-from collections.abc import Callable, Collection, Mapping
+import io
+import re
+import tokenize
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextvars import ContextVar
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import simpleeval
@@ -36,6 +41,8 @@ def _power(base: Value, exponent: Value) -> Decimal:
     exponent = Decimal(exponent)
     if exponent != exponent.to_integral_value() or abs(exponent) > MAX_EXPONENT:
         raise ArithmeticError(f"乘方的指数必须是绝对值不超过 {MAX_EXPONENT} 的整数")
+    if base == 0 and exponent < 0:  # the decimal spec gives Infinity here without a signal
+        raise ZeroDivisionError("0 的负数次方")
     return CONTEXT.power(Decimal(base), exponent)
 
 
@@ -88,6 +95,29 @@ _STRUCTURE = (
 )
 
 
+_VALUES: ContextVar[Mapping[str, Value]] = ContextVar(
+    "evalrules_formula_values", default=MappingProxyType({})
+)
+"""The names of the evaluation under way: one per thread and per (re-entrant) call."""
+
+
+class _CurrentValues(Mapping[str, Value]):
+    """What the shared evaluator sees as its names: the values of the current evaluation.
+
+    One evaluator per formula is built once; the values live in a context variable, so two
+    threads (or a function that evaluates the same formula again) never see each other's names.
+    """
+
+    def __getitem__(self, name: str) -> Value:
+        return _VALUES.get()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_VALUES.get())
+
+    def __len__(self) -> int:
+        return len(_VALUES.get())
+
+
 @frozen
 class FormulaFunction:
     """A function formulas may call: pure, Decimal in and Decimal (or bool) out."""
@@ -117,10 +147,9 @@ class Formula:
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Value:
         """The exact value of the formula; any failure is a FormulaError."""
-        evaluator = self._evaluator
-        evaluator.names = values
+        token = _VALUES.set(values)
         try:
-            result = evaluator.eval(self.source, previously_parsed=self._body)
+            result = self._evaluator.eval(self.source, previously_parsed=self._body)
         except FormulaError:
             raise
         except (decimal.DivisionByZero, ZeroDivisionError):
@@ -133,8 +162,12 @@ class Formula:
             raise FormulaError(f"未提供名称 “{error.name}” 的值", formula=self.source) from None
         except Exception as error:  # a plugin function or decimal signal: never escapes raw
             raise FormulaError(_describe(error), formula=self.source) from None
+        finally:
+            _VALUES.reset(token)
         if not isinstance(result, (Decimal, bool)):
             raise FormulaError(f"公式结果应为数字，实际为 {type(result).__name__}", formula=self.source)
+        if isinstance(result, Decimal) and not result.is_finite():
+            raise FormulaError(f"公式结果不是有限的数字：{result}", formula=self.source)
         return result
 
     def number(self, values: Mapping[str, Decimal]) -> Decimal:
@@ -164,21 +197,23 @@ def compile_formula(
         raise FormulaError("公式应为文本", formula=repr(source))
     if len(source) > MAX_FORMULA_LENGTH:
         raise FormulaError(f"公式过长：{len(source)} 个字符，上限 {MAX_FORMULA_LENGTH}", formula=source)
+    text = _Text(source)
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        tree = ast.parse(text.parsed, mode="eval")
     except SyntaxError as error:
-        column = _column(source.strip(), error.offset - 1) if error.offset else None
+        column = text.column(error.lineno or 1, error.offset - 1) if error.offset else None
         raise FormulaError(
             f"公式语法错误：{error.msg}", formula=source, column=column, code="E-FORMULA-SYNTAX"
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("公式无法解析：嵌套过深或含非法字符", formula=source) from None
-    checker = _Checker(source.strip(), functions, frozenset(names))
+    _check_brackets(text)
+    checker = _Checker(text, functions, frozenset(names))
     checker.visit(tree.body, depth=1)
     evaluator = simpleeval.SimpleEval(
         operators=dict(_SIMPLEEVAL_OPERATORS),
         functions={name: _guarded(function) for name, function in functions.items()},
-        names={},
+        names=_CurrentValues(),
     )
     return Formula(source, frozenset(checker.used_names), tree.body, evaluator)
 
@@ -190,21 +225,66 @@ def _guarded(function: FormulaFunction) -> Callable[..., Value]:
         result = implementation(*args)
         if not isinstance(result, (Decimal, bool)):
             raise TypeError(f"函数 {function.name} 应返回数字，实际返回 {type(result).__name__}")
+        if isinstance(result, Decimal) and not result.is_finite():
+            raise ArithmeticError(f"函数 {function.name} 应返回有限的数字，实际返回 {result}")
         return result
 
     return call
 
 
-def _column(source: str, byte_offset: int) -> int:
-    """A 1-based character column from the parser's UTF-8 byte offset."""
-    return len(source.encode("utf-8")[: max(byte_offset, 0)].decode("utf-8", "ignore")) + 1
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class _Text:
+    """A formula's source and the text handed to the parser (without the leading whitespace
+    the parser refuses), with positions translated back to the analyst's own text."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.parsed = source.strip()
+        lead = source[: len(source) - len(source.lstrip())]
+        self.lead_column = len(_LINE_BREAK.split(lead)[-1])
+        self.lines = _LINE_BREAK.split(self.parsed)
+
+    def column(self, lineno: int, offset: int, *, utf8: bool = False) -> int:
+        """The 1-based character column, on its own line of the source, of a parser position
+        (`lineno` 1-based; `offset` 0-based, in characters or, for ast nodes, UTF-8 bytes)."""
+        line = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+        offset = max(offset, 0)
+        if utf8:
+            offset = len(line.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        if lineno == 1:
+            offset += self.lead_column
+        return offset + 1
+
+
+def _check_brackets(text: _Text) -> None:
+    """Refuse brackets nested deeper than MAX_FORMULA_DEPTH: `((((1))))` is one node deep."""
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text.parsed).readline):
+            if token.type != tokenize.OP:
+                continue
+            if token.string in "([{":
+                depth += 1
+                if depth > MAX_FORMULA_DEPTH:
+                    raise FormulaError(
+                        f"括号嵌套过深：超过 {MAX_FORMULA_DEPTH} 层",
+                        formula=text.source,
+                        column=text.column(*token.start),
+                    )
+            elif token.string in ")]}":
+                depth -= 1
+    except (tokenize.TokenError, SyntaxError):  # the parser accepted it: nothing more to learn
+        return
 
 
 class _Checker:
     """Walks the syntax tree once: allowlist, depth, size, names, arity, Decimal literals."""
 
-    def __init__(self, source: str, functions: Mapping[str, FormulaFunction], names: frozenset[str]) -> None:
-        self.source = source
+    def __init__(self, text: _Text, functions: Mapping[str, FormulaFunction], names: frozenset[str]) -> None:
+        self.text = text
+        self.source = text.parsed
         self.functions = functions
         self.names = names
         self.used_names: set[str] = set()
@@ -212,8 +292,9 @@ class _Checker:
 
     def fail(self, message: str, node: ast.AST, suggestion: str | None = None) -> FormulaError:
         offset = getattr(node, "col_offset", None)
-        column = _column(self.source, offset) if offset is not None else None
-        return FormulaError(message, formula=self.source, column=column, suggestion=suggestion)
+        lineno = getattr(node, "lineno", 1)
+        column = self.text.column(lineno, offset, utf8=True) if offset is not None else None
+        return FormulaError(message, formula=self.text.source, column=column, suggestion=suggestion)
 
     def visit(self, node: ast.AST, depth: int) -> None:
         self.count += 1

@@ -85,10 +85,10 @@ def round_to(value: Decimal, places: int, mode: str = "ROUND_HALF_UP") -> Decima
 
 def fmt(value: Decimal) -> str:
     """Plain text for a number: no exponent, no trailing zeros ("2", "1.82", "192.05")."""
-    if value == value.to_integral_value():
-        return str(value.quantize(ONE, context=CONTEXT))
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = format(value, "f")  # exact at any size: no context, no rounding
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text  # -0.004 rounded is -0.00: shown as 0
 
 
 def fmt_places(value: Decimal, places: int) -> str:
@@ -101,6 +101,7 @@ def split_equally(total: Decimal, parts: int, places: int) -> list[Decimal]:
     exactly to total (10 in 9 parts at 2 places: 1.12 and eight times 1.11)."""
     places = max(places, -total.as_tuple().exponent)  # type: ignore[operator]
     unit = Decimal(1).scaleb(-places)
-    base = (total / parts).quantize(unit, rounding=decimal.ROUND_DOWN, context=CONTEXT)
-    extra = int(CONTEXT.divide(total - base * parts, unit))
+    # ROUND_FLOOR, not ROUND_DOWN: the remainder to hand out is never negative, even for total < 0
+    base = CONTEXT.divide(total, parts).quantize(unit, rounding=decimal.ROUND_FLOOR, context=CONTEXT)
+    extra = int(CONTEXT.divide(CONTEXT.subtract(total, CONTEXT.multiply(base, parts)), unit))
     return [base + unit if index < extra else base for index in range(parts)]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number
@@ -27,6 +28,15 @@ def share(params: Mapping[str, Any], key: str) -> Decimal:
     if not ZERO <= value <= ONE:
         raise ParameterProblem(key, f"“{key}” 应在 0 到 1 之间（分值的比例），实际为 {fmt(value)}")
     return value
+
+
+@contextmanager
+def within(prefix: str) -> Iterator[None]:
+    """Place a ParameterProblem raised inside one entry of a list (``bands[1].low``)."""
+    try:
+        yield
+    except ParameterProblem as problem:
+        raise ParameterProblem(f"{prefix}.{problem.key}", problem.message, problem.suggestion) from None
 
 
 def target_values(item: ScoringInput) -> tuple[Target, Decimal, Decimal]:
@@ -60,4 +70,8 @@ def full(item: ScoringInput, description: str, verdict: str = "达到目标") ->
 
 
 def percent(ratio: Decimal) -> str:
-    return f"{fmt(CONTEXT.multiply(ratio, HUNDRED).quantize(Decimal('0.01'), context=CONTEXT))}%"
+    """A ratio as a percentage with two decimals, rounded 四舍五入 (ROUND_HALF_UP)."""
+    value = CONTEXT.multiply(ratio, HUNDRED).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP, context=CONTEXT
+    )
+    return f"{fmt(value)}%"

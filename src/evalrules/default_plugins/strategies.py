@@ -23,7 +23,7 @@ from ..strategies import (
     ScoringStrategy,
     check_keys,
 )
-from ._common import describe, number, percent, share
+from ._common import describe, number, percent, share, within
 
 
 def _assessment_for(item: ScoringInput, what: str) -> Any:
@@ -51,6 +51,11 @@ class DeductionList:
         if not assessment.deductions:
             basis = f"{assessment.note}，" if assessment.note else ""
             return Outcome(item.weight, (f"{basis}无扣分事项，该指标不扣分，得 {fmt(item.weight)} 分",))
+        negative = next((d for d in assessment.deductions if d.points < 0), None)
+        if negative is not None:
+            raise InputProblem(
+                f"扣分不能为负数（{negative.reason}）", expected="≥ 0", found=fmt(negative.points)
+            )
         total = sum((d.points for d in assessment.deductions), ZERO)
         score = max(CONTEXT.subtract(item.weight, total), ZERO)
         parts = "；".join(f"{d.reason}，扣 {fmt(d.points)} 分" for d in assessment.deductions)
@@ -89,10 +94,11 @@ class StepTable:
         if not isinstance(raw, (list, tuple)) or not raw:
             raise ParameterProblem("steps", "steps 应为非空的档位列表，每档含 min 与 share")
         steps = []
-        for entry in raw:
+        for index, entry in enumerate(raw):
             if not isinstance(entry, Mapping):
                 raise ParameterProblem("steps", "每一档应为含 min 与 share 的表")
-            steps.append(Step(number(entry, "min"), share(entry, "share")))
+            with within(f"steps[{index}]"):
+                steps.append(Step(number(entry, "min"), share(entry, "share")))
         steps.sort(key=lambda step: step.min, reverse=True)
         if len({step.min for step in steps}) != len(steps):
             raise ParameterProblem("steps", "档位的 min 不能重复")
@@ -145,7 +151,8 @@ class Checklist:
         for index, entry in enumerate(raw):
             if not isinstance(entry, Mapping) or "key" not in entry:
                 raise ParameterProblem(f"elements[{index}]", "每个要点应为含 key、text、share 的表")
-            elements.append(Element(str(entry["key"]), str(entry.get("text", "")), share(entry, "share")))
+            with within(f"elements[{index}]"):
+                elements.append(Element(str(entry["key"]), str(entry.get("text", "")), share(entry, "share")))
         total = sum((e.share for e in elements), ZERO)
         if total != ONE:
             raise ParameterProblem("elements", f"要点比例合计应为 1，实际为 {fmt(total)}")
@@ -329,7 +336,7 @@ class FreeFormula:
                 expected=f"[0, {fmt(item.weight)}]",
                 found=fmt(score),
             )
-        subject = describe(item.target, "") + "，" if item.target and item.target.actual else ""
+        subject = describe(item.target, "") + "，" if item.target and item.target.actual is not None else ""
         reason = f"{subject}按公式 {prepared.source} 得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         return Outcome(score, (reason,))
 

@@ -22,7 +22,7 @@ from ..strategies import (
     ScoringStrategy,
     check_keys,
 )
-from ._common import describe, full, inputs, percent, share, target_values
+from ._common import describe, full, inputs, percent, share, target_values, within
 
 
 @frozen
@@ -51,6 +51,9 @@ def _score_at_least(
     if actual >= goal:
         verdict = "达到目标" if actual == goal else "超额完成"
         return Outcome(item.weight, full(item, description, verdict).reasons, inputs(target))
+    if goal == 0:
+        reason = f"{description}，指标值为 0 而实际小于 0，得 0 分（分值 {fmt(item.weight)} 分）"
+        return Outcome(ZERO, (reason,), inputs(target))
     ratio = CONTEXT.divide(actual, goal)
     score = CONTEXT.multiply(max(ratio, ZERO), item.weight)
     reason = (
@@ -187,16 +190,29 @@ class Qualitative:
             key = f"bands[{index}]"
             if not isinstance(entry, Mapping) or "label" not in entry:
                 raise ParameterProblem(key, "每一档应为含 label、low、high 的表")
-            check_keys(
-                {k: v for k, v in entry.items()},
-                {"label": "", "aliases": "", "low": "", "high": "", "default": ""},
-            )
-            low, high = share(entry, "low"), share(entry, "high")
-            default = share(entry, "default") if "default" in entry else high
-            if not low <= default <= high or low >= high:
-                raise ParameterProblem(key, f"档位 {entry['label']} 应满足 low < high 且默认点在档内")
-            aliases = tuple(str(a) for a in entry.get("aliases", ()))
-            bands.append(Band(str(entry["label"]), aliases, low, high, default))
+            with within(key):
+                check_keys(entry, {"label": "", "aliases": "", "low": "", "high": "", "default": ""})
+                low, high = share(entry, "low"), share(entry, "high")
+                default = share(entry, "default") if "default" in entry else None
+                aliases = entry.get("aliases", [])
+                if not isinstance(aliases, (list, tuple)) or not all(isinstance(a, str) for a in aliases):
+                    raise ParameterProblem("aliases", 'aliases 应为等级名的列表，例如 ["达成预期指标"]')
+            label = entry["label"]
+            if low >= high:
+                raise ParameterProblem(key, f"档位 {label} 应满足 low < high")
+            if default is None:
+                if high != ONE:
+                    raise ParameterProblem(
+                        f"{key}.default", f"档位 {label} 不含上界 {fmt(high)}，须给出档内的默认点 default"
+                    )
+                default = high
+            if not (low <= default < high or (high == ONE and default == high)):
+                raise ParameterProblem(key, f"档位 {label} 的默认点 default 应在档内（上界仅最高档可取）")
+            bands.append(Band(str(entry["label"]), tuple(aliases), low, high, default))
+        names = [name for band in bands for name in band.names()]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ParameterProblem("bands", f"等级名在多个档位中重复：{'、'.join(repeated)}")
         ordered = sorted(bands, key=lambda band: band.low)
         if (
             ordered[0].low != 0

@@ -116,3 +116,52 @@ def test_registry_without_defaults_is_empty() -> None:
 
 def test_default_registry_is_built_once() -> None:
     assert evalrules.default_registry() is evalrules.default_registry()
+
+
+@frozen
+class Buggy:
+    """A plugin strategy with a bug: it fails where a real one would score."""
+
+    name: str = "buggy"
+    title: str = "有缺陷的方法"
+    doc: str = "总是出错。"
+    params_doc: Mapping[str, str] = {"fail_in_prepare": "为真时在检查参数时出错"}
+
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
+        if params.get("fail_in_prepare"):
+            raise KeyError("boom")
+
+    def score(self, prepared: None, item: ScoringInput) -> Outcome:
+        return Outcome(Decimal(1) / Decimal(0), ())
+
+
+class BuggyPlugin:
+    @hookimpl
+    def register_strategies(self) -> list[Any]:
+        return [Buggy()]
+
+
+@pytest.mark.parametrize("fail_in_prepare", [True, False])
+def test_a_buggy_plugin_strategy_becomes_a_located_problem(
+    write: Callable[[str, str], Path], fail_in_prepare: bool
+) -> None:
+    manager = new_plugin_manager()
+    manager.register(BuggyPlugin(), name="buggy-plugin")
+    registry = build_registry(manager)
+    params = "{ fail_in_prepare = true }" if fail_in_prepare else "{}"
+    ruleset_text = (
+        '[ruleset]\nid = "b"\nversion = "1"\ntitle = "b"\ndocument = "d"\nissuer = "i"\n'
+        '[[grades]]\nname = "合格"\nmin = 0\n'
+        f'[[indicators]]\nname = "决策"\nweight = 100\nmethod = "buggy"\nparams = {params}\n'
+    )
+    path = write("b.toml", ruleset_text)
+    if fail_in_prepare:
+        with pytest.raises(evalrules.LoadError) as loading:
+            evalrules.load_ruleset(path, registry)
+        assert "buggy-plugin" in loading.value.render() and loading.value.problems[0].line == 14
+        return
+    ruleset = evalrules.load_ruleset(path, registry)
+    with pytest.raises(evalrules.ScoringError) as scoring:
+        evalrules.score(project_from_text('[project]\nname = "p"\n'), ruleset, registry)
+    problem = scoring.value.problems[0]
+    assert problem.code == "E-STRATEGY" and "buggy-plugin" in problem.message and problem.where == "指标 决策"

@@ -281,7 +281,7 @@ def test_step_duplicate_minimum_is_refused() -> None:
     assert "min" in caught.value.message
 
 
-@pytest.mark.parametrize("share", ["1.5", "-0.1", "100%"])
+@pytest.mark.parametrize("share", ["1.5", "-0.1", "150%"])
 def test_step_share_outside_zero_to_one_is_refused(share: str) -> None:
     steps = [{"min": "1", "share": "1"}, {"min": "0.5", "share": share}]
     with pytest.raises(ParameterProblem) as caught:
@@ -388,7 +388,8 @@ def test_checklist_exact_decimal_shares_sum_to_one() -> None:
         (["①"], "elements[0]"),
         ([{"text": "制度健全", "share": "1"}], "elements[0]"),
         ([{"key": "①", "share": "1.2"}], "elements[0].share"),
-        ([{"key": "①"}], "elements[0].share"),
+        ([{"key": "①"}, {"key": "②", "share": "1"}], "elements"),
+        ([{"key": "①", "share": "1", "txt": "x"}], "elements[0].txt"),
         ([{"key": "①", "share": "0.5"}, {"key": "①", "share": "0.5"}], "elements"),
     ],
 )
@@ -661,3 +662,29 @@ def test_formula_boolean_result_is_a_formula_error() -> None:
 def test_formula_division_by_zero_is_a_formula_error() -> None:
     with pytest.raises(FormulaError):
         formula({"formula": "执行数 / 年初预算数"}, item("10", budget={**BUDGET, "年初预算数": "0"}))
+
+
+def test_step_share_may_be_a_percentage() -> None:
+    steps, _ = StepTable().prepare(
+        {"steps": [{"min": "1", "share": "100%"}, {"min": "0.9", "share": "75%"}]}, CONTEXT
+    )
+    assert [step.share for step in steps] == [Decimal(1), Decimal("0.75")]
+
+
+def test_step_table_must_be_monotone() -> None:
+    steps = [{"min": "1", "share": "0.6"}, {"min": "0.5", "share": "0.8"}]
+    with pytest.raises(ParameterProblem) as caught:
+        StepTable().prepare({"steps": steps}, CONTEXT)
+    assert caught.value.key == "steps" and "单调" in caught.value.message
+
+
+def test_step_entries_refuse_unknown_keys() -> None:
+    with pytest.raises(ParameterProblem) as caught:
+        StepTable().prepare({"steps": [{"min": "1", "shares": "1"}]}, CONTEXT)
+    assert caught.value.key == "steps[0].shares" and caught.value.suggestion
+
+
+def test_checklist_without_shares_splits_equally() -> None:
+    elements = Checklist().prepare({"elements": [{"key": "①"}, {"key": "②"}, {"key": "③"}]}, CONTEXT)
+    assert [e.share for e in elements] == [Decimal("0.3334"), Decimal("0.3333"), Decimal("0.3333")]
+    assert sum(e.share for e in elements) == 1

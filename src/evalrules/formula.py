@@ -13,6 +13,7 @@ import decimal
 import io
 import re
 import tokenize
+import warnings
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextvars import ContextVar
 from decimal import Decimal
@@ -27,8 +28,8 @@ from .numbers import CONTEXT
 
 MAX_FORMULA_LENGTH = 500
 """Longest formula source accepted, in characters."""
-MAX_FORMULA_DEPTH = 24
-"""Deepest nesting of the syntax tree (operators, calls, conditionals) accepted."""
+MAX_FORMULA_DEPTH = 50
+"""Deepest nesting accepted: brackets, and the syntax tree (a chain a + b + … of n terms is n deep)."""
 MAX_FORMULA_NODES = 200
 """Most syntax-tree nodes one formula may have."""
 MAX_EXPONENT = 100
@@ -183,7 +184,9 @@ def _describe(error: Exception) -> str:
         return "无效的数值运算（例如 0/0 或对负数开方）"
     if isinstance(error, ArithmeticError) and error.args:
         return str(error.args[0])
-    return f"计算失败：{type(error).__name__}: {error}"
+    if isinstance(error, (TypeError, ValueError)) and error.args:
+        return f"计算失败：{error.args[0]}"
+    return f"计算失败（{type(error).__name__}）：{error}"
 
 
 def compile_formula(
@@ -199,7 +202,9 @@ def compile_formula(
         raise FormulaError(f"公式过长：{len(source)} 个字符，上限 {MAX_FORMULA_LENGTH}", formula=source)
     text = _Text(source)
     try:
-        tree = ast.parse(text.parsed, mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)  # e.g. "x is 1": refused below anyway
+            tree = ast.parse(text.parsed, mode="eval")
     except SyntaxError as error:
         column = text.column(error.lineno or 1, error.offset - 1) if error.offset else None
         raise FormulaError(

@@ -322,6 +322,16 @@ class _Builder:
                 for p in located.problems
             )
             return None
+        except Exception as error:  # a plugin's bug: reported with its place, never a traceback
+            plugin = self.registry.origin("strategy", strategy.name)
+            self.problem(
+                "E-PARAM",
+                f"计分方法 {strategy.name}（插件 {plugin}）检查参数时出错：{error!r}",
+                where,
+                name=name,
+                key="params",
+            )
+            return None
         return MethodRef(strategy.name, params, prepared)
 
     def slot(self, raw: Any, where: str, name: str) -> Slot:

@@ -239,6 +239,9 @@ class _Scorer:
         except FormulaError as error:
             self.problem("E-FORMULA", error.render(), target.place)
             return None
+        except Exception as error:  # a plugin's bug
+            self.problem("E-PARAM", f"计分方法 {strategy.name} 检查参数时出错：{error!r}", target.place)
+            return None
         return MethodRef(target.method.strategy, target.method.params, prepared)
 
     def check_leftovers(self, roots: list[_Node]) -> None:
@@ -350,6 +353,17 @@ class _Scorer:
         except FormulaError as error:
             located = error.located(ruleset=self.ruleset.info.id, path="/".join(node.path))
             self.problems.extend(located.problems)
+            return self.failed(node)
+        except Exception as error:  # a plugin's bug: reported with its place, never a traceback
+            plugin = self.registry.origin("strategy", strategy.name)
+            self.problem(
+                "E-STRATEGY", f"计分方法 {strategy.name}（插件 {plugin}）出错：{error!r}", place, node.path
+            )
+            return self.failed(node)
+        if not isinstance(outcome.score, Decimal) or not outcome.score.is_finite():
+            self.problem(
+                "E-STRATEGY", f"计分方法 {strategy.name} 返回的得分不是有限的 Decimal", place, node.path
+            )
             return self.failed(node)
         if not ZERO <= outcome.score <= node.weight:
             self.problem(

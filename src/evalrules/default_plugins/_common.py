@@ -9,7 +9,7 @@ from typing import Any
 
 from ..numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number
 from ..project import Target
-from ..strategies import InputProblem, Outcome, ParameterProblem, ScoringInput
+from ..strategies import InputProblem, Outcome, ParameterProblem, PrepareContext, ScoringInput, check_keys
 
 
 def number(params: Mapping[str, Any], key: str, default: str | None = None) -> Decimal:
@@ -24,7 +24,11 @@ def number(params: Mapping[str, Any], key: str, default: str | None = None) -> D
 
 
 def share(params: Mapping[str, Any], key: str) -> Decimal:
+    """A fraction of the weight: 0.8, or "80%" written as a percentage."""
     value = number(params, key)
+    raw = params.get(key)
+    if isinstance(raw, str) and raw.strip().endswith(("%", "％")):
+        value = CONTEXT.divide(value, HUNDRED)
     if not ZERO <= value <= ONE:
         raise ParameterProblem(key, f"“{key}” 应在 0 到 1 之间（分值的比例），实际为 {fmt(value)}")
     return value
@@ -75,3 +79,12 @@ def percent(ratio: Decimal) -> str:
         Decimal("0.01"), rounding=ROUND_HALF_UP, context=CONTEXT
     )
     return f"{fmt(value)}%"
+
+
+class KeysOnly:
+    """``prepare`` for strategies whose parameters need no more than a check of their names."""
+
+    params_doc: Mapping[str, str]
+
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
+        check_keys(params, self.params_doc)

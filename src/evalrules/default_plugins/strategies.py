@@ -3,6 +3,7 @@ manual scores and free formulas. Registered through the same hook a province's p
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ from attrs import frozen
 from ..errors import suggest
 from ..formula import Formula, compile_formula
 from ..hookspecs import hookimpl
-from ..numbers import CONTEXT, ONE, ZERO, fmt
+from ..numbers import CONTEXT, ONE, ZERO, fmt, round_to, split_equally
 from ..project import BUDGET_FIELDS
 from ..strategies import (
     InputProblem,
@@ -23,7 +24,7 @@ from ..strategies import (
     ScoringStrategy,
     check_keys,
 )
-from ._common import describe, number, percent, share, within
+from ._common import KeysOnly, describe, number, percent, share, within
 
 
 def _assessment_for(item: ScoringInput, what: str) -> Any:
@@ -33,16 +34,13 @@ def _assessment_for(item: ScoringInput, what: str) -> Any:
 
 
 @frozen
-class DeductionList:
+class DeductionList(KeysOnly):
     """扣分制."""
 
     name: str = "deduction"
     title: str = "扣分制"
     doc: str = "从分值起，逐项减去扣分（每项写明原因和分数），扣完为止、不低于 0。无扣分事项得满分。"
     params_doc: Mapping[str, str] = {"points": "评价要点及其建议扣分（仅供说明，可省略）"}
-
-    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
-        check_keys(params, self.params_doc)
 
     def score(self, prepared: None, item: ScoringInput) -> Outcome:
         assessment = _assessment_for(item, "扣分清单 deductions")
@@ -98,10 +96,13 @@ class StepTable:
             if not isinstance(entry, Mapping):
                 raise ParameterProblem("steps", "每一档应为含 min 与 share 的表")
             with within(f"steps[{index}]"):
+                check_keys(entry, {"min": "", "share": ""})
                 steps.append(Step(number(entry, "min"), share(entry, "share")))
         steps.sort(key=lambda step: step.min, reverse=True)
         if len({step.min for step in steps}) != len(steps):
             raise ParameterProblem("steps", "档位的 min 不能重复")
+        if any(higher.share < lower.share for higher, lower in itertools.pairwise(steps)):
+            raise ParameterProblem("steps", "完成度更高的档位得分比例不能更低（档位应单调）")
         measure = params.get("measure", "实际值 / 指标值")
         formula = compile_formula(str(measure), functions=context.functions, names=_MEASURE_NAMES)
         return tuple(steps), formula
@@ -115,7 +116,7 @@ class StepTable:
         score = CONTEXT.multiply(share, item.weight)
         where = f"达到 ≥{fmt(step.min)} 档" if step else "低于所有档位"
         reason = (
-            f"{item.name} 完成度 {fmt(degree)}，{where}，得分值的 {percent(share)}，"
+            f"{item.name} 完成度 {fmt(round_to(degree, 4))}，{where}，得分值的 {percent(share)}，"
             f"即 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         )
         return Outcome(score, (reason,))
@@ -139,7 +140,8 @@ class Checklist:
         "未满足的扣去。评价时逐项回答 true / false。"
     )
     params_doc: Mapping[str, str] = {
-        "elements": "要点列表，每项 key（编号）、text（要点内容）、share（比例）"
+        "elements": "要点列表，每项 key（编号）、text（要点内容）、share（占分值的比例，合计为 1；"
+        "都不写时平均分配）",
     }
 
     def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> tuple[Element, ...]:
@@ -148,11 +150,17 @@ class Checklist:
         if not isinstance(raw, (list, tuple)) or not raw:
             raise ParameterProblem("elements", "elements 应为非空的要点列表")
         elements = []
+        given = [isinstance(entry, Mapping) and "share" in entry for entry in raw]
+        if any(given) and not all(given):
+            raise ParameterProblem("elements", "要点要么都写 share，要么都不写（平均分配）")
+        equal = iter(split_equally(ONE, len(raw), 4))
         for index, entry in enumerate(raw):
             if not isinstance(entry, Mapping) or "key" not in entry:
                 raise ParameterProblem(f"elements[{index}]", "每个要点应为含 key、text、share 的表")
             with within(f"elements[{index}]"):
-                elements.append(Element(str(entry["key"]), str(entry.get("text", "")), share(entry, "share")))
+                check_keys(entry, {"key": "", "text": "", "share": ""})
+                portion = share(entry, "share") if "share" in entry else next(equal)
+                elements.append(Element(str(entry["key"]), str(entry.get("text", "")), portion))
         total = sum((e.share for e in elements), ZERO)
         if total != ONE:
             raise ParameterProblem("elements", f"要点比例合计应为 1，实际为 {fmt(total)}")
@@ -264,16 +272,13 @@ ARRIVAL_RATE = BudgetRate(
 
 
 @frozen
-class Manual:
+class Manual(KeysOnly):
     """人工评分."""
 
     name: str = "manual"
     title: str = "人工评分"
     doc: str = "评价组直接给分（score），必须在 [0, 分值] 之内；低于满分时应写明理由（reason）。"
     params_doc: Mapping[str, str] = {}
-
-    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
-        check_keys(params, self.params_doc)
 
     def score(self, prepared: None, item: ScoringInput) -> Outcome:
         source = item.assessment or item.target

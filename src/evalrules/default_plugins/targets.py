@@ -22,20 +22,17 @@ from ..strategies import (
     ScoringStrategy,
     check_keys,
 )
-from ._common import describe, full, inputs, percent, share, target_values, within
+from ._common import KeysOnly, describe, full, inputs, percent, share, target_values, within
 
 
 @frozen
-class Positive:
+class Positive(KeysOnly):
     """正向指标 (≥)."""
 
     name: str = "positive"
     title: str = "正向指标（≥）"
     doc: str = "实际完成值 B ≥ 指标值 A 得满分；否则得 B ÷ A × 分值（不低于 0）。A 为 0 时 B ≥ 0 即得满分。"
     params_doc: Mapping[str, str] = {}
-
-    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
-        check_keys(params, self.params_doc)
 
     def score(self, prepared: None, item: ScoringInput) -> Outcome:
         target, goal, actual = target_values(item)
@@ -111,16 +108,13 @@ class Reverse:
 
 
 @frozen
-class Equal:
+class Equal(KeysOnly):
     """等于型指标 (=)."""
 
     name: str = "equal"
     title: str = "等于型指标（=）"
     doc: str = "指标值 A > 0 时按正向指标计分；A = 0 时实际值 B ≤ 0 得满分，否则得 0。"
     params_doc: Mapping[str, str] = {}
-
-    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
-        check_keys(params, self.params_doc)
 
     def score(self, prepared: None, item: ScoringInput) -> Outcome:
         target, goal, actual = target_values(item)

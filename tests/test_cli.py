@@ -125,3 +125,18 @@ def test_module_entry_point_from_another_directory(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert Decimal(str(json.loads(completed.stdout)["total"])) == 100
+
+
+def test_a_ruleset_path_in_the_project_is_relative_to_the_project(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "mine.toml").write_text(
+        (ROOT / "rulesets" / "caiyu_2020_10.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    project = tmp_path / "rules" / "project.toml"
+    project.write_text(
+        SEED.read_text(encoding="utf-8").replace('ruleset = "caiyu_2020_10"', 'ruleset = "mine.toml"'),
+        encoding="utf-8",
+    )
+    code, out, err = run("score", project)
+    assert code == 0, err
+    assert "总分 100 / 100" in out

@@ -109,3 +109,47 @@ def test_child_chain_of_two(write: Callable[[str, str], Path]) -> None:
     ruleset = evalrules.load_ruleset(child)
     assert ruleset.tolerance == Decimal("0.5")
     assert ruleset.info.derived_from == ("caiyu_2020_10", "mine")
+
+
+def test_child_header_replaces_the_parents(write: Callable[[str, str], Path]) -> None:
+    ruleset = evalrules.load_ruleset(write("mine.toml", HEADER))
+    assert ruleset.info.effective is None and ruleset.info.mode == "" and ruleset.info.issuer == "某财政局"
+
+
+def test_misspelled_override_key_is_located_in_the_child(write: Callable[[str, str], Path]) -> None:
+    text = HEADER + '\n[[override]]\npath = "决策"\nwieght = 20\n'
+    path = write("mine.toml", text)
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(path)
+    problem = caught.value.problems[0]
+    assert problem.code == "E-KEY-UNKNOWN" and problem.file == str(path)
+    assert problem.line == text.splitlines().index("wieght = 20") + 1 and "weight" in (
+        problem.suggestion or ""
+    )
+
+
+@pytest.mark.parametrize("edit", ['remove = ["决策"]', 'override = ["决策"]'])
+def test_edits_that_are_not_tables_are_refused(write: Callable[[str, str], Path], edit: str) -> None:
+    text = HEADER.replace("[ruleset]", edit + "\n\n[ruleset]")
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("mine.toml", text))
+    assert caught.value.problems[0].code == "E-TYPE" and "[[" in caught.value.problems[0].message
+
+
+def test_relative_extends_is_taken_from_the_referring_file(tmp_path: Path) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "parent.toml").write_text(
+        HEADER.replace('id = "mine"', 'id = "parent"'), encoding="utf-8"
+    )
+    child = tmp_path / "base" / "child.toml"
+    child.write_text(HEADER.replace('"caiyu_2020_10"', '"parent.toml"'), encoding="utf-8")
+    assert evalrules.load_ruleset(child).info.derived_from == ("caiyu_2020_10", "parent")
+
+
+def test_a_ruleset_extending_itself_is_a_cycle(tmp_path: Path) -> None:
+    path = tmp_path / "self.toml"
+    path.write_text(HEADER.replace('"caiyu_2020_10"', '"self.toml"'), encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(path)
+    assert caught.value.problems[0].code == "E-EXTENDS-CYCLE"
+    assert caught.value.problems[0].message == "extends 形成循环：mine → mine"

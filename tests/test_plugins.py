@@ -5,7 +5,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pluggy
 import pytest
 from attrs import frozen
 
@@ -105,8 +104,25 @@ def test_misspelled_hook_is_rejected() -> None:
         def register_strategys(self) -> list[Any]:
             return []
 
-    with pytest.raises(pluggy.PluginValidationError):
+    with pytest.raises(PluginError) as caught:
         new_plugin_manager([Misspelled()])
+    assert "Misspelled" in caught.value.render() and "register_strategys" in caught.value.render()
+
+
+def test_a_plugin_whose_hook_fails_or_returns_junk_is_reported() -> None:
+    class Broken:
+        @hookimpl
+        def register_functions(self) -> list[Any]:
+            raise RuntimeError("数据库不可用")
+
+        @hookimpl
+        def register_strategies(self) -> list[Any]:
+            return [object()]
+
+    with pytest.raises(PluginError) as caught:
+        build_registry(new_plugin_manager([Broken()]))
+    text = caught.value.render()
+    assert "Broken" in text and "数据库不可用" in text and "register_strategies" in text
 
 
 def test_registry_without_defaults_is_empty() -> None:

@@ -186,3 +186,37 @@ def test_percent_text_values() -> None:
         SMALL.replace("value = 200", 'value = "95%"').replace("actual = 180", 'actual = "96.5%"')
     )
     assert project.targets[0].value == 95 and project.targets[0].actual == Decimal("96.5")
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (("actual = 180", 'actual = 180\nna = "true"'), "E-TYPE"),
+        (("actual = 180", 'actual = 180\nparams = { variant = "ratio" }'), "E-TARGET"),
+        (("actual = 180", 'actual = 180\nmethod = "manual"\nparams = 3'), "E-TYPE"),
+        (("[[targets]]", "[claims]\nscores = [1]\n\n[[targets]]"), "E-TYPE"),
+        (("[[targets]]", '[[assessments]]\npath = "预算执行率"\nvalues = [1, 2]\n\n[[targets]]'), "E-TYPE"),
+    ],
+)
+def test_wrong_shapes_are_refused_not_ignored(
+    write: Callable[[str, str], Path], change: tuple[str, str], code: str
+) -> None:
+    text = SMALL.replace(*change, 1)
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_project(write("p.toml", text))
+    assert code in codes(caught.value)
+
+
+def test_qualitative_target_with_only_a_rating_is_scored_not_dropped() -> None:
+    text = SMALL.replace('value = "明显提升"\nactual = "有所提升"\n', "")
+    project = project_from_text(text)
+    assert not project.targets[1].not_applicable and project.targets[1].rating
+
+
+def test_json_blank_cells_are_a_blank_row() -> None:
+    data = {
+        "project": {"name": "x"},
+        "targets": [{"slot": "产出指标", "name": "a", "operator": "≥", "value": "", "actual": ""}],
+    }
+    project = project_from_text(json.dumps(data, ensure_ascii=False), json_format=True)
+    assert project.targets[0].not_applicable

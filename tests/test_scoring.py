@@ -215,10 +215,11 @@ def test_self_evaluation_without_satisfaction_rescales(self_eval: evalrules.Rule
 def test_share_policy_gives_na_weight_to_siblings(self_eval: evalrules.Ruleset) -> None:
     sharing = attrs.evolve(self_eval, not_applicable=attrs.evolve(self_eval.not_applicable, policy="share"))
     result = evalrules.score(project_from_text(SMALL), sharing)
+    # 满意度's 10 points are shared equally at the ruleset's 2 places: 3.34 + 3.33 + 3.33
     assert [n.weight for n in result.nodes] == [
-        Decimal(10) + Decimal(10) / 3,
-        Decimal(50) + Decimal(10) / 3,
-        Decimal(30) + Decimal(10) / 3,
+        Decimal("13.34"),
+        Decimal("53.33"),
+        Decimal("33.33"),
         Decimal(10),
     ]
     assert sum((n.exact or 0) for n in result.nodes) == result.exact_total
@@ -381,3 +382,11 @@ def test_target_is_a_frozen_value(seed: Project) -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         seed.targets[0].name = "x"  # type: ignore[misc]
     assert isinstance(seed.targets[0], Target)
+
+
+def test_plan_weights_must_still_add_up_to_the_maximum(seed: Project, national: evalrules.Ruleset) -> None:
+    weights = {("产出",): Decimal(35), ("产出", "产出成本"): Decimal(5)}
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(attrs.evolve(seed, weights=weights), national)
+    problem = caught.value.problems[0]
+    assert problem.message == "一级指标分值之和不等于满分" and problem.expected == "100"

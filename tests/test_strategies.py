@@ -688,3 +688,14 @@ def test_checklist_without_shares_splits_equally() -> None:
     elements = Checklist().prepare({"elements": [{"key": "①"}, {"key": "②"}, {"key": "③"}]}, CONTEXT)
     assert [e.share for e in elements] == [Decimal("0.3334"), Decimal("0.3333"), Decimal("0.3333")]
     assert sum(e.share for e in elements) == 1
+
+
+def test_assessment_values_cannot_shadow_weight_budget_or_target() -> None:
+    formula = FreeFormula().prepare(
+        {"formula": "分值 * 满意人数 / 有效样本数", "inputs": ["满意人数", "有效样本数"]}, CONTEXT
+    )
+    values = {"满意人数": Decimal(9), "有效样本数": Decimal(10), "分值": Decimal(100)}
+    item = ScoringInput(("满意度",), Decimal(10), Budget(), Rounding(), None, assessment(values=values))
+    with pytest.raises(InputProblem) as caught:
+        FreeFormula().score(formula, item)
+    assert "分值" in caught.value.message

@@ -91,6 +91,8 @@ def _ruleset_for(project: Project, chosen: str | None) -> Ruleset:
                 )
             ]
         )
+    if chosen is None and reference.endswith(".toml") and not Path(reference).is_absolute():
+        reference = str(Path(project.file).parent / reference)  # written in the project file: relative to it
     return load_ruleset(reference)
 
 

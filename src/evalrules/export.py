@@ -6,6 +6,7 @@ Loading what :func:`ruleset_to_toml` writes gives an equal Ruleset.
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from typing import Any
 
 import tomli_w
@@ -32,7 +33,7 @@ def ruleset_to_data(ruleset: Ruleset) -> dict[str, Any]:
     rounding = ruleset.rounding
     data: dict[str, Any] = {
         "ruleset": header,
-        "scoring": {"max": ruleset.max, "tolerance": ruleset.tolerance},
+        "scoring": {"max": _number(ruleset.max), "tolerance": _number(ruleset.tolerance)},
         "rounding": {
             "places": rounding.places,
             "mode": rounding.mode,
@@ -43,7 +44,7 @@ def ruleset_to_data(ruleset: Ruleset) -> dict[str, Any]:
             "policy": ruleset.not_applicable.policy,
             "missing_actual": ruleset.not_applicable.missing_actual,
         },
-        "grades": [{"name": band.name, "min": band.low} for band in ruleset.grades],
+        "grades": [{"name": band.name, "min": _number(band.low)} for band in ruleset.grades],
         "target_methods": {
             tm.operator: {"method": tm.method.strategy, "params": _plain(tm.method.params)}
             for tm in ruleset.target_methods
@@ -55,7 +56,7 @@ def ruleset_to_data(ruleset: Ruleset) -> dict[str, Any]:
 
 
 def _indicator(indicator: Indicator) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": indicator.name, "weight": indicator.weight}
+    data: dict[str, Any] = {"name": indicator.name, "weight": _number(indicator.weight)}
     if indicator.description:
         data["description"] = indicator.description
     if indicator.provenance is not None:
@@ -88,7 +89,14 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return _number(value)
     return value
+
+
+def _number(value: Decimal) -> int | Decimal:
+    """Whole numbers as TOML integers (100, not 100.0); others keep their exact digits."""
+    return int(value) if value == value.to_integral_value() else value
 
 
 def ruleset_to_toml(ruleset: Ruleset) -> str:

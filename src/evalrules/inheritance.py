@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import LoadError, Problem, suggest
 from .plugins import Registry
+from .schema import INDICATOR_KEYS
 from .sources import Document, read_text
 
 MAX_EXTENDS_DEPTH = 10
@@ -20,11 +21,15 @@ MAX_EXTENDS_DEPTH = 10
 
 
 def _document_for(reference: str, registry: Registry, *, referrer: str | None) -> Document:
+    """A registered ruleset by id, or a TOML file; a relative path is taken from the referring file."""
     source = registry.rulesets.get(reference)
     if source is not None:
         return source.read()
     if reference.endswith(".toml") or "/" in reference or Path(reference).is_file():
-        return read_text(Path(reference))
+        path = Path(reference)
+        if referrer is not None and not path.is_absolute():
+            path = Path(referrer).parent / path
+        return read_text(path)
     raise LoadError(
         [
             Problem(
@@ -38,6 +43,11 @@ def _document_for(reference: str, registry: Registry, *, referrer: str | None) -
     )
 
 
+def _ruleset_id(document: Document) -> str:
+    header = document.data.get("ruleset")
+    return str(header.get("id", "")) if isinstance(header, dict) else ""
+
+
 def resolve_documents(reference: str, registry: Registry) -> list[Document]:
     """The file itself first, then each ruleset it extends, up the chain."""
     documents = [_document_for(reference, registry, referrer=None)]
@@ -46,19 +56,21 @@ def resolve_documents(reference: str, registry: Registry) -> list[Document]:
         parent = header.get("extends") if isinstance(header, dict) else None
         if parent is None:
             return documents
-        seen = [d.data["ruleset"].get("id") for d in documents]
-        if parent in seen or len(documents) > MAX_EXTENDS_DEPTH:
+        document = _document_for(str(parent), registry, referrer=documents[-1].name)
+        seen = [_ruleset_id(d) for d in documents]
+        if _ruleset_id(document) in seen or len(documents) >= MAX_EXTENDS_DEPTH:
             raise LoadError(
                 [
                     Problem(
                         "E-EXTENDS-CYCLE",
-                        f"extends 形成循环：{' → '.join(map(str, seen))} → {parent}",
+                        f"extends 形成循环：{' → '.join(seen)} → {_ruleset_id(document)}",
                         file=documents[-1].name,
+                        line=documents[-1].line_of("extends"),
                         where="[ruleset] extends",
                     )
                 ]
             )
-        documents.append(_document_for(str(parent), registry, referrer=documents[-1].name))
+        documents.append(document)
 
 
 def merge(documents: list[Document]) -> dict[str, Any]:
@@ -78,10 +90,11 @@ def _apply(base: dict[str, Any], child: Document) -> dict[str, Any]:
     data = copy.deepcopy(child.data)
     result = copy.deepcopy(base)
     problems: list[Problem] = []
-    for key in ("ruleset", "scoring", "rounding", "not_applicable", "target_methods", "provenance"):
+    for key in ("scoring", "rounding", "not_applicable", "target_methods", "provenance"):
         if isinstance(data.get(key), dict):
             result.setdefault(key, {}).update(data[key])
-    result["ruleset"].pop("extends", None)
+    header = data.get("ruleset", {})  # a child is its own document: its header replaces the parent's
+    result["ruleset"] = {key: value for key, value in header.items() if key != "extends"}
     if "grades" in data:
         result["grades"] = data["grades"]
     if "indicators" in data:
@@ -94,12 +107,25 @@ def _apply(base: dict[str, Any], child: Document) -> dict[str, Any]:
             )
         )
     tree = result.setdefault("indicators", [])
-    for index, entry in enumerate(_tables(data.get("override", []))):
+    for index, entry in enumerate(_tables(data, "override", child, problems)):
         where = f"[[override]] 第 {index + 1} 项"
+        line = child.nth_table_line("override", index)
+        for key in entry:
+            if key != "path" and key not in INDICATOR_KEYS:
+                problems.append(
+                    Problem(
+                        "E-KEY-UNKNOWN",
+                        f"未知的键 “{key}”",
+                        file=child.name,
+                        line=child.line_after(line, key),
+                        where=where,
+                        suggestion=suggest(key, INDICATOR_KEYS),
+                    )
+                )
         node = _find_raw(tree, str(entry.get("path", "")), child, where, problems)
         if node is not None:
             node.update({k: v for k, v in entry.items() if k != "path"})
-    for index, entry in enumerate(_tables(data.get("add", []))):
+    for index, entry in enumerate(_tables(data, "add", child, problems)):
         where = f"[[add]] 第 {index + 1} 项"
         parent_path = str(entry.get("parent", ""))
         siblings = tree
@@ -117,7 +143,7 @@ def _apply(base: dict[str, Any], child: Document) -> dict[str, Any]:
             )
             continue
         siblings.append({k: v for k, v in entry.items() if k != "parent"})
-    for index, entry in enumerate(_tables(data.get("remove", []))):
+    for index, entry in enumerate(_tables(data, "remove", child, problems)):
         where = f"[[remove]] 第 {index + 1} 项"
         path = str(entry.get("path", ""))
         parts = path.split("/")
@@ -140,8 +166,23 @@ def _apply(base: dict[str, Any], child: Document) -> dict[str, Any]:
     return result
 
 
-def _tables(value: Any) -> list[dict[str, Any]]:
-    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+def _tables(
+    data: dict[str, Any], key: str, document: Document, problems: list[Problem]
+) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if isinstance(value, list) and all(isinstance(entry, dict) for entry in value):
+        return value
+    problems.append(
+        Problem(
+            "E-TYPE",
+            f"{key} 应写成表的数组 [[{key}]]，每项一个 path",
+            file=document.name,
+            line=document.line_of(key),
+            where=key,
+            suggestion=f'例如：\n[[{key}]]\npath = "决策/项目立项"',
+        )
+    )
+    return []
 
 
 def _find_raw(

@@ -1,4 +1,8 @@
-"""TOML → Ruleset: resolve ``extends``, check everything, report every problem at once."""
+"""TOML → Ruleset: resolve ``extends``, check everything, report every problem at once.
+
+Longer than most modules by choice: every check of the ruleset format lives in one builder so
+that a single pass collects all problems, each with its file, line and place.
+"""
 
 from __future__ import annotations
 
@@ -29,35 +33,20 @@ from .model import (
 from .numbers import ROUNDING_MODES, ZERO, NumberProblem, fmt, parse_number
 from .plugins import Registry, default_registry
 from .project import OPERATORS
+from .schema import (
+    GRADE_KEYS,
+    INDICATOR_KEYS,
+    INFO_KEYS,
+    NOT_APPLICABLE_KEYS,
+    PROVENANCE_KEYS,
+    ROUNDING_KEYS,
+    SCORING_KEYS,
+    SLOT_KEYS,
+    TARGET_METHOD_KEYS,
+    TOP_KEYS,
+)
 from .sources import Document
 from .strategies import ParameterProblem, PrepareContext
-
-TOP_KEYS = {
-    "ruleset": "元数据",
-    "scoring": "满分与容差",
-    "rounding": "舍入",
-    "not_applicable": "不适用政策",
-    "grades": "等级",
-    "target_methods": "绩效指标的计分方法",
-    "provenance": "参数来源",
-    "indicators": "指标树",
-    "override": "覆盖上级指标",
-    "add": "新增指标",
-    "remove": "删除指标",
-}
-INFO_KEYS = (
-    "id",
-    "version",
-    "title",
-    "document",
-    "issuer",
-    "effective",
-    "mode",
-    "description",
-    "extends",
-    "derived_from",
-)
-INDICATOR_KEYS = ("name", "weight", "children", "method", "params", "slot", "description", "provenance")
 
 
 def load_ruleset(id_or_path: str | Path, registry: Registry | None = None) -> Ruleset:
@@ -66,6 +55,9 @@ def load_ruleset(id_or_path: str | Path, registry: Registry | None = None) -> Ru
     documents = resolve_documents(str(id_or_path), registry)
     ruleset = _Builder(documents, registry).build(merge(documents))
     return attrs.evolve(ruleset, sha256=ruleset_sha256(ruleset))
+
+
+_TRUST = {"unverified": 0, "secondary": 1, "verified": 2}
 
 
 class _Builder:
@@ -135,7 +127,7 @@ class _Builder:
         self.unknown_keys(data, TOP_KEYS, "顶层")
         info = self.info(data.get("ruleset"))
         scoring = self.table(data, "scoring")
-        self.unknown_keys(scoring, ("max", "tolerance"), "[scoring]")
+        self.unknown_keys(scoring, SCORING_KEYS, "[scoring]")
         maximum = self.number(scoring.get("max", 100), "[scoring] max", key="max") or Decimal(100)
         tolerance = self.number(scoring.get("tolerance", "0.1"), "[scoring] tolerance", key="tolerance")
         indicators = self.indicators(data.get("indicators"), (), "[[indicators]]")
@@ -338,7 +330,7 @@ class _Builder:
         if raw is True:
             return Slot()
         if isinstance(raw, dict):
-            self.unknown_keys(raw, ("empty", "groups"), where + " 的 slot", name)
+            self.unknown_keys(raw, SLOT_KEYS, where + " 的 slot", name)
             empty, groups = raw.get("empty", "error"), raw.get("groups", [])
             if (
                 empty in ("error", "not_applicable")
@@ -362,7 +354,7 @@ class _Builder:
         entries = []
         for index, entry in enumerate(raw):
             where = f"[[grades]] 第 {index + 1} 项"
-            self.unknown_keys(entry, ("name", "min", "max"), where)
+            self.unknown_keys(entry, GRADE_KEYS, where)
             low = self.number(entry.get("min"), where + " 的 min", key="min")
             high = self.number(entry["max"], where + " 的 max", key="max") if "max" in entry else None
             if low is not None and isinstance(entry.get("name"), str):
@@ -401,7 +393,7 @@ class _Builder:
         return tuple(bands)
 
     def rounding(self, raw: dict[str, Any]) -> Rounding:
-        self.unknown_keys(raw, ("places", "mode", "stage", "total_before_grade"), "[rounding]")
+        self.unknown_keys(raw, ROUNDING_KEYS, "[rounding]")
         places = raw.get("places", 2)
         mode = raw.get("mode", "ROUND_HALF_UP")
         stage = raw.get("stage", "indicator")
@@ -442,7 +434,7 @@ class _Builder:
         return Rounding(places, mode, stage, before)
 
     def not_applicable(self, raw: dict[str, Any]) -> NotApplicablePolicy:
-        self.unknown_keys(raw, ("policy", "missing_actual"), "[not_applicable]")
+        self.unknown_keys(raw, NOT_APPLICABLE_KEYS, "[not_applicable]")
         policy, missing = raw.get("policy", "rescale"), raw.get("missing_actual", "error")
         if policy not in ("rescale", "share"):
             self.problem(
@@ -482,7 +474,7 @@ class _Builder:
             if not isinstance(spec, dict) or "method" not in spec:
                 self.problem("E-TYPE", '应为 { method = "…", params = {…} }', where)
                 continue
-            self.unknown_keys(spec, ("method", "params"), where)
+            self.unknown_keys(spec, TARGET_METHOD_KEYS, where)
             method = self.method(spec["method"], spec.get("params", {}), where)
             if method is not None:
                 methods.append(TargetMethod(canonical, method))
@@ -498,7 +490,7 @@ class _Builder:
                 key="provenance",
             )
             return None
-        self.unknown_keys(raw, ("tag", "status", "source", "note"), where + " 的 provenance", name)
+        self.unknown_keys(raw, PROVENANCE_KEYS, where + " 的 provenance", name)
         status = raw.get("status", SOURCE_TAGS[raw["tag"]])
         if status not in ("verified", "secondary", "unverified"):
             self.problem(
@@ -509,6 +501,17 @@ class _Builder:
                 expected="verified、secondary 或 unverified",
             )
             status = "unverified"
+        implied = SOURCE_TAGS[raw["tag"]]
+        if _TRUST[status] > _TRUST[implied]:
+            self.problem(
+                "E-PROVENANCE",
+                f"来源标记 {raw['tag']} 最多是 {implied}，不能标为 {status}",
+                where,
+                name=name,
+                key="provenance",
+                suggestion="可以把状态调低（例如 verified → unverified），不能调高",
+            )
+            status = implied
         return Provenance(status, raw["tag"], str(raw.get("source", "")), str(raw.get("note", "")))
 
     def provenance_table(self, raw: dict[str, Any]) -> dict[str, Provenance]:

@@ -105,3 +105,20 @@ def split_equally(total: Decimal, parts: int, places: int) -> list[Decimal]:
     base = CONTEXT.divide(total, parts).quantize(unit, rounding=decimal.ROUND_FLOOR, context=CONTEXT)
     extra = int(CONTEXT.divide(CONTEXT.subtract(total, CONTEXT.multiply(base, parts)), unit))
     return [base + unit if index < extra else base for index in range(parts)]
+
+
+def apportion(total: Decimal, bases: list[Decimal], places: int) -> list[Decimal]:
+    """Share total in proportion to bases, at the given places, adding up exactly to total
+    (largest remainders get the spare units; ties go to the earlier part)."""
+    whole = sum(bases, ZERO)
+    if whole == 0:
+        return [ZERO for _ in bases]
+    places = max(places, -total.as_tuple().exponent)  # type: ignore[operator]
+    unit = Decimal(1).scaleb(-places)
+    exact = [CONTEXT.divide(CONTEXT.multiply(total, base), whole) for base in bases]
+    floors = [value.quantize(unit, rounding=decimal.ROUND_FLOOR, context=CONTEXT) for value in exact]
+    spare = int(CONTEXT.divide(total - sum(floors, ZERO), unit))
+    order = sorted(range(len(bases)), key=lambda i: (floors[i] - exact[i], i))
+    for index in order[:spare]:
+        floors[index] += unit
+    return floors

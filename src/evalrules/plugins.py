@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.metadata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -36,18 +37,50 @@ T = TypeVar("T")
 def new_plugin_manager(
     plugins: Iterable[object] = (), *, defaults: bool = True, entry_points: bool = False
 ) -> pluggy.PluginManager:
-    """A plugin manager with the built-ins, the given plugins and optionally installed ones."""
+    """A plugin manager with the built-ins, the given plugins and optionally installed ones.
+
+    A misspelled hook (or a hook with wrong arguments) fails as a PluginError naming the plugin.
+    """
     manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     manager.add_hookspecs(hookspecs)
-    if defaults:
-        for name in DEFAULT_PLUGINS:
-            manager.register(importlib.import_module(name), name=name)
-    for plugin in plugins:
-        manager.register(plugin)
-    if entry_points:
-        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-    manager.check_pending()
+    try:
+        if defaults:
+            for name in DEFAULT_PLUGINS:
+                manager.register(importlib.import_module(name), name=name)
+        for plugin in plugins:
+            manager.register(plugin, name=_plugin_name(plugin))
+        if entry_points:
+            _load_entry_points(manager)
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        raise PluginError(
+            [Problem("E-PLUGIN-HOOK", f"插件 {_plugin_name(error.plugin)} 的钩子无效：{error}")]
+        ) from None
     return manager
+
+
+def _plugin_name(plugin: object) -> str:
+    return str(getattr(plugin, "__name__", None) or type(plugin).__name__)
+
+
+def _load_entry_points(manager: pluggy.PluginManager) -> None:
+    """Each installed plugin is imported on its own; one that fails to import is fatal with a
+    clear message naming it (never a traceback)."""
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if manager.get_plugin(entry_point.name) is not None:
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as error:
+            raise PluginError(
+                [
+                    Problem(
+                        "E-PLUGIN-IMPORT",
+                        f"插件 {entry_point.name}（{entry_point.value}）无法加载：{error!r}",
+                    )
+                ]
+            ) from None
+        manager.register(plugin, name=entry_point.name)
 
 
 @frozen
@@ -69,10 +102,21 @@ def build_registry(manager: pluggy.PluginManager) -> Registry:
 
     def collect(kind: str, hook: Any, key: Callable[[T], str]) -> dict[str, T]:
         found: dict[str, T] = {}
-        for implementation in reversed(hook.get_hookimpls()):
+        for implementation in hook.get_hookimpls():  # in registration order: built-ins first
             plugin = manager.get_name(implementation.plugin) or repr(implementation.plugin)
-            for item in implementation.function() or ():
-                name = key(item)
+            try:
+                items = list(implementation.function() or ())
+            except Exception as error:
+                problems.append(Problem("E-PLUGIN-HOOK", f"插件 {plugin} 的 {hook.name} 出错：{error!r}"))
+                continue
+            for item in items:
+                try:
+                    name = key(item)
+                except AttributeError:
+                    problems.append(
+                        Problem("E-PLUGIN-HOOK", f"插件 {plugin} 的 {hook.name} 返回了无效的对象 {item!r}")
+                    )
+                    continue
                 if name in found:
                     problems.append(
                         Problem(

@@ -83,6 +83,22 @@ class _ProjectReader:
     def at(self, line: int | None, key: str) -> int | None:
         return self.document.line_after(line, key) or line
 
+    def mapping(self, entry: Mapping[str, Any], key: str, where: str, line: int | None) -> dict[str, Any]:
+        value = entry.get(key, {})
+        if not isinstance(value, dict):
+            self.problem(
+                "E-TYPE", f"{key} 应为表（{{ 名称 = 值 }}）", where, line, found=type(value).__name__
+            )
+            return {}
+        return value
+
+    def flag(self, entry: Mapping[str, Any], key: str, where: str, line: int | None) -> bool:
+        value = entry.get(key, False)
+        if not isinstance(value, bool):
+            self.problem("E-TYPE", f"{key} 应为 true 或 false（不加引号）", where, line, found=repr(value))
+            return False
+        return value
+
     def table(self, key: str) -> dict[str, Any]:
         value = self.document.data.get(key, {})
         if not isinstance(value, dict):
@@ -209,9 +225,10 @@ class _ProjectReader:
                 suggestion=suggest(raw_operator, OPERATORS),
             )
             ok = False
-        not_applicable = entry.get("na", False) is True or ("value" not in entry and "actual" not in entry)
         value = actual = None
         value_text, actual_text = _text(entry.get("value")), _text(entry.get("actual"))
+        blank = not value_text and not actual_text and "rating" not in entry and "score" not in entry
+        not_applicable = self.flag(entry, "na", where, at("na")) or blank
         if operator not in (None, "定性") and not not_applicable:
             if value_text:
                 value = self.number(entry["value"], where + " 的 value（年度指标值）", at("value"))
@@ -230,8 +247,13 @@ class _ProjectReader:
         score = self.number(entry["score"], where + " 的 score", at("score")) if "score" in entry else None
         method = None
         if "method" in entry:
-            params = entry.get("params", {})
-            method = MethodRef(str(entry["method"]), params if isinstance(params, dict) else {})
+            params = self.mapping(entry, "params", where, at("params"))
+            method = MethodRef(str(entry["method"]), params)
+        elif "params" in entry:
+            self.problem(
+                "E-TARGET", "写了 params 却没有 method：params 只对自选的计分方法有效", where, at("params")
+            )
+            ok = False
         if not ok:
             return None
         return Target(
@@ -279,7 +301,7 @@ class _ProjectReader:
                 self.problem("E-TYPE", "checklist 应为 { 要点 = true/false } 表", where, at("checklist"))
                 checklist = None
             values = {}
-            for key, raw in (entry.get("values") or {}).items():
+            for key, raw in self.mapping(entry, "values", where, at("values")).items():
                 number = self.number(raw, f"{where} 的 values.{key}", at("values"))
                 if number is not None:
                     values[str(key)] = number
@@ -294,7 +316,7 @@ class _ProjectReader:
                     checklist=checklist,
                     rating=_optional_text(entry.get("rating")),
                     values=values,
-                    not_applicable=entry.get("na", False) is True,
+                    not_applicable=self.flag(entry, "na", where, at("na")),
                     reason=str(entry.get("reason", "")),
                     note=str(entry.get("note", "")),
                 )
@@ -327,7 +349,7 @@ class _ProjectReader:
             else None
         )
         scores = {}
-        for key, value in (raw.get("scores") or {}).items():
+        for key, value in self.mapping(raw, "scores", "[claims]", line).items():
             number = self.number(value, f"[claims.scores] “{key}”", self.document.line_of(str(key)))
             if number is not None:
                 scores[str(key)] = number

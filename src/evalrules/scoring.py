@@ -12,7 +12,7 @@ from attrs import define, field
 
 from .errors import FormulaError, Problem, ScoringError, suggest
 from .model import Indicator, MethodRef, Ruleset
-from .numbers import CONTEXT, ZERO, fmt, round_to, split_equally
+from .numbers import CONTEXT, ZERO, apportion, fmt, round_to, split_equally
 from .plugins import Registry, default_registry
 from .project import Assessment, Place, Project, Target
 from .result import NodeKind, NodeResult, Result
@@ -69,6 +69,11 @@ class _Scorer:
         roots = [self.bind(indicator, (indicator.name,)) for indicator in self.ruleset.indicators]
         self.check_leftovers(roots)
         root = _Node((), self.ruleset.max, children=roots)
+        self.check_sum(
+            root,
+            self.project.weights_place.get(roots[0].path) if roots else None,
+            "一级指标分值之和不等于满分",
+        )
         self.mark_empty_branches(root)
         if root.na_reason:
             self.problem("E-ALL-NA", "所有指标都不适用，无法评分", None)
@@ -137,13 +142,15 @@ class _Scorer:
             node.assessment = assessment
         return node
 
-    def check_sum(self, node: _Node, place: Place | None) -> None:
+    def check_sum(
+        self, node: _Node, place: Place | None, message: str = "下级指标分值之和不等于上级分值"
+    ) -> None:
         total = sum((child.base_weight for child in node.children), ZERO)
         if total != node.base_weight:
             parts = " + ".join(fmt(child.base_weight) for child in node.children)
             self.problem(
                 "E-WEIGHT-SUM",
-                "下级指标分值之和不等于上级分值",
+                message,
                 place,
                 node.path,
                 expected=fmt(node.base_weight),
@@ -282,15 +289,15 @@ class _Scorer:
         node.weight = weight
         if not node.children:
             return
-        scale = CONTEXT.divide(weight, node.base_weight) if node.base_weight else ZERO
+        bases = [child.base_weight for child in node.children]
+        owns = bases if weight == node.base_weight else apportion(weight, bases, self.rounding.places)
         applicable = [child for child in node.children if child.na_reason is None]
-        extra = ZERO
+        extras = iter([ZERO] * len(applicable))
         if self.ruleset.not_applicable.policy == "share" and applicable:
-            shared = sum((c.base_weight for c in node.children if c.na_reason), ZERO)
-            extra = CONTEXT.divide(CONTEXT.multiply(shared, scale), Decimal(len(applicable)))
-        for child in node.children:
-            own = CONTEXT.multiply(child.base_weight, scale)
-            self.assign_weights(child, own + extra if child.na_reason is None else own)
+            shared = sum((own for own, c in zip(owns, node.children, strict=True) if c.na_reason), ZERO)
+            extras = iter(split_equally(shared, len(applicable), self.rounding.places))
+        for child, own in zip(node.children, owns, strict=True):
+            self.assign_weights(child, own + next(extras) if child.na_reason is None else own)
 
     # --- scoring -------------------------------------------------------------------------
 

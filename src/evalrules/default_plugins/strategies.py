@@ -300,6 +300,12 @@ def _formula_values(item: ScoringInput, formula: Formula) -> dict[str, Decimal]:
         if item.target.actual is not None:
             values["实际值"] = item.target.actual
     if item.assessment is not None:
+        shadowed = sorted(values.keys() & item.assessment.values.keys())
+        if shadowed:
+            raise InputProblem(
+                f"values 不能改写 {'、'.join(shadowed)}：它们来自分值、预算数或绩效指标",
+                expected="inputs 中声明的其他名称",
+            )
         values.update(item.assessment.values)
     missing = sorted(formula.names - values.keys())
     if missing:

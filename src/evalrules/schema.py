@@ -1,0 +1,39 @@
+"""The keys of the ruleset TOML format, table by table (what docs/ruleset-format.md documents)."""
+
+from __future__ import annotations
+
+TOP_KEYS = {
+    "ruleset": "元数据",
+    "scoring": "满分与容差",
+    "rounding": "舍入",
+    "not_applicable": "不适用政策",
+    "grades": "等级",
+    "target_methods": "绩效指标的计分方法",
+    "provenance": "参数来源",
+    "indicators": "指标树",
+    "override": "覆盖上级指标",
+    "add": "新增指标",
+    "remove": "删除指标",
+}
+INFO_KEYS = (
+    "id",
+    "version",
+    "title",
+    "document",
+    "issuer",
+    "effective",
+    "mode",
+    "description",
+    "extends",
+    "derived_from",
+)
+INDICATOR_KEYS = ("name", "weight", "children", "method", "params", "slot", "description", "provenance")
+SCORING_KEYS = ("max", "tolerance")
+ROUNDING_KEYS = ("places", "mode", "stage", "total_before_grade")
+NOT_APPLICABLE_KEYS = ("policy", "missing_actual")
+GRADE_KEYS = ("name", "min", "max")
+SLOT_KEYS = ("empty", "groups")
+TARGET_METHOD_KEYS = ("method", "params")
+PROVENANCE_KEYS = ("tag", "status", "source", "note")
+EDIT_KEYS = {"override": ("path", *INDICATOR_KEYS), "add": ("parent", *INDICATOR_KEYS), "remove": ("path",)}
+"""Keys of the [[override]], [[add]] and [[remove]] tables of a ruleset that ``extends`` another."""

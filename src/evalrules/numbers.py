@@ -37,7 +37,12 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％", "0123456789.-+%")
+# the full-width comma "，" is a list separator in Chinese text, never a thousands separator
+
+MAX_MAGNITUDE = Decimal(10) ** 15
+"""Largest absolute value an input number may have (a budget of 10^15 元 is far beyond any
+project); keeps every rounding to the declared places exact within the context's precision."""
 
 
 class NumberProblem(ValueError):
@@ -72,8 +77,8 @@ def parse_number(value: object) -> Decimal:
         raise NumberProblem(f"应为数字，实际为 {type(value).__name__}")
     if not number.is_finite():
         raise NumberProblem(f"应为有限的数字，实际为 {value}")
-    if abs(number.adjusted()) > EXPONENT_LIMIT:
-        raise NumberProblem(f"数值超出范围：{value}")
+    if abs(number) >= MAX_MAGNITUDE or abs(number.adjusted()) > EXPONENT_LIMIT:
+        raise NumberProblem(f"数值超出范围（绝对值应小于 10^15）：{value}")
     return number
 
 
@@ -99,6 +104,8 @@ def fmt_places(value: Decimal, places: int) -> str:
 def split_equally(total: Decimal, parts: int, places: int) -> list[Decimal]:
     """Split total into parts that differ by at most one unit of the last place and add up
     exactly to total (10 in 9 parts at 2 places: 1.12 and eight times 1.11)."""
+    if parts < 1:
+        raise ValueError("split_equally needs at least one part")
     places = max(places, -total.as_tuple().exponent)  # type: ignore[operator]
     unit = Decimal(1).scaleb(-places)
     # ROUND_FLOOR, not ROUND_DOWN: the remainder to hand out is never negative, even for total < 0

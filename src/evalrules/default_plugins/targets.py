@@ -44,7 +44,7 @@ def _score_at_least(
 ) -> Outcome:
     description = describe(target, symbol)
     if goal < 0:
-        raise InputProblem("正向指标的指标值应不小于 0", expected="≥ 0", found=target.value_text)
+        raise InputProblem(f"{symbol} 型指标的指标值应不小于 0", expected="≥ 0", found=target.value_text)
     if actual >= goal:
         verdict = "达到目标" if actual == goal else "超额完成"
         return Outcome(item.weight, full(item, description, verdict).reasons, inputs(target))

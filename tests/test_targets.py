@@ -549,7 +549,7 @@ def test_qualitative_bands_must_cover_zero_to_one(bands: list[dict[str, Any]]) -
     [
         ({"label": "好", "low": "1", "high": "0.5"}, "bands[0]"),
         ({"label": "好", "low": "0.5", "high": "1", "default": "0.4"}, "bands[0]"),
-        ({"low": "0.5", "high": "1"}, "bands[0]"),
+        ({"low": "0.5", "high": "1"}, "bands[0].label"),
         ({"label": "好", "low": "0.5", "high": "1.5"}, "bands[0].high"),
         ({"label": "好", "low": "半", "high": "1"}, "bands[0].low"),
         ({"label": "好", "high": "1"}, "bands[0].low"),

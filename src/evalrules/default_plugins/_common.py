@@ -88,3 +88,24 @@ class KeysOnly:
 
     def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
         check_keys(params, self.params_doc)
+
+
+def entries(
+    params: Mapping[str, Any], key: str, fields: tuple[str, ...], required: str, default: Any = None
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The tables of a list parameter (bands, steps, elements), each with its place ("steps[1]").
+
+    The list must be non-empty, every entry a table with the required field and no unknown ones.
+    """
+    raw = params.get(key, default)
+    if not isinstance(raw, (list, tuple)) or not raw:
+        raise ParameterProblem(key, f"{key} 应为非空的列表，每项是含 {'、'.join(fields)} 的表")
+    for index, entry in enumerate(raw):
+        place = f"{key}[{index}]"
+        if not isinstance(entry, Mapping):
+            raise ParameterProblem(place, f"每一项应为含 {'、'.join(fields)} 的表")
+        if required not in entry:
+            raise ParameterProblem(f"{place}.{required}", f"缺少 {required}")
+        with within(place):
+            check_keys(entry, dict.fromkeys(fields, ""))
+        yield place, entry

@@ -24,7 +24,7 @@ from ..strategies import (
     ScoringStrategy,
     check_keys,
 )
-from ._common import KeysOnly, describe, number, percent, share, within
+from ._common import KeysOnly, describe, entries, number, percent, share, within
 
 
 def _assessment_for(item: ScoringInput, what: str) -> Any:
@@ -88,15 +88,9 @@ class StepTable:
 
     def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> Any:
         check_keys(params, self.params_doc)
-        raw = params.get("steps")
-        if not isinstance(raw, (list, tuple)) or not raw:
-            raise ParameterProblem("steps", "steps 应为非空的档位列表，每档含 min 与 share")
         steps = []
-        for index, entry in enumerate(raw):
-            if not isinstance(entry, Mapping):
-                raise ParameterProblem("steps", "每一档应为含 min 与 share 的表")
-            with within(f"steps[{index}]"):
-                check_keys(entry, {"min": "", "share": ""})
+        for place, entry in entries(params, "steps", ("min", "share"), "min"):
+            with within(place):
                 steps.append(Step(number(entry, "min"), share(entry, "share")))
         steps.sort(key=lambda step: step.min, reverse=True)
         if len({step.min for step in steps}) != len(steps):
@@ -146,21 +140,16 @@ class Checklist:
 
     def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> tuple[Element, ...]:
         check_keys(params, self.params_doc)
-        raw = params.get("elements")
-        if not isinstance(raw, (list, tuple)) or not raw:
-            raise ParameterProblem("elements", "elements 应为非空的要点列表")
-        elements = []
-        given = [isinstance(entry, Mapping) and "share" in entry for entry in raw]
+        raw = list(entries(params, "elements", ("key", "text", "share"), "key"))
+        given = ["share" in entry for _, entry in raw]
         if any(given) and not all(given):
             raise ParameterProblem("elements", "要点要么都写 share，要么都不写（平均分配）")
         equal = iter(split_equally(ONE, len(raw), 4))
-        for index, entry in enumerate(raw):
-            if not isinstance(entry, Mapping) or "key" not in entry:
-                raise ParameterProblem(f"elements[{index}]", "每个要点应为含 key、text、share 的表")
-            with within(f"elements[{index}]"):
-                check_keys(entry, {"key": "", "text": "", "share": ""})
+        elements = []
+        for place, entry in raw:
+            with within(place):
                 portion = share(entry, "share") if "share" in entry else next(equal)
-                elements.append(Element(str(entry["key"]), str(entry.get("text", "")), portion))
+            elements.append(Element(str(entry["key"]), str(entry.get("text", "")), portion))
         total = sum((e.share for e in elements), ZERO)
         if total != ONE:
             raise ParameterProblem("elements", f"要点比例合计应为 1，实际为 {fmt(total)}")

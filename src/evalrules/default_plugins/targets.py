@@ -22,7 +22,7 @@ from ..strategies import (
     ScoringStrategy,
     check_keys,
 )
-from ._common import KeysOnly, describe, full, inputs, percent, share, target_values, within
+from ._common import KeysOnly, describe, entries, full, inputs, percent, share, target_values, within
 
 
 @frozen
@@ -176,16 +176,11 @@ class Qualitative:
 
     def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> tuple[Band, ...]:
         check_keys(params, self.params_doc)
-        raw = params.get("bands", DEFAULT_BANDS)
-        if not isinstance(raw, (list, tuple)) or not raw:
-            raise ParameterProblem("bands", "bands 应为非空的档位列表")
         bands = []
-        for index, entry in enumerate(raw):
-            key = f"bands[{index}]"
-            if not isinstance(entry, Mapping) or "label" not in entry:
-                raise ParameterProblem(key, "每一档应为含 label、low、high 的表")
+        for key, entry in entries(
+            params, "bands", ("label", "aliases", "low", "high", "default"), "label", DEFAULT_BANDS
+        ):
             with within(key):
-                check_keys(entry, {"label": "", "aliases": "", "low": "", "high": "", "default": ""})
                 low, high = share(entry, "low"), share(entry, "high")
                 default = share(entry, "default") if "default" in entry else None
                 aliases = entry.get("aliases", [])

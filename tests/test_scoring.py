@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import ScoringError
-from evalrules.project import Deduction, Project, Target
+from evalrules.project import Assessment, Deduction, Project, Target
 from evalrules.project_loading import project_from_text
 
 from .test_project_loading import SMALL
@@ -390,3 +390,21 @@ def test_plan_weights_must_still_add_up_to_the_maximum(seed: Project, national: 
         evalrules.score(attrs.evolve(seed, weights=weights), national)
     problem = caught.value.problems[0]
     assert problem.message == "一级指标分值之和不等于满分" and problem.expected == "100"
+
+
+def test_a_slot_marked_not_applicable_cannot_also_hold_targets(
+    seed: Project, national: evalrules.Ruleset
+) -> None:
+    place = seed.assessments[0].place
+    marked = Assessment(("产出", "产出时效"), place, not_applicable=True, reason="本项目无时效要求")
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(attrs.evolve(seed, assessments=(*seed.assessments, marked)), national)
+    assert codes(caught.value) == ["E-NA-CONFLICT"]
+    emptied = attrs.evolve(
+        seed,
+        assessments=(*seed.assessments, marked),
+        targets=tuple(t for t in seed.targets if t.slot != ("产出", "产出时效")),
+    )
+    result = evalrules.score(emptied, national)
+    assert result.node("产出", "产出时效").reasons == ("本项目无时效要求",)
+    assert result.node("产出").score == 40  # 30 applicable points rescaled to the 40 of 产出

@@ -127,6 +127,16 @@ class _Scorer:
         if assessment is not None and assessment.not_applicable:
             node.na_reason = assessment.reason or NOT_APPLICABLE
             node.assessment = assessment
+            if indicator.slot is not None:
+                node.kind = "slot"
+                filled = [t for t in self.project.targets if t.slot[: len(path)] == path]
+                if filled:
+                    self.problem(
+                        "E-NA-CONFLICT",
+                        f"“{'/'.join(path)}” 标记为不适用（na = true），却填写了 {len(filled)} 个绩效指标",
+                        assessment.place,
+                        suggestion="删去不适用标记，或删去这些绩效指标",
+                    )
             return node
         if indicator.children:
             node.children = [self.bind(child, (*path, child.name)) for child in indicator.children]

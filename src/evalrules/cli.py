@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from .formula import compile_formula
 from .loading import load_ruleset
 from .model import Ruleset
 from .numbers import NumberProblem, parse_number
-from .plugins import default_registry
+from .plugins import STRICT_ENV, default_registry
 from .project import Project
 from .project_loading import load_project
 from .render import result_markdown, result_text, ruleset_text
@@ -27,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="evalrules",
         description="按官方规则集为预算绩效评价打分（Budget performance evaluation scoring）",
     )
+    parser.add_argument(
+        "--strict-plugins",
+        action="store_true",
+        help=f"任何插件加载失败都视为错误（也可设置环境变量 {STRICT_ENV}=1），用于 CI",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     scoring = commands.add_parser("score", help="为一个项目打分")
@@ -34,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     scoring.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
     scoring.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
-    commands.add_parser("rulesets", help="列出可用的规则集")
+    commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
+    commands.add_parser("plugins", help="列出全部插件（含内置）：版本、登记的内容、加载错误")
 
     show = commands.add_parser("show", help="显示规则集的指标树、分值与计分方法")
     show.add_argument("ruleset", help="规则集 id 或 TOML 文件路径")
@@ -68,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
     arguments = _parser().parse_args(argv)
+    if arguments.strict_plugins:
+        os.environ[STRICT_ENV] = "1"
+        default_registry.cache_clear()
     try:
         output = _COMMANDS[arguments.command](arguments)
     except EvalrulesError as error:
@@ -116,6 +126,27 @@ def _rulesets(arguments: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
+_KIND_NAMES = {
+    "ruleset": "规则集",
+    "strategy": "计分方法",
+    "function": "函数",
+    "option": "开关",
+    "adjuster": "结果调整",
+}
+
+
+def _plugins(arguments: argparse.Namespace) -> str:
+    lines = []
+    for plugin in default_registry().plugins:
+        status = "已屏蔽" if plugin.blocked else ("加载失败" if plugin.error else "正常")
+        lines.append(f"{plugin.name}  {plugin.version}  [{plugin.origin}]  {status}")
+        for kind, names in plugin.registered.items():
+            lines.append(f"    {_KIND_NAMES.get(kind, kind)}：{'、'.join(names)}")
+        if plugin.error:
+            lines.append(f"    错误：{plugin.error}")
+    return "\n".join(lines) + "\n"
+
+
 def _show(arguments: argparse.Namespace) -> str:
     ruleset = load_ruleset(arguments.ruleset)
     return ruleset_to_toml(ruleset) if arguments.format == "toml" else ruleset_text(ruleset)
@@ -154,6 +185,7 @@ def _formula(arguments: argparse.Namespace) -> str:
 
 
 _COMMANDS = {
+    "plugins": _plugins,
     "score": _score,
     "rulesets": _rulesets,
     "show": _show,

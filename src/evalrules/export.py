@@ -52,6 +52,8 @@ def ruleset_to_data(ruleset: Ruleset) -> dict[str, Any]:
         "provenance": {key: _provenance(value) for key, value in ruleset.provenance.items()},
         "indicators": [_indicator(indicator) for indicator in ruleset.indicators],
     }
+    if ruleset.options:
+        data["options"] = _plain(dict(ruleset.options))
     return data
 
 

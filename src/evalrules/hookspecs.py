@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from .adjusting import Adjustment, RulesetOption
     from .formula import FormulaFunction
+    from .model import Ruleset
+    from .project import Project
+    from .result import Result
     from .sources import RulesetSource
     from .strategies import ScoringStrategy
 
@@ -39,3 +43,18 @@ def register_strategies() -> list[ScoringStrategy]:  # type: ignore[empty-body]
 def register_functions() -> list[FormulaFunction]:  # type: ignore[empty-body]
     """Functions formulas may call (:class:`~evalrules.formula.FormulaFunction`): pure,
     Decimal in and Decimal out, with a signature and a Chinese description for the docs."""
+
+
+@hookspec
+def register_options() -> list[RulesetOption]:  # type: ignore[empty-body]
+    """Switches this plugin reads from a ruleset's ``[options]`` table
+    (:class:`~evalrules.adjusting.RulesetOption`: name, kind, default, Chinese description), so
+    that the table is checked like every other key of a ruleset."""
+
+
+@hookspec
+def adjust_result(result: Result, ruleset: Ruleset, project: Project) -> Adjustment | None:
+    """Change a finished result (a one-vote veto, a grade cap): return an
+    :class:`~evalrules.adjusting.Adjustment` with a reason, or None to leave it. Adjustments apply
+    in plugin order, and each is recorded with the plugin's name in ``result.reasons`` and
+    ``result.adjustments``. An exception here stops scoring with a located error."""

@@ -58,6 +58,21 @@ def load_ruleset(id_or_path: str | Path, registry: Registry | None = None) -> Ru
 
 
 _TRUST = {"unverified": 0, "secondary": 1, "verified": 2}
+_OPTION_KINDS = {"bool": "true 或 false", "text": "文本", "number": "数字", "texts": "文本的列表"}
+
+
+def _option_value(kind: str, value: Any) -> Any:
+    """The value when it has the option's kind, else None."""
+    if kind == "bool":
+        return value if isinstance(value, bool) else None
+    if kind == "text":
+        return value if isinstance(value, str) else None
+    if kind == "texts":
+        return list(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
+    try:
+        return parse_number(value)
+    except NumberProblem:
+        return None
 
 
 class _Builder:
@@ -150,6 +165,7 @@ class _Builder:
             target_methods=self.target_methods(self.table(data, "target_methods")),
             tolerance=tolerance if tolerance is not None else Decimal("0.1"),
             provenance=self.provenance_table(self.table(data, "provenance")),
+            options=self.options(self.table(data, "options")),
         )
         if self.problems:
             raise LoadError(self.problems)
@@ -335,12 +351,14 @@ class _Builder:
             if (
                 empty in ("error", "not_applicable")
                 and isinstance(groups, list)
-                and all(isinstance(group, str) and group and "/" not in group for group in groups)
+                and all(isinstance(group, str) and all(group.split("/")) for group in groups)
+                and len(set(groups)) == len(groups)
             ):
                 return Slot(empty, tuple(groups))
         self.problem(
             "E-SLOT",
-            'slot 应为 true 或 { empty = "error" | "not_applicable", groups = ["…"] }',
+            'slot 应为 true 或 { empty = "error" | "not_applicable", '
+            'groups = ["数量指标", "产出指标/质量指标"] }',
             where,
             name=name,
             key="slot",
@@ -513,6 +531,36 @@ class _Builder:
             )
             status = implied
         return Provenance(status, raw["tag"], str(raw.get("source", "")), str(raw.get("note", "")))
+
+    def options(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Plugin switches: each must be registered by an installed plugin, with the right kind."""
+        options = {}
+        for key, value in raw.items():
+            option = self.registry.options.get(key)
+            where = f"[options] {key}"
+            if option is None:
+                known = self.registry.options
+                self.problem(
+                    "E-OPTION",
+                    f"未知的开关 “{key}”：没有已安装的插件读取它",
+                    where,
+                    key=key,
+                    suggestion=suggest(key, known) or (f"可用开关：{'、'.join(known)}" if known else None),
+                )
+                continue
+            checked = _option_value(option.kind, value)
+            if checked is None:
+                self.problem(
+                    "E-OPTION",
+                    f"开关 “{key}” 的取值不对",
+                    where,
+                    key=key,
+                    expected=_OPTION_KINDS[option.kind],
+                    found=repr(value),
+                )
+                continue
+            options[key] = checked
+        return options
 
     def provenance_table(self, raw: dict[str, Any]) -> dict[str, Provenance]:
         table = {}

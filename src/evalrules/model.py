@@ -169,6 +169,8 @@ class Ruleset:
     target_methods: tuple[TargetMethod, ...]
     tolerance: Decimal = Decimal("0.1")
     provenance: Mapping[str, Provenance] = field(factory=dict)
+    options: Mapping[str, Any] = field(factory=dict)
+    """Switches read by plugins (e.g. a one-vote veto), checked against the registered options."""
     sha256: str = field(default="", eq=False)
     """SHA-256 of the fully resolved ruleset as TOML (set by the loader)."""
 

@@ -1,7 +1,12 @@
 """The plugin manager and the registry of what plugins registered.
 
 Built-ins come first (:data:`DEFAULT_PLUGINS`), then third-party plugins from the entry-point
-group ``evalrules``. Every name is unique across plugins; a duplicate fails naming both plugins.
+group ``evalrules``. Each third-party plugin loads in isolation: one that fails to import, or
+whose hooks fail or return something invalid, is recorded with its error and contributes
+nothing, while the others load. With the strict switch (``EVALRULES_STRICT_PLUGINS=1`` or
+``evalrules --strict-plugins``) any such failure is fatal, for CI. ``EVALRULES_BLOCK_PLUGINS``
+names plugins (comma-separated) that are not loaded at all. A name registered by two plugins is
+always fatal, naming both.
 """
 
 from __future__ import annotations
@@ -9,13 +14,15 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.metadata
+import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import pluggy
-from attrs import frozen
+from attrs import define, field, frozen
 
 from . import hookspecs
+from .adjusting import Adjuster, RulesetOption
 from .errors import PluginError, Problem
 from .formula import FormulaFunction
 from .sources import RulesetSource
@@ -30,57 +37,30 @@ DEFAULT_PLUGINS = (
 """Modules registered before any third-party plugin, through the same hooks."""
 
 ENTRY_POINT_GROUP = "evalrules"
+STRICT_ENV = "EVALRULES_STRICT_PLUGINS"
+"""Set to 1 (or true/yes) to make any plugin failure fatal."""
+BLOCK_ENV = "EVALRULES_BLOCK_PLUGINS"
+"""Comma-separated names of installed plugins not to load."""
 
-T = TypeVar("T")
-
-
-def new_plugin_manager(
-    plugins: Iterable[object] = (), *, defaults: bool = True, entry_points: bool = False
-) -> pluggy.PluginManager:
-    """A plugin manager with the built-ins, the given plugins and optionally installed ones.
-
-    A misspelled hook (or a hook with wrong arguments) fails as a PluginError naming the plugin.
-    """
-    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
-    manager.add_hookspecs(hookspecs)
-    try:
-        if defaults:
-            for name in DEFAULT_PLUGINS:
-                manager.register(importlib.import_module(name), name=name)
-        for plugin in plugins:
-            manager.register(plugin, name=_plugin_name(plugin))
-        if entry_points:
-            _load_entry_points(manager)
-        manager.check_pending()
-    except pluggy.PluginValidationError as error:
-        raise PluginError(
-            [Problem("E-PLUGIN-HOOK", f"插件 {_plugin_name(error.plugin)} 的钩子无效：{error}")]
-        ) from None
-    return manager
+_KINDS: dict[str, tuple[str, Callable[[Any], str], type]] = {
+    "register_rulesets": ("ruleset", lambda item: item.id, RulesetSource),
+    "register_strategies": ("strategy", lambda item: item.name, ScoringStrategy),
+    "register_functions": ("function", lambda item: item.name, FormulaFunction),
+    "register_options": ("option", lambda item: item.name, RulesetOption),
+}
 
 
-def _plugin_name(plugin: object) -> str:
-    return str(getattr(plugin, "__name__", None) or type(plugin).__name__)
+@frozen
+class PluginInfo:
+    """One plugin as ``evalrules plugins`` shows it."""
 
-
-def _load_entry_points(manager: pluggy.PluginManager) -> None:
-    """Each installed plugin is imported on its own; one that fails to import is fatal with a
-    clear message naming it (never a traceback)."""
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if manager.get_plugin(entry_point.name) is not None:
-            continue
-        try:
-            plugin = entry_point.load()
-        except Exception as error:
-            raise PluginError(
-                [
-                    Problem(
-                        "E-PLUGIN-IMPORT",
-                        f"插件 {entry_point.name}（{entry_point.value}）无法加载：{error!r}",
-                    )
-                ]
-            ) from None
-        manager.register(plugin, name=entry_point.name)
+    name: str
+    version: str
+    origin: str
+    """"built-in", the entry point ("evalrules_xinjiang") or "python" for one passed in code."""
+    registered: Mapping[str, tuple[str, ...]] = field(factory=dict)
+    error: str | None = None
+    blocked: bool = False
 
 
 @frozen
@@ -91,33 +71,153 @@ class Registry:
     functions: Mapping[str, FormulaFunction]
     rulesets: Mapping[str, RulesetSource]
     origins: Mapping[tuple[str, str], str]
+    options: Mapping[str, RulesetOption] = field(factory=dict)
+    adjusters: tuple[Adjuster, ...] = ()
+    plugins: tuple[PluginInfo, ...] = ()
 
     def origin(self, kind: str, name: str) -> str:
         return self.origins.get((kind, name), "?")
 
+    @property
+    def failures(self) -> tuple[PluginInfo, ...]:
+        return tuple(plugin for plugin in self.plugins if plugin.error)
 
-def build_registry(manager: pluggy.PluginManager) -> Registry:
-    origins: dict[tuple[str, str], str] = {}
-    problems: list[Problem] = []
 
-    def collect(kind: str, hook: Any, key: Callable[[T], str]) -> dict[str, T]:
-        found: dict[str, T] = {}
-        for implementation in hook.get_hookimpls():  # in registration order: built-ins first
-            plugin = manager.get_name(implementation.plugin) or repr(implementation.plugin)
+@define
+class _Loaded:
+    manager: pluggy.PluginManager
+    infos: dict[str, PluginInfo] = field(factory=dict)
+
+
+def new_plugin_manager(
+    plugins: Iterable[object] = (), *, defaults: bool = True, entry_points: bool = False
+) -> pluggy.PluginManager:
+    """A plugin manager with the built-ins, the given plugins and optionally installed ones.
+
+    Plugins passed here are the caller's own: a misspelled hook fails at once as a PluginError.
+    """
+    return _load(plugins, defaults=defaults, entry_points=entry_points, strict=True, blocked=()).manager
+
+
+def _load(
+    plugins: Iterable[object], *, defaults: bool, entry_points: bool, strict: bool, blocked: Iterable[str]
+) -> _Loaded:
+    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    loaded = _Loaded(manager)
+    if defaults:
+        version = _version("evalrules")
+        for name in DEFAULT_PLUGINS:
+            manager.register(importlib.import_module(name), name=name)
+            loaded.infos[name] = PluginInfo(name, version, "built-in")
+    for plugin in plugins:
+        name = _plugin_name(plugin)
+        _register(loaded, plugin, PluginInfo(name, "", "python"), strict=True)
+    if entry_points:
+        _load_entry_points(loaded, strict=strict, blocked=set(blocked))
+    return loaded
+
+
+def _register(loaded: _Loaded, plugin: object, info: PluginInfo, *, strict: bool) -> None:
+    """Register one plugin; a misspelled hook is recorded (or fatal when strict)."""
+    try:
+        loaded.manager.register(plugin, name=info.name)  # validates each hook's arguments
+        loaded.manager.check_pending()  # rejects hooks with no spec (misspelled names)
+    except (pluggy.PluginValidationError, ValueError) as error:
+        if loaded.manager.is_registered(plugin):
+            loaded.manager.unregister(plugin)
+        message = f"钩子无效：{error}"
+        if strict:
+            raise PluginError([Problem("E-PLUGIN-HOOK", f"插件 {info.name} 的{message}")]) from None
+        loaded.infos[info.name] = PluginInfo(info.name, info.version, info.origin, error=message)
+        return
+    loaded.infos[info.name] = info
+
+
+def _plugin_name(plugin: object) -> str:
+    return str(getattr(plugin, "__name__", None) or type(plugin).__name__)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "未安装（源码）"
+
+
+def _load_entry_points(loaded: _Loaded, *, strict: bool, blocked: set[str]) -> None:
+    """Each installed plugin is imported on its own; one that fails is recorded, not fatal."""
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        name = entry_point.name
+        version = entry_point.dist.version if entry_point.dist is not None else "?"
+        if name in loaded.infos:
+            continue
+        if name in blocked:
+            loaded.manager.set_blocked(name)
+            loaded.infos[name] = PluginInfo(name, version, entry_point.value, blocked=True)
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as error:
+            message = f"无法加载（{entry_point.value}）：{error!r}"
+            if strict:
+                raise PluginError([Problem("E-PLUGIN-IMPORT", f"插件 {name} {message}")]) from None
+            loaded.infos[name] = PluginInfo(name, version, entry_point.value, error=message)
+            continue
+        _register(loaded, plugin, PluginInfo(name, version, entry_point.value), strict=strict)
+
+
+def build_registry(
+    manager: pluggy.PluginManager, *, strict: bool = True, infos: Mapping[str, PluginInfo] | None = None
+) -> Registry:
+    """Collect every plugin's registrations. A plugin whose hook fails or returns something
+    invalid contributes nothing and is recorded (fatal when strict); duplicates are fatal."""
+    plugin_infos = dict(infos or {})
+    contributions: dict[str, dict[str, list[Any]]] = {}
+    adjusters: list[Adjuster] = []
+    order = list(plugin_infos)  # registration order: built-ins first
+    for hook_name in (*_KINDS, "adjust_result"):
+        for implementation in getattr(manager.hook, hook_name).get_hookimpls():
+            name = manager.get_name(implementation.plugin) or _plugin_name(implementation.plugin)
+            if name not in order:
+                order.append(name)
+    failures: dict[str, list[str]] = {}
+    for hook_name, (kind, key, expected) in _KINDS.items():
+        for implementation in getattr(manager.hook, hook_name).get_hookimpls():
+            plugin = manager.get_name(implementation.plugin) or _plugin_name(implementation.plugin)
             try:
                 items = list(implementation.function() or ())
+                for item in items:
+                    if not isinstance(item, expected):
+                        raise TypeError(f"{hook_name} 返回了无效的对象 {item!r}")
+                    key(item)
             except Exception as error:
-                problems.append(Problem("E-PLUGIN-HOOK", f"插件 {plugin} 的 {hook.name} 出错：{error!r}"))
+                failures.setdefault(plugin, []).append(f"{hook_name} 出错：{error!r}")
                 continue
+            contributions.setdefault(plugin, {}).setdefault(kind, []).extend(items)
+    for implementation in manager.hook.adjust_result.get_hookimpls():
+        plugin = manager.get_name(implementation.plugin) or _plugin_name(implementation.plugin)
+        adjusters.append((plugin, implementation.function, tuple(implementation.argnames)))  # type: ignore[arg-type]
+    if failures and strict:
+        raise PluginError(
+            [
+                Problem("E-PLUGIN-HOOK", f"插件 {plugin} 的 {error}")
+                for plugin, errors in failures.items()
+                for error in errors
+            ]
+        )
+    adjusters = [adjuster for adjuster in adjusters if adjuster[0] not in failures]
+    found: dict[str, dict[str, Any]] = {kind: {} for kind, _, _ in _KINDS.values()}
+    origins: dict[tuple[str, str], str] = {}
+    problems: list[Problem] = []
+    for plugin in order:
+        if plugin in failures:
+            continue
+        for kind, items in contributions.get(plugin, {}).items():
+            key = next(k for kd, k, _ in _KINDS.values() if kd == kind)
             for item in items:
-                try:
-                    name = key(item)
-                except AttributeError:
-                    problems.append(
-                        Problem("E-PLUGIN-HOOK", f"插件 {plugin} 的 {hook.name} 返回了无效的对象 {item!r}")
-                    )
-                    continue
-                if name in found:
+                name = key(item)
+                if name in found[kind]:
                     problems.append(
                         Problem(
                             "E-PLUGIN-DUPLICATE",
@@ -125,23 +225,57 @@ def build_registry(manager: pluggy.PluginManager) -> Registry:
                         )
                     )
                     continue
-                found[name] = item
+                found[kind][name] = item
                 origins[(kind, name)] = plugin
-        return found
-
-    strategies: dict[str, ScoringStrategy] = collect(
-        "strategy", manager.hook.register_strategies, lambda s: s.name
-    )
-    functions: dict[str, FormulaFunction] = collect(
-        "function", manager.hook.register_functions, lambda f: f.name
-    )
-    rulesets: dict[str, RulesetSource] = collect("ruleset", manager.hook.register_rulesets, lambda r: r.id)
     if problems:
         raise PluginError(problems)
-    return Registry(strategies, functions, rulesets, origins)
+    infos_out = []
+    for plugin in order:
+        base = plugin_infos.get(plugin, PluginInfo(plugin, "", "python"))
+        registered = {
+            kind: tuple(sorted(n for (k, n), origin in origins.items() if k == kind and origin == plugin))
+            for kind in found
+        }
+        registered["adjuster"] = tuple("adjust_result" for p, _, _ in adjusters if p == plugin)
+        infos_out.append(
+            PluginInfo(
+                base.name,
+                base.version,
+                base.origin,
+                {kind: names for kind, names in registered.items() if names},
+                "；".join(failures[plugin]) if plugin in failures else base.error,
+                base.blocked,
+            )
+        )
+    return Registry(
+        found["strategy"],
+        found["function"],
+        found["ruleset"],
+        origins,
+        found["option"],
+        tuple(adjusters),
+        tuple(infos_out),
+    )
+
+
+def load_registry(
+    plugins: Iterable[object] = (),
+    *,
+    defaults: bool = True,
+    entry_points: bool = True,
+    strict: bool | None = None,
+    blocked: Iterable[str] | None = None,
+) -> Registry:
+    """Load plugins and build their registry; strict and blocked default to the environment."""
+    if strict is None:
+        strict = os.environ.get(STRICT_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    if blocked is None:
+        blocked = [name.strip() for name in os.environ.get(BLOCK_ENV, "").split(",") if name.strip()]
+    loaded = _load(plugins, defaults=defaults, entry_points=entry_points, strict=strict, blocked=blocked)
+    return build_registry(loaded.manager, strict=strict, infos=loaded.infos)
 
 
 @functools.cache
 def default_registry() -> Registry:
     """The registry of the built-ins and every installed plugin (built once per process)."""
-    return build_registry(new_plugin_manager(entry_points=True))
+    return load_registry()

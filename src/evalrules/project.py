@@ -119,3 +119,5 @@ class Project:
     ruleset: str | None = None
     texts: Mapping[str, str] = field(factory=dict)
     region: str = ""
+    flags: Mapping[str, bool | str] = field(factory=dict)
+    """Facts that plugins act on (违规违纪 = true, or a description such as "挪用专项资金 20 万元")."""

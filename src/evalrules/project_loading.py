@@ -24,7 +24,7 @@ from .project import (
 )
 from .sources import Document, parse_text, read_text
 
-TOP_KEYS = ("project", "budget", "weights", "targets", "assessments", "claims", "texts")
+TOP_KEYS = ("project", "budget", "weights", "targets", "assessments", "claims", "texts", "flags")
 PROJECT_KEYS = ("name", "unit", "year", "region", "ruleset")
 TARGET_KEYS = (
     "slot",
@@ -149,10 +149,27 @@ class _ProjectReader:
             ruleset=str(ruleset) if ruleset is not None else None,
             texts={str(k): str(v) for k, v in self.table("texts").items()},
             region=str(header.get("region", "")),
+            flags=self.flags(),
         )
         if self.problems:
             raise LoadError(self.problems)
         return project
+
+    def flags(self) -> dict[str, bool | str]:
+        raw, line = self.table("flags"), self.document.line_of("flags")
+        flags: dict[str, bool | str] = {}
+        for key, value in raw.items():
+            if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
+                flags[str(key)] = value
+            else:
+                self.problem(
+                    "E-TYPE",
+                    f"[flags] “{key}” 应为 true/false 或一段说明文字",
+                    "[flags]",
+                    self.document.line_after(line, str(key)),
+                    found=repr(value),
+                )
+        return flags
 
     def budget(self) -> Budget:
         raw = self.table("budget")

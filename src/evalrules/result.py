@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import field, frozen
+
+if TYPE_CHECKING:
+    from .adjusting import AdjustmentRecord
 
 Status = Literal["scored", "not_applicable"]
 NodeKind = Literal["indicator", "slot", "group", "target"]
@@ -61,6 +64,7 @@ class Result:
     project_year: int | None
     places: int
     reasons: tuple[str, ...] = ()
+    adjustments: tuple[AdjustmentRecord, ...] = ()
 
     def walk(self) -> Iterator[NodeResult]:
         for node in self.nodes:
@@ -88,6 +92,7 @@ class Result:
             },
             "project": {"name": self.project_name, "unit": self.project_unit, "year": self.project_year},
             "reasons": list(self.reasons),
+            "adjustments": [record.to_dict() for record in self.adjustments],
             "indicators": [
                 {
                     "path": list(node.path),

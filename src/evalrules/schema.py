@@ -14,6 +14,7 @@ TOP_KEYS = {
     "override": "覆盖上级指标",
     "add": "新增指标",
     "remove": "删除指标",
+    "options": "插件开关",
 }
 INFO_KEYS = (
     "id",

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from attrs import define, field
 
+from .adjusting import apply_adjustments
 from .errors import FormulaError, Problem, ScoringError, suggest
 from .model import Indicator, MethodRef, Ruleset
 from .numbers import CONTEXT, ZERO, apportion, fmt, round_to, split_equally
@@ -35,8 +36,11 @@ class _Node:
 
 
 def score(project: Project, ruleset: Ruleset, registry: Registry | None = None) -> Result:
-    """Score a project under a ruleset; raises ScoringError listing every problem."""
-    return _Scorer(project, ruleset, registry or default_registry()).run()
+    """Score a project under a ruleset, then let plugins adjust the finished result (each
+    adjustment recorded in its reasons); raises ScoringError listing every problem."""
+    registry = registry or default_registry()
+    result = _Scorer(project, ruleset, registry).run()
+    return apply_adjustments(result, ruleset, project, registry.adjusters)
 
 
 class _Scorer:
@@ -168,8 +172,7 @@ class _Scorer:
             )
 
     def fill_slot(self, node: _Node, indicator: Indicator) -> None:
-        groups = indicator.slot.groups if indicator.slot else ()
-        places = {node.path, *((*node.path, group) for group in groups)}
+        places = {(*node.path, *group) for group in _group_paths(indicator)}
         targets = [t for t in self.project.targets if t.slot in places]
         if not targets:
             if indicator.slot is not None and indicator.slot.empty == "not_applicable":
@@ -192,27 +195,25 @@ class _Scorer:
                 node.path,
             )
             return
+        groups = {node.path: node}
+        for group in _group_paths(indicator):  # 产出指标/数量指标 makes 产出指标, then 数量指标 under it
+            for depth in range(1, len(group) + 1):
+                path = (*node.path, *group[:depth])
+                if path not in groups:
+                    groups[path] = _Node(path, ZERO, kind="group")
+                    groups[path[:-1]].children.append(groups[path])
         shares = iter(split_equally(node.base_weight, len(targets), self.rounding.places))
-        leaves = {id(t): self.target_node(t, next(shares)) for t in targets}
-        node.children = [leaves[id(t)] for t in targets if t.slot == node.path]
-        for group in groups:
-            members = [leaves[id(t)] for t in targets if t.slot == (*node.path, group)]
-            weight = sum((member.base_weight for member in members), ZERO)
-            node.children.append(
-                _Node(
-                    (*node.path, group),
-                    weight,
-                    kind="group",
-                    children=members,
-                    na_reason=None if members else NOT_APPLICABLE,
-                )
-            )
-        for parent in [node, *node.children]:
+        for target in targets:
+            groups[target.slot].children.append(self.target_node(target, next(shares)))
+        for holder in reversed(list(groups.values())[1:]):  # deepest first: a group adds up its children
+            holder.base_weight = sum((child.base_weight for child in holder.children), ZERO)
+            if all(child.na_reason for child in holder.children):
+                holder.na_reason = NOT_APPLICABLE
+        for parent in groups.values():
             names = [child.path[-1] for child in parent.children if child.kind == "target"]
-            for target in {t.name for t in targets if names.count(t.name) > 1 and t.slot == parent.path}:
-                self.problem(
-                    "E-TARGET-DUPLICATE", f"同一位置下绩效指标 “{target}” 重复", targets[0].place, parent.path
-                )
+            for name in sorted({name for name in names if names.count(name) > 1}):
+                place = next(t.place for t in targets if t.slot == parent.path and t.name == name)
+                self.problem("E-TARGET-DUPLICATE", f"同一位置下绩效指标 “{name}” 重复", place, parent.path)
         if weighted:
             self.check_sum(node, targets[0].place)
 
@@ -262,12 +263,11 @@ class _Scorer:
         return MethodRef(target.method.strategy, target.method.params, prepared)
 
     def check_leftovers(self, roots: list[_Node]) -> None:
-        slots = {node.path for root in roots for node in _walk(root) if node.kind in ("slot", "group")}
-        slots |= {
-            (*path, group)
+        slots = {
+            (*path, *group)
             for path, indicator in self.ruleset.walk()
             if indicator.slot
-            for group in indicator.slot.groups
+            for group in _group_paths(indicator)
         }
         leaves = {node.path for root in roots for node in _walk(root)}
         for target in self.project.targets:
@@ -430,6 +430,16 @@ class _Scorer:
 
     def round(self, value: Decimal) -> Decimal:
         return round_to(value, self.rounding.places, self.rounding.mode)
+
+
+def _group_paths(indicator: Indicator) -> list[tuple[str, ...]]:
+    """The places a slot's targets may name, relative to the slot: itself, each group and
+    each group's parents ("产出指标/数量指标" allows 产出指标 and 产出指标/数量指标)."""
+    paths: list[tuple[str, ...]] = [()]
+    for group in indicator.slot.groups if indicator.slot else ():
+        parts = tuple(group.split("/"))
+        paths.extend(parts[:depth] for depth in range(1, len(parts) + 1) if parts[:depth] not in paths)
+    return paths
 
 
 def _walk(node: _Node) -> list[_Node]:

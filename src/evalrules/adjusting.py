@@ -1,0 +1,121 @@
+"""Plugin adjustments of a finished result (一票否决, grade caps), and the ruleset options that
+switch them on.
+
+A plugin declares the options it reads (``register_options``) so that a ruleset's ``[options]``
+table is checked like every other key, and implements ``adjust_result`` to return an
+:class:`Adjustment`. The engine applies each adjustment in plugin order and records it, with the
+plugin's name, in the result's reasons: no adjustment is ever silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+from attrs import frozen
+
+from .errors import Problem, ScoringError
+from .model import Ruleset
+from .numbers import fmt
+from .project import Project
+from .result import Result
+
+OptionKind = Literal["bool", "text", "number", "texts"]
+
+
+@frozen
+class RulesetOption:
+    """A switch a plugin reads from a ruleset's ``[options]`` table."""
+
+    name: str
+    kind: OptionKind
+    default: Any
+    doc: str
+
+
+@frozen
+class Adjustment:
+    """What a plugin changes in a finished result, and why (in Chinese, citing the rule)."""
+
+    reason: str
+    grade: str | None = None
+    total: Decimal | None = None
+
+
+@frozen
+class AdjustmentRecord:
+    """An applied adjustment, as the result keeps it."""
+
+    plugin: str
+    reason: str
+    grade_before: str
+    grade_after: str
+    total_before: Decimal
+    total_after: Decimal
+
+    def to_dict(self) -> dict[str, Any]:
+        from .result import json_number
+
+        return {
+            "plugin": self.plugin,
+            "reason": self.reason,
+            "grade": {"before": self.grade_before, "after": self.grade_after},
+            "total": {"before": json_number(self.total_before), "after": json_number(self.total_after)},
+        }
+
+
+Adjuster = tuple[str, Callable[..., Adjustment | None], Sequence[str]]
+"""A plugin's name, its adjust_result implementation and the argument names it takes."""
+
+
+def apply_adjustments(
+    result: Result, ruleset: Ruleset, project: Project, adjusters: Sequence[Adjuster]
+) -> Result:
+    """Apply every plugin's adjustment in turn; each sees the result as adjusted so far."""
+    grades = [band.name for band in ruleset.grades]
+    for plugin, function, argnames in adjusters:
+        arguments = {"result": result, "ruleset": ruleset, "project": project}
+        try:
+            adjustment = function(**{name: arguments[name] for name in argnames})
+        except Exception as error:  # a veto that silently did not run would give a wrong grade
+            raise ScoringError(
+                [Problem("E-PLUGIN-ADJUST", f"插件 {plugin} 调整结果时出错：{error!r}", file=project.file)]
+            ) from None
+        if adjustment is None:
+            continue
+        problem = _check(adjustment, grades, ruleset.max)
+        if problem:
+            raise ScoringError([Problem("E-PLUGIN-ADJUST", f"插件 {plugin} 的调整无效：{problem}")])
+        grade = adjustment.grade or result.grade
+        total = adjustment.total if adjustment.total is not None else result.total
+        record = AdjustmentRecord(plugin, adjustment.reason, result.grade, grade, result.total, total)
+        changes = []
+        if grade != result.grade:
+            changes.append(f"等级由 {result.grade} 调整为 {grade}")
+        if total != result.total:
+            changes.append(f"总分由 {fmt(result.total)} 调整为 {fmt(total)}")
+        note = f"{adjustment.reason}：{'，'.join(changes) or '结果不变'}（插件 {plugin}）"
+        result = attrs.evolve(
+            result,
+            grade=grade,
+            total=total,
+            reasons=(*result.reasons, note),
+            adjustments=(*result.adjustments, record),
+        )
+    return result
+
+
+def _check(adjustment: Adjustment, grades: list[str], maximum: Decimal) -> str | None:
+    if not isinstance(adjustment, Adjustment):
+        return f"应返回 Adjustment 或 None，实际返回 {type(adjustment).__name__}"
+    if not adjustment.reason.strip():
+        return "每项调整都要写明原因 reason"
+    if adjustment.grade is not None and adjustment.grade not in grades:
+        return f"等级 “{adjustment.grade}” 不在规则集的等级中（{'、'.join(grades)}）"
+    if adjustment.total is not None and not (
+        isinstance(adjustment.total, Decimal) and 0 <= adjustment.total <= maximum
+    ):
+        return f"总分应为 [0, {fmt(maximum)}] 之内的 Decimal"
+    return None

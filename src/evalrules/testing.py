@@ -1,0 +1,85 @@
+"""Helpers for plugin and ruleset authors' own test suites.
+
+    from evalrules import testing
+    import evalrules_mine
+
+    registry = testing.plugin_registry(evalrules_mine)          # built-ins + only this plugin
+    ruleset = testing.assert_ruleset_loads("mine_2024", registry)
+    testing.assert_grades_cover(ruleset)
+    testing.assert_scores("tests/sample.toml", ruleset, registry, total="95.5", grade="优")
+
+Every assertion raises AssertionError with a message in Chinese that says what was wrong.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import EvalrulesError
+from .loading import load_ruleset
+from .model import Ruleset
+from .numbers import fmt
+from .plugins import Registry, load_registry
+from .project import Project
+from .project_loading import load_project
+from .result import Result
+from .scoring import score
+
+__all__ = ["assert_grades_cover", "assert_ruleset_loads", "assert_scores", "plugin_registry"]
+
+
+def plugin_registry(*plugins: object, defaults: bool = True) -> Registry:
+    """An isolated registry: the built-ins (unless ``defaults=False``) and exactly the plugins
+    given (modules or objects with ``@hookimpl`` functions). Installed plugins are ignored, and
+    any plugin problem is raised at once (strict)."""
+    return load_registry(plugins, defaults=defaults, entry_points=False, strict=True, blocked=())
+
+
+def assert_ruleset_loads(reference: str | Path, registry: Registry) -> Ruleset:
+    """The ruleset loads (by id or path) without a single problem; returns it."""
+    try:
+        return load_ruleset(reference, registry)
+    except EvalrulesError as error:
+        raise AssertionError(f"规则集 {reference} 无法加载：\n{error.render()}") from None
+
+
+def assert_grades_cover(ruleset: Ruleset) -> None:
+    """The grade bands are ordered, touch each other and cover [0, max] with no gap or overlap."""
+    bands = sorted(ruleset.grades, key=lambda band: band.low)
+    if not bands:
+        raise AssertionError(f"规则集 {ruleset.info.id} 没有等级")
+    if bands[0].low != 0:
+        raise AssertionError(f"最低等级 {bands[0].name} 从 {fmt(bands[0].low)} 开始，而不是 0")
+    if bands[-1].high != ruleset.max:
+        raise AssertionError(
+            f"最高等级 {bands[-1].name} 到 {fmt(bands[-1].high)} 为止，而不是满分 {fmt(ruleset.max)}"
+        )
+    for lower, upper in itertools.pairwise(bands):
+        if lower.high != upper.low:
+            raise AssertionError(
+                f"等级 {lower.name} [{fmt(lower.low)}, {fmt(lower.high)}) 与 {upper.name} "
+                f"[{fmt(upper.low)}, …) 之间有缝隙或重叠"
+            )
+
+
+def assert_scores(
+    project: str | Path | Project,
+    ruleset: Ruleset,
+    registry: Registry,
+    *,
+    total: str | Decimal | None = None,
+    grade: str | None = None,
+) -> Result:
+    """The project scores without a problem (and, when given, to this total and grade)."""
+    try:
+        loaded = project if isinstance(project, Project) else load_project(project)
+        result = score(loaded, ruleset, registry)
+    except EvalrulesError as error:
+        raise AssertionError(f"项目无法按 {ruleset.info.id} 评分：\n{error.render()}") from None
+    if total is not None and result.total != Decimal(str(total)):
+        raise AssertionError(f"总分应为 {total}，实际为 {fmt(result.total)}")
+    if grade is not None and result.grade != grade:
+        raise AssertionError(f"等级应为 {grade}，实际为 {result.grade}（总分 {fmt(result.total)}）")
+    return result

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import evalrules
+from evalrules import testing
+from evalrules.model import GradeBand
+from evalrules.plugins import DEFAULT_PLUGINS
+
+from .conftest import SEED
+from .test_plugins import ProvincePlugin
+
+
+def test_plugin_registry_is_isolated_and_strict() -> None:
+    registry = testing.plugin_registry(ProvincePlugin())
+    assert "halves" in registry.strategies and "double" in registry.functions
+    assert [p.name for p in registry.plugins][: len(DEFAULT_PLUGINS)] == list(DEFAULT_PLUGINS)
+    assert not testing.plugin_registry(defaults=False).strategies
+
+    class Misspelled:
+        @evalrules.hookimpl
+        def register_rulesetz(self) -> list[Any]:
+            return []
+
+    with pytest.raises(evalrules.PluginError):
+        testing.plugin_registry(Misspelled())
+
+
+def test_assertions_pass_on_the_national_ruleset() -> None:
+    registry = testing.plugin_registry()
+    ruleset = testing.assert_ruleset_loads("caiyu_2020_10", registry)
+    testing.assert_grades_cover(ruleset)
+    result = testing.assert_scores(SEED, ruleset, registry, total="100", grade="优")
+    assert result.total == Decimal(100)
+
+
+def test_assertions_fail_with_a_reason(write: Callable[[str, str], Path]) -> None:
+    registry = testing.plugin_registry()
+    with pytest.raises(AssertionError, match="无法加载"):
+        testing.assert_ruleset_loads(write("bad.toml", "[ruleset]\n"), registry)
+    ruleset = evalrules.load_ruleset("caiyu_2020_10", registry)
+    gap = attrs.evolve(
+        ruleset, grades=(GradeBand("优", Decimal(90), Decimal(100)), GradeBand("差", Decimal(0), Decimal(89)))
+    )
+    with pytest.raises(AssertionError, match="缝隙"):
+        testing.assert_grades_cover(gap)
+    short = attrs.evolve(ruleset, grades=(GradeBand("优", Decimal(10), Decimal(100)),))
+    with pytest.raises(AssertionError, match="不是 0"):
+        testing.assert_grades_cover(short)
+    with pytest.raises(AssertionError, match="等级应为 良"):
+        testing.assert_scores(SEED, ruleset, registry, grade="良")
+    with pytest.raises(AssertionError, match="总分应为 99"):
+        testing.assert_scores(SEED, ruleset, registry, total="99")
+    with pytest.raises(AssertionError, match="无法按"):
+        testing.assert_scores(SEED, evalrules.load_ruleset("caiyu_2020_10_self", registry), registry)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,14 @@ from attrs import frozen
 
 import evalrules
 from evalrules import FormulaFunction, PluginError, hookimpl
-from evalrules.plugins import DEFAULT_PLUGINS, build_registry, new_plugin_manager
+from evalrules.plugins import (
+    BLOCK_ENV,
+    DEFAULT_PLUGINS,
+    STRICT_ENV,
+    build_registry,
+    load_registry,
+    new_plugin_manager,
+)
 from evalrules.project_loading import project_from_text
 from evalrules.strategies import Outcome, PrepareContext, ScoringInput
 
@@ -181,3 +189,75 @@ def test_a_buggy_plugin_strategy_becomes_a_located_problem(
         evalrules.score(project_from_text('[project]\nname = "p"\n'), ruleset, registry)
     problem = scoring.value.problems[0]
     assert problem.code == "E-STRATEGY" and "buggy-plugin" in problem.message and problem.where == "指标 决策"
+
+
+FAKE = {
+    "good": "tests.fake_plugins.good",
+    "broken": "tests.fake_plugins.broken_import",
+    "junk": "tests.fake_plugins.junk",
+    "misspelled": "tests.fake_plugins.misspelled",
+}
+
+
+@pytest.fixture
+def installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend the fake plugins are installed under the entry-point group "evalrules"."""
+    points = [importlib.metadata.EntryPoint(name, value, "evalrules") for name, value in FAKE.items()]
+
+    def entry_points(**selection: str) -> list[importlib.metadata.EntryPoint]:
+        return points if selection.get("group") == "evalrules" else []
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+
+
+def test_broken_installed_plugins_are_recorded_and_the_rest_load(installed: None) -> None:
+    registry = load_registry(strict=False, blocked=())
+    infos = {plugin.name: plugin for plugin in registry.plugins}
+    assert "triple" in registry.functions and infos["good"].error is None
+    assert infos["good"].registered == {"function": ("triple",)}
+    assert "some_missing_package" in (infos["broken"].error or "")
+    assert "register_strategies" in (infos["junk"].error or "")
+    assert "register_rulesetz" in (infos["misspelled"].error or "")
+    assert {p.name for p in registry.failures} == {"broken", "junk", "misspelled"}
+    assert "positive" in registry.strategies  # the built-ins still load
+
+
+def test_strict_makes_any_failure_fatal(installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(PluginError) as caught:
+        load_registry(strict=True, blocked=("junk", "misspelled"))
+    assert "broken" in caught.value.render()
+    monkeypatch.setenv(STRICT_ENV, "1")
+    with pytest.raises(PluginError):
+        load_registry(blocked=())
+
+
+def test_blocked_plugins_are_not_loaded(installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(BLOCK_ENV, "broken, junk,misspelled")
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    registry = load_registry()
+    infos = {plugin.name: plugin for plugin in registry.plugins}
+    assert infos["broken"].blocked and infos["broken"].error is None
+    assert not registry.failures and "triple" in registry.functions
+    strict = load_registry(strict=True)
+    assert "triple" in strict.functions
+
+
+def test_cli_plugins_lists_errors_while_other_commands_work(
+    installed: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evalrules.cli import main
+
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    monkeypatch.delenv(BLOCK_ENV, raising=False)
+    evalrules.default_registry.cache_clear()
+    try:
+        assert main(["plugins"]) == 0
+        out = capsys.readouterr().out
+        assert "broken" in out and "加载失败" in out and "some_missing_package" in out
+        assert "evalrules.default_plugins.targets" in out and "计分方法：equal" in out
+        assert main(["score", str(ROOT / "examples" / "akto-2022.toml")]) == 0
+        assert "总分 100 / 100" in capsys.readouterr().out
+        assert main(["--strict-plugins", "rulesets"]) == 1
+        assert "E-PLUGIN-IMPORT" in capsys.readouterr().err
+    finally:
+        evalrules.default_registry.cache_clear()

@@ -408,3 +408,75 @@ def test_a_slot_marked_not_applicable_cannot_also_hold_targets(
     result = evalrules.score(emptied, national)
     assert result.node("产出", "产出时效").reasons == ("本项目无时效要求",)
     assert result.node("产出").score == 40  # 30 applicable points rescaled to the 40 of 产出
+
+
+NESTED = """
+[ruleset]
+id = "nested"
+version = "1"
+title = "嵌套分组"
+document = "测试"
+issuer = "测试"
+
+[[grades]]
+name = "优"
+min = 90
+
+[[grades]]
+name = "差"
+min = 0
+
+[target_methods]
+">=" = {{ method = "positive" }}
+
+[[indicators]]
+name = "预算执行率"
+weight = 10
+method = "execution_rate"
+params = {{ denominator = "调整后预算数" }}
+
+[[indicators]]
+name = "绩效指标"
+weight = 90
+slot = {{ groups = ["产出指标/数量指标", "产出指标/质量指标", "效益指标/社会效益指标"] }}
+"""
+
+NESTED_PROJECT = """
+[project]
+name = "嵌套"
+
+[budget]
+"全年预算数" = 100
+"调整后预算数" = 80
+"执行数" = 80
+
+[[targets]]
+slot = "绩效指标/产出指标/数量指标"
+name = "培训人数"
+operator = ">="
+value = 100
+actual = 50
+weight = {first}
+
+[[targets]]
+slot = "绩效指标/效益指标/社会效益指标"
+name = "群众知晓率"
+operator = ">="
+value = 90
+actual = 90
+weight = {second}
+"""
+
+
+def test_nested_groups_build_the_form_rows(write: Callable[[str, str], Path]) -> None:
+    ruleset = evalrules.load_ruleset(write("r.toml", NESTED.format()))
+    result = evalrules.score(project_from_text(NESTED_PROJECT.format(first=60, second=30)), ruleset)
+    assert result.node("预算执行率").score == 10  # 80 of an adjusted 80, not of 100
+    output = result.node("绩效指标", "产出指标")
+    assert output.kind == "group" and output.weight == 60 and output.score == 30
+    assert result.node("绩效指标", "产出指标", "质量指标").status == "not_applicable"
+    assert result.node("绩效指标", "效益指标").weight == 30
+    assert result.total == 70
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(project_from_text(NESTED_PROJECT.format(first=60, second=20)), ruleset)
+    assert caught.value.problems[0].expected == "90"

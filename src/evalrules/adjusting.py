@@ -88,8 +88,9 @@ def apply_adjustments(
         problem = _check(adjustment, grades, ruleset.max)
         if problem:
             raise ScoringError([Problem("E-PLUGIN-ADJUST", f"插件 {plugin} 的调整无效：{problem}")])
-        grade = adjustment.grade or result.grade
         total = adjustment.total if adjustment.total is not None else result.total
+        # a new total without a stated grade is graded by the ruleset's own bands
+        grade = adjustment.grade or (ruleset.grade_for(total) if total != result.total else result.grade)
         record = AdjustmentRecord(plugin, adjustment.reason, result.grade, grade, result.total, total)
         changes = []
         if grade != result.grade:

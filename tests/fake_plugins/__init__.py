@@ -1,0 +1,1 @@
+"""Plugins used as installed entry points in tests of discovery (see test_plugins.py)."""

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from typing import Any
+
+from evalrules import hookimpl
+
+
+@hookimpl
+def register_rulesetz() -> list[Any]:
+    return []

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import evalrules
+from evalrules import testing
+from evalrules.adjusting import Adjustment, RulesetOption
+from evalrules.export import ruleset_to_toml
+
+from .conftest import SEED
+
+
+class GradeCap:
+    """A plugin capping the grade at 良 when a ruleset asks for it and the project has a flag."""
+
+    def __init__(self, adjustment: Any = None, fail: bool = False) -> None:
+        self.adjustment = adjustment
+        self.fail = fail
+
+    @evalrules.hookimpl
+    def register_options(self) -> list[RulesetOption]:
+        return [
+            RulesetOption("grade_cap", "bool", False, "有整改事项时等级最高为良"),
+            RulesetOption("cap_flags", "texts", ["未整改"], "触发封顶的事实"),
+        ]
+
+    @evalrules.hookimpl
+    def adjust_result(
+        self, result: evalrules.Result, ruleset: evalrules.Ruleset, project: evalrules.Project
+    ) -> Any:
+        if self.fail:
+            raise RuntimeError("插件内部错误")
+        if self.adjustment is not None:
+            return self.adjustment
+        flags = ruleset.options.get("cap_flags", ["未整改"])
+        if (
+            ruleset.options.get("grade_cap")
+            and any(project.flags.get(f) for f in flags)
+            and result.grade == "优"
+        ):
+            return Adjustment("有未整改事项，等级最高为良", grade="良")
+        return None
+
+
+CAPPED = """
+[ruleset]
+id = "capped"
+version = "1"
+title = "封顶"
+document = "测试"
+issuer = "测试"
+extends = "caiyu_2020_10"
+
+[options]
+grade_cap = true
+"""
+
+
+def flagged(write: Callable[[str, str], Path], flag: str) -> Path:
+    return write("project.toml", SEED.read_text(encoding="utf-8") + f'\n[flags]\n"未整改" = {flag}\n')
+
+
+def test_an_adjustment_is_applied_and_recorded(write: Callable[[str, str], Path]) -> None:
+    registry = testing.plugin_registry(GradeCap())
+    ruleset = testing.assert_ruleset_loads(write("capped.toml", CAPPED), registry)
+    assert ruleset.options == {"grade_cap": True}
+    result = testing.assert_scores(
+        flagged(write, '"审计发现的问题尚未整改"'), ruleset, registry, total="100", grade="良"
+    )
+    assert result.reasons[-1] == "有未整改事项，等级最高为良：等级由 优 调整为 良（插件 GradeCap）"
+    record = result.to_dict()["adjustments"][0]
+    assert record == {
+        "plugin": "GradeCap",
+        "reason": "有未整改事项，等级最高为良",
+        "grade": {"before": "优", "after": "良"},
+        "total": {"before": 100, "after": 100},
+    }
+
+
+def test_no_adjustment_without_the_option_or_the_flag(write: Callable[[str, str], Path]) -> None:
+    registry = testing.plugin_registry(GradeCap())
+    national = testing.assert_ruleset_loads("caiyu_2020_10", registry)
+    assert testing.assert_scores(flagged(write, "true"), national, registry, grade="优").adjustments == ()
+    capped = testing.assert_ruleset_loads(write("capped.toml", CAPPED), registry)
+    assert testing.assert_scores(flagged(write, "false"), capped, registry, grade="优").adjustments == ()
+
+
+def test_options_are_checked_and_round_trip(write: Callable[[str, str], Path]) -> None:
+    registry = testing.plugin_registry(GradeCap())
+    with pytest.raises(evalrules.LoadError) as caught:
+        evalrules.load_ruleset(
+            write("a.toml", CAPPED.replace("grade_cap = true", "grade_capp = true")), registry
+        )
+    problem = caught.value.problems[0]
+    assert problem.code == "E-OPTION" and "grade_cap" in (problem.suggestion or "")
+    with pytest.raises(evalrules.LoadError) as caught:
+        evalrules.load_ruleset(
+            write("b.toml", CAPPED.replace("grade_cap = true", 'grade_cap = "yes"')), registry
+        )
+    assert caught.value.problems[0].expected == "true 或 false"
+    with pytest.raises(evalrules.LoadError):  # without the plugin, nobody reads the option
+        evalrules.load_ruleset(write("c.toml", CAPPED), testing.plugin_registry())
+    ruleset = evalrules.load_ruleset(
+        write("d.toml", CAPPED.replace("grade_cap = true", 'cap_flags = ["x", "y"]')), registry
+    )
+    again = evalrules.load_ruleset(write("e.toml", ruleset_to_toml(ruleset)), registry)
+    assert again == ruleset and again.options == {"cap_flags": ["x", "y"]}
+
+
+@pytest.mark.parametrize(
+    ("adjustment", "message"),
+    [
+        (Adjustment("x", grade="特优"), "不在规则集的等级中"),
+        (Adjustment("x", total=Decimal(101)), "总分应为"),
+        (Adjustment(" ", grade="差"), "写明原因"),
+        ("差", "应返回 Adjustment"),
+    ],
+)
+def test_invalid_adjustments_are_refused(adjustment: Any, message: str) -> None:
+    registry = testing.plugin_registry(GradeCap(adjustment))
+    ruleset = evalrules.load_ruleset("caiyu_2020_10", registry)
+    with pytest.raises(evalrules.ScoringError) as caught:
+        evalrules.score(evalrules.load_project(SEED), ruleset, registry)
+    problem = caught.value.problems[0]
+    assert problem.code == "E-PLUGIN-ADJUST" and message in problem.message and "GradeCap" in problem.message
+
+
+def test_a_failing_adjuster_stops_scoring_with_its_name() -> None:
+    registry = testing.plugin_registry(GradeCap(fail=True))
+    with pytest.raises(evalrules.ScoringError) as caught:
+        evalrules.score(
+            evalrules.load_project(SEED), evalrules.load_ruleset("caiyu_2020_10", registry), registry
+        )
+    assert "GradeCap" in caught.value.render() and "插件内部错误" in caught.value.render()
+
+
+def test_a_total_adjustment_is_recorded() -> None:
+    registry = testing.plugin_registry(GradeCap(Adjustment("扣减违规资金对应分值", total=Decimal("85.5"))))
+    result = evalrules.score(
+        evalrules.load_project(SEED), evalrules.load_ruleset("caiyu_2020_10", registry), registry
+    )
+    assert result.total == Decimal("85.5") and result.grade == "良"  # graded again by the ruleset's bands
+    assert "等级由 优 调整为 良，总分由 100 调整为 85.5" in result.reasons[-1]

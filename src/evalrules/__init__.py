@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from .adjusting import Adjustment, RulesetOption
 from .errors import EvalrulesError, FormulaError, LoadError, PluginError, Problem, ScoringError
 from .formula import Formula, FormulaFunction, compile_formula
 from .hookspecs import hookimpl
@@ -25,6 +26,7 @@ from .strategies import InputProblem, Outcome, ParameterProblem, ScoringInput, S
 
 __all__ = [
     "DEFAULT_PLUGINS",
+    "Adjustment",
     "EvalrulesError",
     "Formula",
     "FormulaError",
@@ -43,6 +45,7 @@ __all__ = [
     "Registry",
     "Result",
     "Ruleset",
+    "RulesetOption",
     "RulesetSource",
     "ScoringError",
     "ScoringInput",

@@ -1,0 +1,127 @@
+"""evalrules 插件：新疆 新财预〔2018〕189号《自治区财政支出绩效评价管理暂行办法》。
+
+登记两样东西：
+
+- 规则集 ``xinjiang_2018_189``：沿用国家规则集 ``caiyu_2020_10``，原文未取得，全部参数标为未核实；
+- 一票否决（``adjust_result``）：规则集 ``[options]`` 中 ``veto = true`` 时，项目 ``[flags]`` 中
+  ``veto_flags`` 列出的任一标记为 true 或非空说明，等级即定为 ``veto_grade``（缺省“差”）。
+  缺省关闭；没有开启它的规则集不受任何影响。
+
+The Xinjiang ruleset (every parameter unverified: the original text was not obtained) and an
+optional one-vote veto applied through the ``adjust_result`` hook, off unless a ruleset's
+``[options]`` sets ``veto = true``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from evalrules import Project, Result, Ruleset, RulesetSource, hookimpl
+from evalrules.adjusting import Adjustment, RulesetOption
+
+__all__ = [
+    "DOCUMENT",
+    "RULESET_ID",
+    "adjust_result",
+    "register_options",
+    "register_rulesets",
+    "ruleset_path",
+    "triggered_flags",
+    "veto_settings",
+]
+
+__version__ = "0.1.0"
+
+RULESET_ID = "xinjiang_2018_189"
+DOCUMENT = "新财预〔2018〕189号"
+UNVERIFIED = f"{DOCUMENT} 原文未核实"
+
+VETO = RulesetOption(
+    name="veto",
+    kind="bool",
+    default=False,
+    doc=(
+        "一票否决开关（插件 evalrules-xinjiang）：true 时，项目 [flags] 中 veto_flags 列出的任一标记"
+        "为 true 或非空说明，等级即定为 veto_grade，原因写入结果。缺省 false（关闭）。"
+        f"依据未核实：{DOCUMENT} 原文未取得，一票否决也没有找到权威文本。"
+    ),
+)
+VETO_FLAGS = RulesetOption(
+    name="veto_flags",
+    kind="texts",
+    default=["违规违纪"],
+    doc=(
+        '触发一票否决的项目标记（项目文件 [flags] 表中的名称），缺省 ["违规违纪"]。'
+        "标记为 true 或一段说明文字即触发；false 或没有写不触发。只在 veto = true 时起作用。"
+    ),
+)
+VETO_GRADE = RulesetOption(
+    name="veto_grade",
+    kind="text",
+    default="差",
+    doc="一票否决后的等级，缺省“差”；必须是规则集 [[grades]] 中的等级名称。只在 veto = true 时起作用。",
+)
+OPTIONS = (VETO, VETO_FLAGS, VETO_GRADE)
+
+
+def ruleset_path() -> Traversable:
+    """The shipped TOML file: inside the installed package, in a wheel as in a source checkout."""
+    return files(__name__) / "rulesets" / f"{RULESET_ID}.toml"
+
+
+@hookimpl
+def register_rulesets() -> list[RulesetSource]:
+    return [RulesetSource.from_file(ruleset_path())]
+
+
+@hookimpl
+def register_options() -> list[RulesetOption]:
+    return list(OPTIONS)
+
+
+def veto_settings(options: Mapping[str, Any]) -> tuple[bool, tuple[str, ...], str]:
+    """(veto, veto_flags, veto_grade) from a ruleset's options, defaults filled in: the loader
+    keeps only the options a ruleset writes."""
+    enabled = options.get(VETO.name, VETO.default)
+    flags = options.get(VETO_FLAGS.name, VETO_FLAGS.default)
+    grade = options.get(VETO_GRADE.name, VETO_GRADE.default)
+    return enabled is True, tuple(str(flag) for flag in flags), str(grade)
+
+
+def triggered_flags(flags: Mapping[str, bool | str], names: Sequence[str]) -> list[tuple[str, str]]:
+    """The named flags that are set (true, or a non-empty description), with their description."""
+    found = []
+    for name in names:
+        value = flags.get(name, False)
+        if value is True:
+            found.append((name, ""))
+        elif isinstance(value, str) and value.strip():
+            found.append((name, value.strip()))
+    return found
+
+
+@hookimpl
+def adjust_result(result: Result, ruleset: Ruleset, project: Project) -> Adjustment | None:
+    """一票否决：只对 ``[options] veto = true`` 的规则集起作用。"""
+    enabled, names, grade = veto_settings(ruleset.options)
+    if not enabled:
+        return None
+    grades = [band.name for band in ruleset.grades]
+    if grade not in grades:  # checked on every scoring with veto on, not only when a flag is set
+        raise ValueError(
+            f"规则集 {ruleset.info.id} 的 [options] veto_grade = “{grade}” 不是它的等级"
+            f"（{'、'.join(grades)}）"
+        )
+    if not names:
+        raise ValueError(f"规则集 {ruleset.info.id} 开启了一票否决（veto = true），但 veto_flags 为空")
+    found = triggered_flags(project.flags, names)
+    if not found:
+        return None
+    cited = "、".join(f"“{name}”（{text}）" if text else f"“{name}”" for name, text in found)
+    reason = (
+        f"一票否决：项目标记了{cited}（规则集 {ruleset.info.id} 开启了 veto；此规则未经核实，{UNVERIFIED}）"
+    )
+    return Adjustment(reason=reason, grade=grade)

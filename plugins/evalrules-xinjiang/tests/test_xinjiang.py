@@ -1,0 +1,312 @@
+"""Tests of the evalrules-xinjiang plugin: the ruleset xinjiang_2018_189 and the one-vote veto.
+
+One self-contained module (no conftest.py, no package) so that it runs in the same pytest session
+as evalrules' own tests and other plugins' tests without name clashes.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from evalrules import LoadError, Registry, Ruleset, ScoringError, load_project, load_ruleset, score, testing
+from evalrules.cli import main
+from evalrules.plugins import load_registry
+
+import evalrules_xinjiang
+
+RULESET_ID = "xinjiang_2018_189"
+PLUGIN = "evalrules_xinjiang"  # the plugin's name when given to testing.plugin_registry
+PLUGIN_ROOT = Path(__file__).resolve().parents[1]
+SEED_NAME = Path("examples") / "akto-2022.toml"
+SEED_ENV = "EVALRULES_SEED_PROJECT"
+TOP_LEVEL = (
+    "max",
+    "tolerance",
+    "grades",
+    "rounding",
+    "not_applicable",
+    "target_methods.>=",
+    "target_methods.<=",
+    "target_methods.=",
+    "target_methods.定性",
+)
+FLAG = '"违规违纪" = "挪用专项资金 20 万元"'
+
+
+# ---------------------------------------------------------------------------------------- helpers
+
+
+def seed_project() -> Path:
+    """The seed project (阿克陶县 2022): $EVALRULES_SEED_PROJECT, else examples/akto-2022.toml in the
+    nearest folder above this file that has it (in the evalrules repository: ../../ from the plugin)."""
+    chosen = os.environ.get(SEED_ENV)
+    if chosen:
+        return Path(chosen)
+    for folder in Path(__file__).resolve().parents:
+        if (folder / SEED_NAME).is_file():
+            return folder / SEED_NAME
+    pytest.fail(f"找不到种子项目 {SEED_NAME}：请在 evalrules 仓库中运行，或用环境变量 {SEED_ENV} 指明")
+
+
+def write_project(folder: Path, flags: str = "") -> Path:
+    """The seed project copied, with a [flags] table appended (TOML lines)."""
+    text = seed_project().read_text(encoding="utf-8")
+    assert "[flags]" not in text, "种子项目本身不应有 [flags]，否则“无标记”的测试失去意义"
+    path = folder / "project.toml"
+    path.write_text(text + (f"\n[flags]\n{flags}\n" if flags else ""), encoding="utf-8")
+    return path
+
+
+def write_ruleset(folder: Path, options: str = "veto = true", *, extends: str = RULESET_ID) -> Path:
+    """An analyst's own ruleset that extends another one and sets [options]."""
+    path = folder / "mine.toml"
+    path.write_text(
+        "[ruleset]\n"
+        'id = "akto_2022_veto"\n'
+        'version = "1.0.0"\n'
+        'title = "阿克陶县 2022 年部门评价方案（含一票否决）"\n'
+        'document = "新财预〔2018〕189号"\n'
+        'issuer = "阿克陶县财政局"\n'
+        f'extends = "{extends}"\n'
+        f"\n[options]\n{options}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return testing.plugin_registry(evalrules_xinjiang)
+
+
+@pytest.fixture(scope="module")
+def ruleset(registry: Registry) -> Ruleset:
+    return testing.assert_ruleset_loads(RULESET_ID, registry)
+
+
+# ---------------------------------------------------------------------------------------- ruleset
+
+
+def test_ruleset_loads_and_grades_cover_0_to_100(ruleset: Ruleset) -> None:
+    testing.assert_grades_cover(ruleset)
+    assert ruleset.max == Decimal(100)
+    assert [band.name for band in ruleset.grades] == ["优", "良", "中", "差"]
+
+
+def test_ruleset_header(ruleset: Ruleset) -> None:
+    info = ruleset.info
+    assert info.id == RULESET_ID
+    assert info.document == "新财预〔2018〕189号"
+    assert info.title == "自治区财政支出绩效评价管理暂行办法"
+    assert info.issuer == "新疆维吾尔自治区财政厅"
+    assert info.derived_from == ("caiyu_2020_10",)
+    assert "未核实" in info.description
+
+
+def test_registered_by_the_plugin_from_its_package(registry: Registry) -> None:
+    source = registry.rulesets[RULESET_ID]
+    assert source.document == "新财预〔2018〕189号"
+    assert registry.origin("ruleset", RULESET_ID) == PLUGIN
+    shipped = evalrules_xinjiang.ruleset_path()
+    assert shipped.is_file() and shipped.name == "xinjiang_2018_189.toml"
+    assert str(source.resource) == str(shipped)
+    assert [plugin for plugin, _, _ in registry.adjusters] == [PLUGIN]
+
+
+def test_without_the_plugin_the_ruleset_is_unknown() -> None:
+    with pytest.raises(LoadError) as refused:
+        load_ruleset(RULESET_ID, testing.plugin_registry())
+    assert refused.value.problems[0].code == "E-RULESET-UNKNOWN"
+
+
+def test_same_tree_as_the_national_ruleset(registry: Registry, ruleset: Ruleset) -> None:
+    national = load_ruleset("caiyu_2020_10", registry)
+    shape = [(path, node.weight, node.method, node.slot) for path, node in ruleset.walk()]
+    assert shape == [(path, node.weight, node.method, node.slot) for path, node in national.walk()]
+    assert ruleset.grades == national.grades
+    assert ruleset.rounding == national.rounding
+    assert ruleset.target_methods == national.target_methods
+
+
+def test_seed_project_scores_100_you(registry: Registry, ruleset: Ruleset) -> None:
+    result = testing.assert_scores(seed_project(), ruleset, registry, total="100", grade="优")
+    assert result.adjustments == ()
+
+
+# ---------------------------------------------------------------------------------------- provenance
+
+
+def test_every_top_level_parameter_is_unverified(ruleset: Ruleset) -> None:
+    for key in TOP_LEVEL:
+        provenance = ruleset.provenance.get(key)
+        assert provenance is not None, f"[provenance] 缺少 {key}"
+        assert (provenance.tag, provenance.status) == ("M", "unverified"), key
+        assert "原文未取得" in provenance.note and "未核实" in provenance.note, key
+    for method in ruleset.target_methods:  # an operator added upstream must not slip through
+        assert f"target_methods.{method.operator}" in ruleset.provenance
+    assert {key: p.status for key, p in ruleset.provenance.items() if p.status != "unverified"} == {}
+
+
+def test_every_indicator_is_unverified(registry: Registry, ruleset: Ruleset) -> None:
+    national = load_ruleset("caiyu_2020_10", registry)
+    assert any(n.provenance and n.provenance.status == "verified" for _, n in national.walk())
+    for path, node in ruleset.walk():
+        assert node.provenance is not None, path
+        assert (node.provenance.tag, node.provenance.status) == ("M", "unverified"), path
+        assert "未核实" in node.provenance.note, path
+
+
+def test_first_level_says_the_weights_and_names_are_unverified(ruleset: Ruleset) -> None:
+    assert [node.name for node in ruleset.indicators] == ["决策", "过程", "产出", "效益"]
+    for node in ruleset.indicators:
+        assert node.provenance is not None
+        assert "新疆" in node.provenance.note and "权重未核实" in node.provenance.note, node.name
+    first = ruleset.indicators[0].provenance
+    assert first is not None and "投入/过程/产出/效果" in first.note
+
+
+def test_shipped_ruleset_keeps_the_veto_off(ruleset: Ruleset) -> None:
+    assert ruleset.options == {"veto": False}
+    assert ruleset.provenance["options.veto"].status == "unverified"
+
+
+# ---------------------------------------------------------------------------------------- options
+
+
+def test_options_registered_with_defaults_and_chinese_docs(registry: Registry) -> None:
+    options = registry.options
+    assert (options["veto"].kind, options["veto"].default) == ("bool", False)
+    assert (options["veto_flags"].kind, options["veto_flags"].default) == ("texts", ["违规违纪"])
+    assert (options["veto_grade"].kind, options["veto_grade"].default) == ("text", "差")
+    for name in ("veto", "veto_flags", "veto_grade"):
+        assert re.search(r"[\u4e00-\u9fff]", options[name].doc), name
+        assert registry.origin("option", name) == PLUGIN
+    assert "未核实" in options["veto"].doc
+
+
+def test_misspelled_option_is_refused_with_a_suggestion(registry: Registry, tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as refused:
+        load_ruleset(write_ruleset(tmp_path, "vetoo = true"), registry)
+    [problem] = refused.value.problems
+    assert problem.code == "E-OPTION" and "vetoo" in problem.message
+    assert problem.suggestion is not None and "“veto”" in problem.suggestion
+
+
+def test_option_of_the_wrong_kind_is_refused(registry: Registry, tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as refused:
+        load_ruleset(write_ruleset(tmp_path, 'veto = "是"'), registry)
+    [problem] = refused.value.problems
+    assert problem.code == "E-OPTION" and problem.expected == "true 或 false"
+
+
+def test_veto_options_need_the_plugin(tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as refused:
+        load_ruleset(write_ruleset(tmp_path, extends="caiyu_2020_10"), testing.plugin_registry())
+    assert refused.value.problems[0].code == "E-OPTION"
+
+
+# ---------------------------------------------------------------------------------------- veto
+
+
+def test_veto_on_with_the_flag_gives_cha(registry: Registry, tmp_path: Path) -> None:
+    mine = testing.assert_ruleset_loads(write_ruleset(tmp_path), registry)
+    assert mine.options == {"veto": True}
+    result = testing.assert_scores(write_project(tmp_path, FLAG), mine, registry, total="100", grade="差")
+    [record] = result.adjustments
+    assert record.plugin == PLUGIN
+    assert (record.grade_before, record.grade_after) == ("优", "差")
+    assert record.total_before == record.total_after == Decimal(100)
+    for text in ("一票否决", "违规违纪", "挪用专项资金 20 万元", "新财预〔2018〕189号 原文未核实"):
+        assert text in record.reason, text
+    [note] = [reason for reason in result.reasons if record.reason in reason]
+    assert "等级由 优 调整为 差" in note and PLUGIN in note
+    exported = result.to_dict()
+    assert exported["grade"] == "差"
+    assert exported["adjustments"][0]["reason"] == record.reason
+    assert note in exported["reasons"]
+
+
+def test_flag_true_also_vetoes(registry: Registry, tmp_path: Path) -> None:
+    mine = load_ruleset(write_ruleset(tmp_path), registry)
+    result = testing.assert_scores(write_project(tmp_path, '"违规违纪" = true'), mine, registry, grade="差")
+    assert "“违规违纪”" in result.adjustments[0].reason
+
+
+def test_veto_on_without_the_flag_changes_nothing(registry: Registry, tmp_path: Path) -> None:
+    mine = load_ruleset(write_ruleset(tmp_path), registry)
+    result = testing.assert_scores(write_project(tmp_path), mine, registry, total="100", grade="优")
+    assert result.adjustments == ()
+    assert not any("一票否决" in reason for reason in result.reasons)
+
+
+@pytest.mark.parametrize("flags", ['"违规违纪" = false', FLAG.replace("违规违纪", "其他违规")])
+def test_unset_or_other_flags_do_not_veto(registry: Registry, tmp_path: Path, flags: str) -> None:
+    mine = load_ruleset(write_ruleset(tmp_path), registry)
+    result = testing.assert_scores(write_project(tmp_path, flags), mine, registry, grade="优")
+    assert result.adjustments == ()
+
+
+@pytest.mark.parametrize("reference", [RULESET_ID, "caiyu_2020_10", "explicitly off"])
+def test_veto_off_with_the_flag_changes_nothing(registry: Registry, tmp_path: Path, reference: str) -> None:
+    chosen = load_ruleset(
+        write_ruleset(tmp_path, "veto = false") if reference == "explicitly off" else reference, registry
+    )
+    result = testing.assert_scores(write_project(tmp_path, FLAG), chosen, registry, total="100", grade="优")
+    assert result.adjustments == ()
+    assert not any("一票否决" in reason for reason in result.reasons)
+
+
+def test_chosen_flags_and_grade(registry: Registry, tmp_path: Path) -> None:
+    options = 'veto = true\nveto_flags = ["重大安全责任事故"]\nveto_grade = "中"'
+    mine = load_ruleset(write_ruleset(tmp_path, options), registry)
+    project = write_project(tmp_path, FLAG)  # 违规违纪 is no longer a veto flag
+    assert testing.assert_scores(project, mine, registry, grade="优").adjustments == ()
+    project = write_project(tmp_path, '"重大安全责任事故" = "施工坍塌"')
+    result = testing.assert_scores(project, mine, registry, total="100", grade="中")
+    assert "重大安全责任事故" in result.adjustments[0].reason
+
+
+@pytest.mark.parametrize("options", ['veto = true\nveto_grade = "不合格"', "veto = true\nveto_flags = []"])
+def test_bad_veto_settings_fail_even_without_a_flag(registry: Registry, tmp_path: Path, options: str) -> None:
+    mine = load_ruleset(write_ruleset(tmp_path, options), registry)
+    with pytest.raises(ScoringError) as refused:
+        score(load_project(write_project(tmp_path)), mine, registry)
+    assert refused.value.problems[0].code == "E-PLUGIN-ADJUST"
+
+
+def test_triggered_flags() -> None:
+    flags: dict[str, bool | str] = {"违规违纪": " 挪用 ", "其他": True, "无": False, "空": ""}
+    found = evalrules_xinjiang.triggered_flags(flags, ["违规违纪", "其他", "无", "空", "缺"])
+    assert found == [("违规违纪", "挪用"), ("其他", "")]
+
+
+# ---------------------------------------------------------------------------------------- installed
+
+
+def test_installed_through_the_entry_point_group() -> None:
+    points = {point.name: point.value for point in importlib.metadata.entry_points(group="evalrules")}
+    assert points.get("xinjiang") == "evalrules_xinjiang"
+    installed = load_registry(strict=False, blocked=())  # every installed plugin, as the CLI sees them
+    [info] = [plugin for plugin in installed.plugins if plugin.name == "xinjiang"]
+    assert info.error is None
+    assert info.registered["ruleset"] == (RULESET_ID,)
+    assert info.registered["option"] == ("veto", "veto_flags", "veto_grade")
+
+
+def test_readme_example_scores_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (PLUGIN_ROOT / "README.md").read_text(encoding="utf-8")
+    [example] = [
+        b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if 'extends = "xinjiang_2018_189"' in b
+    ]
+    mine = tmp_path / "mine.toml"
+    mine.write_text(example, encoding="utf-8")
+    assert main(["score", str(write_project(tmp_path, FLAG)), "--ruleset", str(mine)]) == 0
+    output = capsys.readouterr().out
+    assert "等级 差" in output
+    [shown] = [line for line in readme.splitlines() if line.startswith("· 一票否决")]
+    assert shown in output.splitlines(), "README 中的输出示例与实际输出不一致"

@@ -220,3 +220,9 @@ def test_json_blank_cells_are_a_blank_row() -> None:
     }
     project = project_from_text(json.dumps(data, ensure_ascii=False), json_format=True)
     assert project.targets[0].not_applicable
+
+
+def test_negative_target_weight_is_refused(write: Callable[[str, str], Path]) -> None:
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_project(write("p.toml", SMALL.replace("actual = 180", "actual = 180\nweight = -10")))
+    assert codes(caught.value) == {"E-WEIGHT"}

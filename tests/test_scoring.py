@@ -480,3 +480,28 @@ def test_nested_groups_build_the_form_rows(write: Callable[[str, str], Path]) ->
     with pytest.raises(ScoringError) as caught:
         evalrules.score(project_from_text(NESTED_PROJECT.format(first=60, second=20)), ruleset)
     assert caught.value.problems[0].expected == "90"
+
+
+def test_assessments_cannot_target_project_targets_or_fill_slots(
+    seed: Project, national: evalrules.Ruleset
+) -> None:
+    place = seed.assessments[0].place
+    on_target = Assessment(("产出", "产出数量", "车辆维护数"), place, score=Decimal(1))
+    on_slot = Assessment(("产出", "产出质量"), place, score=Decimal(10))
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(attrs.evolve(seed, assessments=(*seed.assessments, on_target, on_slot)), national)
+    messages = {p.code: p.message for p in caught.value.problems}
+    assert "[[targets]]" in messages["E-ASSESSMENT-PATH"] and "[[targets]]" in messages["E-ASSESSMENT-BRANCH"]
+
+
+def test_a_blank_row_may_leave_out_its_weight(write: Callable[[str, str], Path]) -> None:
+    ruleset = evalrules.load_ruleset(write("r.toml", NESTED.format()))
+    text = NESTED_PROJECT.format(first=60, second=30) + (
+        '\n[[targets]]\nslot = "绩效指标/产出指标/质量指标"\nname = "合格率"\noperator = ">="\n'
+    )
+    result = evalrules.score(project_from_text(text), ruleset)
+    blank = result.node("绩效指标", "产出指标", "质量指标", "合格率")
+    assert blank.status == "not_applicable" and blank.weight == 0
+    assert result.total == 70
+    # a weight-0 row that does not apply needs no rescaling, and the reason does not pretend it does
+    assert result.node("绩效指标", "产出指标").reasons == ("小计 30 分（分值 60 分）（质量指标 不适用）",)

@@ -261,6 +261,9 @@ class _ProjectReader:
         weight = (
             self.number(entry["weight"], where + " 的 weight", at("weight")) if "weight" in entry else None
         )
+        if weight is not None and weight < 0:
+            self.problem("E-WEIGHT", "分值不能为负数", where, at("weight"), found=fmt(weight))
+            ok = False
         score = self.number(entry["score"], where + " 的 score", at("score")) if "score" in entry else None
         method = None
         if "method" in entry:

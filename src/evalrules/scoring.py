@@ -152,6 +152,13 @@ class _Scorer:
         elif indicator.slot is not None:
             node.kind = "slot"
             self.fill_slot(node, indicator)
+            if assessment is not None:
+                self.problem(
+                    "E-ASSESSMENT-BRANCH",
+                    "由绩效指标填充的位置只能在 [[assessments]] 中标记 na = true，其余写在 [[targets]] 中",
+                    assessment.place,
+                    path,
+                )
         else:
             node.assessment = assessment
         return node
@@ -187,7 +194,7 @@ class _Scorer:
                 )
             return
         weighted = [t for t in targets if t.weight is not None]
-        if weighted and len(weighted) != len(targets):
+        if weighted and any(t.weight is None and not t.not_applicable for t in targets):
             self.problem(
                 "E-TARGET-WEIGHT",
                 "同一位置下的绩效指标要么都写 weight，要么都不写（平均分配）",
@@ -202,7 +209,12 @@ class _Scorer:
                 if path not in groups:
                     groups[path] = _Node(path, ZERO, kind="group")
                     groups[path[:-1]].children.append(groups[path])
-        shares = iter(split_equally(node.base_weight, len(targets), self.rounding.places))
+        # all weights given (a blank, not-applicable row may leave its own out: it weighs 0), or none
+        shares = iter(
+            [t.weight if t.weight is not None else ZERO for t in targets]
+            if weighted
+            else split_equally(node.base_weight, len(targets), self.rounding.places)
+        )
         for target in targets:
             groups[target.slot].children.append(self.target_node(target, next(shares)))
         for holder in reversed(list(groups.values())[1:]):  # deepest first: a group adds up its children
@@ -269,7 +281,7 @@ class _Scorer:
             if indicator.slot
             for group in _group_paths(indicator)
         }
-        leaves = {node.path for root in roots for node in _walk(root)}
+        leaves = {node.path for root in roots for node in _walk(root) if node.kind in ("indicator", "slot")}
         for target in self.project.targets:
             if target.slot not in slots:
                 self.problem(
@@ -278,8 +290,16 @@ class _Scorer:
                     target.place,
                     suggestion=suggest("/".join(target.slot), ["/".join(s) for s in slots]),
                 )
+        targets = {node.path for root in roots for node in _walk(root) if node.kind in ("target", "group")}
         for assessment in self.project.assessments:
-            if assessment.path not in leaves:
+            if assessment.path in targets:
+                self.problem(
+                    "E-ASSESSMENT-PATH",
+                    f"“{'/'.join(assessment.path)}” 是项目的绩效指标或其分组：它的评价写在 [[targets]] 中"
+                    "（actual、rating、score、na），不用 [[assessments]]",
+                    assessment.place,
+                )
+            elif assessment.path not in leaves:
                 names = ["/".join(p) for p in leaves]
                 self.problem(
                     "E-ASSESSMENT-PATH",
@@ -415,8 +435,9 @@ class _Scorer:
         applicable_weight = sum((r.weight for r in scored), ZERO)
         skipped = [r.name for r in results if r.status == "not_applicable"]
         label = "总分" if not node.path else "小计"
-        if not skipped or self.ruleset.not_applicable.policy == "share":
-            note = f"（{'、'.join(skipped)} 不适用，其分值均摊给同级指标）" if skipped else ""
+        if not skipped or self.ruleset.not_applicable.policy == "share" or applicable_weight == node.weight:
+            shared = "，其分值均摊给同级指标" if self.ruleset.not_applicable.policy == "share" else ""
+            note = f"（{'、'.join(skipped)} 不适用{shared}）" if skipped else ""
             return raw, [f"{label} {fmt(self.round(raw))} 分（分值 {fmt(node.weight)} 分）{note}"]
         if applicable_weight == 0:
             return ZERO, [f"{label} 0 分：适用指标的分值合计为 0"]

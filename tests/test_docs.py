@@ -1,42 +1,61 @@
 """The documentation in docs/ stays complete, and its examples stay real.
 
 Every list checked here comes from the code (module constants, the registry of the built-in
-plugins, the resolved form of a ruleset, the keys of a real result), so the test fails when the
-code grows a key, a strategy, a function, an operator, a cap, a hook or an error code that the
+plugins, the resolved form of a ruleset, the keys of a real result, the hook specifications, the
+command-line parser, ``evalrules.testing.__all__``), so the test fails when the code grows a key,
+a strategy, a function, an operator, a cap, a hook, a command or an error code that the
 documentation does not mention. Code-block conventions in docs/*.md:
 
 - ```toml / ```json: a complete file. A TOML file with a [ruleset] table is a ruleset and must
   load; one with a [project] table (or a JSON object with "project") is a project and must load
-  and score under its ruleset. A JSON object with "total" and "indicators" is a result sample.
-- ```toml fragment: part of a file; it must still be valid TOML.
+  and score under its ruleset. A JSON object with "total" and "indicators" is a result sample: it
+  must equal the real result of the project of that name on the same page.
+- ```toml fragment / ```json fragment: part of a file; it must still be valid TOML or JSON.
+- ```LANG file=PATH: a file of the example plugin distribution that docs/plugin-tutorial.md builds
+  (and docs/plugin-testing.md tests). The files are written out, the plugin is registered, its
+  rulesets are loaded, its sample project is scored, its tests are run and every ``$ evalrules …``
+  session shown in the tutorial is run against it as if it were installed.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import inspect
 import json
+import os
 import re
+import shlex
+import subprocess
 import sys
 import tomllib
 import typing
+from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, NamedTuple
 
 import attrs
 import pytest
 
 import evalrules
 from evalrules import (
+    adjusting,
     cli,
     formula,
     hookspecs,
     inheritance,
     loading,
+    model,
     numbers,
     plugins,
     project,
     project_loading,
+    result,
+    sources,
+    strategies,
+    testing,
 )
 from evalrules.default_plugins import functions as builtin_functions
 from evalrules.export import ruleset_to_data
@@ -54,13 +73,21 @@ PAGES = (
     "strategies",
     "scoring",
     "plugins",
+    "plugin-tutorial",
+    "hooks",
+    "plugin-testing",
     "glossary",
 )
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+FILE_INFO = re.compile(r"^(\w+) file=(\S+)$")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 ERROR_CODE = re.compile(r"[\"'](E-[A-Z]+(?:-[A-Z]+)*)[\"']")
-PLUGIN_PAGE = "plugins"
-"""Its ruleset example needs the example plugin's strategy and function: checked on its own."""
+USING_PLUGINS = "plugins"
+TUTORIAL = "plugin-tutorial"
+HOOKS = "hooks"
+TESTING = "plugin-testing"
+PLUGIN_PAGES = (USING_PLUGINS, TUTORIAL, HOOKS, TESTING)
+"""Pages whose examples use the tutorial's example plugin: checked with it registered."""
 
 
 def page(name: str) -> str:
@@ -72,6 +99,18 @@ def page(name: str) -> str:
 def blocks(text: str, info: str) -> list[str]:
     """The bodies of the fenced code blocks whose info string is exactly ``info``."""
     return [body for found, body in FENCE.findall(text) if found.strip() == info]
+
+
+def example_files(*names: str) -> dict[str, str]:
+    """The files of the example plugin distribution: the blocks fenced as ```LANG file=PATH."""
+    files: dict[str, str] = {}
+    for name in names:
+        for info, body in FENCE.findall(page(name)):
+            match = FILE_INFO.match(info.strip())
+            if match:
+                assert match.group(2) not in files, f"docs/{name}.md: {match.group(2)} is shown twice"
+                files[match.group(2)] = body
+    return files
 
 
 def code(name: object) -> str:
@@ -99,10 +138,65 @@ def slug(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
 
 
+def error_codes() -> set[str]:
+    source = Path(evalrules.__file__).parent
+    return {m for path in source.rglob("*.py") for m in ERROR_CODE.findall(path.read_text("utf-8"))}
+
+
+def call(name: str, function: Any) -> str:
+    """How the docs write a call: the name and the parameters with defaults, no annotations."""
+    signature = inspect.signature(function)
+    plain = signature.replace(
+        parameters=[p.replace(annotation=inspect.Parameter.empty) for p in signature.parameters.values()],
+        return_annotation=inspect.Signature.empty,
+    )
+    return f"{name}{plain}"
+
+
 @pytest.fixture(scope="module")
 def builtins() -> Registry:
     """The built-in plugins only: installed third-party plugins document themselves."""
     return build_registry(new_plugin_manager())
+
+
+class Distribution(NamedTuple):
+    """The tutorial's example plugin, written out from the docs and imported."""
+
+    root: Path
+    """The folder holding its pyproject.toml."""
+    pyproject: dict[str, Any]
+    name: str
+    """The entry point's name: the plugin's name once installed."""
+    plugin: ModuleType
+    registry: Registry
+    """The built-ins and this plugin (evalrules.testing.plugin_registry)."""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Distribution]:
+    files = example_files(TUTORIAL, TESTING)
+    projects = [path for path in files if path.endswith("/pyproject.toml")]
+    assert len(projects) == 1, f"docs/{TUTORIAL}.md shows one pyproject.toml (```toml file=…/pyproject.toml)"
+    base = tmp_path_factory.mktemp("distribution")
+    for path, body in files.items():
+        (base / path).parent.mkdir(parents=True, exist_ok=True)
+        (base / path).write_text(body, encoding="utf-8")
+    pyproject = tomllib.loads(files[projects[0]])
+    entry_points = pyproject["project"].get("entry-points", {}).get(plugins.ENTRY_POINT_GROUP, {})
+    assert len(entry_points) == 1, f"one entry point in [project.entry-points.{plugins.ENTRY_POINT_GROUP}]"
+    [(name, target)] = entry_points.items()
+    package, _, attribute = target.partition(":")
+    root = (base / projects[0]).parent
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(root))
+        try:
+            module = importlib.import_module(package)
+            plugin = getattr(module, attribute) if attribute else module
+            yield Distribution(root, pyproject, name, plugin, testing.plugin_registry(plugin))
+        finally:
+            top = package.split(".")[0]
+            for loaded in [m for m in sys.modules if m == top or m.startswith(f"{top}.")]:
+                del sys.modules[loaded]
 
 
 # --- every page -----------------------------------------------------------------------------
@@ -133,14 +227,21 @@ def test_index_links_every_page() -> None:
     assert [p for p in PAGES if p != "index" and f"]({p}.md)" not in text] == []
 
 
-def test_index_documents_every_command() -> None:
+def _global_options() -> list[str]:
+    """The options of the command line that come before the command (--strict-plugins, …)."""
+    actions = cli._parser()._actions
+    return [s for a in actions for s in a.option_strings if s.startswith("--") and s != "--help"]
+
+
+def test_index_documents_every_command_and_global_option() -> None:
     text = page("index")
     assert [c for c in cli._COMMANDS if f"evalrules {c}" not in text] == []
+    assert _global_options(), "no global options found in the parser"
+    assert missing(text, _global_options()) == []
 
 
 def test_every_error_code_is_documented() -> None:
-    source = Path(evalrules.__file__).parent
-    codes = {m for path in source.rglob("*.py") for m in ERROR_CODE.findall(path.read_text("utf-8"))}
+    codes = error_codes()
     assert codes, "no error codes found in the source"
     docs = "\n".join(page(p) for p in PAGES)
     assert sorted(missing(docs, codes)) == []
@@ -259,6 +360,16 @@ def _result_keys(data: dict[str, Any]) -> tuple[set[str], set[str], dict[str, se
     return set(data), node_keys, nested
 
 
+def _record_keys(data: dict[str, Any]) -> dict[str, set[str]]:
+    """The keys of an adjustment record, and of each object inside it ("" for the top)."""
+    keys = {"": set(data)}
+    keys.update({key: set(value) for key, value in data.items() if isinstance(value, dict)})
+    return keys
+
+
+RECORD = adjusting.AdjustmentRecord("插件", "原因", "优", "差", Decimal(95), Decimal(95)).to_dict()
+
+
 def test_scoring_documents_the_json_result() -> None:
     text = page("scoring")
     real = evalrules.score(evalrules.load_project(SEED), evalrules.load_ruleset("caiyu_2020_10")).to_dict()
@@ -271,6 +382,34 @@ def test_scoring_documents_the_json_result() -> None:
         assert _result_keys(sample) == (top, node_keys, nested)
 
 
+def test_scoring_documents_adjustment_records() -> None:
+    text = page("scoring")
+    assert sorted(missing(text, set().union(*_record_keys(RECORD).values()))) == []
+    shown = [json.loads(b) for b in blocks(text, "json fragment")]
+    records = [record for data in shown for record in data.get("adjustments", [])]
+    assert records, "docs/scoring.md needs a ```json fragment with an adjustments example"
+    assert [_record_keys(record) for record in records] == [_record_keys(RECORD)] * len(records)
+
+
+def test_scoring_result_sample_is_the_real_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample is what `evalrules score --format json` gives for the page's project (the
+    ruleset's SHA-256 aside, which changes with every edit of a built-in ruleset)."""
+    text = page("scoring")
+    projects = {tomllib.loads(b)["project"]["name"]: b for b in blocks(text, "toml") if "project" in b}
+    monkeypatch.chdir(tmp_path)
+    for ruleset_id, body in _rulesets_of_the_docs().items():
+        (tmp_path / f"{ruleset_id}.toml").write_text(body, encoding="utf-8")
+    for sample in [json.loads(b) for b in blocks(text, "json")]:
+        if {"total", "indicators"} <= set(sample):
+            path = tmp_path / "project.toml"
+            path.write_text(projects[sample["project"]["name"]], encoding="utf-8")
+            loaded = evalrules.load_project(path)
+            real = evalrules.score(loaded, evalrules.load_ruleset(loaded.ruleset or "")).to_dict()
+            assert re.fullmatch("[0-9a-f]{64}", sample["ruleset"].pop("sha256"))
+            real["ruleset"].pop("sha256")
+            assert sample == real
+
+
 def test_scoring_documents_every_rounding_stage_and_policy() -> None:
     text = page("scoring")
     values = {
@@ -280,7 +419,7 @@ def test_scoring_documents_every_rounding_stage_and_policy() -> None:
     assert sorted(missing(text, values)) == []
 
 
-# --- plugins.md -----------------------------------------------------------------------------
+# --- plugins.md, plugin-tutorial.md, hooks.md, plugin-testing.md -------------------------------
 
 
 def _hookspecs() -> dict[str, Any]:
@@ -288,45 +427,220 @@ def _hookspecs() -> dict[str, Any]:
     return {name: f for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(f, marker)}
 
 
-def test_plugins_documents_every_hook_with_its_signature() -> None:
-    text = page(PLUGIN_PAGE)
+def test_plugins_page_documents_using_plugins() -> None:
+    text = page(USING_PLUGINS)
+    plugin_codes = sorted(c for c in error_codes() if c.startswith("E-PLUGIN"))
+    assert plugin_codes, "no plugin error codes found in the source"
+    names = (
+        f"{plugins.__name__}.DEFAULT_PLUGINS",
+        *plugins.DEFAULT_PLUGINS,
+        plugins.STRICT_ENV,
+        plugins.BLOCK_ENV,
+    )
+    assert missing(text, (*names, *_global_options(), *plugin_codes)) == []
+    assert "evalrules plugins" in text and "evalrules rulesets" in text
+
+
+def test_plugins_page_extends_a_plugin_ruleset_and_sets_its_option(demo: Distribution) -> None:
+    """An analyst's own ruleset file that extends the example plugin's ruleset and switches on
+    one of its options (test_example_is_real loads it, and scores any project shown with it)."""
+    rulesets = [tomllib.loads(b) for b in blocks(page(USING_PLUGINS), "toml")]
+    ours = [
+        data
+        for data in rulesets
+        if demo.registry.origin("ruleset", str(data.get("ruleset", {}).get("extends")))
+        == demo.plugin.__name__
+        and set(data.get("options", {})) & set(demo.registry.options)
+    ]
+    assert ours, f"docs/{USING_PLUGINS}.md: a ```toml ruleset that extends the example plugin's ruleset"
+    assert "--ruleset" in page(USING_PLUGINS)
+
+
+def test_hooks_page_documents_every_hook_with_its_signature() -> None:
     specs = _hookspecs()
     assert specs, "no hook specifications found"
-    calls = [f"{name}({', '.join(inspect.signature(f).parameters)})" for name, f in specs.items()]
-    headings = list(sections(text))
-    assert [c for c in calls if not any(c in heading for heading in headings)] == [], "a heading per hook"
+    headings = list(sections(page(HOOKS)))
+    wanted = []
+    for name, function in specs.items():
+        signature = inspect.signature(function)
+        returns = signature.return_annotation
+        returns = returns if isinstance(returns, str) else inspect.formatannotation(returns)
+        wanted.append(f"`{name}({', '.join(signature.parameters)}) -> {returns}`")
+    assert [w for w in wanted if not any(w in heading for heading in headings)] == [], "a heading per hook"
 
 
-def test_plugins_documents_default_plugins_and_entry_point_group() -> None:
-    text = page(PLUGIN_PAGE)
-    assert missing(text, ("DEFAULT_PLUGINS", *plugins.DEFAULT_PLUGINS, "E-PLUGIN-DUPLICATE")) == []
-    assert f"[project.entry-points.{plugins.ENTRY_POINT_GROUP}]" in text
-    assert code(plugins.ENTRY_POINT_GROUP) in text
+def _value_objects() -> list[type]:
+    """The classes the hooks return (inside list[...] or ... | None), from their annotations."""
+    namespace: dict[str, Any] = {}
+    for module in (adjusting, formula, model, project, result, sources, strategies):
+        namespace.update(vars(module))
+    found: list[type] = []
+    for function in _hookspecs().values():
+        returned = typing.get_type_hints(function, globalns=namespace)["return"]
+        for kind in typing.get_args(returned) or (returned,):
+            for cls in typing.get_args(kind) or (kind,):
+                if isinstance(cls, type) and cls is not type(None) and cls not in found:
+                    found.append(cls)
+    return found
 
 
-def test_plugins_example_plugin_registers_and_its_ruleset_loads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _members(cls: type) -> list[str]:
+    """Attrs fields (and the values of Literal fields), or a protocol's members, calls written
+    with their parameters (`prepare(params, context)`)."""
+    if attrs.has(cls):
+        names: list[str] = [field.name for field in attrs.fields(cls)]
+        for hint in typing.get_type_hints(cls).values():
+            if typing.get_origin(hint) is typing.Literal:
+                names += [str(value) for value in typing.get_args(hint)]
+        return names
+    members = []
+    for name, value in vars(cls).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(value, property):
+            members.append(name)
+        elif inspect.isfunction(value):
+            members.append(call(name, value).replace("(self, ", "(").replace("(self)", "()"))
+    return members
+
+
+def test_hooks_page_documents_every_value_object() -> None:
+    classes = _value_objects()
+    assert len(classes) == len(_hookspecs()), "each hook returns its own kind of object"
+    parts = sections(page(HOOKS))
+    problems = []
+    for cls in classes:
+        found = [body for heading, body in parts.items() if code(cls.__name__) in heading]
+        if not found:
+            problems.append(f"no heading for `{cls.__name__}`")
+            continue
+        problems += [f"{cls.__name__}: `{name}`" for name in _members(cls) if code(name) not in found[0]]
+    assert problems == []
+
+
+def test_testing_page_documents_every_helper_with_its_signature() -> None:
+    text = page(TESTING)
+    assert testing.__all__
+    assert [c for c in (call(n, getattr(testing, n)) for n in testing.__all__) if code(c) not in text] == []
+    assert code(plugins.STRICT_ENV) in text, "strict mode in CI"
+
+
+def test_tutorial_builds_a_complete_plugin(demo: Distribution) -> None:
+    tutorial = page(TUTORIAL)
+    assert f"[project.entry-points.{plugins.ENTRY_POINT_GROUP}]" in tutorial
+    assert code(plugins.ENTRY_POINT_GROUP) in tutorial
+    assert {"build-system", "project"} <= set(demo.pyproject), "a pyproject.toml that pip can install"
+    specs = _hookspecs()
+    assert [name for name in specs if not hasattr(demo.plugin, name)] == [], "show every hook"
+    empty = [name for name, f in specs.items() if not inspect.signature(f).parameters]
+    assert [name for name in empty if not getattr(demo.plugin, name)()] == [], "register something"
+    # Every ruleset file shipped in the package is registered, loads and grades [0, max].
+    package = Path(demo.plugin.__file__ or "").parent
+    shipped = {tomllib.loads(p.read_text("utf-8"))["ruleset"]["id"] for p in package.rglob("*.toml")}
+    ours = {r for r in demo.registry.rulesets if demo.registry.origin("ruleset", r) == demo.plugin.__name__}
+    assert shipped and shipped == ours
+    for ruleset_id in sorted(ours):
+        testing.assert_grades_cover(testing.assert_ruleset_loads(ruleset_id, demo.registry))
+    # Every project file of the distribution scores under its ruleset.
+    samples = [
+        path
+        for path in demo.root.rglob("*.toml")
+        if path.name != "pyproject.toml" and "project" in tomllib.loads(path.read_text("utf-8"))
+    ]
+    assert samples, "the tutorial's distribution has a sample project"
+    for sample in samples:
+        loaded = evalrules.load_project(sample)
+        ruleset = testing.assert_ruleset_loads(loaded.ruleset or "", demo.registry)
+        testing.assert_scores(loaded, ruleset, demo.registry)
+
+
+def _sessions(text: str) -> list[tuple[str, list[str]]]:
+    """Each `$ evalrules …` line of the ```text blocks that are shell sessions, with the output
+    shown under it."""
+    found: list[tuple[str, list[str]]] = []
+    for body in blocks(text, "text"):
+        if not body.startswith("$ "):
+            continue
+        for line in body.splitlines():
+            if line.startswith("$ "):
+                found.append((line[2:], []))
+            else:
+                found[-1][1].append(line.rstrip())
+    for _, output in found:
+        while output and not output[-1]:
+            output.pop()
+    return found
+
+
+def _in_order(shown: list[str], real: list[str]) -> bool:
+    """Every line shown appears in the real output, in the same order (other installed plugins
+    may add lines of their own)."""
+    rest = iter(real)
+    return all(any(line == candidate for candidate in rest) for line in shown)
+
+
+def test_tutorial_sessions_give_the_output_shown(
+    demo: Distribution, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = page(PLUGIN_PAGE)
-    [source] = [b for b in blocks(text, "python") if "@hookimpl" in b and "def register_strategies" in b]
-    [ruleset_text] = [b for b in blocks(text, "toml") if "ruleset" in tomllib.loads(b)]
-    ruleset_id = tomllib.loads(ruleset_text)["ruleset"]["id"]
-    package = re.search(r'^demo = "(\w+)"$', text, re.MULTILINE)
-    assert package, 'the entry point `demo = "module"` of the example plugin'
-    folder = tmp_path / package.group(1)
-    folder.mkdir()
-    (folder / "__init__.py").write_text(source, encoding="utf-8")
-    (folder / f"{ruleset_id}.toml").write_text(ruleset_text, encoding="utf-8")
+    """Install the plugin as pip would (a dist-info with its entry points) and run every command
+    the tutorial shows, in the distribution's folder."""
+    project = demo.pyproject["project"]
+    info = tmp_path / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n", encoding="utf-8"
+    )
+    groups = project["entry-points"]
+    entry_points = "".join(
+        f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in points.items())
+        for group, points in groups.items()
+    )
+    (info / "entry_points.txt").write_text(entry_points, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, package.group(1), raising=False)
-    module = importlib.import_module(package.group(1))
+    monkeypatch.delenv(plugins.STRICT_ENV, raising=False)
+    monkeypatch.delenv(plugins.BLOCK_ENV, raising=False)
+    monkeypatch.chdir(demo.root)
+    assert demo.name in [e.name for e in importlib.metadata.entry_points(group=plugins.ENTRY_POINT_GROUP)]
+    sessions = _sessions(page(TUTORIAL))
+    assert "evalrules plugins" in [command for command, _ in sessions], "show the plugin in the list"
+    plugins.default_registry.cache_clear()
     try:
-        assert [name for name in _hookspecs() if not hasattr(module, name)] == [], "show every hook"
-        registry = build_registry(new_plugin_manager([module]))
-        ruleset = evalrules.load_ruleset(ruleset_id, registry=registry)
-        assert ruleset.info.id == ruleset_id
+        for command, shown in sessions:
+            words = shlex.split(command)
+            assert words[0] == "evalrules", command
+            code = cli.main(words[1:])
+            captured = capsys.readouterr()
+            real = (captured.out + captured.err).splitlines()
+            assert code == (1 if any(line.startswith("[E-") for line in shown) else 0), command
+            assert _in_order(shown, [line.rstrip() for line in real]), f"{command}:\n" + "\n".join(real)
     finally:
-        sys.modules.pop(package.group(1), None)
+        plugins.default_registry.cache_clear()
+
+
+def test_testing_page_tests_pass(demo: Distribution) -> None:
+    """The test file of docs/plugin-testing.md passes against the tutorial's plugin."""
+    tests = [path for path in example_files(TESTING) if Path(path).name.startswith("test_")]
+    assert tests, f"docs/{TESTING}.md shows a complete test file (```python file=…/tests/test_….py)"
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(demo.root), *sys.path])}
+    environment.pop(plugins.BLOCK_ENV, None)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *(p.split("/", 1)[1] for p in tests),
+        ],
+        cwd=demo.root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 # --- every example is real ------------------------------------------------------------------
@@ -335,7 +649,7 @@ def test_plugins_example_plugin_registers_and_its_ruleset_loads(
 def _examples() -> list[tuple[str, int, str, str]]:
     found = []
     for name in PAGES:
-        for info in ("toml", "json", "toml fragment"):
+        for info in ("toml", "json", "toml fragment", "json fragment"):
             for index, body in enumerate(blocks(page(name), info)):
                 found.append((name, index, info, body))
     return found
@@ -345,10 +659,11 @@ EXAMPLES = _examples()
 
 
 def _rulesets_of_the_docs() -> dict[str, str]:
-    """Every complete ruleset example outside the plugin page, by id."""
+    """Every complete ruleset example, by id."""
     rulesets = {}
-    for name, _, info, body in EXAMPLES:
-        if info == "toml" and name != PLUGIN_PAGE and "ruleset" in (data := tomllib.loads(body)):
+    for _, _, info, body in EXAMPLES:
+        if info == "toml" and "ruleset" in (data := tomllib.loads(body)):
+            assert data["ruleset"]["id"] not in rulesets, f"two ruleset examples are {data['ruleset']['id']}"
             rulesets[data["ruleset"]["id"]] = body
     return rulesets
 
@@ -359,26 +674,34 @@ def _rulesets_of_the_docs() -> dict[str, str]:
     ids=[f"{name}-{info.replace(' ', '-')}-{index}" for name, index, info, _ in EXAMPLES],
 )
 def test_example_is_real(
-    name: str, index: int, info: str, body: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str,
+    index: int,
+    info: str,
+    body: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
-    data = json.loads(body) if info == "json" else tomllib.loads(body)
-    if info == "toml fragment" or (name == PLUGIN_PAGE and "ruleset" in data):
-        return  # a fragment parses; the plugin's ruleset is loaded with its plugin above
+    data = json.loads(body) if info.startswith("json") else tomllib.loads(body)
+    if info.endswith("fragment"):
+        return  # a fragment parses
     if info == "json" and {"total", "indicators"} <= set(data):
         return  # a result sample: its keys are checked in test_scoring_documents_the_json_result
     # Projects refer to rulesets of the docs by file name, relative to the working directory.
     for ruleset_id, text in _rulesets_of_the_docs().items():
         (tmp_path / f"{ruleset_id}.toml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
+    # Examples on the plugin pages may use the tutorial's example plugin.
+    registry = request.getfixturevalue("demo").registry if name in PLUGIN_PAGES else None
     if "ruleset" in data:
-        ruleset = evalrules.load_ruleset(tmp_path / f"{data['ruleset']['id']}.toml")
+        ruleset = evalrules.load_ruleset(tmp_path / f"{data['ruleset']['id']}.toml", registry)
         assert ruleset.info.id == data["ruleset"]["id"]
     elif "project" in data:
         path = tmp_path / f"project.{info}"
         path.write_text(body, encoding="utf-8")
         loaded = evalrules.load_project(path)
         assert loaded.ruleset, f"docs/{name}.md: a complete project example names its ruleset"
-        result = evalrules.score(loaded, evalrules.load_ruleset(loaded.ruleset))
+        result = evalrules.score(loaded, evalrules.load_ruleset(loaded.ruleset, registry), registry)
         assert result.grade and 0 <= result.total <= result.max
     else:
         pytest.fail(

@@ -153,3 +153,30 @@ def test_a_ruleset_extending_itself_is_a_cycle(tmp_path: Path) -> None:
         evalrules.load_ruleset(path)
     assert caught.value.problems[0].code == "E-EXTENDS-CYCLE"
     assert caught.value.problems[0].message == "extends 形成循环：mine → mine"
+
+
+def test_a_long_chain_is_a_depth_error_not_a_cycle(tmp_path: Path) -> None:
+    previous = "caiyu_2020_10"
+    for index in range(12):
+        path = tmp_path / f"r{index}.toml"
+        path.write_text(
+            HEADER.replace('id = "mine"', f'id = "r{index}"').replace('"caiyu_2020_10"', f'"{previous}"'),
+            encoding="utf-8",
+        )
+        previous = str(path)
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(previous)
+    assert caught.value.problems[0].code == "E-EXTENDS-DEPTH"
+
+
+def test_a_problem_in_an_overrides_params_points_at_the_child(write: Callable[[str, str], Path]) -> None:
+    text = (
+        HEADER
+        + '\n[[override]]\npath = "过程/资金管理/预算执行率"\nparams = { denominator = "调整后预算" }\n'
+    )
+    path = write("mine.toml", text)
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(path)
+    problem = caught.value.problems[0]
+    assert problem.code == "E-PARAM" and problem.file == str(path)
+    assert problem.line == text.splitlines().index('params = { denominator = "调整后预算" }') + 1

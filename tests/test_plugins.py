@@ -256,8 +256,61 @@ def test_cli_plugins_lists_errors_while_other_commands_work(
         assert "broken" in out and "加载失败" in out and "some_missing_package" in out
         assert "evalrules.default_plugins.targets" in out and "计分方法：equal" in out
         assert main(["score", str(ROOT / "examples" / "akto-2022.toml")]) == 0
-        assert "总分 100 / 100" in capsys.readouterr().out
+        captured = capsys.readouterr()
+        assert "总分 100 / 100" in captured.out
+        assert "注意：插件 broken、junk、misspelled 加载失败" in captured.err
         assert main(["--strict-plugins", "rulesets"]) == 1
         assert "E-PLUGIN-IMPORT" in capsys.readouterr().err
     finally:
         evalrules.default_registry.cache_clear()
+
+
+def test_two_installed_plugins_with_one_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    points = [
+        importlib.metadata.EntryPoint("same", "tests.fake_plugins.good", "evalrules"),
+        importlib.metadata.EntryPoint("same", "tests.fake_plugins.junk", "evalrules"),
+    ]
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **selection: points)
+    registry = load_registry(strict=False, blocked=())
+    assert [p.error for p in registry.plugins if p.name == "same"][1] is not None
+    with pytest.raises(PluginError) as caught:
+        load_registry(strict=True, blocked=())
+    assert caught.value.problems[0].code == "E-PLUGIN-DUPLICATE"
+
+
+def test_option_kinds_and_defaults_are_checked() -> None:
+    from evalrules.adjusting import RulesetOption
+
+    class BadOptions:
+        @hookimpl
+        def register_options(self) -> list[RulesetOption]:
+            return [RulesetOption("a", "boolean", False, "x"), RulesetOption("b", "bool", "no", "x")]  # type: ignore[arg-type]
+
+    with pytest.raises(PluginError) as caught:
+        build_registry(new_plugin_manager([BadOptions()]))
+    assert "boolean" in caught.value.render()
+    lenient = build_registry(new_plugin_manager([BadOptions()]), strict=False)
+    assert "a" not in lenient.options and any(p.error for p in lenient.plugins if p.name == "BadOptions")
+
+
+def test_adjusters_follow_pluggys_order() -> None:
+    from evalrules.adjusting import Adjustment
+
+    class First:
+        @hookimpl(tryfirst=True)
+        def adjust_result(self) -> Adjustment:
+            return Adjustment("先封顶", grade="良")
+
+    class Second:
+        @hookimpl
+        def adjust_result(self) -> Adjustment:
+            return Adjustment("再否决", grade="差")
+
+    registry = build_registry(new_plugin_manager([First(), Second()]))
+    assert [name for name, _, _ in registry.adjusters] == ["First", "Second"]
+    result = evalrules.score(
+        evalrules.load_project(ROOT / "examples" / "akto-2022.toml"),
+        evalrules.load_ruleset("caiyu_2020_10", registry),
+        registry,
+    )
+    assert result.grade == "差" and [r.reason for r in result.adjustments] == ["先封顶", "再否决"]

@@ -505,3 +505,12 @@ def test_a_blank_row_may_leave_out_its_weight(write: Callable[[str, str], Path])
     assert result.total == 70
     # a weight-0 row that does not apply needs no rescaling, and the reason does not pretend it does
     assert result.node("绩效指标", "产出指标").reasons == ("小计 30 分（分值 60 分）（质量指标 不适用）",)
+
+
+def test_a_branch_marked_not_applicable_cannot_hide_targets(
+    seed: Project, national: evalrules.Ruleset
+) -> None:
+    marked = Assessment(("效益",), seed.assessments[0].place, not_applicable=True)
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(attrs.evolve(seed, assessments=(*seed.assessments, marked)), national)
+    assert codes(caught.value) == ["E-NA-CONFLICT"] and "3 个绩效指标" in caught.value.problems[0].message

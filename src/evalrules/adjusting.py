@@ -18,11 +18,40 @@ from attrs import frozen
 
 from .errors import Problem, ScoringError
 from .model import Ruleset
-from .numbers import fmt
+from .numbers import NumberProblem, fmt, parse_number
 from .project import Project
 from .result import Result
 
 OptionKind = Literal["bool", "text", "number", "texts"]
+OPTION_KINDS: dict[str, str] = {
+    "bool": "true 或 false",
+    "text": "文本",
+    "number": "数字",
+    "texts": "文本的列表",
+}
+"""The kinds an option may have, with how a ruleset writes each."""
+
+
+def option_value(kind: str, value: Any) -> Any:
+    """The value when it has the option's kind (numbers as Decimal), else None."""
+    if kind == "bool":
+        return value if isinstance(value, bool) else None
+    if kind == "text":
+        return value if isinstance(value, str) else None
+    if kind == "texts":
+        return list(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
+    try:
+        return parse_number(value)
+    except NumberProblem:
+        return None
+
+
+def check_option(option: RulesetOption) -> None:
+    """A plugin's option must have a known kind and a default of that kind."""
+    if option.kind not in OPTION_KINDS:
+        raise ValueError(f"开关 {option.name} 的 kind “{option.kind}” 应为 {'、'.join(OPTION_KINDS)} 之一")
+    if option_value(option.kind, option.default) is None:
+        raise ValueError(f"开关 {option.name} 的缺省值 {option.default!r} 不是 {OPTION_KINDS[option.kind]}")
 
 
 @frozen
@@ -73,7 +102,8 @@ Adjuster = tuple[str, Callable[..., Adjustment | None], Sequence[str]]
 def apply_adjustments(
     result: Result, ruleset: Ruleset, project: Project, adjusters: Sequence[Adjuster]
 ) -> Result:
-    """Apply every plugin's adjustment in turn; each sees the result as adjusted so far."""
+    """Apply every plugin's adjustment in pluggy's call order (tryfirst/trylast honoured,
+    otherwise the last registered first); each sees the result as adjusted so far."""
     grades = [band.name for band in ruleset.grades]
     for plugin, function, argnames in adjusters:
         arguments = {"result": result, "ruleset": ruleset, "project": project}
@@ -87,7 +117,9 @@ def apply_adjustments(
             continue
         problem = _check(adjustment, grades, ruleset.max)
         if problem:
-            raise ScoringError([Problem("E-PLUGIN-ADJUST", f"插件 {plugin} 的调整无效：{problem}")])
+            raise ScoringError(
+                [Problem("E-PLUGIN-ADJUST", f"插件 {plugin} 的调整无效：{problem}", file=project.file)]
+            )
         total = adjustment.total if adjustment.total is not None else result.total
         # a new total without a stated grade is graded by the ruleset's own bands
         grade = adjustment.grade or (ruleset.grade_for(total) if total != result.total else result.grade)

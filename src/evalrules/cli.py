@@ -79,6 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[STRICT_ENV] = "1"
         default_registry.cache_clear()
     try:
+        failed = [plugin.name for plugin in default_registry().failures]
+        if failed and arguments.command != "plugins":
+            print(
+                f"evalrules：注意：插件 {'、'.join(failed)} 加载失败，它们提供的规则集、计分方法等不可用"
+                "（详见 evalrules plugins）",
+                file=sys.stderr,
+            )
         output = _COMMANDS[arguments.command](arguments)
     except EvalrulesError as error:
         print(f"evalrules：发现 {len(error.problems)} 个问题：", file=sys.stderr)

@@ -58,7 +58,17 @@ def resolve_documents(reference: str, registry: Registry) -> list[Document]:
             return documents
         document = _document_for(str(parent), registry, referrer=documents[-1].name)
         seen = [_ruleset_id(d) for d in documents]
-        if _ruleset_id(document) in seen or len(documents) >= MAX_EXTENDS_DEPTH:
+        if len(documents) >= MAX_EXTENDS_DEPTH:
+            raise LoadError(
+                [
+                    Problem(
+                        "E-EXTENDS-DEPTH",
+                        f"extends 链过长：超过 {MAX_EXTENDS_DEPTH} 层（{' → '.join(seen)} → …）",
+                        file=documents[0].name,
+                    )
+                ]
+            )
+        if _ruleset_id(document) in seen:
             raise LoadError(
                 [
                     Problem(

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from .adjusting import OPTION_KINDS, option_value
 from .errors import FormulaError, LoadError, Problem, suggest
 from .export import ruleset_sha256
 from .inheritance import merge, resolve_documents
@@ -58,21 +59,18 @@ def load_ruleset(id_or_path: str | Path, registry: Registry | None = None) -> Ru
 
 
 _TRUST = {"unverified": 0, "secondary": 1, "verified": 2}
-_OPTION_KINDS = {"bool": "true 或 false", "text": "文本", "number": "数字", "texts": "文本的列表"}
 
 
-def _option_value(kind: str, value: Any) -> Any:
-    """The value when it has the option's kind, else None."""
-    if kind == "bool":
-        return value if isinstance(value, bool) else None
-    if kind == "text":
-        return value if isinstance(value, str) else None
-    if kind == "texts":
-        return list(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
-    try:
-        return parse_number(value)
-    except NumberProblem:
-        return None
+def _indicator_lines(document: Document, name: str) -> list[int]:
+    """Lines that open an indicator called name: ``name = "…"`` or an edit's ``path = "…/name"``."""
+    found = []
+    for number, text in enumerate(document.text.splitlines(), start=1):
+        compact = text.strip().replace(" ", "")
+        if compact.startswith(f'name="{name}"') or (
+            compact.startswith('path="') and (compact.endswith(f'/{name}"') or compact == f'path="{name}"')
+        ):
+            found.append(number)
+    return found
 
 
 class _Builder:
@@ -99,20 +97,19 @@ class _Builder:
         self.problems.append(Problem(code, message, file=file, where=where, line=line, **details))
 
     def _locate(self, name: str | None, key: str | None) -> tuple[str, int | None]:
+        """The file and line of an indicator's key: the child's own [[override]]/[[add]] first,
+        then up the extends chain; else the indicator's own line."""
         for document in self.documents:
-            start = document.line_of(f'name = "{name}"') if name else None
-            if name and start is None:
-                for number, text in enumerate(document.text.splitlines(), start=1):
-                    if text.strip().replace(" ", "").startswith(f'name="{name}"'):
-                        start = number
-                        break
-                if start is None:
-                    continue
-            if key is None:
-                return document.name, start
-            line = document.line_after(start, key) if start else document.line_of(key)
-            if line is not None:
-                return document.name, line
+            for start in _indicator_lines(document, name) if name else [None]:
+                if key is None:
+                    return document.name, start
+                line = document.line_after(start, key, fallback=False) if start else document.line_of(key)
+                if line is not None:
+                    return document.name, line
+        for document in self.documents:
+            starts = _indicator_lines(document, name) if name else []
+            if starts:
+                return document.name, starts[0]
         return self.documents[0].name, None
 
     def number(
@@ -548,14 +545,14 @@ class _Builder:
                     suggestion=suggest(key, known) or (f"可用开关：{'、'.join(known)}" if known else None),
                 )
                 continue
-            checked = _option_value(option.kind, value)
+            checked = option_value(option.kind, value)
             if checked is None:
                 self.problem(
                     "E-OPTION",
                     f"开关 “{key}” 的取值不对",
                     where,
                     key=key,
-                    expected=_OPTION_KINDS[option.kind],
+                    expected=OPTION_KINDS[option.kind],
                     found=repr(value),
                 )
                 continue

@@ -22,7 +22,7 @@ import pluggy
 from attrs import define, field, frozen
 
 from . import hookspecs
-from .adjusting import Adjuster, RulesetOption
+from .adjusting import Adjuster, RulesetOption, check_option
 from .errors import PluginError, Problem
 from .formula import FormulaFunction
 from .sources import RulesetSource
@@ -151,6 +151,12 @@ def _load_entry_points(loaded: _Loaded, *, strict: bool, blocked: set[str]) -> N
         name = entry_point.name
         version = entry_point.dist.version if entry_point.dist is not None else "?"
         if name in loaded.infos:
+            message = f"与已加载的插件同名（{loaded.infos[name].origin}），未加载 {entry_point.value}"
+            if strict:
+                raise PluginError([Problem("E-PLUGIN-DUPLICATE", f"插件 {name} {message}")])
+            loaded.infos[f"{name}（{entry_point.value}）"] = PluginInfo(
+                name, version, entry_point.value, error=message
+            )
             continue
         if name in blocked:
             loaded.manager.set_blocked(name)
@@ -191,11 +197,14 @@ def build_registry(
                     if not isinstance(item, expected):
                         raise TypeError(f"{hook_name} 返回了无效的对象 {item!r}")
                     key(item)
+                    if isinstance(item, RulesetOption):
+                        check_option(item)
             except Exception as error:
                 failures.setdefault(plugin, []).append(f"{hook_name} 出错：{error!r}")
                 continue
             contributions.setdefault(plugin, {}).setdefault(kind, []).extend(items)
-    for implementation in manager.hook.adjust_result.get_hookimpls():
+    # pluggy's call order: tryfirst/trylast honoured, otherwise the last registered first
+    for implementation in reversed(manager.hook.adjust_result.get_hookimpls()):
         plugin = manager.get_name(implementation.plugin) or _plugin_name(implementation.plugin)
         adjusters.append((plugin, implementation.function, tuple(implementation.argnames)))  # type: ignore[arg-type]
     if failures and strict:

@@ -164,7 +164,7 @@ class _ProjectReader:
             else:
                 self.problem(
                     "E-TYPE",
-                    f"[flags] “{key}” 应为 true/false 或一段说明文字",
+                    f"“{key}” 应为 true/false 或一段说明文字",
                     "[flags]",
                     self.document.line_after(line, str(key)),
                     found=repr(value),

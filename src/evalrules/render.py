@@ -13,7 +13,7 @@ def _score(node: NodeResult) -> str:
 
 def result_text(result: Result) -> str:
     lines = [
-        f"项目：{result.project_name}（{result.project_unit}，{result.project_year or '—'}）",
+        f"项目：{result.project_name}（{result.project_unit or '—'}，{result.project_year or '—'}）",
         f"规则集：{result.ruleset_id} {result.ruleset_version} {result.ruleset_title}",
         "",
         f"{'指标':<34}{'分值':>8}{'得分':>10}",
@@ -68,6 +68,11 @@ def ruleset_text(ruleset: Ruleset) -> str:
             for b in ruleset.grades
         ),
         "绩效指标计分：" + "，".join(f"{t.operator} → {t.method.strategy}" for t in ruleset.target_methods),
+        *(
+            ["插件开关：" + "，".join(f"{k} = {v}" for k, v in ruleset.options.items())]
+            if ruleset.options
+            else []
+        ),
         "",
     ]
     for indicator in ruleset.indicators:

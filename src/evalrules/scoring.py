@@ -133,14 +133,18 @@ class _Scorer:
             node.assessment = assessment
             if indicator.slot is not None:
                 node.kind = "slot"
-                filled = [t for t in self.project.targets if t.slot[: len(path)] == path]
-                if filled:
-                    self.problem(
-                        "E-NA-CONFLICT",
-                        f"“{'/'.join(path)}” 标记为不适用（na = true），却填写了 {len(filled)} 个绩效指标",
-                        assessment.place,
-                        suggestion="删去不适用标记，或删去这些绩效指标",
-                    )
+            filled = [t for t in self.project.targets if t.slot[: len(path)] == path]
+            assessed = [
+                a for a in self.project.assessments if len(a.path) > len(path) and a.path[: len(path)] == path
+            ]
+            if filled or assessed:
+                self.problem(
+                    "E-NA-CONFLICT",
+                    f"“{'/'.join(path)}” 标记为不适用（na = true），其下却填写了 {len(filled)} 个绩效指标、"
+                    f"{len(assessed)} 项评价",
+                    assessment.place,
+                    suggestion="删去不适用标记，或删去其下的绩效指标和评价",
+                )
             return node
         if indicator.children:
             node.children = [self.bind(child, (*path, child.name)) for child in indicator.children]

@@ -58,8 +58,9 @@ class Document:
                     return number
         return None
 
-    def line_after(self, start: int | None, key: str) -> int | None:
-        """The first line at or after ``start`` that sets ``key``."""
+    def line_after(self, start: int | None, key: str, *, fallback: bool = True) -> int | None:
+        """The first line at or after ``start`` (within its table) that sets ``key``; when there
+        is none, ``start`` itself, or None with ``fallback=False``."""
         if start is None:
             return None
         pattern = re.compile(r"(^|[{,])\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
@@ -69,7 +70,7 @@ class Document:
                 break
             if pattern.search(lines[number]):
                 return number + 1
-        return start
+        return start if fallback else None
 
 
 def read_text(path: Path | Traversable, name: str | None = None) -> Document:

@@ -43,11 +43,12 @@ BLOCK_ENV = "EVALRULES_BLOCK_PLUGINS"
 """Comma-separated names of installed plugins not to load."""
 
 _KINDS: dict[str, tuple[str, Callable[[Any], str], type]] = {
-    "register_rulesets": ("ruleset", lambda item: item.id, RulesetSource),
-    "register_strategies": ("strategy", lambda item: item.name, ScoringStrategy),
-    "register_functions": ("function", lambda item: item.name, FormulaFunction),
-    "register_options": ("option", lambda item: item.name, RulesetOption),
+    "ruleset": ("register_rulesets", lambda item: item.id, RulesetSource),
+    "strategy": ("register_strategies", lambda item: item.name, ScoringStrategy),
+    "function": ("register_functions", lambda item: item.name, FormulaFunction),
+    "option": ("register_options", lambda item: item.name, RulesetOption),
 }
+"""Each kind of registration: its hook, the name it is registered under, the class it must be."""
 
 
 @frozen
@@ -178,19 +179,62 @@ def build_registry(
 ) -> Registry:
     """Collect every plugin's registrations. A plugin whose hook fails or returns something
     invalid contributes nothing and is recorded (fatal when strict); duplicates are fatal."""
-    plugin_infos = dict(infos or {})
+    known = dict(infos or {})
+    order = list(known)  # registration order: built-ins first
+    for hook_name in (*(hook for hook, _, _ in _KINDS.values()), "adjust_result"):
+        for implementation in getattr(manager.hook, hook_name).get_hookimpls():
+            if _owner(manager, implementation) not in order:
+                order.append(_owner(manager, implementation))
+    contributions, failures = _collect(manager)
+    if failures and strict:
+        raise PluginError(
+            [
+                Problem("E-PLUGIN-HOOK", f"插件 {plugin} 的 {error}")
+                for plugin, errors in failures.items()
+                for error in errors
+            ]
+        )
+    found, origins = _merge([plugin for plugin in order if plugin not in failures], contributions)
+    # pluggy's call order: tryfirst/trylast honoured, otherwise the last registered first
+    adjusters = tuple(
+        (_owner(manager, implementation), implementation.function, tuple(implementation.argnames))
+        for implementation in reversed(manager.hook.adjust_result.get_hookimpls())
+        if _owner(manager, implementation) not in failures
+    )
+    described = []
+    for plugin in order:
+        base = known.get(plugin, PluginInfo(plugin, "", "python"))
+        registered = {
+            kind: tuple(sorted(n for (k, n), o in origins.items() if (k, o) == (kind, plugin)))
+            for kind in _KINDS
+        }
+        registered["adjuster"] = tuple("adjust_result" for owner, _, _ in adjusters if owner == plugin)
+        error = "；".join(failures[plugin]) if plugin in failures else base.error
+        named = {kind: names for kind, names in registered.items() if names}
+        described.append(PluginInfo(base.name, base.version, base.origin, named, error, base.blocked))
+    return Registry(
+        found["strategy"],
+        found["function"],
+        found["ruleset"],
+        origins,
+        found["option"],
+        adjusters,  # type: ignore[arg-type]
+        tuple(described),
+    )
+
+
+def _owner(manager: pluggy.PluginManager, implementation: Any) -> str:
+    return manager.get_name(implementation.plugin) or _plugin_name(implementation.plugin)
+
+
+def _collect(manager: pluggy.PluginManager) -> tuple[dict[str, dict[str, list[Any]]], dict[str, list[str]]]:
+    """What each plugin registered, by kind; and each plugin's failures (a hook that raised or
+    returned something that is not the kind's class)."""
     contributions: dict[str, dict[str, list[Any]]] = {}
-    adjusters: list[Adjuster] = []
-    order = list(plugin_infos)  # registration order: built-ins first
-    for hook_name in (*_KINDS, "adjust_result"):
-        for implementation in getattr(manager.hook, hook_name).get_hookimpls():
-            name = manager.get_name(implementation.plugin) or _plugin_name(implementation.plugin)
-            if name not in order:
-                order.append(name)
     failures: dict[str, list[str]] = {}
-    for hook_name, (kind, key, expected) in _KINDS.items():
+    for kind, (hook_name, key, expected) in _KINDS.items():
         for implementation in getattr(manager.hook, hook_name).get_hookimpls():
-            plugin = manager.get_name(implementation.plugin) or _plugin_name(implementation.plugin)
+            plugin = _owner(manager, implementation)
             try:
                 items = list(implementation.function() or ())
                 for item in items:
@@ -203,34 +247,25 @@ def build_registry(
                 failures.setdefault(plugin, []).append(f"{hook_name} 出错：{error!r}")
                 continue
             contributions.setdefault(plugin, {}).setdefault(kind, []).extend(items)
-    # pluggy's call order: tryfirst/trylast honoured, otherwise the last registered first
-    for implementation in reversed(manager.hook.adjust_result.get_hookimpls()):
-        plugin = manager.get_name(implementation.plugin) or _plugin_name(implementation.plugin)
-        adjusters.append((plugin, implementation.function, tuple(implementation.argnames)))  # type: ignore[arg-type]
-    if failures and strict:
-        raise PluginError(
-            [
-                Problem("E-PLUGIN-HOOK", f"插件 {plugin} 的 {error}")
-                for plugin, errors in failures.items()
-                for error in errors
-            ]
-        )
-    adjusters = [adjuster for adjuster in adjusters if adjuster[0] not in failures]
-    found: dict[str, dict[str, Any]] = {kind: {} for kind, _, _ in _KINDS.values()}
+    return contributions, failures
+
+
+def _merge(
+    order: list[str], contributions: dict[str, dict[str, list[Any]]]
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
+    """Every registration by kind and name, in plugin order; a name taken twice is fatal."""
+    found: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
     origins: dict[tuple[str, str], str] = {}
     problems: list[Problem] = []
     for plugin in order:
-        if plugin in failures:
-            continue
         for kind, items in contributions.get(plugin, {}).items():
-            key = next(k for kd, k, _ in _KINDS.values() if kd == kind)
             for item in items:
-                name = key(item)
+                name = _KINDS[kind][1](item)
                 if name in found[kind]:
+                    first = origins[(kind, name)]
                     problems.append(
                         Problem(
-                            "E-PLUGIN-DUPLICATE",
-                            f"{kind} “{name}” 被两个插件重复登记：{origins[(kind, name)]} 与 {plugin}",
+                            "E-PLUGIN-DUPLICATE", f"{kind} “{name}” 被两个插件重复登记：{first} 与 {plugin}"
                         )
                     )
                     continue
@@ -238,33 +273,7 @@ def build_registry(
                 origins[(kind, name)] = plugin
     if problems:
         raise PluginError(problems)
-    infos_out = []
-    for plugin in order:
-        base = plugin_infos.get(plugin, PluginInfo(plugin, "", "python"))
-        registered = {
-            kind: tuple(sorted(n for (k, n), origin in origins.items() if k == kind and origin == plugin))
-            for kind in found
-        }
-        registered["adjuster"] = tuple("adjust_result" for p, _, _ in adjusters if p == plugin)
-        infos_out.append(
-            PluginInfo(
-                base.name,
-                base.version,
-                base.origin,
-                {kind: names for kind, names in registered.items() if names},
-                "；".join(failures[plugin]) if plugin in failures else base.error,
-                base.blocked,
-            )
-        )
-    return Registry(
-        found["strategy"],
-        found["function"],
-        found["ruleset"],
-        origins,
-        found["option"],
-        tuple(adjusters),
-        tuple(infos_out),
-    )
+    return found, origins
 
 
 def load_registry(

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from .adjusting import Adjustment, RulesetOption
+from .audit import AuditCheck, AuditContext, AuditReport, Finding, audit
 from .errors import EvalrulesError, FormulaError, LoadError, PluginError, Problem, ScoringError
 from .formula import Formula, FormulaFunction, compile_formula
 from .hookspecs import hookimpl
@@ -27,7 +28,11 @@ from .strategies import InputProblem, Outcome, ParameterProblem, ScoringInput, S
 __all__ = [
     "DEFAULT_PLUGINS",
     "Adjustment",
+    "AuditCheck",
+    "AuditContext",
+    "AuditReport",
     "EvalrulesError",
+    "Finding",
     "Formula",
     "FormulaError",
     "FormulaFunction",
@@ -50,6 +55,7 @@ __all__ = [
     "ScoringError",
     "ScoringInput",
     "ScoringStrategy",
+    "audit",
     "compile_formula",
     "default_registry",
     "hookimpl",

@@ -1,4 +1,7 @@
-"""The command line: parse arguments, call the library, render. Exit 0 ok, 1 bad input, 2 usage."""
+"""The command line: parse arguments, call the library, render.
+
+Exit 0 ok, 1 bad input, 2 usage, 3 audit findings at or above --fail-on.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .audit import audit, render_text
 from .errors import EvalrulesError, LoadError, Problem
 from .export import ruleset_to_toml
 from .formula import compile_formula
@@ -39,6 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     scoring.add_argument("project", help="项目数据文件（TOML 或 JSON）")
     scoring.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
     scoring.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    review = commands.add_parser("audit", help="复核：复算得分，与申报的得分比较，检查前后矛盾之处")
+    review.add_argument("project", help="项目数据文件（TOML 或 JSON），含 [claims] 申报的得分")
+    review.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
+    review.add_argument("--format", choices=("text", "json"), default="text")
+    review.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="有这一级（或更严重）的发现时以退出码 3 结束；缺省 error",
+    )
 
     commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
     commands.add_parser("plugins", help="列出全部插件（含内置）：版本、登记的内容、加载错误")
@@ -87,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         output = _COMMANDS[arguments.command](arguments)
+    except _Findings as findings:
+        sys.stdout.write(findings.output)
+        return 3
     except EvalrulesError as error:
         print(f"evalrules：发现 {len(error.problems)} 个问题：", file=sys.stderr)
         print(error.render(), file=sys.stderr)
@@ -123,6 +141,25 @@ def _score(arguments: argparse.Namespace) -> str:
     return result_text(result)
 
 
+class _Findings(Exception):
+    """The audit ran and found something at or above --fail-on: print it, exit 3."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+
+
+def _audit(arguments: argparse.Namespace) -> str:
+    project = load_project(arguments.project)
+    report = audit(project, _ruleset_for(project, arguments.ruleset))
+    if arguments.format == "json":
+        output = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        output = render_text(report)
+    if report.fails(arguments.fail_on):
+        raise _Findings(output)
+    return output
+
+
 def _rulesets(arguments: argparse.Namespace) -> str:
     registry = default_registry()
     lines = [f"{'id':<24}{'文号':<20}标题（插件）"]
@@ -139,6 +176,7 @@ _KIND_NAMES = {
     "function": "函数",
     "option": "开关",
     "adjuster": "结果调整",
+    "check": "复核检查",
 }
 
 
@@ -192,6 +230,7 @@ def _formula(arguments: argparse.Namespace) -> str:
 
 
 _COMMANDS = {
+    "audit": _audit,
     "plugins": _plugins,
     "score": _score,
     "rulesets": _rulesets,

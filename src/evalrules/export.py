@@ -9,6 +9,7 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import tomli_w
 
 from .model import Indicator, Provenance, Ruleset
@@ -52,6 +53,11 @@ def ruleset_to_data(ruleset: Ruleset) -> dict[str, Any]:
         "provenance": {key: _provenance(value) for key, value in ruleset.provenance.items()},
         "indicators": [_indicator(indicator) for indicator in ruleset.indicators],
     }
+    thresholds = {
+        key: _number(value) for key, value in attrs.asdict(ruleset.audit).items() if value is not None
+    }
+    if thresholds:
+        data["audit"] = thresholds
     if ruleset.options:
         data["options"] = _plain(dict(ruleset.options))
     return data

@@ -14,6 +14,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .adjusting import Adjustment, RulesetOption
+    from .findings import AuditCheck
     from .formula import FormulaFunction
     from .model import Ruleset
     from .project import Project
@@ -58,3 +59,10 @@ def adjust_result(result: Result, ruleset: Ruleset, project: Project) -> Adjustm
     :class:`~evalrules.adjusting.Adjustment` with a reason, or None to leave it. Adjustments apply
     in plugin order, and each is recorded with the plugin's name in ``result.reasons`` and
     ``result.adjustments``. An exception here stops scoring with a located error."""
+
+
+@hookspec
+def register_checks() -> list[AuditCheck]:  # type: ignore[empty-body]
+    """Review checks this plugin adds to ``evalrules audit`` (objects following
+    :class:`~evalrules.findings.AuditCheck`: code, severity, title, doc, run(context)), each
+    under a unique ``code``; a region adds the checks its own rules call for."""

@@ -20,6 +20,7 @@ from .export import ruleset_sha256
 from .inheritance import merge, resolve_documents
 from .model import (
     SOURCE_TAGS,
+    AuditPolicy,
     GradeBand,
     Indicator,
     MethodRef,
@@ -35,6 +36,7 @@ from .numbers import ROUNDING_MODES, ZERO, NumberProblem, fmt, parse_number
 from .plugins import Registry, default_registry
 from .project import OPERATORS
 from .schema import (
+    AUDIT_KEYS,
     GRADE_KEYS,
     INDICATOR_KEYS,
     INFO_KEYS,
@@ -162,6 +164,7 @@ class _Builder:
             target_methods=self.target_methods(self.table(data, "target_methods")),
             tolerance=tolerance if tolerance is not None else Decimal("0.1"),
             provenance=self.provenance_table(self.table(data, "provenance")),
+            audit=self.audit(self.table(data, "audit")),
             options=self.options(self.table(data, "options")),
         )
         if self.problems:
@@ -528,6 +531,20 @@ class _Builder:
             )
             status = implied
         return Provenance(status, raw["tag"], str(raw.get("source", "")), str(raw.get("note", "")))
+
+    def audit(self, raw: dict[str, Any]) -> AuditPolicy:
+        self.unknown_keys(raw, AUDIT_KEYS, "[audit]")
+        thresholds = {}
+        for key in AUDIT_KEYS:
+            if key in raw:
+                value = self.number(raw[key], f"[audit] {key}", key=key)
+                if value is not None and value <= 0:
+                    self.problem(
+                        "E-AUDIT", f"{key} 应为正数（比例，如 1.3 表示 130%）", f"[audit] {key}", key=key
+                    )
+                    value = None
+                thresholds[key] = value
+        return AuditPolicy(**thresholds)
 
     def options(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Plugin switches: each must be registered by an installed plugin, with the right kind."""

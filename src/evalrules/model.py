@@ -90,6 +90,19 @@ class NotApplicablePolicy:
 
 
 @frozen
+class AuditPolicy:
+    """Thresholds the review (复核) checks use.
+
+    over_completion: an actual value at or above this multiple of its target needs an explanation
+    (e.g. 1.3 = 130%); low_execution: budget execution below this rate needs a reason (e.g. 0.9).
+    None switches the check off.
+    """
+
+    over_completion: Decimal | None = None
+    low_execution: Decimal | None = None
+
+
+@frozen
 class MethodRef:
     """A scoring strategy by name with its parameters, as the ruleset states them."""
 
@@ -169,6 +182,7 @@ class Ruleset:
     target_methods: tuple[TargetMethod, ...]
     tolerance: Decimal = Decimal("0.1")
     provenance: Mapping[str, Provenance] = field(factory=dict)
+    audit: AuditPolicy = field(factory=AuditPolicy)
     options: Mapping[str, Any] = field(factory=dict)
     """Switches read by plugins (e.g. a one-vote veto), checked against the registered options."""
     sha256: str = field(default="", eq=False)

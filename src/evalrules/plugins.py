@@ -24,6 +24,7 @@ from attrs import define, field, frozen
 from . import hookspecs
 from .adjusting import Adjuster, RulesetOption, check_option
 from .errors import PluginError, Problem
+from .findings import AuditCheck
 from .formula import FormulaFunction
 from .sources import RulesetSource
 from .strategies import ScoringStrategy
@@ -33,6 +34,7 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.targets",
     "evalrules.default_plugins.strategies",
     "evalrules.default_plugins.rulesets",
+    "evalrules.default_plugins.checks",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 
@@ -47,6 +49,7 @@ _KINDS: dict[str, tuple[str, Callable[[Any], str], type]] = {
     "strategy": ("register_strategies", lambda item: item.name, ScoringStrategy),
     "function": ("register_functions", lambda item: item.name, FormulaFunction),
     "option": ("register_options", lambda item: item.name, RulesetOption),
+    "check": ("register_checks", lambda item: item.code, AuditCheck),
 }
 """Each kind of registration: its hook, the name it is registered under, the class it must be."""
 
@@ -73,6 +76,7 @@ class Registry:
     rulesets: Mapping[str, RulesetSource]
     origins: Mapping[tuple[str, str], str]
     options: Mapping[str, RulesetOption] = field(factory=dict)
+    checks: Mapping[str, AuditCheck] = field(factory=dict)
     adjusters: tuple[Adjuster, ...] = ()
     plugins: tuple[PluginInfo, ...] = ()
 
@@ -218,6 +222,7 @@ def build_registry(
         found["ruleset"],
         origins,
         found["option"],
+        found["check"],
         adjusters,  # type: ignore[arg-type]
         tuple(described),
     )

@@ -10,7 +10,9 @@ from decimal import Decimal
 
 from attrs import field, frozen
 
+from .claims import Claims
 from .model import MethodRef
+from .sources import Place as Place  # re-exported: targets and assessments carry their place
 
 BUDGET_FIELDS = ("年初预算数", "全年预算数", "调整后预算数", "到位资金", "执行数")
 """Budget figures a project may give (in its budget unit, 万元 by default)."""
@@ -37,18 +39,11 @@ OPERATORS = {
 
 
 @frozen
-class Place:
-    """Where a value came from in the project file, for messages."""
-
-    file: str
-    where: str
-    line: int | None = None
-
-
-@frozen
 class Budget:
     unit: str = "万元"
     figures: Mapping[str, Decimal] = field(factory=dict)
+    reason: str = ""
+    """Why execution fell short (预算执行偏差原因), when it did."""
 
 
 @frozen
@@ -93,15 +88,6 @@ class Assessment:
     not_applicable: bool = False
     reason: str = ""
     note: str = ""
-
-
-@frozen
-class Claims:
-    """What a submission states about its own scores (checked later by review)."""
-
-    total: Decimal | None = None
-    grade: str | None = None
-    scores: Mapping[str, Decimal] = field(factory=dict)
 
 
 @frozen

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .claims import Claims, read_claims
 from .errors import LoadError, Problem, suggest
 from .model import MethodRef
 from .numbers import NumberProblem, fmt, parse_number
@@ -16,13 +17,11 @@ from .project import (
     OPERATORS,
     Assessment,
     Budget,
-    Claims,
     Deduction,
-    Place,
     Project,
     Target,
 )
-from .sources import Document, parse_text, read_text
+from .sources import Document, Place, parse_text, read_text
 
 TOP_KEYS = ("project", "budget", "weights", "targets", "assessments", "claims", "texts", "flags")
 PROJECT_KEYS = ("name", "unit", "year", "region", "ruleset")
@@ -43,7 +42,6 @@ TARGET_KEYS = (
     "note",
 )
 ASSESSMENT_KEYS = ("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note")
-CLAIM_KEYS = ("total", "grade", "scores")
 
 
 def load_project(path: str | Path) -> Project:
@@ -174,7 +172,7 @@ class _ProjectReader:
     def budget(self) -> Budget:
         raw = self.table("budget")
         line = self.document.line_of("budget")
-        self.unknown(raw, ("unit", *BUDGET_FIELDS), "[budget]", line)
+        self.unknown(raw, ("unit", "reason", *BUDGET_FIELDS), "[budget]", line)
         figures = {}
         for key in BUDGET_FIELDS:
             if key in raw:
@@ -189,7 +187,7 @@ class _ProjectReader:
                     )
                 elif value is not None:
                     figures[key] = value
-        return Budget(str(raw.get("unit", "万元")), figures)
+        return Budget(str(raw.get("unit", "万元")), figures, str(raw.get("reason", "")))
 
     def weights(self) -> tuple[dict[tuple[str, ...], Decimal], dict[tuple[str, ...], Place]]:
         raw, line = self.table("weights"), self.document.line_of("weights")
@@ -361,20 +359,7 @@ class _ProjectReader:
         return tuple(items)
 
     def claims(self) -> Claims:
-        raw, line = self.table("claims"), self.document.line_of("claims")
-        self.unknown(raw, CLAIM_KEYS, "[claims]", line)
-        total = (
-            self.number(raw["total"], "[claims] total", self.document.line_after(line, "total"))
-            if "total" in raw
-            else None
-        )
-        scores = {}
-        for key, value in self.mapping(raw, "scores", "[claims]", line).items():
-            number = self.number(value, f"[claims.scores] “{key}”", self.document.line_of(str(key)))
-            if number is not None:
-                scores[str(key)] = number
-        grade = raw.get("grade")
-        return Claims(total, str(grade) if grade is not None else None, scores)
+        return read_claims(self, self.table("claims"), self.document.name, self.document)
 
 
 def _text(value: Any) -> str:

@@ -15,6 +15,7 @@ TOP_KEYS = {
     "add": "新增指标",
     "remove": "删除指标",
     "options": "插件开关",
+    "audit": "复核阈值",
 }
 INFO_KEYS = (
     "id",
@@ -36,5 +37,6 @@ GRADE_KEYS = ("name", "min", "max")
 SLOT_KEYS = ("empty", "groups")
 TARGET_METHOD_KEYS = ("method", "params")
 PROVENANCE_KEYS = ("tag", "status", "source", "note")
+AUDIT_KEYS = ("over_completion", "low_execution")
 EDIT_KEYS = {"override": ("path", *INDICATOR_KEYS), "add": ("parent", *INDICATOR_KEYS), "remove": ("path",)}
 """Keys of the [[override]], [[add]] and [[remove]] tables of a ruleset that ``extends`` another."""

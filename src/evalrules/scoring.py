@@ -15,8 +15,9 @@ from .errors import FormulaError, Problem, ScoringError, suggest
 from .model import Indicator, MethodRef, Ruleset
 from .numbers import CONTEXT, ZERO, apportion, fmt, round_to, split_equally
 from .plugins import Registry, default_registry
-from .project import Assessment, Place, Project, Target
+from .project import Assessment, Project, Target
 from .result import NodeKind, NodeResult, Result
+from .sources import Place
 from .strategies import InputProblem, ParameterProblem, PrepareContext, ScoringInput
 
 NOT_APPLICABLE = "本项目无该指标。"

@@ -19,6 +19,15 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @frozen
+class Place:
+    """Where a value came from in the project file, for messages."""
+
+    file: str
+    where: str
+    line: int | None = None
+
+
+@frozen
 class Document:
     """A parsed file: its data, its text (to find lines) and the name used in messages."""
 

@@ -7,13 +7,26 @@ as evalrules' own tests and other plugins' tests without name clashes.
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from evalrules import LoadError, Registry, Ruleset, ScoringError, load_project, load_ruleset, score, testing
+from evalrules import (
+    AuditCheck,
+    Finding,
+    LoadError,
+    Registry,
+    Ruleset,
+    ScoringError,
+    audit,
+    load_project,
+    load_ruleset,
+    score,
+    testing,
+)
 from evalrules.cli import main
 from evalrules.plugins import load_registry
 
@@ -34,6 +47,7 @@ TOP_LEVEL = (
     "target_methods.<=",
     "target_methods.=",
     "target_methods.定性",
+    "audit.over_completion",
 )
 FLAG = '"违规违纪" = "挪用专项资金 20 万元"'
 
@@ -296,6 +310,7 @@ def test_installed_through_the_entry_point_group() -> None:
     assert info.error is None
     assert info.registered["ruleset"] == (RULESET_ID,)
     assert info.registered["option"] == ("veto", "veto_flags", "veto_grade")
+    assert info.registered["check"] == ("XJ-VETO-CLAIM", "XJ-VETO-OFF")
 
 
 def test_readme_example_scores_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -310,3 +325,175 @@ def test_readme_example_scores_through_the_cli(tmp_path: Path, capsys: pytest.Ca
     assert "等级 差" in output
     [shown] = [line for line in readme.splitlines() if line.startswith("· 一票否决")]
     assert shown in output.splitlines(), "README 中的输出示例与实际输出不一致"
+
+
+# ---------------------------------------------------------------------------------------- review checks
+
+CLAIM = "XJ-VETO-CLAIM"
+OFF = "XJ-VETO-OFF"
+
+
+def write_claiming(folder: Path, grade: str | None, flags: str = "") -> Path:
+    """The seed project with a [flags] table and its claimed grade replaced (None: not claimed)."""
+    path = write_project(folder, flags)
+    text, count = re.subn(
+        r'(?m)^grade = "优"', f'grade = "{grade}"' if grade else "", path.read_text("utf-8")
+    )
+    assert count == 1, "种子项目的 [claims] 应申报 grade = “优”"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def findings(path: Path, ruleset: Ruleset, registry: Registry, *codes: str) -> list[Finding]:
+    report = audit(load_project(path), ruleset, registry)
+    assert not [f for f in report.findings if f.code == "A-CHECK-FAILED"], report.findings
+    return [finding for finding in report.findings if finding.code in (codes or (CLAIM, OFF))]
+
+
+def test_checks_registered_with_codes_severities_and_docs(registry: Registry) -> None:
+    claim, off = registry.checks[CLAIM], registry.checks[OFF]
+    assert isinstance(claim, AuditCheck) and isinstance(off, AuditCheck)
+    assert (claim.severity, off.severity) == ("error", "info")
+    for code in (CLAIM, OFF):
+        assert registry.origin("check", code) == PLUGIN
+        check = registry.checks[code]
+        assert re.search(r"[\u4e00-\u9fff]", check.title), code
+        assert "新财预〔2018〕189号 原文未核实" in check.doc, code
+    assert "adjust_result" in claim.doc
+    assert "info" in off.doc and "不是 warning" in off.doc
+
+
+def test_veto_claim_fires_when_the_claimed_grade_ignores_the_veto(registry: Registry, tmp_path: Path) -> None:
+    mine = load_ruleset(write_ruleset(tmp_path), registry)
+    path = write_project(tmp_path, FLAG)
+    report = audit(load_project(path), mine, registry)
+    assert report.result is not None and report.result.grade == "差"
+    [finding] = [f for f in report.findings if f.code in (CLAIM, OFF)]
+    assert (finding.code, finding.severity) == (CLAIM, "error")
+    assert (finding.claimed, finding.computed) == ("优", "差")
+    for text in ("申报等级“优”", "“违规违纪”（挪用专项资金 20 万元）", "akto_2022_veto", "等级应为“差”"):
+        assert text in finding.message, text
+    assert "新财预〔2018〕189号 原文未核实" in finding.message
+    place = finding.place
+    assert place is not None and (place.file, place.where) == (str(path), "[claims] grade")
+    assert place.line is not None
+    assert path.read_text("utf-8").splitlines()[place.line - 1].startswith('grade = "优"')
+    assert report.fails("error")
+
+
+@pytest.mark.parametrize("flags", ['"违规违纪" = true', FLAG])
+def test_veto_claim_fires_on_a_ruleset_extending_the_national_one(
+    registry: Registry, tmp_path: Path, flags: str
+) -> None:
+    mine = load_ruleset(write_ruleset(tmp_path, extends="caiyu_2020_10"), registry)  # the switch decides
+    [finding] = findings(write_project(tmp_path, flags), mine, registry)
+    assert finding.code == CLAIM
+
+
+@pytest.mark.parametrize(
+    ("options", "claimed", "flags"),
+    [
+        ("veto = true", "优", ""),  # no flag
+        ("veto = true", "优", '"违规违纪" = false'),
+        ("veto = true", "优", FLAG.replace("违规违纪", "其他违规")),  # not a veto flag
+        ("veto = true", "差", FLAG),  # the claim follows the veto
+        ("veto = true", None, FLAG),  # nothing claimed
+        ("veto = true", "优秀", FLAG),  # not a grade of the ruleset: the grade comparison reports it
+        ('veto = true\nveto_grade = "中"', "中", FLAG),
+        ('veto = true\nveto_grade = "中"', "差", FLAG),  # worse than the veto: not this check's finding
+        ('veto = true\nveto_flags = ["重大安全责任事故"]', "优", FLAG),
+    ],
+)
+def test_veto_claim_silent_when_consistent(
+    registry: Registry, tmp_path: Path, options: str, claimed: str | None, flags: str
+) -> None:
+    mine = load_ruleset(write_ruleset(tmp_path, options), registry)
+    assert findings(write_claiming(tmp_path, claimed, flags), mine, registry) == []
+
+
+def test_veto_claim_silent_when_the_veto_grade_is_not_a_grade(registry: Registry, tmp_path: Path) -> None:
+    mine = load_ruleset(write_ruleset(tmp_path, 'veto = true\nveto_grade = "不合格"'), registry)
+    report = audit(load_project(write_project(tmp_path, FLAG)), mine, registry)
+    assert report.result is None  # scoring stops with E-PLUGIN-ADJUST, which the audit reports
+    codes = [f.code for f in report.findings]
+    assert "A-SCORING" in codes and "A-CHECK-FAILED" not in codes
+    assert CLAIM not in codes and OFF not in codes
+
+
+@pytest.mark.parametrize("reference", ["caiyu_2020_10", "explicitly off on the national ruleset"])
+def test_silent_on_other_rulesets_even_with_the_flag(
+    registry: Registry, tmp_path: Path, reference: str
+) -> None:
+    chosen = load_ruleset(
+        write_ruleset(tmp_path, "veto = false", extends="caiyu_2020_10") if " " in reference else reference,
+        registry,
+    )
+    assert findings(write_project(tmp_path, FLAG), chosen, registry) == []
+
+
+def test_veto_off_note_on_a_xinjiang_ruleset_with_the_flag(
+    registry: Registry, ruleset: Ruleset, tmp_path: Path
+) -> None:
+    path = write_project(tmp_path, FLAG + '\n"重大安全责任事故" = true')
+    [finding] = findings(path, ruleset, registry)  # 重大安全责任事故 is not among the default veto_flags
+    assert (finding.code, finding.severity) == (OFF, "info")
+    assert finding.claimed is None and finding.computed is None
+    for text in (
+        "“违规违纪”（挪用专项资金 20 万元）",
+        "xinjiang_2018_189 没有开启一票否决",
+        "等级未因此调整",
+    ):
+        assert text in finding.message, text
+    assert "新财预〔2018〕189号 原文未核实" in finding.message
+    place = finding.place
+    assert place is not None and (place.file, place.where) == (str(path), "[flags] 违规违纪")
+    assert place.line is not None and path.read_text("utf-8").splitlines()[place.line - 1] == FLAG
+    # an analyst's Xinjiang ruleset with the veto explicitly off, and chosen flags
+    options = 'veto = false\nveto_flags = ["违规违纪", "重大安全责任事故"]'
+    mine = load_ruleset(write_ruleset(tmp_path, options), registry)
+    assert [f.where for f in (x.place for x in findings(path, mine, registry)) if f] == [
+        "[flags] 违规违纪",
+        "[flags] 重大安全责任事故",
+    ]
+    # without the flag: silent
+    assert findings(write_project(tmp_path), ruleset, registry) == []
+
+
+def test_the_command_line_shows_the_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project, mine = write_project(tmp_path, FLAG), write_ruleset(tmp_path)
+    assert main(["audit", str(project), "--ruleset", str(mine)]) == 3  # error: exit 3 (--fail-on error)
+    text = capsys.readouterr().out
+    assert f"[{CLAIM}] 申报等级“优”" in text and "申报 优，复算 差" in text
+    assert (
+        main(["audit", str(project), "--ruleset", str(mine), "--format", "json", "--fail-on", "never"]) == 0
+    )
+    items = json.loads(capsys.readouterr().out)["findings"]
+    [item] = [item for item in items if item["code"] == CLAIM]
+    assert (item["severity"], item["claimed"], item["computed"]) == ("error", "优", "差")
+    assert item["location"]["where"] == "[claims] grade"
+    assert main(["audit", str(project), "--ruleset", RULESET_ID, "--fail-on", "never"]) == 0
+    text = capsys.readouterr().out
+    assert f"[{OFF}]" in text and f"[{CLAIM}]" not in text
+    assert text.index("提示（") < text.index(f"[{OFF}]")
+
+
+def test_readme_example_findings_are_what_the_command_line_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (PLUGIN_ROOT / "README.md").read_text(encoding="utf-8")
+    [example] = [
+        b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if 'extends = "xinjiang_2018_189"' in b
+    ]
+    mine = tmp_path / "mine.toml"
+    mine.write_text(example, encoding="utf-8")
+    project = write_project(tmp_path, FLAG)
+    for code, ruleset in ((CLAIM, str(mine)), (OFF, RULESET_ID)):
+        [shown] = [line for line in readme.splitlines() if line.startswith(f"  [{code}]")]
+        main(["audit", str(project), "--ruleset", ruleset, "--format", "text"])
+        assert shown in capsys.readouterr().out.splitlines(), f"README 中 {code} 的示例与实际输出不一致"
+    [shown_json] = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", readme, re.S) if CLAIM in b]
+    main(["audit", str(project), "--ruleset", str(mine), "--format", "json"])
+    [item] = [item for item in json.loads(capsys.readouterr().out)["findings"] if item["code"] == CLAIM]
+    for data in (item, shown_json):
+        del data["location"]["file"], data["location"]["line"]  # the seed's lines move as it is edited
+    assert item == shown_json, "README 中的 JSON 示例与实际输出不一致"

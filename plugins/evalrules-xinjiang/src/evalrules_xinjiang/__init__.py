@@ -1,15 +1,18 @@
 """evalrules 插件：新疆 新财预〔2018〕189号《自治区财政支出绩效评价管理暂行办法》。
 
-登记两样东西：
+登记三样东西：
 
 - 规则集 ``xinjiang_2018_189``：沿用国家规则集 ``caiyu_2020_10``，原文未取得，全部参数标为未核实；
 - 一票否决（``adjust_result``）：规则集 ``[options]`` 中 ``veto = true`` 时，项目 ``[flags]`` 中
   ``veto_flags`` 列出的任一标记为 true 或非空说明，等级即定为 ``veto_grade``（缺省“差”）。
-  缺省关闭；没有开启它的规则集不受任何影响。
+  缺省关闭；没有开启它的规则集不受任何影响；
+- 复核检查（``register_checks``，:mod:`evalrules_xinjiang.checks`）：``XJ-VETO-CLAIM``（error，申报的等级
+  忽略了一票否决）和 ``XJ-VETO-OFF``（info，新疆规则集未开启一票否决而项目标记了否决事项）。
 
 The Xinjiang ruleset (every parameter unverified: the original text was not obtained) and an
 optional one-vote veto applied through the ``adjust_result`` hook, off unless a ruleset's
-``[options]`` sets ``veto = true``.
+``[options]`` sets ``veto = true``; two review checks (``register_checks``) compare a submission's
+claimed grade with the veto.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from evalrules import Project, Result, Ruleset, RulesetSource, hookimpl
+from evalrules import AuditCheck, Project, Result, Ruleset, RulesetSource, hookimpl
 from evalrules.adjusting import Adjustment, RulesetOption
 
 __all__ = [
     "DOCUMENT",
     "RULESET_ID",
     "adjust_result",
+    "register_checks",
     "register_options",
     "register_rulesets",
     "ruleset_path",
@@ -125,3 +129,11 @@ def adjust_result(result: Result, ruleset: Ruleset, project: Project) -> Adjustm
         f"一票否决：项目标记了{cited}（规则集 {ruleset.info.id} 开启了 veto；此规则未经核实，{UNVERIFIED}）"
     )
     return Adjustment(reason=reason, grade=grade)
+
+
+@hookimpl
+def register_checks() -> list[AuditCheck]:
+    """复核检查 XJ-VETO-CLAIM 与 XJ-VETO-OFF（:mod:`evalrules_xinjiang.checks`）。"""
+    from .checks import VetoClaim, VetoOff  # here, not at the top: checks imports from this module
+
+    return [VetoClaim(), VetoOff()]

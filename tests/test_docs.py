@@ -2,9 +2,10 @@
 
 Every list checked here comes from the code (module constants, the registry of the built-in
 plugins, the resolved form of a ruleset, the keys of a real result, the hook specifications, the
-command-line parser, ``evalrules.testing.__all__``), so the test fails when the code grows a key,
-a strategy, a function, an operator, a cap, a hook, a command or an error code that the
-documentation does not mention. Code-block conventions in docs/*.md:
+command-line parser, ``evalrules.testing.__all__``, the registered review checks, the keys of a
+real audit report), so the test fails when the code grows a key, a strategy, a function, an
+operator, a cap, a hook, a command, a review check or an error code that the documentation does
+not mention. Code-block conventions in docs/*.md:
 
 - ```toml / ```json: a complete file. A TOML file with a [ruleset] table is a ruleset and must
   load; one with a [project] table (or a JSON object with "project") is a project and must load
@@ -15,10 +16,14 @@ documentation does not mention. Code-block conventions in docs/*.md:
   (and docs/plugin-testing.md tests). The files are written out, the plugin is registered, its
   rulesets are loaded, its sample project is scored, its tests are run and every ``$ evalrules …``
   session shown in the tutorial is run against it as if it were installed.
+- ```text blocks in docs/audit.md that start with ``$ evalrules audit …``: the command is run in
+  the repository (built-in checks only) and must print what is shown; a line ``…`` stands for
+  lines left out.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import importlib.metadata
 import inspect
@@ -42,25 +47,28 @@ import pytest
 import evalrules
 from evalrules import (
     adjusting,
+    claims,
     cli,
+    findings,
     formula,
     hookspecs,
     inheritance,
-    loading,
     model,
     numbers,
     plugins,
     project,
     project_loading,
     result,
+    schema,
     sources,
     strategies,
     testing,
 )
+from evalrules.audit import AuditReport
 from evalrules.default_plugins import functions as builtin_functions
 from evalrules.export import ruleset_to_data
-from evalrules.model import SOURCE_TAGS, NotApplicablePolicy, Rounding, Slot
-from evalrules.plugins import Registry, build_registry, new_plugin_manager
+from evalrules.model import SOURCE_TAGS, AuditPolicy, NotApplicablePolicy, Rounding, Slot
+from evalrules.plugins import Registry, build_registry, load_registry, new_plugin_manager
 
 from .conftest import ROOT, SEED
 
@@ -72,6 +80,7 @@ PAGES = (
     "formulas",
     "strategies",
     "scoring",
+    "audit",
     "plugins",
     "plugin-tutorial",
     "hooks",
@@ -82,10 +91,12 @@ FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 FILE_INFO = re.compile(r"^(\w+) file=(\S+)$")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 ERROR_CODE = re.compile(r"[\"'](E-[A-Z]+(?:-[A-Z]+)*)[\"']")
+AUDIT_CODE = re.compile(r"[\"'](A-[A-Z]+(?:-[A-Z]+)*)[\"']")
 USING_PLUGINS = "plugins"
 TUTORIAL = "plugin-tutorial"
 HOOKS = "hooks"
 TESTING = "plugin-testing"
+AUDIT = "audit"
 PLUGIN_PAGES = (USING_PLUGINS, TUTORIAL, HOOKS, TESTING)
 """Pages whose examples use the tutorial's example plugin: checked with it registered."""
 
@@ -117,6 +128,11 @@ def code(name: object) -> str:
     return f"`{name}`"
 
 
+def _row(text: str, value: str) -> bool:
+    """A table row whose first cell is `value`."""
+    return re.search(rf"^\|\s*`{re.escape(value)}`\s*\|", text, re.MULTILINE) is not None
+
+
 def mentions(text: str, value: object) -> bool:
     """The value appears as inline code, bare (`x`) or quoted (`"x"`)."""
     return code(value) in text or code(f'"{value}"') in text
@@ -138,9 +154,9 @@ def slug(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
 
 
-def error_codes() -> set[str]:
+def error_codes(pattern: re.Pattern[str] = ERROR_CODE) -> set[str]:
     source = Path(evalrules.__file__).parent
-    return {m for path in source.rglob("*.py") for m in ERROR_CODE.findall(path.read_text("utf-8"))}
+    return {m for path in source.rglob("*.py") for m in pattern.findall(path.read_text("utf-8"))}
 
 
 def call(name: str, function: Any) -> str:
@@ -253,13 +269,21 @@ def test_every_error_code_is_documented() -> None:
 def test_ruleset_format_documents_every_key() -> None:
     text = page("ruleset-format")
     resolved = ruleset_to_data(evalrules.load_ruleset("caiyu_2020_10"))
-    keys: set[str] = {*loading.TOP_KEYS, *loading.INFO_KEYS, *loading.INDICATOR_KEYS}
+    keys: set[str] = {*schema.TOP_KEYS, *schema.INFO_KEYS, *schema.INDICATOR_KEYS, *schema.AUDIT_KEYS}
     for table in ("scoring", "rounding", "not_applicable"):
         keys |= set(resolved[table])
     keys |= {key for band in resolved["grades"] for key in band}
     keys |= {key for entry in resolved["provenance"].values() for key in entry}
     keys |= {field.name for cls in (Rounding, NotApplicablePolicy, Slot) for field in attrs.fields(cls)}
     assert sorted(missing(text, keys)) == []
+
+
+def test_ruleset_format_documents_the_audit_table() -> None:
+    """Each review threshold has a row in the [audit] section, with the check that uses it."""
+    [body] = [body for heading, body in sections(page("ruleset-format")).items() if "`[audit]`" in heading]
+    names = {*schema.AUDIT_KEYS, *(field.name for field in attrs.fields(AuditPolicy))}
+    assert [n for n in sorted(names) if not _row(body, n)] == []
+    assert code("E-AUDIT") in body
 
 
 def test_ruleset_format_documents_every_value() -> None:
@@ -283,10 +307,37 @@ def test_project_format_documents_every_key() -> None:
         *project_loading.PROJECT_KEYS,
         *project_loading.TARGET_KEYS,
         *project_loading.ASSESSMENT_KEYS,
-        *project_loading.CLAIM_KEYS,
         *project.BUDGET_FIELDS,
     }
     assert sorted(missing(text, keys)) == []
+
+
+def test_project_format_documents_every_budget_key() -> None:
+    """The [budget] section has a row for every figure (BUDGET_FIELDS) and every other field of
+    Budget (unit, reason)."""
+    [body] = [body for heading, body in sections(page("project-format")).items() if "`[budget]`" in heading]
+    keys = {*project.BUDGET_FIELDS, *(f.name for f in attrs.fields(project.Budget) if f.name != "figures")}
+    assert [k for k in sorted(keys) if not _row(body, k)] == []
+
+
+def test_project_format_documents_every_claim_key() -> None:
+    """[claims] and each of its arrays of tables: every key the reader accepts has a table row in
+    the section about it."""
+    parts = sections(page("project-format"))
+    tables = {
+        "`[claims]`": claims.CLAIM_KEYS,
+        "`[[claims.counts]]`": claims.COUNT_KEYS,
+        "`[[claims.figures]]`": claims.FIGURE_KEYS,
+        "`[[claims.sums]]`": claims.SUM_KEYS,
+    }
+    problems = []
+    for table, keys in tables.items():
+        found = [body for heading, body in parts.items() if table in heading]
+        if not found:
+            problems.append(f"no heading for {table}")
+            continue
+        problems += [f"{table}: `{k}`" for k in keys if not _row(found[0], k)]
+    assert problems == []
 
 
 def test_project_format_documents_every_operator_spelling() -> None:
@@ -419,6 +470,119 @@ def test_scoring_documents_every_rounding_stage_and_policy() -> None:
     assert sorted(missing(text, values)) == []
 
 
+# --- audit.md -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def checks() -> dict[str, Any]:
+    """The built-in review checks (installed plugins document their own)."""
+    registry = load_registry(entry_points=False)
+    built_in = {
+        name
+        for plugin in registry.plugins
+        if plugin.name in plugins.DEFAULT_PLUGINS
+        for name in plugin.registered.get("check", ())
+    }
+    return {name: check for name, check in registry.checks.items() if name in built_in}
+
+
+def test_audit_page_documents_every_check(checks: dict[str, Any]) -> None:
+    """Every built-in check: a row in the overview table with its severity, and a heading whose
+    section states the severity and shows an example finding (a ```text block with its code)."""
+    assert len(checks) > 10, "the built-in checks are missing"
+    text = page(AUDIT)
+    parts = sections(text)
+    problems = []
+    for name, check in checks.items():
+        row = re.search(rf"^\|\s*`{re.escape(name)}`\s*\|\s*`(\w+)`\s*\|", text, re.MULTILINE)
+        if row is None:
+            problems.append(f"{name}: no row | `{name}` | `severity` | in the overview table")
+        elif row.group(1) != check.severity:
+            problems.append(f"{name}: the table says {row.group(1)}, the check is {check.severity}")
+        found = [body for heading, body in parts.items() if code(name) in heading]
+        if not found:
+            problems.append(f"{name}: no heading")
+            continue
+        if code(check.severity) not in found[0]:
+            problems.append(f"{name}: its section does not state its severity `{check.severity}`")
+        if not any(f"[{name}]" in body for body in blocks(found[0], "text")):
+            problems.append(f"{name}: its section shows no example finding")
+    assert problems == []
+
+
+def test_audit_page_documents_every_code_in_the_source() -> None:
+    """Every A-… code written in the source (the checks and those the review framework reports
+    itself: A-SCORING, A-WEIGHT-SUM, A-CHECK-FAILED) has a heading or a table row."""
+    codes = error_codes(AUDIT_CODE)
+    assert {"A-SCORING", "A-WEIGHT-SUM", "A-CHECK-FAILED"} <= codes
+    text = page(AUDIT)
+    headings = list(sections(text))
+    undocumented = [c for c in sorted(codes) if not _row(text, c) and not any(code(c) in h for h in headings)]
+    assert undocumented == []
+
+
+def test_audit_page_documents_the_command() -> None:
+    """The options of `evalrules audit` with their choices, every exit code, the [claims] and
+    [audit] keys, and a link to the hook that adds checks."""
+    text = page(AUDIT)
+    [parser] = [
+        action.choices["audit"]
+        for action in cli._parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    options = [a for a in parser._actions if a.option_strings and "--help" not in a.option_strings]
+    assert options
+    problems = [a.option_strings[-1] for a in options if not _row(text, a.option_strings[-1])]
+    problems += [str(c) for a in options for c in (a.choices or ()) if not mentions(text, c)]
+    problems += [f"exit {n}" for n in (0, 1, 2, 3) if not re.search(rf"^\|\s*{n}\s*\|", text, re.MULTILINE)]
+    problems += missing(text, (*claims.CLAIM_KEYS, *schema.AUDIT_KEYS, "register_checks"))
+    assert problems == []
+    assert "](hooks.md" in text, "link to the hook reference"
+
+
+def test_audit_page_documents_the_json_report(seed: evalrules.Project, national: evalrules.Ruleset) -> None:
+    """Every key of the JSON report and of a finding (one with all optional keys)."""
+    report = evalrules.audit(seed, national, load_registry(entry_points=False))
+    full = findings.Finding(
+        "A-X", "error", "说明", ("决策",), Decimal(1), Decimal(2), sources.Place("p.toml", "[claims]", 3)
+    )
+    data = full.to_dict()
+    keys = {*report.to_dict(), *report.to_dict()["counts"], *data, *data["location"]}
+    assert code(AuditReport.__name__) in page(AUDIT)
+    assert sorted(missing(page(AUDIT), keys)) == []
+
+
+def test_audit_sessions_give_the_output_shown(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each `$ evalrules audit …` session of docs/audit.md, run in the repository with the
+    installed plugins blocked (their checks could add findings of their own)."""
+    sessions = [(c, shown) for c, shown in _sessions(page(AUDIT)) if c.startswith("evalrules audit")]
+    assert sessions, (
+        "docs/audit.md shows the review of the seed: a ```text block starting `$ evalrules audit …`"
+    )
+    installed = [e.name for e in importlib.metadata.entry_points(group=plugins.ENTRY_POINT_GROUP)]
+    monkeypatch.setenv(plugins.BLOCK_ENV, ",".join(installed))
+    monkeypatch.delenv(plugins.STRICT_ENV, raising=False)
+    monkeypatch.chdir(ROOT)
+    plugins.default_registry.cache_clear()
+    try:
+        for command, shown in sessions:
+            status = cli.main(shlex.split(command)[1:])
+            captured = capsys.readouterr()
+            real = [line.rstrip() for line in captured.out.splitlines()]
+            while real and not real[-1]:
+                real.pop()
+            assert status in (0, 3), command + "\n" + captured.err
+            if "…" in shown:
+                kept = [line for line in shown if line != "…"]
+                assert _in_order(kept, real), f"{command}:\n" + "\n".join(real)
+            else:
+                assert shown == real, f"{command}:\n" + "\n".join(real)
+    finally:
+        plugins.default_registry.cache_clear()
+
+
 # --- plugins.md, plugin-tutorial.md, hooks.md, plugin-testing.md -------------------------------
 
 
@@ -472,7 +636,7 @@ def test_hooks_page_documents_every_hook_with_its_signature() -> None:
 def _value_objects() -> list[type]:
     """The classes the hooks return (inside list[...] or ... | None), from their annotations."""
     namespace: dict[str, Any] = {}
-    for module in (adjusting, formula, model, project, result, sources, strategies):
+    for module in (adjusting, findings, formula, model, project, result, sources, strategies):
         namespace.update(vars(module))
     found: list[type] = []
     for function in _hookspecs().values():
@@ -484,12 +648,13 @@ def _value_objects() -> list[type]:
     return found
 
 
-def _members(cls: type) -> list[str]:
+def _members(cls: type, namespace: dict[str, Any] | None = None) -> list[str]:
     """Attrs fields (and the values of Literal fields), or a protocol's members, calls written
-    with their parameters (`prepare(params, context)`)."""
+    with their parameters (`prepare(params, context)`). ``namespace`` resolves the names a module
+    imports only for type checking."""
     if attrs.has(cls):
         names: list[str] = [field.name for field in attrs.fields(cls)]
-        for hint in typing.get_type_hints(cls).values():
+        for hint in typing.get_type_hints(cls, localns=namespace).values():
             if typing.get_origin(hint) is typing.Literal:
                 names += [str(value) for value in typing.get_args(hint)]
         return names
@@ -515,6 +680,30 @@ def test_hooks_page_documents_every_value_object() -> None:
             problems.append(f"no heading for `{cls.__name__}`")
             continue
         problems += [f"{cls.__name__}: `{name}`" for name in _members(cls) if code(name) not in found[0]]
+    assert problems == []
+
+
+def test_hooks_page_documents_what_a_check_sees_and_returns() -> None:
+    """The classes in the signature of AuditCheck.run (AuditContext, Finding): a heading each,
+    with every field."""
+    namespace = {**vars(findings), "Registry": Registry}
+    hints = typing.get_type_hints(findings.AuditCheck.run, globalns=namespace)
+    classes = [
+        cls
+        for hint in hints.values()
+        for cls in (typing.get_args(hint) or (hint,))
+        if isinstance(cls, type) and attrs.has(cls)
+    ]
+    assert {cls.__name__ for cls in classes} == {"AuditContext", "Finding"}
+    parts = sections(page(HOOKS))
+    problems = []
+    for cls in classes:
+        found = [body for heading, body in parts.items() if code(cls.__name__) in heading]
+        if not found:
+            problems.append(f"no heading for `{cls.__name__}`")
+            continue
+        members = _members(cls, namespace)
+        problems += [f"{cls.__name__}: `{name}`" for name in members if code(name) not in found[0]]
     assert problems == []
 
 

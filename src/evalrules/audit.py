@@ -83,8 +83,14 @@ def audit(project: Project, ruleset: Ruleset, registry: Registry | None = None) 
             findings.append(
                 Finding("A-CHECK-FAILED", "error", f"检查 {name}（插件 {plugin}）出错：{error!r}")
             )
-    ordered = sorted(findings, key=lambda finding: SEVERITIES.index(finding.severity))
+    ordered = sorted(findings, key=_reading_order)
     return AuditReport(tuple(ordered), result, project.name, ruleset.info.id)
+
+
+def _reading_order(finding: Finding) -> tuple[int, int, str]:
+    """Most serious first; within a severity, in the order of the project file."""
+    line = finding.place.line if finding.place and finding.place.line else 10**9
+    return SEVERITIES.index(finding.severity), line, finding.code
 
 
 def render_text(report: AuditReport) -> str:

@@ -35,6 +35,8 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.strategies",
     "evalrules.default_plugins.rulesets",
     "evalrules.default_plugins.checks",
+    "evalrules.default_plugins.consistency",
+    "evalrules.default_plugins.statements",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 

@@ -23,6 +23,7 @@ from evalrules.cli import main
 from evalrules.default_plugins.checks import BUILTIN_CHECKS
 from evalrules.default_plugins.consistency import ROW_CHECKS
 from evalrules.default_plugins.statements import STATEMENT_CHECKS, framework_paths
+from evalrules.default_plugins.subtotals import SUBTOTAL_CHECKS
 from evalrules.findings import SEVERITIES, AuditContext
 from evalrules.numbers import round_to
 from evalrules.plugins import default_registry
@@ -234,10 +235,14 @@ def codes(report: AuditReport) -> set[str]:
 
 def test_every_builtin_check_is_registered_once_with_chinese_title_and_doc() -> None:
     registry = default_registry()
-    builtin = {check.code for check in (*BUILTIN_CHECKS, *ROW_CHECKS, *STATEMENT_CHECKS)}
-    assert len(builtin) == len(BUILTIN_CHECKS) + len(ROW_CHECKS) + len(STATEMENT_CHECKS) == 22
+    builtin = {check.code for check in (*BUILTIN_CHECKS, *SUBTOTAL_CHECKS, *ROW_CHECKS, *STATEMENT_CHECKS)}
+    assert (
+        len(builtin)
+        == len(BUILTIN_CHECKS) + len(SUBTOTAL_CHECKS) + len(ROW_CHECKS) + len(STATEMENT_CHECKS)
+        == 22
+    )
     assert builtin <= set(registry.checks)
-    for check in (*BUILTIN_CHECKS, *ROW_CHECKS, *STATEMENT_CHECKS):
+    for check in (*BUILTIN_CHECKS, *SUBTOTAL_CHECKS, *ROW_CHECKS, *STATEMENT_CHECKS):
         assert isinstance(check, evalrules.AuditCheck)
         assert check.severity in ("error", "warning")
         assert re.search(r"[\u4e00-\u9fff]", check.title) and re.search(r"[\u4e00-\u9fff]", check.doc)
@@ -659,9 +664,10 @@ def assert_fires(builders: dict[str, Builder], code: str, data: st.DataObject) -
     report, _ = run(spec, ruleset)
     hits = [f for f in found(report, code) if f.path == path]
     assert hits, (code, path, [f"{f.code} {f.path} {f.message}" for f in report.findings])
-    declared = {check.code: check.severity for check in (*BUILTIN_CHECKS, *ROW_CHECKS, *STATEMENT_CHECKS)}[
-        code
-    ]
+    declared = {
+        check.code: check.severity
+        for check in (*BUILTIN_CHECKS, *SUBTOTAL_CHECKS, *ROW_CHECKS, *STATEMENT_CHECKS)
+    }[code]
     assert all(SEVERITIES.index(f.severity) >= SEVERITIES.index(declared) for f in hits)
     assert all(f.place is not None and f.place.file == "test.toml" for f in hits)
 

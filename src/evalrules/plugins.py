@@ -35,6 +35,7 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.strategies",
     "evalrules.default_plugins.rulesets",
     "evalrules.default_plugins.checks",
+    "evalrules.default_plugins.subtotals",
     "evalrules.default_plugins.consistency",
     "evalrules.default_plugins.statements",
 )

@@ -1,13 +1,14 @@
-"""Built-in review (复核) checks that compare a submission's claimed scores, subtotals, total and
-grade with the recomputed result, with each other and with the targets they score. Registered
-through the same hook a province's plugin uses; the checks of the submission's own consistency
-(units, names, labels, N/A rows, budget rows, figures, counts and sums) are in
-:mod:`evalrules.default_plugins.consistency`, which shares the helpers defined here.
+"""Built-in review (复核) checks that compare a submission's claimed scores, total and grade with
+the recomputed result and with the targets they score. Registered through the same hook a
+province's plugin uses. Claimed subtotals are checked in :mod:`evalrules.default_plugins.subtotals`,
+the rows in :mod:`~evalrules.default_plugins.consistency`, and budget rows, figures, counts and sums
+in :mod:`~evalrules.default_plugins.statements`; the shared helpers are in
+:mod:`~evalrules.default_plugins.claimed`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from decimal import Decimal
 
 from attrs import frozen
@@ -15,159 +16,21 @@ from attrs import frozen
 from ..errors import suggest
 from ..findings import AuditCheck, AuditContext, Finding, Severity
 from ..hookspecs import hookimpl
-from ..model import Indicator
-from ..numbers import CONTEXT, ZERO, fmt, round_to
+from ..numbers import fmt
 from ..project import Target
-from ..result import NodeResult
 from ..sources import Place
-
-# --- shared helpers ----------------------------------------------------------------------------
-
-
-def key_of(path: tuple[str, ...]) -> str:
-    """A path as claims write it ("产出/产出数量")."""
-    return "/".join(path)
-
-
-def target_path(target: Target) -> tuple[str, ...]:
-    return (*target.slot, target.name)
-
-
-def nodes_by_key(context: AuditContext) -> dict[str, NodeResult]:
-    return {key_of(node.path): node for node in context.result.walk()} if context.result else {}
-
-
-def claim_place(context: AuditContext, key: str) -> Place:
-    return context.project.claims.places.get(key) or Place(context.project.file, f"[claims.scores] “{key}”")
-
-
-def target_claim(context: AuditContext, target: Target) -> tuple[Decimal, Place] | None:
-    """The score the submission gives a target: its claimed score, else the row's own score."""
-    key = key_of(target_path(target))
-    if key in context.project.claims.scores:
-        return context.project.claims.scores[key], claim_place(context, key)
-    if target.score is not None:
-        return target.score, target.place
-    return None
-
-
-def target_weight(target: Target, nodes: Mapping[str, NodeResult]) -> Decimal | None:
-    node = nodes.get(key_of(target_path(target)))
-    return node.weight if node is not None else target.weight
-
-
-def target_met(target: Target) -> bool | None:
-    """Whether a numeric target is met by its operator as the core scores it (None: unknown)."""
-    if target.not_applicable or target.value is None or target.actual is None:
-        return None
-    value, actual = target.value, target.actual
-    if target.operator == ">=":
-        return actual >= value
-    if target.operator == "<=":
-        return actual <= value
-    if target.operator == "=":
-        if value > 0:
-            return actual >= value
-        return actual <= 0 if value == 0 else actual == value
-    return None
-
-
-def lost_points(node: NodeResult) -> str:
-    """Why a node scores what it does: its reasons and, for a parent, the children below full."""
-    parts = list(node.reasons)
-    for child in node.children:
-        if child.score is not None and child.score < child.weight:
-            parts.append(f"{child.name} 得 {fmt(child.score)} 分（分值 {fmt(child.weight)} 分）")
-    return "；".join(parts) or "无"
-
-
-def _differs(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
-    return abs(a - b) > tolerance
-
-
-def _rounds_to_integer(context: AuditContext, claimed: Decimal, computed: Decimal) -> bool:
-    mode = context.ruleset.rounding.mode
-    return claimed != computed and claimed == round_to(computed, 0, mode)
-
-
-# --- the claimed tree: subtotals and what they can reach --------------------------------------
-
-
-@frozen
-class _Branch:
-    """A node of the tree as the sums see it: weight, whether it applies, its children."""
-
-    path: tuple[str, ...]
-    weight: Decimal
-    applicable: bool
-    children: tuple[_Branch, ...] = ()
-
-
-def _tree(context: AuditContext) -> _Branch:
-    """The scored tree; without a result, the ruleset's framework (slots as leaves)."""
-    if context.result is not None:
-
-        def from_node(node: NodeResult) -> _Branch:
-            children = tuple(from_node(child) for child in node.children)
-            return _Branch(node.path, node.weight, node.status == "scored", children)
-
-        return _Branch((), context.result.max, True, tuple(from_node(n) for n in context.result.nodes))
-    na = {a.path for a in context.project.assessments if a.not_applicable}
-
-    def from_ruleset(path: tuple[str, ...], indicator: Indicator) -> _Branch:
-        weight = context.project.weights.get(path, indicator.weight)
-        branches = () if path in na else tuple(from_ruleset((*path, c.name), c) for c in indicator.children)
-        return _Branch(path, weight, path not in na, branches)
-
-    roots = tuple(from_ruleset((i.name,), i) for i in context.ruleset.indicators)
-    return _Branch((), context.ruleset.max, True, roots)
-
-
-def _walk(branch: _Branch) -> Iterator[_Branch]:
-    yield branch
-    for child in branch.children:
-        yield from _walk(child)
-
-
-def _claimed(context: AuditContext, branch: _Branch) -> Decimal | None:
-    if not branch.path:
-        return context.project.claims.total
-    return context.project.claims.scores.get(key_of(branch.path))
-
-
-def _factor(context: AuditContext, branch: _Branch) -> Decimal:
-    """What the applicable children's sum is multiplied by (rescaled when some do not apply)."""
-    applicable = sum((c.weight for c in branch.children if c.applicable), ZERO)
-    rescaled = context.ruleset.not_applicable.policy == "rescale"
-    if not rescaled or all(c.applicable for c in branch.children) or applicable == branch.weight:
-        return Decimal(1)
-    return CONTEXT.divide(branch.weight, applicable) if applicable else ZERO
-
-
-def _total_adjusted(context: AuditContext) -> bool:
-    """A plugin changed the total (a veto): the first level need not add up to it."""
-    result = context.result
-    return result is not None and any(r.total_after != r.total_before for r in result.adjustments)
-
-
-def _parents(context: AuditContext) -> Iterator[tuple[_Branch, Decimal, Place]]:
-    """Every claimed parent (the claimed total for the first level) with its place."""
-    for branch in _walk(_tree(context)):
-        claimed = _claimed(context, branch)
-        if claimed is None or not branch.children or not branch.applicable:
-            continue
-        if not branch.path and _total_adjusted(context):
-            continue
-        key = key_of(branch.path) if branch.path else "total"
-        place = context.project.claims.places.get(key) or Place(context.project.file, "[claims]")
-        yield branch, claimed, place
-
-
-def _name(branch: _Branch) -> str:
-    return key_of(branch.path) if branch.path else "总分"
-
-
-# --- the checks ---------------------------------------------------------------------------------
+from .claimed import (
+    claim_place,
+    differs,
+    key_of,
+    lost_points,
+    nodes_by_key,
+    rounds_to_integer,
+    target_claim,
+    target_met,
+    target_path,
+    target_weight,
+)
 
 
 @frozen
@@ -188,10 +51,10 @@ class ScoreDiff:
             if (
                 node is None
                 or node.score is None
-                or not _differs(claimed, node.score, context.ruleset.tolerance)
+                or not differs(claimed, node.score, context.ruleset.tolerance)
             ):
                 continue
-            if _rounds_to_integer(context, claimed, node.score):
+            if rounds_to_integer(context, claimed, node.score):
                 continue
             yield Finding(
                 self.code,
@@ -221,7 +84,7 @@ class IntegerRounding:
         places = context.ruleset.rounding.places
         for key, claimed in context.project.claims.scores.items():
             node = nodes.get(key)
-            if node is None or node.score is None or not _rounds_to_integer(context, claimed, node.score):
+            if node is None or node.score is None or not rounds_to_integer(context, claimed, node.score):
                 continue
             yield Finding(
                 self.code,
@@ -280,11 +143,7 @@ class TotalDiff:
 
     def run(self, context: AuditContext) -> Iterator[Finding]:
         result, claimed = context.result, context.project.claims.total
-        if (
-            result is None
-            or claimed is None
-            or not _differs(claimed, result.total, context.ruleset.tolerance)
-        ):
+        if result is None or claimed is None or not differs(claimed, result.total, context.ruleset.tolerance):
             return
         firsts = "、".join(
             f"{node.name} {fmt(node.score) if node.score is not None else '不适用'}" for node in result.nodes
@@ -369,98 +228,6 @@ class GradeBand:
         )
 
 
-@frozen
-class SubtotalSum:
-    code: str = "A-SUBTOTAL-SUM"
-    severity: Severity = "error"
-    title: str = "申报的下级得分合计不等于上级得分"
-    doc: str = (
-        "一个申报了得分的上级指标（第一级为申报总分），其适用的下级指标都申报了得分，"
-        "下级得分之和却与它相差超过容差。有不适用的下级指标、规则集按适用分值折算时，按折算后的和比较。"
-    )
-
-    def run(self, context: AuditContext) -> Iterator[Finding]:
-        for branch, claimed, place in _parents(context):
-            applicable = [c for c in branch.children if c.applicable]
-            values = [_claimed(context, c) for c in applicable]
-            if not applicable or any(v is None for v in values):
-                continue
-            parts = [v for v in values if v is not None]
-            factor = _factor(context, branch)
-            total = CONTEXT.multiply(sum(parts, ZERO), factor)
-            if not _differs(claimed, total, context.ruleset.tolerance):
-                continue
-            terms = " + ".join(f"{c.path[-1]} {fmt(v)}" for c, v in zip(applicable, parts, strict=True))
-            scaled = f"，按适用分值折算为 {fmt(round_to(total, 4))} 分" if factor != 1 else ""
-            yield Finding(
-                self.code,
-                self.severity,
-                f"“{_name(branch)}” 申报 {fmt(claimed)} 分，其下级指标申报的得分 {terms} = "
-                f"{fmt(sum(parts, ZERO))} 分{scaled}，相差超过容差 {fmt(context.ruleset.tolerance)}",
-                branch.path,
-                claimed,
-                round_to(total, 4),
-                place,
-            )
-
-
-@frozen
-class TotalUnreachable:
-    code: str = "A-TOTAL-UNREACHABLE"
-    severity: Severity = "error"
-    title: str = "申报的上级得分无法由下级得分达到"
-    doc: str = (
-        "一个申报了得分的上级指标（或申报总分），其下只有部分指标申报了得分：它不能高于已申报的得分"
-        "加上未申报指标的满分，也不能低于已申报得分之和。超出这一范围，说明上级得分或某个下级得分写错了。"
-    )
-
-    def run(self, context: AuditContext) -> Iterator[Finding]:
-        for branch, claimed, place in _parents(context):
-            applicable = [c for c in branch.children if c.applicable]
-            if all(_claimed(context, c) is not None for c in applicable):
-                continue  # all claimed: A-SUBTOTAL-SUM
-            if not any(_claimed(context, d) is not None for c in applicable for d in _walk(c)):
-                continue
-            factor = _factor(context, branch)
-            bounds = [self._bounds(context, c) for c in applicable]
-            low = CONTEXT.multiply(sum((b[0] for b in bounds), ZERO), factor)
-            high = CONTEXT.multiply(sum((b[1] for b in bounds), ZERO), factor)
-            tolerance = context.ruleset.tolerance
-            if claimed > high + tolerance:
-                why, limit = (
-                    f"最多只能合计 {fmt(round_to(high, 4))} 分（已申报的得分加上未申报指标的满分）",
-                    high,
-                )
-            elif claimed < low - tolerance:
-                why, limit = f"已申报的下级得分合计已有 {fmt(round_to(low, 4))} 分", low
-            else:
-                continue
-            yield Finding(
-                self.code,
-                self.severity,
-                f"“{_name(branch)}” 申报 {fmt(claimed)} 分，无法由其下级指标的申报得分达到：{why}",
-                branch.path,
-                claimed,
-                round_to(limit, 4),
-                place,
-            )
-
-    def _bounds(self, context: AuditContext, branch: _Branch) -> tuple[Decimal, Decimal]:
-        claimed = _claimed(context, branch)
-        if claimed is not None:
-            return claimed, claimed
-        if not branch.applicable:
-            return ZERO, ZERO
-        if not branch.children:
-            return ZERO, branch.weight
-        bounds = [self._bounds(context, c) for c in branch.children if c.applicable]
-        factor = _factor(context, branch)
-        return (
-            CONTEXT.multiply(sum((b[0] for b in bounds), ZERO), factor),
-            CONTEXT.multiply(sum((b[1] for b in bounds), ZERO), factor),
-        )
-
-
 def _full_marks(context: AuditContext, met: bool) -> Iterator[tuple[Target, Decimal, Decimal, Place]]:
     """Targets met (or missed) with a claimed score, their weight and where the claim stands;
     only where the recomputed score, if any, agrees that meeting the target means full marks."""
@@ -540,12 +307,10 @@ BUILTIN_CHECKS: tuple[AuditCheck, ...] = (
     TotalDiff(),
     GradeDiff(),
     GradeBand(),
-    SubtotalSum(),
-    TotalUnreachable(),
     FullWithheld(),
     FullUnearned(),
 )
-"""The checks comparing claimed scores, total and grade with the result and with each other."""
+"""The checks comparing claimed scores, total and grade with the result."""
 
 
 @hookimpl

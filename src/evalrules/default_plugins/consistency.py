@@ -20,7 +20,7 @@ from ..numbers import CONTEXT, HUNDRED, fmt, round_to
 from ..project import Target
 from ..sources import Place
 from ..strategies import PrepareContext
-from .checks import claim_place, key_of, nodes_by_key, target_claim, target_path, target_weight
+from .claimed import claim_place, key_of, nodes_by_key, target_claim, target_path, target_weight
 from .units import counts_things, is_cost, is_money, normal_unit
 
 

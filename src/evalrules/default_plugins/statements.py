@@ -16,7 +16,7 @@ from ..hookspecs import hookimpl
 from ..numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
 from ..project import BUDGET_FIELDS, Target
 from ..sources import Place
-from .checks import key_of, nodes_by_key, target_path
+from .claimed import key_of, nodes_by_key, target_path
 from .units import convert, is_cost, normal_unit
 
 

@@ -1,0 +1,82 @@
+"""Helpers the built-in review checks share: claimed scores by path, where they stand, and what
+the recomputed result says about the same node."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from ..findings import AuditContext
+from ..numbers import fmt, round_to
+from ..project import Target
+from ..result import NodeResult
+from ..sources import Place
+
+
+def key_of(path: tuple[str, ...]) -> str:
+    """A path as claims write it ("产出/产出数量")."""
+    return "/".join(path)
+
+
+def target_path(target: Target) -> tuple[str, ...]:
+    return (*target.slot, target.name)
+
+
+def nodes_by_key(context: AuditContext) -> dict[str, NodeResult]:
+    return {key_of(node.path): node for node in context.result.walk()} if context.result else {}
+
+
+def claim_place(context: AuditContext, key: str) -> Place:
+    return context.project.claims.places.get(key) or Place(context.project.file, f"[claims.scores] “{key}”")
+
+
+def target_claim(context: AuditContext, target: Target) -> tuple[Decimal, Place] | None:
+    """The score the submission gives a target: its claimed score, else the row's own score."""
+    key = key_of(target_path(target))
+    if key in context.project.claims.scores:
+        return context.project.claims.scores[key], claim_place(context, key)
+    if target.score is not None:
+        return target.score, target.place
+    return None
+
+
+def target_weight(target: Target, nodes: Mapping[str, NodeResult]) -> Decimal | None:
+    node = nodes.get(key_of(target_path(target)))
+    return node.weight if node is not None else target.weight
+
+
+def target_met(target: Target) -> bool | None:
+    """Whether a numeric target is met by its operator as the core scores it (None: unknown)."""
+    if target.not_applicable or target.value is None or target.actual is None:
+        return None
+    value, actual = target.value, target.actual
+    if target.operator == ">=":
+        return actual >= value
+    if target.operator == "<=":
+        return actual <= value
+    if target.operator == "=":
+        if value > 0:
+            return actual >= value
+        return actual <= 0 if value == 0 else actual == value
+    return None
+
+
+def lost_points(node: NodeResult) -> str:
+    """Why a node scores what it does: its reasons and, for a parent, the children below full."""
+    parts = list(node.reasons)
+    for child in node.children:
+        if child.score is not None and child.score < child.weight:
+            parts.append(f"{child.name} 得 {fmt(child.score)} 分（分值 {fmt(child.weight)} 分）")
+    return "；".join(parts) or "无"
+
+
+def differs(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
+    return abs(a - b) > tolerance
+
+
+def rounds_to_integer(context: AuditContext, claimed: Decimal, computed: Decimal) -> bool:
+    mode = context.ruleset.rounding.mode
+    return claimed != computed and claimed == round_to(computed, 0, mode)
+
+
+# --- the claimed tree: subtotals and what they can reach --------------------------------------

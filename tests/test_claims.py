@@ -75,3 +75,25 @@ def test_malformed_claims_are_refused(change: tuple[str, str], code: str) -> Non
     with pytest.raises(LoadError) as caught:
         project_from_text(text, "p.toml")
     assert code in {problem.code for problem in caught.value.problems}
+
+
+def test_a_claimed_score_is_located_in_claims_scores_not_earlier() -> None:
+    text = BASE.replace("[claims]\n", '[weights]\n"决策" = 20\n\n[claims]\n', 1)
+    claims = project_from_text(text, "p.toml").claims
+    assert claims.places["决策"].line == text.splitlines().index("[claims.scores]") + 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("level = 3", "level = 0"),
+        ('grade = "优"', "grade = 90"),
+        ('value = "99%"\n', ""),
+        ("total = 43\n", ""),
+    ],
+)
+def test_claims_refuse_level_zero_numeric_grades_and_missing_values(change: tuple[str, str]) -> None:
+    with pytest.raises(LoadError) as caught:
+        project_from_text(BASE.replace(*change, 1), "p.toml")
+    assert "E-CLAIM" in {problem.code for problem in caught.value.problems}
+    assert all("NoneType" not in problem.render() for problem in caught.value.problems)

@@ -112,9 +112,15 @@ def read_claims(reader: _Reader, raw: dict[str, Any], file: str, lines: Any) -> 
     grade = raw.get("grade")
     if grade is not None:
         places["grade"] = Place(file, "[claims] grade", lines.line_after(line, "grade"))
+        if not isinstance(grade, str) or not grade.strip():
+            reader.problem(
+                "E-CLAIM", 'grade 应为等级名称的文字（如 "优"）', "[claims] grade", places["grade"].line
+            )
+            grade = None
     scores = {}
+    table = lines.line_of("claims", "scores")
     for key, value in reader.mapping(raw, "scores", "[claims]", line).items():
-        at = lines.line_of(str(key))
+        at = lines.line_after(table, str(key), fallback=False) or lines.line_of(str(key))
         number = reader.number(value, f"[claims.scores] “{key}”", at)
         if number is not None:
             scores[str(key)] = number
@@ -152,10 +158,8 @@ def _counts(reader: _Reader, raw: dict[str, Any], file: str, lines: Any) -> list
         path, level, count = entry.get("path"), entry.get("level"), entry.get("count")
         if not isinstance(path, str) or not path:
             reader.problem("E-CLAIM", '缺少 path（如 "决策"）', where, line)
-        elif (
-            not isinstance(level, int) or not isinstance(count, int) or not _whole(level) or not _whole(count)
-        ):
-            reader.problem("E-CLAIM", "level 和 count 应为非负整数", where, line)
+        elif not (isinstance(level, int) and isinstance(count, int) and _whole(count)) or not level >= 1:
+            reader.problem("E-CLAIM", "level 应为正整数（1 为一级指标），count 应为非负整数", where, line)
         else:
             claims.append(
                 CountClaim(
@@ -174,7 +178,9 @@ def _figures(reader: _Reader, raw: dict[str, Any], file: str, lines: Any) -> lis
     claims = []
     for where, line, entry in _entries(reader, raw, "figures", FIGURE_KEYS, lines):
         name = entry.get("name")
-        value = reader.number(entry.get("value"), where + " 的 value", line)
+        value = reader.number(entry["value"], where + " 的 value", line) if "value" in entry else None
+        if "value" not in entry:
+            reader.problem("E-CLAIM", "缺少 value", where, line)
         if not isinstance(name, str) or not name:
             reader.problem("E-CLAIM", "缺少 name", where, line)
         elif value is not None:
@@ -194,7 +200,9 @@ def _sums(reader: _Reader, raw: dict[str, Any], file: str, lines: Any) -> list[S
     claims = []
     for where, line, entry in _entries(reader, raw, "sums", SUM_KEYS, lines):
         name = entry.get("name")
-        total = reader.number(entry.get("total"), where + " 的 total", line)
+        total = reader.number(entry["total"], where + " 的 total", line) if "total" in entry else None
+        if "total" not in entry:
+            reader.problem("E-CLAIM", "缺少 total", where, line)
         parts = {}
         for part, value in reader.mapping(entry, "parts", where, line).items():
             number = reader.number(value, f"{where} 的 parts.{part}", line)

@@ -44,6 +44,8 @@ class Budget:
     figures: Mapping[str, Decimal] = field(factory=dict)
     reason: str = ""
     """Why execution fell short (预算执行偏差原因), when it did."""
+    places: Mapping[str, Place] = field(factory=dict)
+    """Where each figure (and "reason") stands in the file; "" is the [budget] table itself."""
 
 
 @frozen

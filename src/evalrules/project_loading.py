@@ -187,7 +187,12 @@ class _ProjectReader:
                     )
                 elif value is not None:
                     figures[key] = value
-        return Budget(str(raw.get("unit", "万元")), figures, str(raw.get("reason", "")))
+        file = self.document.name
+        places = {"": Place(file, "[budget]", line)}
+        for key in (*BUDGET_FIELDS, "reason"):
+            if key in raw:
+                places[key] = Place(file, f"[budget] {key}", self.document.line_after(line, key))
+        return Budget(str(raw.get("unit", "万元")), figures, str(raw.get("reason", "")), places)
 
     def weights(self) -> tuple[dict[tuple[str, ...], Decimal], dict[tuple[str, ...], Place]]:
         raw, line = self.table("weights"), self.document.line_of("weights")

@@ -173,10 +173,16 @@ class GradeDiff:
         result, claimed = context.result, context.project.claims.grade
         if result is None or claimed is None or claimed.strip() == result.grade:
             return
+        adjusted = [record for record in result.adjustments if record.grade_before != record.grade_after]
+        why = (
+            "，".join(f"{r.reason}（插件 {r.plugin}：{r.grade_before} → {r.grade_after}）" for r in adjusted)
+            if adjusted
+            else f"复算总分 {fmt(result.total)} 分对应等级 “{result.grade}”"
+        )
         yield Finding(
             self.code,
             self.severity,
-            f"申报等级 “{claimed}”，复算总分 {fmt(result.total)} 分对应等级 “{result.grade}”",
+            f"申报等级 “{claimed}”，复算等级 “{result.grade}”：{why}",
             (),
             claimed,
             result.grade,

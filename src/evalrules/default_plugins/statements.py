@@ -125,7 +125,7 @@ class LowExecution:
             path,
             None,
             shown,
-            Place(context.project.file, "[budget] 执行数"),
+            context.project.budget.places.get("执行数", Place(context.project.file, "[budget] 执行数")),
         )
 
 
@@ -267,7 +267,7 @@ class BudgetRows:
                 (),
                 figures["全年预算数"],
                 None,
-                Place(file, "[budget] 全年预算数"),
+                context.project.budget.places.get("全年预算数", Place(file, "[budget] 全年预算数")),
             )
         spent, arrived = figures.get("执行数"), figures.get("到位资金")
         if spent is not None and arrived is not None and spent > arrived:
@@ -278,7 +278,7 @@ class BudgetRows:
                 (),
                 spent,
                 arrived,
-                Place(file, "[budget] 执行数"),
+                context.project.budget.places.get("执行数", Place(file, "[budget] 执行数")),
             )
 
 

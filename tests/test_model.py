@@ -35,7 +35,7 @@ def test_find_and_walk(national: evalrules.Ruleset) -> None:
     assert national.find(("过程", "资金管理", "预算执行率")) is not None
     assert national.find(("过程", "不存在")) is None
     assert sum(1 for _ in national.walk()) == 25  # 10 决策 + 8 过程 + 5 产出 + 2 效益
-    assert national.sum_of_first_level == national.max
+    assert sum(i.weight for i in national.indicators) == national.max
 
 
 def test_source_tags() -> None:

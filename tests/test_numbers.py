@@ -16,7 +16,6 @@ from evalrules.numbers import (
     ROUNDING_MODES,
     NumberProblem,
     fmt,
-    fmt_places,
     parse_number,
     round_to,
     split_equally,
@@ -227,12 +226,6 @@ def test_every_declared_rounding_mode_exists_in_decimal() -> None:
 )
 def test_fmt(value: str, expected: str) -> None:
     assert fmt(Decimal(value)) == expected
-
-
-def test_fmt_places_rounds_half_up_then_drops_trailing_zeros() -> None:
-    assert fmt_places(Decimal("1.818181"), 2) == "1.82"
-    assert fmt_places(Decimal("89.995"), 2) == "90"
-    assert fmt_places(Decimal("-0.004"), 2) == "0"
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**15) + 1, max_value=10**15 - 1))

@@ -12,8 +12,6 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
-from .numbers import ZERO
-
 ProvenanceStatus = Literal["verified", "secondary", "unverified"]
 
 SOURCE_TAGS: Mapping[str, ProvenanceStatus] = {
@@ -211,7 +209,3 @@ class Ruleset:
             if band.low <= total < band.high or (band.high == self.max and total == self.max):
                 return band.name
         raise ValueError(f"总分 {total} 不在任何等级区间内")
-
-    @property
-    def sum_of_first_level(self) -> Decimal:
-        return sum((indicator.weight for indicator in self.indicators), ZERO)

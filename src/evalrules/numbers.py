@@ -96,11 +96,6 @@ def fmt(value: Decimal) -> str:
     return "0" if text == "-0" else text  # -0.004 rounded is -0.00: shown as 0
 
 
-def fmt_places(value: Decimal, places: int) -> str:
-    """A rounded number for display, without trailing zeros beyond what it needs."""
-    return fmt(round_to(value, places))
-
-
 def split_equally(total: Decimal, parts: int, places: int) -> list[Decimal]:
     """Split total into parts that differ by at most one unit of the last place and add up
     exactly to total (10 in 9 parts at 2 places: 1.12 and eight times 1.11)."""

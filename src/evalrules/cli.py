@@ -6,6 +6,7 @@ Exit 0 ok, 1 bad input, 2 usage, 3 audit findings at or above --fail-on.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -53,6 +54,19 @@ def _parser() -> argparse.ArgumentParser:
         choices=("error", "warning", "never"),
         default="error",
         help="有这一级（或更严重）的发现时以退出码 3 结束；缺省 error",
+    )
+
+    report = commands.add_parser(
+        "report", help="生成绩效评价报告（.md/.html/.docx）或自评表（--form self，.xlsx）"
+    )
+    report.add_argument("project", help="项目数据文件（TOML 或 JSON）")
+    report.add_argument("-o", "--output", required=True, help="输出文件：.md、.html、.docx；自评表为 .xlsx")
+    report.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
+    report.add_argument(
+        "--form",
+        choices=("report", "self"),
+        default="report",
+        help="report：绩效评价报告；self：附件1 自评表",
     )
 
     commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
@@ -160,6 +174,42 @@ def _audit(arguments: argparse.Namespace) -> str:
     return output
 
 
+_RENDERERS = {
+    "report": {
+        ".md": "markdown.render_markdown",
+        ".html": "html.render_html",
+        ".htm": "html.render_html",
+        ".docx": "docx.render_docx",
+    },
+    "self": {".xlsx": "selfform.render_self_form"},
+}
+"""Output suffix → renderer in evalrules.report, imported only when used (Word, Excel, charts)."""
+
+
+def _report(arguments: argparse.Namespace) -> str:
+    from .report import build_report
+
+    path = Path(arguments.output)
+    renderers = _RENDERERS[arguments.form]
+    target = renderers.get(path.suffix.lower())
+    if target is None:
+        raise LoadError(
+            [
+                Problem(
+                    "E-REPORT-FORMAT",
+                    f"不支持的输出格式 “{path.suffix or path.name}”",
+                    where="-o",
+                    expected="、".join(renderers),
+                )
+            ]
+        )
+    project = load_project(arguments.project)
+    context = build_report(project, _ruleset_for(project, arguments.ruleset))
+    module, function = target.split(".")
+    getattr(importlib.import_module(f"evalrules.report.{module}"), function)(context, path)
+    return f"已生成 {path}（{context.result.total} 分，{context.result.grade}）\n"
+
+
 def _rulesets(arguments: argparse.Namespace) -> str:
     registry = default_registry()
     lines = [f"{'id':<24}{'文号':<20}标题（插件）"]
@@ -230,6 +280,7 @@ def _formula(arguments: argparse.Namespace) -> str:
 
 
 _COMMANDS = {
+    "report": _report,
     "audit": _audit,
     "plugins": _plugins,
     "score": _score,

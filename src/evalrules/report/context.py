@@ -10,6 +10,7 @@ a clearly marked placeholder, never invented.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -210,7 +211,7 @@ def _indicator_statement(node: NodeResult, assessment: Assessment | None) -> str
     basis = assessment.note if assessment is not None and assessment.note else ""
     if node.score >= node.weight:
         if not basis and node.reasons:  # a computed indicator explains itself (执行数 ÷ 到位资金 = 100%…)
-            return node.reasons[0].replace(" 分", "分") + "。"
+            return re.sub(r"得 (\S+) 分", r"得\1分", node.reasons[0]) + "。"
         lead = f"{basis}，" if basis else ""
         return f"{lead}根据评分标准，该指标不扣分，得{fmt(node.score)}分。"
     lost = fmt(node.weight - node.score)

@@ -81,6 +81,7 @@ PAGES = (
     "strategies",
     "scoring",
     "audit",
+    "report",
     "plugins",
     "plugin-tutorial",
     "hooks",

@@ -140,3 +140,16 @@ def test_a_ruleset_path_in_the_project_is_relative_to_the_project(run: Run, tmp_
     code, out, err = run("score", project)
     assert code == 0, err
     assert "总分 100 / 100" in out
+
+
+def test_report_writes_every_format_and_refuses_others(run: Run, tmp_path: Path) -> None:
+    for name in ("r.md", "r.html", "r.docx"):
+        code, out, err = run("report", SEED, "-o", tmp_path / name)
+        assert code == 0, err
+        assert out.startswith(f"已生成 {tmp_path / name}") and (tmp_path / name).stat().st_size > 0
+    code, _, err = run("report", SEED, "--form", "self", "-o", tmp_path / "自评表.xlsx")
+    assert code == 0 and (tmp_path / "自评表.xlsx").exists(), err
+    code, out, err = run("report", SEED, "-o", tmp_path / "r.pdf")
+    assert code == 1 and "E-REPORT-FORMAT" in err and not (tmp_path / "r.pdf").exists()
+    code, _, err = run("report", SEED, "--form", "self", "-o", tmp_path / "r.docx")
+    assert code == 1 and ".xlsx" in err

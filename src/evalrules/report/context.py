@@ -36,6 +36,12 @@ TEXT_FIELDS: Mapping[str, str] = {
 }
 """The [texts] keys a report uses, with the heading each fills."""
 
+FORM_TEXT_FIELDS: Mapping[str, str] = {
+    "overall_result": "年度总体目标的实际完成情况",
+    "implementer": "实施单位",
+}
+"""The further [texts] keys the 附件1 自评表 uses."""
+
 _SYMBOLS = {">=": "≥", "<=": "≤", "=": "=", "定性": ""}
 
 
@@ -102,7 +108,8 @@ class ReportContext:
 
 def placeholder(key: str) -> str:
     """The marked text a renderer shows where the project gives none."""
-    return f"【待补充：{TEXT_FIELDS[key]}（项目文件 [texts] 中的 {key}）】"
+    heading = TEXT_FIELDS.get(key) or FORM_TEXT_FIELDS[key]
+    return f"【待补充：{heading}（项目文件 [texts] 中的 {key}）】"
 
 
 def build_report(project: Project, ruleset: Ruleset, registry: Registry | None = None) -> ReportContext:

@@ -1,0 +1,88 @@
+"""The 得分率 chart of a report: a horizontal bar per indicator, drawn with matplotlib (Agg).
+
+Chinese labels need a CJK font; one is looked up at run time and, when none is installed, the
+chart refuses with a message saying how to install one rather than drawing empty boxes.
+"""
+
+from __future__ import annotations
+
+import io
+
+from ..errors import LoadError, Problem
+from ..numbers import fmt
+from .context import ReportContext
+
+PREFERRED_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+)
+"""CJK font families in order of preference (Simplified Chinese faces first)."""
+
+_FALLBACK_MARKERS = ("CJK SC", "WenQuanYi", "Source Han Sans", "CJK")
+
+_LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+
+NO_FONT_MESSAGE = (
+    "未找到中文字体，无法绘制得分率图（否则中文会显示为方框）。请安装 CJK 字体，例如 "
+    "Debian/Ubuntu：apt-get install fonts-noto-cjk（或 fonts-wqy-zenhei），然后重新运行。"
+)
+
+
+def find_cjk_font() -> str | None:
+    """The family name of an installed CJK font that matplotlib can use, or None."""
+    from matplotlib import font_manager
+
+    names = {entry.name for entry in font_manager.fontManager.ttflist}
+    for name in PREFERRED_FONTS:
+        if name in names:
+            return name
+    for marker in _FALLBACK_MARKERS:
+        found = sorted(name for name in names if marker in name and "Mono" not in name)
+        if found:
+            return found[0]
+    return None
+
+
+def rate_chart_png(context: ReportContext, level: int = 1) -> bytes:
+    """A PNG bar chart of 得分率 (%) of every scored indicator at a level (1 = 决策/过程/产出/效益)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    font = find_cjk_font()
+    if font is None:
+        raise LoadError([Problem("E-FONT", NO_FONT_MESSAGE, suggestion="apt-get install fonts-noto-cjk")])
+    data = context.chart(level)
+    names = [name for name, _ in data][::-1]  # first indicator on top
+    rates = [float(rate) for _, rate in data][::-1]
+
+    height = 1.4 + 0.45 * max(len(data), 1)
+    figure = Figure(figsize=(8, height), dpi=150)
+    axes = figure.subplots()
+    bars = axes.barh(range(len(names)), rates, color="#4472c4", height=0.6)
+    axes.set_yticks(range(len(names)), names, fontfamily=font, fontsize=10)
+    axes.set_xlim(0, 110)
+    axes.set_xlabel("得分率（%）", fontfamily=font, fontsize=10)
+    level_name = _LEVEL_NAMES.get(level, f"{level}级")
+    axes.set_title(f"{context.project.name}：{level_name}指标得分率", fontfamily=font, fontsize=12)
+    for bar, (_, rate) in zip(bars, data[::-1], strict=True):
+        axes.text(
+            bar.get_width() + 1,
+            bar.get_y() + bar.get_height() / 2,
+            f"{fmt(rate)}%",
+            va="center",
+            fontsize=9,
+            fontfamily=font,
+        )
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="x", color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,0 +1,260 @@
+"""The report as a Word document (python-docx), in the outline of 财预〔2020〕10号 附件3.
+
+Reads a ReportContext and never computes a score: every number, statement and finding comes
+from the context. The document styles carry an East Asian font (w:eastAsia on rFonts), so the
+Chinese text renders in Word and in LibreOffice; the chart comes from report.chart.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ..numbers import fmt
+from .context import Part, ReportContext, Row, placeholder
+from .files import write_atomic
+
+BODY_FONT = "Noto Serif CJK SC"
+"""East Asian font of body text and tables (宋体-like; Word substitutes its own when absent)."""
+HEADING_FONT = "Noto Sans CJK SC"
+"""East Asian font of headings (黑体-like)."""
+LATIN_FONT = "Times New Roman"
+
+_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+_SHEET_HEADER = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "分值",
+    "指标值",
+    "实际完成值",
+    "得分",
+    "扣分原因/偏差原因",
+)
+_SHEET_WIDTHS = (2.0, 2.6, 4.2, 1.3, 2.4, 3.0, 1.8, 5.5)
+"""Column widths (cm) of the 附表 on a landscape A4/Letter page."""
+_CHAPTER_NUMBERS = "一二三四五六七八九十"
+
+
+def render_docx(context: ReportContext, path: Path) -> None:
+    """Write the report of the context to path (.docx), atomically."""
+    from docx import Document
+
+    doc = Document()
+    _set_fonts(doc)
+    doc.add_heading(context.title, level=0)
+
+    _basic(doc, context)
+    _work(doc, context)
+    _overall(doc, context)
+    _analysis(doc, context)
+    _findings(doc, context)
+    _closing(doc, context)
+    _sheet(doc, context)
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    write_atomic(Path(path), buffer.getvalue())
+
+
+# --- fonts ------------------------------------------------------------------------------------
+
+
+def _set_fonts(doc: Any) -> None:
+    """Give Normal, Title, the headings and the tables a Latin and an East Asian font."""
+    for style in doc.styles:
+        name = str(style.name)
+        if name == "Normal":
+            _style_font(style, BODY_FONT)
+        elif name == "Title" or name.startswith("Heading"):
+            _style_font(style, HEADING_FONT)
+    normal = doc.styles["Normal"]
+    from docx.shared import Pt
+
+    normal.font.size = Pt(11)
+
+
+def _style_font(style: Any, east_asian: str) -> None:
+    from docx.oxml.ns import qn
+
+    style.font.name = LATIN_FONT
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)  # a theme font would override the names set here
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+# --- chapters ---------------------------------------------------------------------------------
+
+
+def _text(doc: Any, context: ReportContext, key: str) -> None:
+    text = context.texts.get(key)
+    if not text:
+        doc.add_paragraph(placeholder(key))
+        return
+    for paragraph in text.split("\n"):
+        if paragraph.strip():
+            doc.add_paragraph(paragraph.strip())
+
+
+def _basic(doc: Any, context: ReportContext) -> None:
+    project = context.project
+    doc.add_heading("一、基本情况", level=1)
+    doc.add_heading("（一）项目概况", level=2)
+    year = f"{project.year}年度" if project.year is not None else "（年度未填写）"
+    doc.add_paragraph(f"项目名称：{project.name}")
+    doc.add_paragraph(f"实施单位：{project.unit or '（未填写）'}")
+    doc.add_paragraph(f"评价年度：{year}")
+    doc.add_heading("1.项目背景", level=3)
+    _text(doc, context, "background")
+    doc.add_heading("2.主要内容及实施情况", level=3)
+    _text(doc, context, "content")
+    doc.add_heading("3.资金投入和使用情况", level=3)
+    budget = project.budget
+    if budget.figures:
+        figures = "，".join(f"{name}{fmt(value)}{budget.unit}" for name, value in budget.figures.items())
+        doc.add_paragraph(f"本项目{figures}。")
+    else:
+        doc.add_paragraph("项目文件未提供预算数据。")
+    if budget.reason:
+        doc.add_paragraph(f"预算执行偏差原因：{budget.reason}")
+    doc.add_heading("（二）项目绩效目标", level=2)
+    doc.add_heading("1.项目绩效总目标", level=3)
+    _text(doc, context, "overall_goal")
+
+
+def _work(doc: Any, context: ReportContext) -> None:
+    doc.add_heading("二、绩效评价工作开展情况", level=1)
+    doc.add_heading("（一）绩效评价依据及指标体系", level=2)
+    document = f"（{context.ruleset_document}）" if context.ruleset_document else ""
+    doc.add_paragraph(
+        f"本次评价依据《{context.ruleset_title}》{document}的指标体系及评分标准进行（详见附表）。"
+    )
+    doc.add_heading("（二）绩效评价工作过程", level=2)
+    _text(doc, context, "process")
+
+
+def _overall(doc: Any, context: ReportContext) -> None:
+    doc.add_heading("三、综合评价情况及评价结论", level=1)
+    doc.add_heading("（一）综合评价情况", level=2)
+    doc.add_paragraph(context.conclusion)
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    _cells(table.rows[0], ("一级指标", "分值", "得分", "得分率"), bold=True)
+    for part in context.parts:
+        score = "不适用" if part.score is None else fmt(part.score)
+        rate = "—" if part.rate is None else f"{fmt(part.rate)}%"
+        _cells(table.add_row(), (part.name, fmt(part.weight), score, rate))
+    result = context.result
+    _cells(table.add_row(), ("合计", fmt(result.max), fmt(result.total), f"评级：{result.grade}"), bold=True)
+    png = _chart(context)
+    if png is not None:
+        from docx.shared import Cm
+
+        doc.add_paragraph()
+        doc.add_picture(io.BytesIO(png), width=Cm(15))
+        doc.add_paragraph("图1 一级指标得分率")
+
+
+def _chart(context: ReportContext) -> bytes | None:
+    """The 得分率 chart, or None when no first-level indicator has a rate to draw."""
+    if not context.chart(1):
+        return None
+    from .chart import rate_chart_png  # lazy: matplotlib only when a chart is drawn
+
+    return rate_chart_png(context, level=1)
+
+
+def _analysis(doc: Any, context: ReportContext) -> None:
+    doc.add_heading("四、绩效评价指标分析", level=1)
+    for number, part in enumerate(context.parts):
+        doc.add_heading(f"（{_CHAPTER_NUMBERS[number]}）项目{part.name}情况", level=2)
+        doc.add_paragraph(part.summary)
+        _part_rows(doc, part)
+
+
+def _part_rows(doc: Any, part: Part) -> None:
+    for second in (row for row in part.rows if row.level == 2):
+        doc.add_heading(f"{second.name}（{_score(second)}）", level=3)
+        below = [row for row in part.rows if row.level > 2 and row.path[:2] == second.path and row.statement]
+        if second.statement:
+            doc.add_paragraph(second.statement)
+        for index, row in enumerate(below, start=1):
+            doc.add_paragraph(f"（{index}）{_statement(row)}")
+
+
+def _statement(row: Row) -> str:
+    if row.kind == "target":
+        return row.statement  # a target's statement begins with its own name
+    return f"{row.name}：{row.statement}"
+
+
+def _score(row: Row) -> str:
+    if row.score is None:
+        return "不适用"
+    return f"分值{fmt(row.weight)}分，得分{fmt(row.score)}分"
+
+
+def _findings(doc: Any, context: ReportContext) -> None:
+    doc.add_heading("五、预算执行进度与绩效指标偏差", level=1)
+    findings = context.findings
+    if not findings:
+        doc.add_paragraph("复核未发现问题。")
+        return
+    doc.add_paragraph(f"复核发现以下{len(findings)}项问题，请核实：")
+    for index, finding in enumerate(findings, start=1):
+        where = f"（{'/'.join(finding.path)}）" if finding.path else ""
+        label = _SEVERITY.get(finding.severity, finding.severity)
+        doc.add_paragraph(f"{index}.【{label}】{finding.message}{where}")
+
+
+def _closing(doc: Any, context: ReportContext) -> None:
+    doc.add_heading("六、主要经验及做法、存在的问题及原因分析", level=1)
+    doc.add_heading("（一）主要经验及做法", level=2)
+    _text(doc, context, "experience")
+    doc.add_heading("（二）存在的问题及原因分析", level=2)
+    _text(doc, context, "problems")
+    doc.add_heading("七、有关建议", level=1)
+    _text(doc, context, "suggestions")
+    doc.add_heading("八、其他需要说明的问题", level=1)
+    _text(doc, context, "other")
+
+
+def _sheet(doc: Any, context: ReportContext) -> None:
+    from docx.enum.section import WD_ORIENT
+
+    section = doc.add_section()
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    doc.add_heading("附表 评分表", level=1)
+    table = doc.add_table(rows=1, cols=len(_SHEET_HEADER))
+    table.style = "Table Grid"
+    _cells(table.rows[0], _SHEET_HEADER, bold=True)
+    for row in context.rows:
+        first = row.path[0]
+        second = row.path[1] if row.level > 1 else ""
+        third = "／".join(row.path[2:])
+        score = "不适用" if row.score is None else fmt(row.score)
+        actual = f"{row.actual}{row.unit}" if row.actual else ""
+        target = f"{row.target_value}{row.unit}" if row.target_value else ""
+        values = (first, second, third, fmt(row.weight), target, actual, score, row.note)
+        _cells(table.add_row(), values, bold=row.level == 1)
+    from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, _SHEET_WIDTHS, strict=True):
+        column.width = Cm(width)  # w:gridCol, which LibreOffice reads
+        for cell in column.cells:  # w:tcW, which Word reads
+            cell.width = Cm(width)
+
+
+def _cells(row: Any, values: tuple[str, ...], *, bold: bool = False) -> None:
+    for cell, value in zip(row.cells, values, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(value)
+        run.bold = bold

@@ -1,0 +1,74 @@
+"""The jinja2 environment shared by the Markdown and HTML renderers, and atomic file writing.
+
+The wording lives in templates/ (shipped inside the package); the helpers here only format what
+ReportContext already holds: numbers with evalrules.numbers.fmt, never a recomputed score.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..numbers import fmt
+from .context import TEXT_FIELDS, ReportContext, Row, placeholder
+
+TEMPLATES = Path(__file__).parent / "templates"
+_NUMERALS = "一二三四五六七八九十"
+
+
+def number(value: Decimal | None) -> str:
+    """A number as the report shows it ("2", "1.12"); an empty cell for None."""
+    return "" if value is None else fmt(value)
+
+
+def score(value: Decimal | None) -> str:
+    """得分 as the 评分表 shows it: the number, or 不适用 for an indicator that does not apply."""
+    return "不适用" if value is None else fmt(value)
+
+
+def numeral(index: int) -> str:
+    """1 → 一 … 10 → 十 (chapter and section numbers)."""
+    return _NUMERALS[index - 1] if 1 <= index <= len(_NUMERALS) else str(index)
+
+
+def level_columns(rows: tuple[Row, ...]) -> list[str]:
+    """The indicator columns of the 附表: 一级指标, 二级指标, 三级指标 (and deeper if the tree is)."""
+    depth = max((row.level for row in rows), default=3)
+    return [f"{numeral(level)}级指标" for level in range(1, max(depth, 3) + 1)]
+
+
+def cell(value: object) -> str:
+    """Text made safe for a Markdown table cell (no pipes, no line breaks)."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def text(context: ReportContext, key: str) -> str:
+    """The project's [texts] entry, or the marked placeholder where it gives none."""
+    return context.texts.get(key) or placeholder(key)
+
+
+@cache
+def environment(autoescape: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(number=number, score=score, numeral=numeral, cell=cell)
+    env.globals.update(level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY)
+    return env
+
+
+def render(template: str, context: ReportContext, **extra: Any) -> str:
+    env = environment(template.endswith(".html.j2"))
+    return env.get_template(template).render(ctx=context, **extra)

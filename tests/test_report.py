@@ -1,0 +1,225 @@
+"""The report renderers (Markdown, HTML) and the 得分率 chart, checked on the seed example."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pytest
+
+import evalrules
+from evalrules.report import ReportContext, build_report, placeholder
+from evalrules.report.chart import find_cjk_font, rate_chart_png
+from evalrules.report.html import render_html
+from evalrules.report.markdown import render_markdown
+
+from .conftest import SEED
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+SEED_STATEMENTS = [
+    "保障职工人数（人）44人，与预期目标一致，根据评分标准，该指标不扣分，得2分。",
+    "购买办公费批次",
+    "受益群众满意度（%）95%，与预期目标一致",
+    "经济效益：本项目无该指标。",
+    "生态效益：本项目无该指标。",
+]
+
+needs_font = pytest.mark.skipif(find_cjk_font() is None, reason="no CJK font installed (fonts-noto-cjk)")
+
+
+@pytest.fixture(scope="module")
+def context() -> ReportContext:
+    return build_report(evalrules.load_project(SEED), evalrules.load_ruleset("caiyu_2020_10"))
+
+
+@pytest.fixture(scope="module")
+def markdown(context: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed: the report's chart cannot be drawn")
+    path = tmp_path_factory.mktemp("md") / "akto.md"
+    render_markdown(context, path)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def html(context: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed: the report's chart cannot be drawn")
+    path = tmp_path_factory.mktemp("html") / "akto.html"
+    render_html(context, path)
+    return path.read_text(encoding="utf-8")
+
+
+def chapter(text: str, start: str, end: str) -> str:
+    """The text between two headings."""
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_outline_in_the_seed_order(fmt: str, request: pytest.FixtureRequest) -> None:
+    text: str = request.getfixturevalue(fmt)
+    headings = [
+        "工作经费项目绩效评价报告",
+        "一、基本情况",
+        "二、绩效评价工作开展情况",
+        "三、综合评价情况及评价结论",
+        "四、绩效评价指标分析",
+        "五、预算执行进度与绩效指标偏差",
+        "六、主要经验及做法、存在的问题及原因分析",
+        "七、有关建议",
+        "八、其他需要说明的问题",
+        "附表 评分表",
+    ]
+    positions = [text.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_chapter_three_total_grade_and_subtotals(fmt: str, request: pytest.FixtureRequest) -> None:
+    text: str = request.getfixturevalue(fmt)
+    three = chapter(text, "三、综合评价情况及评价结论", "四、绩效评价指标分析")
+    assert "本项目总得分为100分，绩效评级属于“优”" in three
+    for name, points in [("决策", 20), ("过程", 20), ("产出", 40), ("效益", 20)]:
+        assert f"{name}类指标得分{points}分" in three
+        cells = r"\s*(?:\||</td><td class=\"num\">)\s*"
+        assert re.search(rf"{name}{cells}{points}{cells}{points}{cells}100%", three), name
+    assert "评级：优" in three
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_chapter_four_reproduces_the_seed_statements(fmt: str, request: pytest.FixtureRequest) -> None:
+    text: str = request.getfixturevalue(fmt)
+    four = chapter(text, "四、绩效评价指标分析", "五、预算执行进度与绩效指标偏差")
+    for statement in SEED_STATEMENTS:
+        assert statement in four
+    assert "产出类指标由19个指标构成，权重分为40分，实际得分40分，得分率为100%。" in four
+    assert "对于“产出数量”" in four  # statements grouped under their second-level names
+    assert four.index("对于“产出数量”") < four.index("保障职工人数（人）44人") < four.index("对于“产出质量”")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_texts_or_placeholders(fmt: str, request: pytest.FixtureRequest, context: ReportContext) -> None:
+    text: str = request.getfixturevalue(fmt)
+    background = context.texts["background"]
+    assert background is not None and background in text
+    assert placeholder("background") not in text
+    for key in ["content", "process", "experience", "problems", "suggestions", "other"]:
+        assert context.texts[key] is None
+        assert placeholder(key) in text
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_findings_in_words(fmt: str, request: pytest.FixtureRequest, context: ReportContext) -> None:
+    text: str = request.getfixturevalue(fmt)
+    five = chapter(text, "五、预算执行进度与绩效指标偏差", "六、主要经验及做法")
+    assert "A-FIGURE-CONFLICT" in five and "A-COUNT" in five and "A-NAME-DUPLICATE" in five
+    assert len(context.findings) == five.count("【A-")
+    assert "复核未发现问题" not in five
+    assert "执行数192.05万元" in five
+
+
+def test_markdown_score_table_has_a_row_per_node(markdown: str, context: ReportContext) -> None:
+    table = markdown[markdown.index("## 附表 评分表") :]
+    lines = [line for line in table.splitlines() if line.startswith("|")]
+    assert lines[0].startswith("| 一级指标 | 二级指标 | 三级指标 |")
+    assert len(lines) == 2 + len(context.rows) + 1  # header, rule, one per node, 合计
+    assert "| 保障职工人数 |  | 2 | =44人 | 44人 | 2 |" in table
+    assert table.count("不适用") == 2  # 经济效益, 生态效益
+
+
+def test_html_score_table_has_a_row_per_node(html: str, context: ReportContext) -> None:
+    table = html[html.index("附表 评分表") :]
+    assert table.count('<tr class="level-') == len(context.rows)
+    assert "<td>≥95%</td><td>95%</td>" in table
+
+
+def test_markdown_chart_next_to_the_file(context: ReportContext, tmp_path: Path) -> None:
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    path = tmp_path / "report.md"
+    render_markdown(context, path)
+    text = path.read_text(encoding="utf-8")
+    assert "](report_chart.png)" in text
+    assert (tmp_path / "report_chart.png").read_bytes().startswith(PNG_SIGNATURE)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "report.md",
+        "report_chart.png",
+        "report_chart2.png",
+    ]
+
+
+def test_html_embeds_a_png(html: str) -> None:
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert images
+    assert base64.b64decode(images[0]).startswith(PNG_SIGNATURE)
+
+
+def test_html_escapes_project_text(tmp_path: Path) -> None:
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    source = SEED.read_text(encoding="utf-8").replace(
+        "[texts]\n", '[texts]\nother = "<script>alert(1)</script> & 其他"\n', 1
+    )
+    project = tmp_path / "escape.toml"
+    project.write_text(source, encoding="utf-8")
+    context = build_report(evalrules.load_project(project), evalrules.load_ruleset("caiyu_2020_10"))
+    render_html(context, tmp_path / "escape.html")
+    render_markdown(context, tmp_path / "escape.md")
+    html = (tmp_path / "escape.html").read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 其他" in html
+    assert "<script>alert(1)</script> & 其他" in (tmp_path / "escape.md").read_text(encoding="utf-8")
+
+
+def test_lost_points_say_expected_achieved_and_deducted(tmp_path: Path) -> None:
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    seed = SEED.read_text(encoding="utf-8")
+    met = 'name = "保障职工人数"\noperator = "="\nvalue = 44\nunit = "人"\nactual = 44\n'
+    assert met in seed
+    source = seed.replace(met, met.replace("actual = 44", 'actual = 40\nreason = "4人调离"'), 1)
+    project = tmp_path / "lost.toml"
+    project.write_text(source, encoding="utf-8")
+    context = build_report(evalrules.load_project(project), evalrules.load_ruleset("caiyu_2020_10"))
+    row = next(row for row in context.rows if row.path == ("产出", "产出数量", "保障职工人数"))
+    assert row.score is not None and row.score < row.weight
+    lost = evalrules.numbers.fmt(row.weight - row.score)
+    render_markdown(context, tmp_path / "lost.md")
+    render_html(context, tmp_path / "lost.html")
+    for name in ["lost.md", "lost.html"]:
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        four = chapter(text, "四、绩效评价指标分析", "五、预算执行进度与绩效指标偏差")
+        assert "保障职工人数（人）预期指标值=44人，实际完成40人，未达到预期目标" in four
+        assert f"扣{lost}分" in four
+        assert "4人调离" in four
+        assert "4人调离" in text[text.index("附表 评分表") :]  # 偏差原因 column
+
+
+def test_chart_is_a_png(context: ReportContext) -> None:
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    for level in (1, 2):
+        png = rate_chart_png(context, level)
+        assert png.startswith(PNG_SIGNATURE)
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert width >= 600 and height >= 200
+        assert len(png) > 5000
+
+
+@needs_font
+def test_find_cjk_font_finds_the_installed_font() -> None:
+    from matplotlib import font_manager
+
+    font = find_cjk_font()
+    assert font is not None
+    assert any(entry.name == font for entry in font_manager.fontManager.ttflist)
+
+
+def test_no_cjk_font_is_a_load_error(context: ReportContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evalrules.report import chart
+
+    monkeypatch.setattr(chart, "find_cjk_font", lambda: None)
+    with pytest.raises(evalrules.errors.LoadError, match="fonts-noto-cjk"):
+        chart.rate_chart_png(context)

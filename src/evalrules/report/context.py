@@ -24,6 +24,19 @@ from ..plugins import Registry, default_registry
 from ..project import Assessment, Project, Target
 from ..result import NodeResult, Result
 
+CHAPTERS: Mapping[str, str] = {
+    "basics": "一、基本情况",
+    "work": "二、绩效评价工作开展情况",
+    "conclusion": "三、综合评价情况及评价结论",
+    "analysis": "四、绩效评价指标分析",
+    "deviation": "五、预算执行进度与绩效指标偏差",
+    "lessons": "六、主要经验及做法、存在的问题及原因分析",
+    "suggestions": "七、有关建议",
+    "other": "八、其他需要说明的问题",
+    "sheet": "附表 评分表",
+}
+"""The report's outline (财预〔2020〕10号 附件3, as the seed report writes it), for every renderer."""
+
 TEXT_FIELDS: Mapping[str, str] = {
     "background": "项目背景",
     "content": "主要内容及实施情况",

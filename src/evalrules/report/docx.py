@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..numbers import fmt
-from .context import Part, ReportContext, Row, placeholder
+from .context import CHAPTERS, Part, ReportContext, Row, placeholder
 from .files import write_atomic
 
 BODY_FONT = "Noto Serif CJK SC"
@@ -104,7 +104,7 @@ def _text(doc: Any, context: ReportContext, key: str) -> None:
 
 def _basic(doc: Any, context: ReportContext) -> None:
     project = context.project
-    doc.add_heading("一、基本情况", level=1)
+    doc.add_heading(CHAPTERS["basics"], level=1)
     doc.add_heading("（一）项目概况", level=2)
     year = f"{project.year}年度" if project.year is not None else "（年度未填写）"
     doc.add_paragraph(f"项目名称：{project.name}")
@@ -129,7 +129,7 @@ def _basic(doc: Any, context: ReportContext) -> None:
 
 
 def _work(doc: Any, context: ReportContext) -> None:
-    doc.add_heading("二、绩效评价工作开展情况", level=1)
+    doc.add_heading(CHAPTERS["work"], level=1)
     doc.add_heading("（一）绩效评价依据及指标体系", level=2)
     document = f"（{context.ruleset_document}）" if context.ruleset_document else ""
     doc.add_paragraph(
@@ -140,7 +140,7 @@ def _work(doc: Any, context: ReportContext) -> None:
 
 
 def _overall(doc: Any, context: ReportContext) -> None:
-    doc.add_heading("三、综合评价情况及评价结论", level=1)
+    doc.add_heading(CHAPTERS["conclusion"], level=1)
     doc.add_heading("（一）综合评价情况", level=2)
     doc.add_paragraph(context.conclusion)
     table = doc.add_table(rows=1, cols=4)
@@ -171,7 +171,7 @@ def _chart(context: ReportContext) -> bytes | None:
 
 
 def _analysis(doc: Any, context: ReportContext) -> None:
-    doc.add_heading("四、绩效评价指标分析", level=1)
+    doc.add_heading(CHAPTERS["analysis"], level=1)
     for number, part in enumerate(context.parts):
         doc.add_heading(f"（{_CHAPTER_NUMBERS[number]}）项目{part.name}情况", level=2)
         doc.add_paragraph(part.summary)
@@ -201,7 +201,7 @@ def _score(row: Row) -> str:
 
 
 def _findings(doc: Any, context: ReportContext) -> None:
-    doc.add_heading("五、预算执行进度与绩效指标偏差", level=1)
+    doc.add_heading(CHAPTERS["deviation"], level=1)
     findings = context.findings
     if not findings:
         doc.add_paragraph("复核未发现问题。")
@@ -214,14 +214,14 @@ def _findings(doc: Any, context: ReportContext) -> None:
 
 
 def _closing(doc: Any, context: ReportContext) -> None:
-    doc.add_heading("六、主要经验及做法、存在的问题及原因分析", level=1)
+    doc.add_heading(CHAPTERS["lessons"], level=1)
     doc.add_heading("（一）主要经验及做法", level=2)
     _text(doc, context, "experience")
     doc.add_heading("（二）存在的问题及原因分析", level=2)
     _text(doc, context, "problems")
-    doc.add_heading("七、有关建议", level=1)
+    doc.add_heading(CHAPTERS["suggestions"], level=1)
     _text(doc, context, "suggestions")
-    doc.add_heading("八、其他需要说明的问题", level=1)
+    doc.add_heading(CHAPTERS["other"], level=1)
     _text(doc, context, "other")
 
 
@@ -231,7 +231,7 @@ def _sheet(doc: Any, context: ReportContext) -> None:
     section = doc.add_section()
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
-    doc.add_heading("附表 评分表", level=1)
+    doc.add_heading(CHAPTERS["sheet"], level=1)
     table = doc.add_table(rows=1, cols=len(_SHEET_HEADER))
     table.style = "Table Grid"
     _cells(table.rows[0], _SHEET_HEADER, bold=True)

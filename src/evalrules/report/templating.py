@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from ..numbers import fmt
-from .context import TEXT_FIELDS, ReportContext, Row, placeholder
+from .context import CHAPTERS, TEXT_FIELDS, ReportContext, Row, placeholder
 
 TEMPLATES = Path(__file__).parent / "templates"
 _NUMERALS = "一二三四五六七八九十"
@@ -65,7 +65,9 @@ def environment(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(number=number, score=score, numeral=numeral, cell=cell)
-    env.globals.update(level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY)
+    env.globals.update(
+        level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY, chapters=CHAPTERS
+    )
     return env
 
 

@@ -82,6 +82,8 @@ PAGES = (
     "scoring",
     "audit",
     "report",
+    "batch",
+    "flat-formats",
     "plugins",
     "plugin-tutorial",
     "hooks",

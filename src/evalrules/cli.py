@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import batch_cli
 from .audit import audit, render_text
 from .errors import EvalrulesError, LoadError, Problem
 from .export import ruleset_to_toml
@@ -68,6 +69,16 @@ def _parser() -> argparse.ArgumentParser:
         default="report",
         help="report：绩效评价报告；self：附件1 自评表",
     )
+
+    convert = commands.add_parser(
+        "convert", help="把 Excel 自评表（或 CSV/JSONL）转为可手工修改的 TOML 项目文件"
+    )
+    convert.add_argument("input", help="输入：.xlsx 自评表，或 .csv / .jsonl 平面文件")
+    convert.add_argument(
+        "-o", "--output", required=True, help="输出 .toml 文件；输入含多个项目时为一个文件夹"
+    )
+
+    batch_cli.add_parser(commands)
 
     commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
     commands.add_parser("plugins", help="列出全部插件（含内置）：版本、登记的内容、加载错误")
@@ -210,6 +221,67 @@ def _report(arguments: argparse.Namespace) -> str:
     return f"已生成 {path}（{context.result.total} 分，{context.result.grade}）\n"
 
 
+def _read_many(path: Path) -> list[tuple[str, Project | EvalrulesError]]:
+    """Projects from an Excel form or a flat CSV/JSONL file, each with its key."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from .excel import read_workbook
+
+        return list(read_workbook(path))
+    if suffix in (".csv", ".jsonl"):
+        from .flat import read_flat
+
+        return list(read_flat(path))
+    raise LoadError(
+        [
+            Problem(
+                "E-CONVERT-FORMAT",
+                f"不支持的输入格式 “{suffix or path.name}”",
+                file=str(path),
+                expected=".xlsx、.csv 或 .jsonl",
+            )
+        ]
+    )
+
+
+def _convert(arguments: argparse.Namespace) -> str:
+    from .project_export import project_to_toml
+
+    source, output = Path(arguments.input), Path(arguments.output)
+    items = _read_many(source)
+    problems = [problem for _, item in items if isinstance(item, EvalrulesError) for problem in item.problems]
+    if problems:
+        raise LoadError(problems)
+    projects = [(key, item) for key, item in items if isinstance(item, Project)]
+    if not projects:
+        raise LoadError([Problem("E-CONVERT-EMPTY", "输入中没有找到项目", file=str(source))])
+    if len(projects) == 1 and output.suffix.lower() == ".toml":
+        targets = [(output, projects[0][1])]
+    elif output.suffix:
+        raise LoadError(
+            [
+                Problem(
+                    "E-CONVERT-MANY",
+                    f"输入含 {len(projects)} 个项目，-o 应为文件夹",
+                    where="-o",
+                    found=str(output),
+                )
+            ]
+        )
+    else:
+        output.mkdir(parents=True, exist_ok=True)
+        targets = [(output / f"{_file_name(key)}.toml", project) for key, project in projects]
+    from .report.files import write_atomic
+
+    for path, project in targets:
+        write_atomic(path, project_to_toml(project).encode("utf-8"))
+    return "".join(f"已写出 {path}（{project.name}）\n" for path, project in targets)
+
+
+def _file_name(key: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in key)
+
+
 def _rulesets(arguments: argparse.Namespace) -> str:
     registry = default_registry()
     lines = [f"{'id':<24}{'文号':<20}标题（插件）"]
@@ -280,6 +352,8 @@ def _formula(arguments: argparse.Namespace) -> str:
 
 
 _COMMANDS = {
+    "batch": batch_cli.run,
+    "convert": _convert,
     "report": _report,
     "audit": _audit,
     "plugins": _plugins,

@@ -1,0 +1,520 @@
+"""Batch scoring: many projects, one ruleset, results in input order, nothing lost.
+
+:func:`score_many` yields a Result or the project's EvalrulesError for every project, in input order,
+on one core or a process pool. :func:`run_batch` reads files and folders (TOML/JSON here; Excel,
+CSV and JSONL through :mod:`evalrules.excel` and :mod:`evalrules.flat`), scores them and writes one
+results file (.csv, .jsonl or .xlsx) atomically: every input project appears in it exactly once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import importlib
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+from attrs import frozen
+
+from .errors import EvalrulesError, LoadError, Problem
+from .loading import load_ruleset
+from .model import Ruleset
+from .plugins import Registry, default_registry
+from .project import Project
+from .project_loading import load_project
+from .result import Result
+from .scoring import score
+
+RulesetRef = Ruleset | str | Path
+
+PROJECT_SUFFIXES = (".toml", ".json")
+READERS = {".xlsx": "evalrules.excel.read_workbook", ".csv": "evalrules.flat.read_flat"}
+READERS[".jsonl"] = READERS[".csv"]
+"""Input suffix → reader (module.function) returning [(key, Project | LoadError)], imported when used."""
+
+OUTPUT_SUFFIXES = (".csv", ".jsonl", ".xlsx")
+CHUNKSIZE = 16
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _internal(error: Exception, file: str | None = None) -> EvalrulesError:
+    """An unexpected exception, as an error item: one project's bug must not stop the run."""
+    return EvalrulesError([Problem("E-INTERNAL", f"内部错误：{type(error).__name__}: {error}", file=file)])
+
+
+def _score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> Result | EvalrulesError:
+    try:
+        return score(project, ruleset, registry)
+    except EvalrulesError as error:
+        return error
+    except Exception as error:  # isolate the project: report it as an error item
+        return _internal(error, project.file)
+
+
+_worker_ruleset: Ruleset | None = None
+
+
+def _init_worker(ruleset: RulesetRef) -> None:
+    """Pool initializer: load the registry and the ruleset once per worker process."""
+    global _worker_ruleset
+    default_registry()
+    _worker_ruleset = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset)
+
+
+def _work(project: Project) -> Result | tuple[str, tuple[Problem, ...]]:
+    assert _worker_ruleset is not None
+    outcome = _score_one(project, _worker_ruleset, None)
+    if isinstance(outcome, EvalrulesError):
+        # exceptions whose __init__ takes problems do not pickle: send the class name and problems
+        return type(outcome).__name__, outcome.problems
+    return outcome
+
+
+def _rebuild(name: str, problems: Sequence[Problem]) -> EvalrulesError:
+    from . import errors
+
+    cls = getattr(errors, name, EvalrulesError)
+    error: EvalrulesError = cls.__new__(cls)
+    EvalrulesError.__init__(error, problems)
+    return error
+
+
+def score_many(
+    projects: Iterable[Project],
+    ruleset: RulesetRef,
+    *,
+    jobs: int = 1,
+    registry: Registry | None = None,
+    chunksize: int = CHUNKSIZE,
+) -> Iterator[Result | EvalrulesError]:
+    """Score every project, yielding its Result or its EvalrulesError, in input order.
+
+    jobs > 1 scores in a process pool; each worker loads the default registry and the ruleset (by
+    id or path; a Ruleset object is sent once) in its initializer. A custom registry needs jobs=1.
+    A LoadError for the ruleset itself is raised before any project is scored.
+    """
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    if jobs > 1 and registry is not None:
+        raise ValueError("a custom registry cannot be sent to worker processes: use jobs=1")
+    loaded = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset, registry)
+    if jobs == 1:
+        for project in projects:
+            yield _score_one(project, loaded, registry)
+        return
+    reference: RulesetRef = ruleset if not isinstance(ruleset, Path) else str(ruleset)
+    with multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
+        for outcome in pool.imap(_work, projects, chunksize):
+            yield _rebuild(*outcome) if isinstance(outcome, tuple) else outcome
+
+
+# --------------------------------------------------------------------------- items and summary
+
+
+@frozen
+class BatchItem:
+    """One input project: its key (file, or file and sheet/row) and its result or its error."""
+
+    key: str
+    result: Result | None = None
+    error: EvalrulesError | None = None
+    project: Project | None = None
+    """The project as read, when it could be read (an error row still shows its name)."""
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.error.problems if self.error is not None else ()
+
+    @property
+    def message(self) -> str:
+        return self.error.render() if self.error is not None else ""
+
+    @property
+    def location(self) -> str:
+        """Where the first problem is: file:line and the place inside it."""
+        if not self.problems:
+            return ""
+        first = self.problems[0]
+        file = (first.file or "") + (f":{first.line}" if first.file and first.line else "")
+        return "，".join(part for part in (file, first.where or "") if part)
+
+
+@frozen
+class Summary:
+    total: int
+    ok: int
+    failed: int
+    seconds: float
+    output: Path
+    items: tuple[BatchItem, ...] = attrs.field(repr=False, default=())
+
+    @property
+    def rate(self) -> float:
+        return self.total / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self) -> str:
+        return (
+            f"共 {self.total} 个项目：成功 {self.ok}，失败 {self.failed}；"
+            f"用时 {self.seconds:.1f} 秒，每秒 {self.rate:.0f} 个"
+        )
+
+
+# --------------------------------------------------------------------------- reading inputs
+
+
+def _unsupported(path: Path, why: str) -> tuple[str, Project | EvalrulesError]:
+    return str(path), LoadError([Problem("E-INPUT", f"不支持的输入：{why}", file=str(path))])
+
+
+def _read_with(path: Path, target: str) -> list[tuple[str, Project | EvalrulesError]]:
+    module_name, function = target.rsplit(".", 1)
+    try:
+        reader: Callable[[Path], Sequence[tuple[str, Project | EvalrulesError]]] = getattr(
+            importlib.import_module(module_name), function
+        )
+    except (ImportError, AttributeError) as error:
+        return [_unsupported(path, f"读取 {path.suffix} 文件的 {module_name} 不可用（{error}）")]
+    try:
+        return [(str(key), item) for key, item in reader(path)]
+    except EvalrulesError as error:
+        return [(str(path), error)]
+    except Exception as error:  # one unreadable file must not stop the run
+        return [(str(path), _internal(error, str(path)))]
+
+
+def _read_project(path: Path) -> tuple[str, Project | EvalrulesError]:
+    try:
+        return str(path), load_project(path)
+    except EvalrulesError as error:
+        return str(path), error
+    except Exception as error:
+        return str(path), _internal(error, str(path))
+
+
+def _read_in_worker(path: Path) -> tuple[str, Project | tuple[str, tuple[Problem, ...]]]:
+    key, entry = _read_project(path)
+    # exceptions whose __init__ takes problems do not pickle: send the class name and problems
+    return key, (type(entry).__name__, entry.problems) if isinstance(entry, EvalrulesError) else entry
+
+
+def _expand(inputs: Iterable[Path]) -> Iterator[Path]:
+    for path in map(Path, inputs):
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PROJECT_SUFFIXES
+            )
+        else:
+            yield path
+
+
+def read_inputs(inputs: Iterable[Path], jobs: int = 1) -> Iterator[tuple[str, Project | EvalrulesError]]:
+    """Every project of the inputs, keyed, in order: a folder gives its *.toml/*.json sorted by name.
+
+    jobs > 1 parses the TOML/JSON files in a process pool (parsing costs more than scoring).
+    """
+    paths = list(_expand(inputs))
+    files = [path for path in paths if path.suffix.lower() in PROJECT_SUFFIXES]
+    loaded: Iterator[tuple[str, Project | EvalrulesError]]
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and len(files) > 1:
+            pool = stack.enter_context(multiprocessing.get_context().Pool(min(jobs, len(files))))
+            loaded = (
+                (key, _rebuild(*entry) if isinstance(entry, tuple) else entry)
+                for key, entry in pool.imap(_read_in_worker, files, CHUNKSIZE)
+            )
+        else:
+            loaded = map(_read_project, files)
+        for path in paths:
+            if path.suffix.lower() in PROJECT_SUFFIXES:
+                yield next(loaded)
+            elif not path.exists():
+                yield str(path), LoadError([Problem("E-FILE", "文件不存在", file=str(path))])
+            elif path.suffix.lower() in READERS:
+                yield from _read_with(path, READERS[path.suffix.lower()])
+            else:
+                yield _unsupported(path, f"无法识别的文件类型 “{path.suffix or path.name}”")
+
+
+# --------------------------------------------------------------------------- running
+
+
+class _Progress:
+    def __init__(self, total: int, stream: TextIO | None) -> None:
+        self.total, self.stream, self.done, self.last = total, stream, 0, 0.0
+
+    def step(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.stream is not None and (now - self.last >= 0.1 or self.done == self.total):
+            self.last = now
+            self.stream.write(f"\r已处理 {self.done}/{self.total}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None and self.total:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _ruleset_of(project: Project) -> str | None:
+    reference = project.ruleset
+    if reference and reference.endswith(".toml") and not Path(reference).is_absolute():
+        reference = str(Path(project.file).parent / reference)  # relative to the project file
+    return reference
+
+
+def _missing_ruleset(project: Project) -> EvalrulesError:
+    return LoadError(
+        [
+            Problem(
+                "E-RULESET-MISSING",
+                "没有指定规则集",
+                file=project.file,
+                suggestion='在 [project] 中写 ruleset = "caiyu_2020_10_self"，或使用 --ruleset',
+            )
+        ]
+    )
+
+
+def run_batch(
+    inputs: Sequence[Path],
+    ruleset: RulesetRef | None,
+    output: Path,
+    jobs: int = 1,
+    progress: bool | None = None,
+) -> Summary:
+    """Read, score and write: one row per input project, in input order, written atomically.
+
+    ruleset None scores each project under the ruleset it names. progress None shows a progress line
+    only when stderr is a terminal. Raises LoadError (nothing written) for an unsupported output
+    suffix or a ruleset that cannot be loaded.
+    """
+    output = Path(output)
+    writer = _WRITERS.get(output.suffix.lower())
+    if writer is None:
+        raise LoadError(
+            [
+                Problem(
+                    "E-OUTPUT-FORMAT",
+                    f"不支持的输出格式 “{output.suffix or output.name}”",
+                    where="-o",
+                    expected="、".join(OUTPUT_SUFFIXES),
+                )
+            ]
+        )
+    start = time.perf_counter()
+    read = list(read_inputs(inputs, jobs))
+    outcomes: list[Result | EvalrulesError | None] = [
+        entry if isinstance(entry, EvalrulesError) else None for _, entry in read
+    ]
+    groups: dict[str, list[int]] = {}  # ruleset reference ("" for the one given) → project indexes
+    for index, (_, entry) in enumerate(read):
+        if isinstance(entry, Project):
+            reference = "" if ruleset is not None else _ruleset_of(entry)
+            if reference is None:
+                outcomes[index] = _missing_ruleset(entry)
+            else:
+                groups.setdefault(reference, []).append(index)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _Progress(len(read), sys.stderr if show else None)
+    for _ in range(sum(1 for outcome in outcomes if outcome is not None)):
+        bar.step()
+    try:
+        for reference, indexes in groups.items():
+            chosen: RulesetRef = reference if ruleset is None else ruleset
+            try:
+                projects = [entry for index in indexes if isinstance(entry := read[index][1], Project)]
+                scored = score_many(projects, chosen, jobs=min(jobs, max(1, len(indexes))))
+                for index, outcome in zip(indexes, scored, strict=True):
+                    outcomes[index] = outcome
+                    bar.step()
+            except LoadError as error:
+                if ruleset is not None:
+                    raise  # the one ruleset asked for cannot be loaded: nothing can be scored
+                for index in indexes:  # a ruleset named in project files: those projects fail
+                    outcomes[index] = error
+                    bar.step()
+    finally:
+        bar.close()
+    items = []
+    for (key, entry), final in zip(read, outcomes, strict=True):
+        project = entry if isinstance(entry, Project) else None
+        if isinstance(final, Result):
+            items.append(BatchItem(key, result=final, project=project))
+        else:
+            assert final is not None
+            items.append(BatchItem(key, error=final, project=project))
+    with atomic_path(output) as temporary:
+        writer(items, temporary)
+    ok = sum(1 for item in items if item.ok)
+    seconds = time.perf_counter() - start
+    return Summary(len(items), ok, len(items) - ok, seconds, output, tuple(items))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path in the same folder, renamed over path when the block succeeds, else removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+FIXED_COLUMNS = ("key", "project", "unit", "year", "total", "grade")
+TAIL_COLUMNS = ("status", "error", "location")
+
+
+def _firsts(items: Sequence[BatchItem]) -> list[str]:
+    """First-level indicator names over all results, in order of first appearance."""
+    names: dict[str, None] = {}
+    for item in items:
+        if item.result is not None:
+            names.update(dict.fromkeys(node.name for node in item.result.nodes))
+    return list(names)
+
+
+def columns(items: Sequence[BatchItem]) -> list[str]:
+    return [*FIXED_COLUMNS, *_firsts(items), *TAIL_COLUMNS]
+
+
+def row(item: BatchItem, firsts: Sequence[str]) -> list[Any]:
+    """One results row: scores as Decimal, N/A and missing values as None."""
+    result, project = item.result, item.project
+    if result is not None:
+        subtotals = result.subtotals()
+        head = [result.project_name, result.project_unit, result.project_year, result.total, result.grade]
+        values = [subtotals.get(name) for name in firsts]
+        return [item.key, *head, *values, "ok", "", ""]
+    head = [project.name, project.unit, project.year] if project is not None else [None, None, None]
+    return [item.key, *head, None, None, *([None] * len(firsts)), "error", item.message, item.location]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def write_csv(items: Sequence[BatchItem], path: Path) -> None:
+    firsts = _firsts(items)
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:  # BOM: Excel reads it as UTF-8
+        out = csv.writer(stream)
+        out.writerow(columns(items))
+        for item in items:
+            out.writerow([_text(value) for value in row(item, firsts)])
+
+
+def item_dict(item: BatchItem) -> dict[str, Any]:
+    if item.result is not None:
+        return {"key": item.key, "status": "ok", "result": item.result.to_dict()}
+    project = item.project
+    return {
+        "key": item.key,
+        "status": "error",
+        "project": (
+            {"name": project.name, "unit": project.unit, "year": project.year}
+            if project is not None
+            else None
+        ),
+        "message": item.message,
+        "problems": [
+            {name: value for name, value in attrs.asdict(problem).items() if value is not None}
+            for problem in item.problems
+        ],
+    }
+
+
+def write_jsonl(items: Sequence[BatchItem], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        for item in items:
+            stream.write(json.dumps(item_dict(item), ensure_ascii=False) + "\n")
+
+
+ERROR_COLUMNS = ("key", "code", "message", "file", "line", "where", "expected", "found", "suggestion")
+
+
+def write_xlsx(items: Sequence[BatchItem], path: Path) -> None:
+    from openpyxl import Workbook
+
+    firsts = _firsts(items)
+    rows = [row(item, firsts) for item in items]  # built first: a failure leaves no half-written sheet
+    problems = [
+        [item.key, *(getattr(problem, name) for name in ERROR_COLUMNS[1:])]
+        for item in items
+        for problem in item.problems
+    ]
+    workbook = Workbook(write_only=True)
+    results = workbook.create_sheet("结果")
+    results.append(columns(items))
+    for line in rows:
+        results.append(line)
+    errors = workbook.create_sheet("错误")
+    errors.append(list(ERROR_COLUMNS))
+    for line in problems:
+        errors.append(line)
+    workbook.save(path)
+
+
+_WRITERS: dict[str, Callable[[Sequence[BatchItem], Path], None]] = {
+    ".csv": write_csv,
+    ".jsonl": write_jsonl,
+    ".xlsx": write_xlsx,
+}
+
+
+# --------------------------------------------------------------------------- pandas
+
+
+def results_frame(items: Iterable[BatchItem | Result | EvalrulesError]) -> Any:
+    """The results as a pandas DataFrame, one row per project (the CSV columns; scores as float).
+
+    Accepts BatchItems, or what :func:`score_many` yields (keyed by position). pandas is optional:
+    raises EvalrulesError when it is not installed.
+    """
+    try:
+        pandas = importlib.import_module("pandas")
+    except ImportError:
+        raise EvalrulesError(
+            [Problem("E-PANDAS", "results_frame 需要 pandas，但没有安装", suggestion="pip install pandas")]
+        ) from None
+    batch = [
+        item
+        if isinstance(item, BatchItem)
+        else BatchItem(str(index), result=item)
+        if isinstance(item, Result)
+        else BatchItem(str(index), error=item)
+        for index, item in enumerate(items)
+    ]
+    firsts = _firsts(batch)
+    numeric = {"total", *firsts}
+    names = columns(batch)
+    records = [
+        {
+            name: (float(value) if name in numeric and value is not None else value)
+            for name, value in zip(names, row(item, firsts), strict=True)
+        }
+        for item in batch
+    ]
+    return pandas.DataFrame.from_records(records, columns=names)

@@ -1,0 +1,46 @@
+"""`evalrules batch`: wired into cli.py by ``batch_cli.add_parser(commands)`` and ``"batch": batch_cli.run``.
+
+Exit 0 when every project scored; 3 when some failed (the results file is still written, the summary
+printed); 1 when nothing could be run (unknown output format, ruleset that cannot be loaded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+
+def add_parser(commands: Any) -> argparse.ArgumentParser:
+    """Add the batch subcommand to cli.py's subparsers."""
+    batch = commands.add_parser("batch", help="批量打分：多个项目文件或文件夹，结果写入一个文件")
+    batch.add_argument(
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="INPUT",
+        help="项目文件（.toml/.json，.xlsx 自评表，.csv/.jsonl）或文件夹（其中的 .toml/.json）",
+    )
+    batch.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用各项目文件中的 ruleset）")
+    batch.add_argument("-o", "--output", required=True, type=Path, help="结果文件：.csv、.xlsx 或 .jsonl")
+    batch.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help=f"并行进程数；0 表示使用全部 CPU（本机 {os.cpu_count()} 个）；缺省 1",
+    )
+    return batch  # type: ignore[no-any-return]
+
+
+def run(arguments: argparse.Namespace) -> str:
+    """Run the batch; the summary is the output. Some projects failed: raise cli._Findings (exit 3)."""
+    from .batch import run_batch
+    from .cli import _Findings
+
+    jobs = arguments.jobs if arguments.jobs > 0 else os.cpu_count() or 1
+    summary = run_batch(arguments.inputs, arguments.ruleset, arguments.output, jobs=jobs)
+    output = f"{summary.line()}\n结果已写入 {summary.output}\n"
+    if summary.failed:
+        raise _Findings(output)
+    return output

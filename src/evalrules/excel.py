@@ -1,0 +1,647 @@
+"""Import of the 附件1 项目支出绩效自评表 from Excel workbooks as the spending units fill them.
+
+:func:`read_workbook` reads every sheet that holds a 自评表 (one project per sheet, or one per file)
+into a :class:`~evalrules.project.Project`, or a :class:`~evalrules.errors.LoadError` whose problems
+name the file, the sheet and the cell (``where="Sheet1!F12"``). Nothing unreadable is guessed.
+
+How the form is read (RULES.md §3; the layout :mod:`evalrules.report.selfform` writes, and variants):
+
+- Header rows are found by their labels, not by position: the indicator header is the row holding
+  一级指标 / 三级指标; its columns are matched by label (年度指标值 or 指标值, 度量单位 or 计量单位,
+  实际完成值 or 实际值, 分值, 得分, 偏差原因…; 指标性质 is optional). The budget header is the row
+  holding 年初预算数 / 全年预算数 / 调整后预算数 / 全年执行数; its figures are read from the
+  年度资金总额 row (else the row under the header).
+- A merged cell applies to every cell it spans (its top-left value), so a merged 一级/二级 cell
+  fills every row it covers.
+- 指标性质: the column when present and filled (≥ ≧ ＞= >= ≤ <= = ＝ 定性 …, see
+  :data:`evalrules.project.OPERATORS`; 正向 / 反向 are read as ≥ / ≤); otherwise a symbol leading the
+  年度指标值 ("≥95%") or the words 以上 / 以下 / 以内 after it ("95%以上"). A 指标值 with no number
+  and no operator is 定性. A bare number with no operator anywhere is an error, not a guess.
+- Percentages: a row is a percent row when its unit is "%" or a value or actual carries a "%" sign
+  or an Excel percent format. "95%" means 95; a cell in percent format holding 0.95 means 95. Bare
+  numbers (no sign, no percent format) of a percent row are fractions when every non-zero one of
+  them is at most 1 (0.95 → 95, 1 → 100); otherwise they are taken as written (95 → 95).
+- Units inside a value ("44人") give the unit when the 度量单位 cell is empty; a unit inside a value
+  that differs from the 度量单位 cell is an error.
+- Budget unit: "（万元）" or "（元）" in the budget block's label (万元 when the form states none, as
+  the printed form does). Figures are kept in that unit.
+- A row whose 年度指标值 and 实际完成值 are both blank (or 不适用 / 本项目无该指标 / 无 / - / /) is a
+  not-applicable target; a row with no 三级指标 and nothing filled in is skipped (the form's empty
+  slot rows).
+- 定性 rows: the rating is the 实际完成值 when it is a level name (达成年度指标 …); otherwise it
+  follows from 得分 / 分值 (≥ 80% 达成年度指标, ≥ 60% 部分达成…, else 未达成…) and 得分 becomes the
+  target's manual score. A 定性 row with neither is an error.
+- 分值 is the target's weight; 得分 (each row's, 预算执行率's) and 总分 / 评价等级 become claims, so
+  ``evalrules audit`` compares them with the computed result.
+- The ruleset is the one the sheet names ("规则集 xxx"), else ``caiyu_2020_10_self``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from .claims import Claims
+from .errors import LoadError, Problem
+from .numbers import HUNDRED, NumberProblem, fmt, parse_number
+from .project import OPERATORS, Budget, Project, Target
+from .sources import Place
+
+DEFAULT_RULESET = "caiyu_2020_10_self"
+EXTRA_OPERATORS = {"正向": ">=", "反向": "<="}
+NOT_APPLICABLE_WORDS = frozenset({"不适用", "本项目无该指标", "无", "-", "/", "—", "／", "－"})
+RATINGS = (
+    ("达成年度指标", Decimal("0.8")),
+    ("部分达成年度指标并具有一定效果", Decimal("0.6")),
+    ("未达成年度指标且效果较差", Decimal(0)),
+)
+RATING_NAMES = frozenset({name for name, _ in RATINGS} | {"达成预期指标"})
+
+# indicator header: field -> labels (matched after removing spaces and a trailing "（…）")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "first": ("一级指标",),
+    "second": ("二级指标",),
+    "third": ("三级指标",),
+    "nature": ("指标性质",),
+    "value": ("年度指标值", "指标值", "年度目标值", "目标值"),
+    "unit": ("度量单位", "计量单位", "单位"),
+    "actual": ("实际完成值", "全年实际值", "实际值", "全年实际完成值"),
+    "weight": ("分值",),
+    "score": ("得分",),
+    "reason": ("偏差原因分析及改进措施", "偏差原因分析", "偏差原因"),
+}
+REQUIRED = ("first", "second", "third", "value", "actual", "weight")
+BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "年初预算数": ("年初预算数",),
+    "全年预算数": ("全年预算数",),
+    "调整后预算数": ("调整后预算数", "调整预算数"),
+    "到位资金": ("到位资金", "全年到位数"),
+    "执行数": ("全年执行数", "执行数", "实际执行数"),
+    "分值": ("分值",),
+    "得分": ("得分",),
+}
+
+_SYMBOL = re.compile(r"^\s*([<>=≥≤≧≦＞＜＝≈~～≠]+)\s*")
+_NUMBER = re.compile(r"^([-+]?\d[\d,]*(?:\.\d+)?)\s*(%?)\s*(\D*)$")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,")
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]$")
+_YEAR = re.compile(r"(\d{4})\s*年度")
+_RULESET = re.compile(r"规则集[:：]?\s*([A-Za-z][A-Za-z0-9_]*)")
+_GRADE = re.compile(r"评价等级[:：]\s*(\S+)")
+_SUFFIX_OPERATORS = (("以上", ">="), ("以下", "<="), ("以内", "<="))
+
+
+def read_workbook(path: Path) -> list[tuple[str, Project | LoadError]]:
+    """Every project in an .xlsx workbook, keyed "file.xlsx#sheet", each a Project or its LoadError."""
+    name = str(path)
+    try:
+        workbook = load_workbook(Path(path), data_only=True)
+    except Exception as error:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
+        problem = Problem(
+            "E-EXCEL", f"无法打开 Excel 工作簿：{error}", file=name, expected="一个 .xlsx 工作簿"
+        )
+        return [(name, LoadError([problem]))]
+    found: list[tuple[str, Project | LoadError]] = []
+    for sheet in workbook.worksheets:
+        reader = _SheetReader(name, sheet)
+        if not reader.is_form():
+            continue
+        key = f"{name}#{sheet.title}"
+        try:
+            found.append((key, reader.read()))
+        except LoadError as error:
+            found.append((key, error))
+    if not found:
+        problem = Problem(
+            "E-EXCEL",
+            "工作簿中没有找到自评表",
+            file=name,
+            expected="含“项目名称”或“一级指标、三级指标”表头的工作表",
+            found="、".join(workbook.sheetnames),
+        )
+        found.append((name, LoadError([problem])))
+    return found
+
+
+@frozen
+class _Entry:
+    """A 年度指标值 or 实际完成值 cell, taken apart."""
+
+    text: str
+    symbol: str
+    number: Decimal | None
+    explicit_percent: bool
+    unit: str
+
+
+def _label(value: Any) -> str:
+    return re.sub(r"\s+", "", str(value)) if value is not None else ""
+
+
+def _bare_label(value: Any) -> str:
+    return _BRACKETS.sub("", _label(value))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+        return fmt(_decimal(value))
+    return str(value).strip()
+
+
+def _decimal(value: Any) -> Decimal:
+    """A cell's number exactly as Excel shows it (floats to 15 significant digits)."""
+    if isinstance(value, float):
+        return parse_number(format(value, ".15g"))
+    return parse_number(value)
+
+
+class _SheetReader:
+    def __init__(self, file: str, sheet: Any) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.title = str(sheet.title)
+        self.problems: list[Problem] = []
+        self.merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for merged in sheet.merged_cells.ranges:
+            for row in range(merged.min_row, merged.max_row + 1):
+                for column in range(merged.min_col, merged.max_col + 1):
+                    self.merged[(row, column)] = (merged.min_row, merged.min_col)
+        self.rows = int(sheet.max_row)
+        self.columns = int(sheet.max_column)
+        self.score_column: int | None = None
+
+    # --- cells ----------------------------------------------------------------------------------
+
+    def value(self, row: int, column: int) -> Any:
+        """What the cell shows: a merged cell shows its range's top-left value."""
+        top = self.merged.get((row, column), (row, column))
+        return self.sheet.cell(row=top[0], column=top[1]).value
+
+    def cell_format(self, row: int, column: int) -> str:
+        top = self.merged.get((row, column), (row, column))
+        return str(self.sheet.cell(row=top[0], column=top[1]).number_format or "")
+
+    def where(self, row: int, column: int) -> str:
+        return f"{self.title}!{get_column_letter(column)}{row}"
+
+    def place(self, row: int, column: int) -> Place:
+        return Place(self.file, self.where(row, column))
+
+    def problem(
+        self, code: str, message: str, where: str, *, expected: str | None = None, found: str | None = None
+    ) -> None:
+        self.problems.append(
+            Problem(code, message, file=self.file, where=where, expected=expected, found=found)
+        )
+
+    def find(self, test: Callable[[str], bool]) -> tuple[int, int] | None:
+        for row in range(1, self.rows + 1):
+            for column in range(1, self.columns + 1):
+                if test(_label(self.value(row, column))):
+                    return row, column
+        return None
+
+    def number(self, row: int, column: int, what: str) -> Decimal | None:
+        raw = self.value(row, column)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        try:
+            return _decimal(raw.translate(_FULLWIDTH) if isinstance(raw, str) else raw)
+        except NumberProblem as problem:
+            self.problem("E-NUMBER", f"{what}应为数字：{problem}", self.where(row, column), found=_text(raw))
+            return None
+
+    def right_of(self, row: int, column: int) -> str:
+        """The text filled in after a label in its row (stopping at the next label)."""
+        own = self.merged.get((row, column), (row, column))
+        for next_column in range(column + 1, self.columns + 1):
+            if self.merged.get((row, next_column), (row, next_column)) == own:
+                continue
+            text = _text(self.value(row, next_column))
+            if _label(text) in {"主管部门", "实施单位", "项目名称"}:
+                return ""
+            if text:
+                return text
+        return ""
+
+    # --- the form -------------------------------------------------------------------------------
+
+    def is_form(self) -> bool:
+        return self.find(lambda text: text in {"项目名称", "三级指标", "一级指标"}) is not None
+
+    def read(self) -> Project:
+        name = self.labelled("项目名称")
+        if not name:
+            at = self.find(lambda text: text == "项目名称")
+            where = self.where(*at) if at else self.title
+            self.problem("E-PROJECT", "缺少项目名称", where, expected="“项目名称”及其右侧的名称")
+        department, implementer = self.labelled("主管部门"), self.labelled("实施单位")
+        texts = {"implementer": implementer} if implementer else {}
+        texts.update(self.goal())
+        score_claims: dict[str, Decimal] = {}
+        places: dict[str, Place] = {}
+        budget = self.budget(score_claims, places)
+        targets, total_row = self.targets(score_claims, places)
+        total, grade = self.total(total_row, places)
+        if self.problems:
+            raise LoadError(self.problems)
+        return Project(
+            name=name,
+            unit=department or implementer,
+            year=self.year(),
+            file=self.file,
+            budget=budget,
+            targets=tuple(targets),
+            claims=Claims(total=total, grade=grade, scores=score_claims, places=places),
+            ruleset=self.ruleset(),
+            texts=texts,
+        )
+
+    def labelled(self, label: str) -> str:
+        at = self.find(lambda text: text == label)
+        return self.right_of(*at) if at else ""
+
+    def year(self) -> int | None:
+        for row in range(1, min(self.rows, 5) + 1):
+            for column in range(1, self.columns + 1):
+                match = _YEAR.search(_label(self.value(row, column)))
+                if match:
+                    return int(match.group(1))
+        return None
+
+    def ruleset(self) -> str:
+        for row in range(1, self.rows + 1):
+            for column in range(1, self.columns + 1):
+                match = _RULESET.search(_text(self.value(row, column)))
+                if match:
+                    return match.group(1)
+        return DEFAULT_RULESET
+
+    def goal(self) -> dict[str, str]:
+        at = self.find(lambda text: text == "年度总体目标")
+        if at is None:
+            return {}
+        texts = {}
+        for column in range(1, self.columns + 1):
+            label = _label(self.value(at[0], column))
+            key = {"预期目标": "overall_goal", "实际完成情况": "overall_result"}.get(label)
+            text = _text(self.value(at[0] + 1, column)) if key else ""
+            if key and text and not text.startswith("【待补充"):
+                texts[key] = text
+        return texts
+
+    # --- budget block ---------------------------------------------------------------------------
+
+    def budget(self, scores: dict[str, Decimal], places: dict[str, Place]) -> Budget:
+        at = self.find(lambda text: text in {"年初预算数", "全年预算数", "调整后预算数"})
+        if at is None:
+            return Budget()
+        header = at[0]
+        columns: dict[str, int] = {}
+        for column in range(1, self.columns + 1):
+            if self.merged.get((header, column), (header, column))[1] != column:
+                continue  # the rest of a merged label
+            label = _bare_label(self.value(header, column))
+            for key, labels in BUDGET_COLUMNS.items():
+                if label in labels and key not in columns:
+                    columns[key] = column
+        data = header + 1
+        for row in range(header + 1, min(header + 6, self.rows) + 1):
+            if any(_label(self.value(row, c)) == "年度资金总额" for c in range(1, self.columns + 1)):
+                data = row
+                break
+        figures: dict[str, Decimal] = {}
+        budget_places = {"": Place(self.file, self.where(header, at[1]))}
+        for key, column in columns.items():
+            number = self.number(data, column, key)
+            if number is None:
+                continue
+            if key == "得分":
+                scores["预算执行率"] = number
+                places["预算执行率"] = self.place(data, column)
+            elif key != "分值":
+                if number < 0:
+                    self.problem("E-BUDGET", f"{key} 不能为负数", self.where(data, column), found=fmt(number))
+                figures[key] = number
+                budget_places[key] = self.place(data, column)
+        return Budget(self.budget_unit(header, data), figures, "", budget_places)
+
+    def budget_unit(self, header: int, data: int) -> str:
+        texts = [
+            _label(self.value(row, column))
+            for row in range(max(header - 1, 1), data + 1)
+            for column in range(1, self.columns + 1)
+        ]
+        if any("万元" in text for text in texts):
+            return "万元"
+        if any(re.search(r"[（(]元[）)]|单位[:：]元", text) for text in texts):
+            return "元"
+        return "万元"
+
+    # --- indicator rows -------------------------------------------------------------------------
+
+    def header(self) -> tuple[int, dict[str, int]] | None:
+        at = self.find(lambda text: text in {"三级指标", "一级指标"})
+        if at is None:
+            self.problem(
+                "E-EXCEL-HEADER",
+                "找不到绩效指标表头",
+                self.title,
+                expected="一行含“一级指标、二级指标、三级指标、年度指标值、实际完成值、分值”",
+            )
+            return None
+        row = at[0]
+        columns: dict[str, int] = {}
+        for column in range(1, self.columns + 1):
+            if self.merged.get((row, column), (row, column))[1] != column:
+                continue
+            label = _bare_label(self.value(row, column))
+            for key, labels in COLUMNS.items():
+                if key not in columns and (
+                    label in labels or (key == "reason" and label.startswith("偏差原因"))
+                ):
+                    columns[key] = column
+                    break
+        missing = [COLUMNS[key][0] for key in REQUIRED if key not in columns]
+        if missing:
+            self.problem(
+                "E-EXCEL-HEADER",
+                f"绩效指标表头缺少列：{'、'.join(missing)}",
+                f"{self.title}!A{row}:{get_column_letter(self.columns)}{row}",
+                expected="、".join(COLUMNS[key][0] for key in REQUIRED),
+                found="、".join(
+                    _label(self.value(row, c)) for c in range(1, self.columns + 1) if self.value(row, c)
+                ),
+            )
+            return None
+        return row, columns
+
+    def targets(
+        self, scores: dict[str, Decimal], places: dict[str, Place]
+    ) -> tuple[list[Target], int | None]:
+        found = self.header()
+        if found is None:
+            return [], None
+        header, columns = found
+        self.score_column = columns.get("score")
+        targets: list[Target] = []
+        for row in range(header + 1, self.rows + 1):
+            texts = [_label(self.value(row, column)) for column in range(1, self.columns + 1)]
+            if "总分" in texts or "合计" in texts:
+                return targets, row
+            if _label(self.value(row, columns["first"])) in {"一级指标", "三级指标"}:
+                continue  # a repeated header
+            target = self.target(row, columns, scores, places)
+            if target is not None:
+                targets.append(target)
+        return targets, None
+
+    def target(
+        self, row: int, columns: dict[str, int], scores: dict[str, Decimal], places: dict[str, Place]
+    ) -> Target | None:
+        def text(key: str) -> str:
+            return _text(self.value(row, columns[key])) if key in columns else ""
+
+        first, second, name = text("first"), text("second"), text("third")
+        if "预算执行率" in (first, name):
+            score = self.number(row, columns["score"], "得分") if "score" in columns else None
+            if score is not None:
+                scores["预算执行率"] = score
+                places["预算执行率"] = self.place(row, columns["score"])
+            return None
+        value_text, actual_text = text("value"), text("actual")
+        filled = [value_text, actual_text, text("nature"), text("unit")]
+        if not name:
+            if any(filled):
+                self.problem(
+                    "E-TARGET",
+                    "填写了指标值却缺少三级指标名称",
+                    self.where(row, columns["third"]),
+                    expected="指标名称",
+                )
+            return None
+        if not first:
+            self.problem(
+                "E-TARGET", "缺少一级指标", self.where(row, columns["first"]), expected="如 产出指标"
+            )
+            return None
+        slot = (first, second) if second else (first,)
+        path = "/".join((*slot, name))
+        weight = self.number(row, columns["weight"], "分值")
+        if weight is not None and weight < 0:
+            self.problem("E-WEIGHT", "分值不能为负数", self.where(row, columns["weight"]), found=fmt(weight))
+        score = self.number(row, columns["score"], "得分") if "score" in columns else None
+        if score is not None:
+            scores[path] = score
+            places[path] = self.place(row, columns["score"])
+        reason = text("reason")
+        place = self.place(row, columns["third"])
+        not_applicable = all(not t or t in NOT_APPLICABLE_WORDS for t in (value_text, actual_text))
+        operator = self.operator(row, columns, allow_missing=not_applicable)
+        if not_applicable:
+            return Target(
+                slot, name, operator or ">=", None, "", text("unit"), None, "", place, weight, reason,
+                not_applicable=True,
+            )  # fmt: skip
+        if operator is None:
+            return None
+        value = self.entry(row, columns["value"])
+        actual = self.entry(row, columns["actual"])
+        if operator == "定性":
+            rating = self.rating(row, columns, actual_text, weight, score)
+            return Target(
+                slot, name, "定性", None, value_text, text("unit"), None, actual_text, place, weight,
+                reason, rating=rating, score=score,
+            )  # fmt: skip
+        if value.number is None:
+            self.problem(
+                "E-NUMBER",
+                "年度指标值应为数字（定量指标）",
+                self.where(row, columns["value"]),
+                expected=f"数字，或把指标性质写为“定性”（当前为 {operator}）",
+                found=value_text,
+            )
+            return None
+        unit = self.unit(row, columns, (value, actual))
+        if unit is None:
+            return None
+        numbers = self.percent_row(row, columns, unit, (value, actual))
+        return Target(
+            slot=slot,
+            name=name,
+            operator=operator,
+            value=numbers[0],
+            value_text=fmt(numbers[0]) if numbers[0] is not None else value_text,
+            unit=unit,
+            actual=numbers[1],
+            actual_text=fmt(numbers[1]) if numbers[1] is not None else actual_text,
+            place=place,
+            weight=weight,
+            reason=reason,
+        )
+
+    def entry(self, row: int, column: int) -> _Entry:
+        raw = self.value(row, column)
+        if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+            number = _decimal(raw)
+            if "%" in self.cell_format(row, column):
+                return _Entry(_text(raw), "", number * HUNDRED, True, "")
+            return _Entry(_text(raw), "", number, False, "")
+        text = _text(raw)
+        normalised = text.translate(_FULLWIDTH)
+        symbol = ""
+        match = _SYMBOL.match(normalised)
+        if match:
+            symbol = match.group(1)
+            normalised = normalised[match.end() :]
+        found = _NUMBER.match(normalised.strip())
+        if not found:
+            return _Entry(text, symbol, None, False, "")
+        try:
+            number = parse_number(found.group(1))
+        except NumberProblem:
+            return _Entry(text, symbol, None, False, "")
+        unit = found.group(3).strip()
+        for word, operator in _SUFFIX_OPERATORS:
+            if unit.endswith(word) and not symbol:
+                unit, symbol = unit[: -len(word)].strip(), operator
+        return _Entry(text, symbol, number, found.group(2) == "%", unit)
+
+    def operator(self, row: int, columns: dict[str, int], *, allow_missing: bool) -> str | None:
+        value = self.entry(row, columns["value"])
+        symbol_operator = None
+        if value.symbol:
+            symbol_operator = OPERATORS.get(value.symbol)
+            if symbol_operator is None and not allow_missing:
+                self.problem(
+                    "E-OPERATOR",
+                    f"年度指标值中的符号 “{value.symbol}” 无法识别",
+                    self.where(row, columns["value"]),
+                    expected="≥、≤、= 或 定性",
+                    found=value.text,
+                )
+                return None
+        nature = _label(self.value(row, columns["nature"])) if "nature" in columns else ""
+        if nature:
+            operator = OPERATORS.get(nature) or EXTRA_OPERATORS.get(nature)
+            if operator is None:
+                if not allow_missing:
+                    self.problem(
+                        "E-OPERATOR",
+                        f"未知的指标性质 “{nature}”",
+                        self.where(row, columns["nature"]),
+                        expected="≥、≤、= 或 定性",
+                    )
+                return None
+            if symbol_operator is not None and symbol_operator != operator and not allow_missing:
+                self.problem(
+                    "E-OPERATOR",
+                    f"指标性质 “{nature}” 与年度指标值中的符号 “{value.symbol}” 不一致",
+                    self.where(row, columns["value"]),
+                    found=value.text,
+                )
+                return None
+            return operator
+        if symbol_operator is not None:
+            return symbol_operator
+        if value.number is None and value.text:
+            return "定性"
+        if not allow_missing:
+            self.problem(
+                "E-OPERATOR",
+                "无法确定指标性质：没有指标性质列，年度指标值前也没有 ≥、≤、= 符号",
+                self.where(row, columns["value"]),
+                expected="如 “≥95%”、“≤50”，或填写指标性质列",
+                found=value.text,
+            )
+        return None
+
+    def unit(self, row: int, columns: dict[str, int], entries: tuple[_Entry, _Entry]) -> str | None:
+        column_unit = _text(self.value(row, columns["unit"])) if "unit" in columns else ""
+        inside = {entry.unit for entry in entries if entry.unit}
+        if column_unit:
+            wrong = inside - {column_unit}
+            if wrong:
+                self.problem(
+                    "E-UNIT",
+                    f"指标值中的单位 “{'、'.join(sorted(wrong))}” 与度量单位 “{column_unit}” 不一致",
+                    self.where(row, columns["unit"]),
+                )
+                return None
+            return column_unit
+        if len(inside) > 1:
+            self.problem(
+                "E-UNIT",
+                f"年度指标值与实际完成值的单位不一致：{'、'.join(sorted(inside))}",
+                self.where(row, columns["value"]),
+            )
+            return None
+        if inside:
+            return inside.pop()
+        return "%" if any(entry.explicit_percent for entry in entries) else ""
+
+    def percent_row(
+        self, row: int, columns: dict[str, int], unit: str, entries: tuple[_Entry, _Entry]
+    ) -> tuple[Decimal | None, Decimal | None]:
+        numbers = [entry.number for entry in entries]
+        if unit != "%" and not any(entry.explicit_percent for entry in entries):
+            return numbers[0], numbers[1]
+        bare = [
+            e.number for e in entries if e.number is not None and not e.explicit_percent and e.number != 0
+        ]
+        fractions = bool(bare) and all(abs(number) <= 1 for number in bare)
+        scaled = [
+            number * HUNDRED if number is not None and fractions and not entry.explicit_percent else number
+            for entry, number in zip(entries, numbers, strict=True)
+        ]
+        return scaled[0], scaled[1]
+
+    def rating(
+        self,
+        row: int,
+        columns: dict[str, int],
+        actual_text: str,
+        weight: Decimal | None,
+        score: Decimal | None,
+    ) -> str | None:
+        if actual_text in RATING_NAMES:
+            return actual_text
+        if score is not None and weight:
+            share = score / weight
+            return next(name for name, low in RATINGS if share >= low)
+        self.problem(
+            "E-RATING",
+            "定性指标无法确定评价等级",
+            self.where(row, columns["actual"]),
+            expected="实际完成值写评价等级（达成年度指标 等），或填写分值与得分",
+            found=actual_text,
+        )
+        return None
+
+    # --- total ----------------------------------------------------------------------------------
+
+    def total(self, row: int | None, places: dict[str, Place]) -> tuple[Decimal | None, str | None]:
+        if row is None:
+            return None, None
+        column = self.score_column
+        if column is None:
+            return None, None
+        total = self.number(row, column, "总分")
+        if total is not None:
+            places["total"] = self.place(row, column)
+        grade = None
+        for other in range(1, self.columns + 1):
+            match = _GRADE.search(_label(self.value(row, other)))
+            if match:
+                grade = match.group(1)
+                places["grade"] = self.place(row, other)
+        return total, grade

@@ -1,0 +1,194 @@
+"""Batch scoring: order, isolation of broken projects, atomic output, the summary."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import evalrules
+from evalrules import batch
+from evalrules.batch import read_inputs, results_frame, run_batch, score_many
+from evalrules.project import Project
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+from generate import RULESET, generate
+
+BROKEN = {
+    "x1-bad-number.toml": ("E-NUMBER", '[project]\nname = "坏数"\nunit = "测试局"\nyear = 2023\n'),
+    "x2-operator.toml": ("E-OPERATOR", None),
+    "x3-syntax.toml": ("E-TOML", "[project\nname = \n"),
+}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("projects")
+    generate(20, path, seed=7)
+    good = (path / "p00001.toml").read_text(encoding="utf-8")
+    (path / "x1-bad-number.toml").write_text(good.replace('"执行数" = ', '"执行数" = "一百"\n# '), "utf-8")
+    (path / "x2-operator.toml").write_text(good.replace('operator = "', 'operator = "大约'), "utf-8")
+    (path / "x3-syntax.toml").write_text("[project\nname = \n", encoding="utf-8")
+    return path
+
+
+def _projects(folder: Path) -> list[Project]:
+    return [entry for _, entry in read_inputs([folder]) if isinstance(entry, Project)]
+
+
+def test_score_many_in_order_same_for_one_and_two_jobs(folder: Path) -> None:
+    projects = _projects(folder)
+    assert len(projects) == 20
+    one = list(score_many(projects, RULESET, jobs=1))
+    two = list(score_many(projects, RULESET, jobs=2, chunksize=3))
+    assert all(isinstance(result, evalrules.Result) for result in one)
+    assert [result.project_name for result in one if isinstance(result, evalrules.Result)] == [
+        project.name for project in projects
+    ]
+    assert [r.to_dict() for r in one if isinstance(r, evalrules.Result)] == [
+        r.to_dict() for r in two if isinstance(r, evalrules.Result)
+    ]
+
+
+def test_score_many_yields_errors_and_carries_on(folder: Path) -> None:
+    projects = _projects(folder)[:3]
+    empty = Project(name="空", unit="u", year=2023, file="empty.toml", budget=projects[0].budget)
+    for jobs in (1, 2):
+        outcomes = list(score_many([projects[0], empty, projects[1]], RULESET, jobs=jobs))
+        assert isinstance(outcomes[0], evalrules.Result) and isinstance(outcomes[2], evalrules.Result)
+        assert isinstance(outcomes[1], evalrules.ScoringError) and outcomes[1].problems
+
+
+def _expected_keys(folder: Path) -> list[str]:
+    return sorted(str(path) for path in folder.glob("*.toml"))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_csv_every_project_once_broken_ones_with_messages(folder: Path, tmp_path: Path, jobs: int) -> None:
+    output = tmp_path / "results.csv"
+    summary = run_batch([folder], RULESET, output, jobs=jobs, progress=False)
+    with output.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [row["key"] for row in rows] == _expected_keys(folder)
+    by_key = {Path(row["key"]).name: row for row in rows}
+    for name, (code, _) in BROKEN.items():
+        assert by_key[name]["status"] == "error"
+        assert code in by_key[name]["error"], by_key[name]["error"]
+        assert name in by_key[name]["location"]
+    ok = [row for row in rows if row["status"] == "ok"]
+    assert len(ok) == 20 and all(row["total"] and row["grade"] and row["产出指标"] for row in ok)
+    assert (summary.total, summary.ok, summary.failed) == (23, 20, 3)
+    assert summary.line().startswith("共 23 个项目：成功 20，失败 3；用时")
+    assert list(tmp_path.iterdir()) == [output]  # no temporary file left
+
+
+def test_jsonl_and_xlsx(folder: Path, tmp_path: Path) -> None:
+    run_batch([folder], RULESET, tmp_path / "results.jsonl", progress=False)
+    lines = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text("utf-8").splitlines()]
+    assert [line["key"] for line in lines] == _expected_keys(folder)
+    errors = {Path(line["key"]).name: line for line in lines if line["status"] == "error"}
+    assert set(errors) == set(BROKEN)
+    assert errors["x2-operator.toml"]["problems"][0]["code"] == "E-OPERATOR"
+    assert errors["x2-operator.toml"]["project"] is None
+    scored = [line for line in lines if line["status"] == "ok"]
+    assert scored[0]["result"]["ruleset"]["id"] == RULESET
+
+    from openpyxl import load_workbook
+
+    run_batch([folder], RULESET, tmp_path / "results.xlsx", progress=False)
+    workbook = load_workbook(tmp_path / "results.xlsx")
+    assert workbook.sheetnames == ["结果", "错误"]
+    rows = list(workbook["结果"].values)
+    header = rows[0]
+    assert [row[0] for row in rows[1:]] == _expected_keys(folder)
+    status = header.index("status")
+    assert sum(row[status] == "error" for row in rows[1:]) == 3
+    error_keys = {Path(str(row[0])).name for row in list(workbook["错误"].values)[1:]}
+    assert error_keys == set(BROKEN)
+
+
+def test_inputs_files_and_unsupported(folder: Path, tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("x", encoding="utf-8")
+    missing = tmp_path / "missing.toml"
+    inputs = [folder / "p00002.toml", other, missing, folder / "p00002.toml"]
+    if importlib.util.find_spec("evalrules.flat") is None:
+        (tmp_path / "rows.csv").write_text("a,b\n", encoding="utf-8")
+        inputs.append(tmp_path / "rows.csv")
+    summary = run_batch(inputs, None, tmp_path / "out.jsonl", progress=False)  # ruleset named in the files
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert [line["key"] for line in lines] == [str(path) for path in inputs]
+    assert [line["status"] for line in lines][:4] == ["ok", "error", "error", "ok"]
+    assert "不支持的输入" in lines[1]["message"]
+    assert all("不支持的输入" in line["message"] for line in lines[4:])
+    assert summary.failed == len(inputs) - 2
+
+
+def test_unknown_output_format_writes_nothing(folder: Path, tmp_path: Path) -> None:
+    with pytest.raises(evalrules.LoadError, match="E-OUTPUT-FORMAT"):
+        run_batch([folder], RULESET, tmp_path / "results.txt", progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _fail_on_fifth(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the writers fail with "disk full" after four projects are written."""
+    calls = 0
+    original_row, original_item = batch.row, batch.item_dict
+
+    def counted(function: Any) -> Any:
+        def wrapper(*args: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            if calls == 5:
+                raise OSError("disk full")
+            return function(*args)
+
+        return wrapper
+
+    monkeypatch.setattr(batch, "row", counted(original_row))
+    monkeypatch.setattr(batch, "item_dict", counted(original_item))
+
+
+@pytest.mark.parametrize("name", ["results.csv", "results.jsonl", "results.xlsx"])
+def test_failed_write_leaves_existing_file_intact(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    output = tmp_path / name
+    output.write_bytes(b"old results")
+    _fail_on_fifth(monkeypatch)
+    with pytest.raises(OSError, match="disk full"):
+        run_batch([folder], RULESET, output, progress=False)
+    assert output.read_bytes() == b"old results"
+    assert list(tmp_path.iterdir()) == [output]  # the temporary file is removed
+
+
+@pytest.mark.parametrize("name", ["results.csv", "results.jsonl", "results.xlsx"])
+def test_failed_write_creates_no_file(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    _fail_on_fifth(monkeypatch)
+    with pytest.raises(OSError, match="disk full"):
+        run_batch([folder], RULESET, tmp_path / name, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_line(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_batch([folder / "p00001.toml", folder / "p00002.toml"], RULESET, tmp_path / "r.csv", progress=True)
+    assert "\r已处理 2/2" in capsys.readouterr().err
+    run_batch([folder / "p00001.toml"], RULESET, tmp_path / "r.csv")  # not a terminal: quiet
+    assert capsys.readouterr().err == ""
+
+
+def test_results_frame(folder: Path, tmp_path: Path) -> None:
+    summary = run_batch([folder], RULESET, tmp_path / "r.csv", progress=False)
+    if importlib.util.find_spec("pandas") is None:
+        with pytest.raises(evalrules.EvalrulesError, match="pandas"):
+            results_frame(summary.items)
+        return
+    frame = results_frame(summary.items)
+    assert len(frame) == 23 and list(frame["status"]).count("error") == 3

@@ -1,0 +1,365 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+import evalrules
+from evalrules.errors import LoadError
+from evalrules.excel import read_workbook
+from evalrules.project import Project
+from evalrules.report import build_report
+from evalrules.report.selfform import render_self_form
+
+SELF_PROJECT = """
+[project]
+name = "设备购置"
+unit = "测试局"
+year = 2023
+ruleset = "caiyu_2020_10_self"
+
+[budget]
+unit = "万元"
+"年初预算数" = 40
+"全年预算数" = 50
+"执行数" = 43.1
+
+[texts]
+implementer = "测试局信息中心"
+
+[[targets]]
+slot = "产出指标/数量指标"
+name = "购置设备台数"
+operator = ">="
+value = 20
+unit = "台"
+actual = 18
+weight = 20
+reason = "两台设备延期到货"
+
+[[targets]]
+slot = "产出指标/质量指标"
+name = "设备验收合格率"
+operator = ">="
+value = 100
+unit = "%"
+actual = 95
+weight = 15
+reason = "一台返修"
+
+[[targets]]
+slot = "产出指标/成本指标"
+name = "设备购置成本"
+operator = "<="
+value = 50
+unit = "万元"
+actual = 43.1
+weight = 15
+
+[[targets]]
+slot = "效益指标/社会效益指标"
+name = "服务水平"
+operator = "定性"
+value = "明显提升"
+actual = "有所提升"
+rating = "部分达成年度指标并具有一定效果"
+weight = 30
+reason = "尚在磨合"
+"""
+
+
+def _only(entries: list[tuple[str, Project | LoadError]]) -> Project:
+    assert len(entries) == 1
+    project = entries[0][1]
+    assert isinstance(project, Project), project
+    return project
+
+
+def _error(entries: list[tuple[str, Project | LoadError]]) -> LoadError:
+    assert len(entries) == 1
+    error = entries[0][1]
+    assert isinstance(error, LoadError), error
+    return error
+
+
+def test_reads_back_evalrules_own_self_form(
+    write: Callable[[str, str], Path], self_eval: evalrules.Ruleset, tmp_path: Path
+) -> None:
+    original = evalrules.load_project(write("self.toml", SELF_PROJECT))
+    context = build_report(original, self_eval)
+    path = tmp_path / "自评表.xlsx"
+    render_self_form(context, path)
+
+    entries = read_workbook(path)
+    assert [key for key, _ in entries] == [f"{path}#项目支出绩效自评表"]
+    project = _only(entries)
+    assert (project.name, project.unit, project.year) == ("设备购置", "测试局", 2023)
+    assert project.ruleset == "caiyu_2020_10_self"
+    assert project.texts["implementer"] == "测试局信息中心"
+    assert project.budget.unit == "万元"
+    assert dict(project.budget.figures) == {
+        "年初预算数": Decimal(40),
+        "全年预算数": Decimal(50),
+        "执行数": Decimal("43.1"),
+    }
+    targets = {target.name: target for target in project.targets}
+    assert set(targets) == {"购置设备台数", "设备验收合格率", "设备购置成本", "服务水平"}
+    count = targets["购置设备台数"]
+    assert (count.slot, count.operator, count.value, count.unit, count.actual, count.weight) == (
+        ("产出指标", "数量指标"),
+        ">=",
+        Decimal(20),
+        "台",
+        Decimal(18),
+        Decimal(20),
+    )
+    assert count.reason == "两台设备延期到货"
+    assert targets["设备购置成本"].operator == "<="
+    assert targets["服务水平"].rating == "部分达成年度指标并具有一定效果"
+
+    result = evalrules.score(project, self_eval)
+    assert result.total == context.result.total
+    assert project.claims.total == context.result.total
+    assert project.claims.grade == context.result.grade
+    node = context.result.node("产出指标", "数量指标", "购置设备台数")
+    assert project.claims.scores["产出指标/数量指标/购置设备台数"] == node.score
+    assert project.claims.places["total"].where is not None
+    # the claims the form states agree with the recomputation
+    review = evalrules.audit(project, self_eval)
+    claim_codes = {"A-SCORE-DIFF", "A-TOTAL-DIFF", "A-GRADE-DIFF", "A-CLAIM-PATH"}
+    assert not [f for f in review.findings if f.code in claim_codes]
+
+    # a 得分 changed by hand in the form is caught by the audit, located at its cell
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    where = project.claims.places["产出指标/数量指标/购置设备台数"].where
+    assert where is not None
+    sheet[where.split("!")[1]] = 20
+    workbook.save(path)
+    changed = _only(read_workbook(path))
+    codes = {f.code for f in evalrules.audit(changed, self_eval).findings}
+    assert "A-SCORE-DIFF" in codes
+
+
+def _unit_form(sheet: Any, *, budget_label: str = "项目资金（元）") -> None:
+    """A form as a unit fills it: merged 一级/二级, no 指标性质, symbols and units in values."""
+    sheet.append(["项目支出绩效自评表"])
+    sheet.append(["（ 2024年度 ）"])
+    sheet.append(["项目名称", None, "乡村道路养护"])
+    sheet.append(["主管部门", None, "某县交通运输局", None, None, "实施单位", None, "某县公路站"])
+    sheet.append(
+        [budget_label, None, "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率", "得分"]
+    )
+    sheet.append([None, "年度资金总额", 1000000, 1200000, 1080000, 10, 0.9, 9])
+    sheet.append([None, "其中：财政拨款", 1000000, 1200000, 1080000])
+    sheet.append(["年度总体目标", "预期目标", None, None, "实际完成情况"])
+    sheet.append([None, "养护道路 120 公里", None, None, "养护道路 118 公里"])
+    sheet.append(
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "度量单位",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ]
+    )
+    start = sheet.max_row + 1
+    rows = [
+        ["产出指标", "数量指标", "养护道路里程", "≥120", "公里", 118, 20, 19.67, "雨季停工"],
+        [None, None, "培训养护人员", "≥40人", None, "44人", 10, 10, None],
+        [None, "质量指标", "养护合格率", "≥95%", None, "96%", 10, 10, None],
+        [None, "时效指标", "按时完成率", "≧90%", "%", 0.92, 10, 10, None],
+        [None, "成本指标", "本项目无该指标", None, None, None, None, None, None],
+        ["效益指标", "社会效益指标", "群众出行条件", "明显改善", None, "达成年度指标", 30, 30, None],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "＞=90%", None, "93%", 10, 10, None],
+    ]
+    for row in rows:
+        sheet.append(row)
+    sheet.merge_cells(f"A{start}:A{start + 4}")
+    sheet.merge_cells(f"B{start}:B{start + 1}")
+    sheet.append(["总分", None, None, None, None, None, 100, 98.67, "评价等级：优"])
+
+
+def test_imports_a_unit_filled_form(self_eval: evalrules.Ruleset, tmp_path: Path) -> None:
+    workbook = Workbook()
+    _unit_form(workbook.active)
+    workbook.active.title = "道路养护"
+    path = tmp_path / "unit.xlsx"
+    workbook.save(path)
+
+    project = _only(read_workbook(path))
+    assert project.name == "乡村道路养护" and project.unit == "某县交通运输局" and project.year == 2024
+    assert project.ruleset == "caiyu_2020_10_self"
+    assert project.texts["overall_goal"] == "养护道路 120 公里"
+    assert project.budget.unit == "元"
+    assert project.budget.figures["全年预算数"] == Decimal(1200000)
+    assert project.budget.figures["执行数"] == Decimal(1080000)
+    assert project.budget.places["执行数"].where == "道路养护!E6"
+    targets = {target.name: target for target in project.targets}
+    # the merged 一级/二级 cells apply to every row they span
+    assert targets["培训养护人员"].slot == ("产出指标", "数量指标")
+    assert targets["养护合格率"].slot == ("产出指标", "质量指标")
+    people = targets["培训养护人员"]
+    assert (people.operator, people.value, people.unit, people.actual) == (
+        ">=",
+        Decimal(40),
+        "人",
+        Decimal(44),
+    )
+    rate = targets["养护合格率"]
+    assert (rate.operator, rate.value, rate.unit, rate.actual) == (">=", Decimal(95), "%", Decimal(96))
+    timely = targets["按时完成率"]
+    assert (timely.value, timely.actual) == (Decimal(90), Decimal(92))  # 0.92 with unit % is 92
+    assert targets["群众满意度"].operator == ">="
+    assert targets["本项目无该指标"].not_applicable
+    assert targets["群众出行条件"].operator == "定性"
+    assert targets["群众出行条件"].rating == "达成年度指标"
+    assert project.claims.total == Decimal("98.67") and project.claims.grade == "优"
+    assert project.claims.scores["预算执行率"] == 9
+    assert project.claims.places["产出指标/数量指标/养护道路里程"].where == "道路养护!H11"
+
+    result = evalrules.score(project, self_eval)
+    assert result.total == project.claims.total  # the unit's own 总分 recomputes
+    assert result.node("产出指标", "成本指标", "本项目无该指标").score is None
+    assert result.node("预算执行率").score == 9
+    review = evalrules.audit(project, self_eval)
+    claim_codes = {"A-SCORE-DIFF", "A-TOTAL-DIFF", "A-GRADE-DIFF", "A-CLAIM-PATH"}
+    assert review.result is not None and not [f for f in review.findings if f.code in claim_codes]
+
+
+def test_budget_in_wan_yuan(tmp_path: Path) -> None:
+    workbook = Workbook()
+    _unit_form(workbook.active, budget_label="项目资金\n（万元）")
+    path = tmp_path / "wan.xlsx"
+    workbook.save(path)
+    assert _only(read_workbook(path)).budget.unit == "万元"
+
+
+def _broken(tmp_path: Path, change: Callable[[Any], None]) -> LoadError:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sheet1"
+    _unit_form(sheet)
+    change(sheet)
+    path = tmp_path / "broken.xlsx"
+    workbook.save(path)
+    return _error(read_workbook(path))
+
+
+def test_text_in_a_numeric_value_names_the_cell(tmp_path: Path) -> None:
+    error = _broken(tmp_path, lambda sheet: sheet.__setitem__("D11", "≥完成"))
+    [problem] = error.problems
+    assert problem.where == "Sheet1!D11" and problem.code == "E-NUMBER"
+    assert problem.file is not None and problem.file.endswith("broken.xlsx")
+    assert "Sheet1!D11" in str(error)
+
+
+def test_a_number_with_no_operator_is_not_guessed(tmp_path: Path) -> None:
+    error = _broken(tmp_path, lambda sheet: sheet.__setitem__("D13", "95%"))
+    assert [(p.code, p.where) for p in error.problems] == [("E-OPERATOR", "Sheet1!D13")]
+
+
+def test_unknown_symbol_names_the_cell(tmp_path: Path) -> None:
+    error = _broken(tmp_path, lambda sheet: sheet.__setitem__("D12", "≈40人"))
+    [problem] = error.problems
+    assert (problem.code, problem.where) == ("E-OPERATOR", "Sheet1!D12")
+    assert "≈" in problem.message
+
+
+def test_missing_header_names_the_row(tmp_path: Path) -> None:
+    error = _broken(tmp_path, lambda sheet: sheet.__setitem__("F10", "备注"))
+    [problem] = error.problems
+    assert problem.code == "E-EXCEL-HEADER" and problem.where is not None
+    assert problem.where.startswith("Sheet1!A10:")
+    assert "实际完成值" in problem.message
+
+
+def test_non_numeric_budget_figure(tmp_path: Path) -> None:
+    error = _broken(tmp_path, lambda sheet: sheet.__setitem__("E6", "约一百万"))
+    assert [(p.code, p.where) for p in error.problems] == [("E-NUMBER", "Sheet1!E6")]
+
+
+def test_extra_nature_column(tmp_path: Path, self_eval: evalrules.Ruleset) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["项目名称", "小项目"])
+    sheet.append(["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    sheet.append(["年度资金总额", 10, 10, 10, 10, 1, 10])
+    sheet.append(
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "分值", "得分"]
+    )
+    sheet.append(["产出指标", "数量指标", "台数", "≥", 5, "台", 5, 50, 50])
+    sheet.append(["效益指标", "社会效益指标", "受益人数", "正向", "100人", None, "120人", 30, 30])
+    sheet.append(["满意度指标", "服务对象满意度指标", "满意度", "＞＝", 0.9, "%", 0.95, 10, 10])
+    sheet.append(["产出指标", "质量指标", "返工率", "＜＝", "5%", None, "3%", 0, 0])
+    sheet.append(["产出指标", "质量指标", "坏指标", "大约", 5, None, 3, 0, 0])
+    path = tmp_path / "nature.xlsx"
+    workbook.save(path)
+    error = _error(read_workbook(path))
+    assert [(p.code, p.where) for p in error.problems] == [("E-OPERATOR", "Sheet!D9")]
+
+    sheet.delete_rows(9)
+    workbook.save(path)
+    project = _only(read_workbook(path))
+    targets = {target.name: target for target in project.targets}
+    assert targets["台数"].operator == ">="
+    assert (targets["受益人数"].operator, targets["受益人数"].unit, targets["受益人数"].actual) == (
+        ">=",
+        "人",
+        Decimal(120),
+    )
+    assert (targets["满意度"].value, targets["满意度"].actual) == (Decimal(90), Decimal(95))
+    assert (targets["返工率"].operator, targets["返工率"].value, targets["返工率"].unit) == (
+        "<=",
+        Decimal(5),
+        "%",
+    )
+    assert evalrules.score(project, self_eval).total is not None
+
+
+def test_two_sheets_are_two_projects(tmp_path: Path) -> None:
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "项目一"
+    _unit_form(first)
+    second = workbook.create_sheet("项目二")
+    _unit_form(second)
+    second["C3"] = "第二个项目"
+    second["D11"] = "完成"  # with no 指标性质 this is 定性, but a 定性 row needs a rating or a score
+    second["H11"] = None
+    workbook.create_sheet("填表说明")["A1"] = "请按要求填写"
+    path = tmp_path / "two.xlsx"
+    workbook.save(path)
+
+    entries = read_workbook(path)
+    assert [key for key, _ in entries] == [f"{path}#项目一", f"{path}#项目二"]
+    assert isinstance(entries[0][1], Project) and entries[0][1].name == "乡村道路养护"
+    error = entries[1][1]
+    assert isinstance(error, LoadError)
+    assert [(p.code, p.where) for p in error.problems] == [("E-RATING", "项目二!F11")]
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xlsx"
+    path.write_text("not a zip", encoding="utf-8")
+    error = _error(read_workbook(path))
+    assert error.problems[0].code == "E-EXCEL" and error.problems[0].file == str(path)
+
+
+@pytest.mark.parametrize("text", ["≥95%", "95%以上"])
+def test_symbol_spellings(tmp_path: Path, text: str) -> None:
+    workbook = Workbook()
+    _unit_form(workbook.active)
+    workbook.active["D13"] = text
+    path = tmp_path / "s.xlsx"
+    workbook.save(path)
+    rate = {t.name: t for t in _only(read_workbook(path)).targets}["养护合格率"]
+    assert (rate.operator, rate.value, rate.unit) == (">=", Decimal(95), "%")

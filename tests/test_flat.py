@@ -1,0 +1,317 @@
+"""Flat formats: CSV and JSONL files of many projects, one row per indicator."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import evalrules
+from evalrules import LoadError
+from evalrules.flat import read_flat, write_flat
+from evalrules.project_loading import project_from_text
+
+from .conftest import ROOT
+
+PAGE = (ROOT / "docs" / "flat-formats.md").read_text(encoding="utf-8")
+FENCE = re.compile(r"^```(\w+)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+PLACES = {"place", "places", "weights_place", "file"}
+
+
+def example(kind: str) -> str:
+    [text] = [str(body) for info, body in FENCE.findall(PAGE) if info == kind]
+    return text
+
+
+def normalised(project: evalrules.Project | LoadError) -> dict[str, Any]:
+    assert isinstance(project, evalrules.Project), project
+    return attrs.asdict(project, filter=lambda field, _value: field.name not in PLACES)
+
+
+def projects(path: Path) -> dict[str, evalrules.Project]:
+    found = {}
+    for key, project in read_flat(path):
+        assert isinstance(project, evalrules.Project), project
+        found[key] = project
+    return found
+
+
+def totals(path: Path, ruleset: evalrules.Ruleset) -> dict[str, Decimal]:
+    return {key: evalrules.score(project, ruleset).total for key, project in projects(path).items()}
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("csv", {"P001": Decimal("97.68"), "P002": Decimal("99.72")}),
+        ("jsonl", {"2023-001": Decimal("93.86"), "2023-002": Decimal("99.78")}),
+    ],
+)
+def test_documented_examples_load_and_score(
+    kind: str, expected: dict[str, Decimal], tmp_path: Path, self_eval: evalrules.Ruleset
+) -> None:
+    path = tmp_path / f"projects.{kind}"
+    path.write_text(example(kind), encoding="utf-8")
+    result = totals(path, self_eval)
+    assert result == expected and list(result) == list(expected)
+    for key, total in expected.items():  # the page states each total
+        assert f"`{key}` 得 {total} 分" in PAGE
+
+
+def test_csv_with_and_without_bom(tmp_path: Path, self_eval: evalrules.Ruleset) -> None:
+    plain, bom = tmp_path / "plain.csv", tmp_path / "bom.csv"
+    plain.write_text(example("csv"), encoding="utf-8")
+    bom.write_text(example("csv"), encoding="utf-8-sig")
+    assert bom.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert totals(bom, self_eval) == totals(plain, self_eval)
+
+
+def test_interleaved_projects_keep_the_order_of_their_first_row(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "project,name,slot,indicator,operator,value,actual\n"
+        "B,乙,产出指标/数量指标,b1,>=,1,1\n"
+        "A,甲,产出指标/数量指标,a1,>=,1,1\n"
+        "B,,产出指标/数量指标,b2,>=,2,2\n"
+        "A,,产出指标/数量指标,a2,>=,2,2\n",
+        encoding="utf-8",
+    )
+    found = projects(path)
+    assert list(found) == ["B", "A"]
+    assert [t.name for t in found["B"].targets] == ["b1", "b2"] and found["A"].name == "甲"
+    assert found["B"].targets[1].place.line == 4 and found["B"].file == str(path)
+
+
+EQUIVALENT_TOML = """
+[project]
+name = "乡村道路养护"
+unit = "某镇人民政府"
+year = 2023
+ruleset = "caiyu_2020_10_self"
+
+[budget]
+unit = "万元"
+"全年预算数" = 300
+"执行数" = 300
+
+[[targets]]
+slot = "产出指标/数量指标"
+name = "养护里程"
+operator = ">="
+value = 120
+unit = "公里"
+actual = 126
+
+[[targets]]
+slot = "产出指标/质量指标"
+name = "路面完好率"
+operator = ">="
+value = 90
+unit = "%"
+actual = 88
+reason = "雨季塌方两处"
+
+[[targets]]
+slot = "产出指标/时效指标"
+name = "养护及时率"
+operator = ">="
+value = 95
+unit = "%"
+actual = 100
+
+[[targets]]
+slot = "产出指标/成本指标"
+name = "每公里养护成本"
+operator = "<="
+value = 2.5
+unit = "万元"
+actual = 2.38
+
+[[targets]]
+slot = "效益指标/社会效益指标"
+name = "群众出行条件改善"
+operator = "定性"
+value = "明显改善"
+actual = "明显改善"
+rating = "达成年度指标"
+
+[[targets]]
+slot = "效益指标/生态效益指标"
+name = "道路绿化率"
+operator = ">="
+value = 30
+unit = "%"
+na = true
+note = "绿化工程由另一项目实施"
+
+[[targets]]
+slot = "满意度指标/服务对象满意度指标"
+name = "沿线群众满意度"
+operator = ">="
+value = 90
+unit = "%"
+actual = 95
+"""
+
+
+def test_same_project_as_the_equivalent_toml(tmp_path: Path, self_eval: evalrules.Ruleset) -> None:
+    path = tmp_path / "projects.csv"
+    path.write_text(example("csv"), encoding="utf-8")
+    flat = projects(path)["P002"]
+    toml = project_from_text(EQUIVALENT_TOML, "p002.toml")
+    assert normalised(flat) == normalised(toml)
+    ours, theirs = evalrules.score(flat, self_eval), evalrules.score(toml, self_eval)
+    assert (ours.total, ours.grade) == (theirs.total, theirs.grade) == (Decimal("99.72"), "优")
+    assert [(n.path, n.score, n.reasons) for n in ours.walk()] == [
+        (n.path, n.score, n.reasons) for n in theirs.walk()
+    ]
+
+
+def test_broken_project_beside_good_ones(tmp_path: Path) -> None:
+    path = tmp_path / "results.csv"
+    path.write_text(
+        "\ufeffproject,name,kind,slot,indicator,operator,value,actual,na\n"
+        "good,好,,产出指标/数量指标,a,>=,1,1,\n"
+        "bad,坏,,产出指标/数量指标,b,>=,1,1,\n"
+        "bad,,,产出指标/数量指标,c,>=,十二,1,\n"
+        "bad,,budget,,执行数,,-5,,\n"
+        "bad,,,产出指标/数量指标,d,大约,1,1,\n"
+        "bad,,,产出指标/数量指标,e,>=,1,1,是的\n"
+        "also,也好,,产出指标/数量指标,a,>=,1,1,\n",
+        encoding="utf-8",
+    )
+    found = dict(read_flat(path))
+    assert list(found) == ["good", "bad", "also"]
+    assert isinstance(found["good"], evalrules.Project) and isinstance(found["also"], evalrules.Project)
+    error = found["bad"]
+    assert isinstance(error, LoadError)
+    by_code = {problem.code: problem for problem in error.problems}
+    assert set(by_code) == {"E-NUMBER", "E-BUDGET", "E-OPERATOR", "E-TYPE"}
+    assert {code: p.line for code, p in by_code.items()} == {
+        "E-NUMBER": 4,
+        "E-BUDGET": 5,
+        "E-OPERATOR": 6,
+        "E-TYPE": 7,
+    }
+    assert all(p.file == str(path) for p in error.problems)
+    assert f"{path}:4" in error.render()
+    # the same messages as the same mistake in a TOML project
+    toml = '[project]\nname = "坏"\n[[targets]]\nslot = "产出指标/数量指标"\nname = "c"\noperator = ">="\n'
+    toml += 'value = "十二"\n'
+    with pytest.raises(LoadError) as caught:
+        project_from_text(toml)
+    [toml_problem] = caught.value.problems
+    assert (toml_problem.code, toml_problem.message) == ("E-NUMBER", by_code["E-NUMBER"].message)
+    assert by_code["E-NUMBER"].where == "[[targets]] 第 2 项（c） 的 value（年度指标值）"
+
+
+def test_unknown_kind_column_and_conflicting_names(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text(
+        '{"project": "a", "name": "甲", "kind": "targte", "slot": "x/y", "indicator": "n"}\n'
+        '{"project": "b", "name": "乙", "slot": "x/y", "indicator": "n", "operator": ">=", "valeu": 1}\n'
+        '{"project": "c", "name": "丙"}\n'
+        '{"project": "c", "name": "丁"}\n'
+        "not json\n"
+        '{"project": "d", "name": "戊", "year": "2023", "slot": "x/y", "indicator": "n", "operator": "=", '
+        '"value": 1, "actual": 1}\n',
+        encoding="utf-8",
+    )
+    found = dict(read_flat(path))
+    assert list(found) == ["a", "b", "c", "<第 5 行>", "d"]
+    a, b, c, broken = (found[key] for key in ("a", "b", "c", "<第 5 行>"))
+    assert isinstance(a, LoadError) and "target" in a.render() and a.problems[0].line == 1
+    assert isinstance(b, LoadError) and "value" in b.render()
+    assert isinstance(c, LoadError) and c.problems[0].line == 4 and "第 3 行" in c.render()
+    assert isinstance(broken, LoadError) and broken.problems[0].code == "E-JSON"
+    d = found["d"]
+    assert isinstance(d, evalrules.Project) and d.year == 2023
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_round_trip(kind: str, tmp_path: Path) -> None:
+    source = tmp_path / f"in.{kind}"
+    source.write_text(example(kind), encoding="utf-8")
+    first = list(projects(source).items())
+    for suffix in ("csv", "jsonl"):
+        out = tmp_path / f"out.{suffix}"
+        write_flat(first, out)
+        again = list(projects(out).items())
+        assert [key for key, _ in again] == [key for key, _ in first]
+        assert [normalised(p) for _, p in again] == [normalised(p) for _, p in first]
+        text = out.read_bytes()
+        write_flat(again, out)
+        assert out.read_bytes() == text
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_round_trip_of_everything_a_flat_file_holds(tmp_path: Path) -> None:
+    project = project_from_text(
+        """
+        [project]
+        name = "全部"
+        region = "某县"
+        [budget]
+        unit = "元"
+        "执行数" = 12.50
+        reason = "招标延期"
+        [weights]
+        "决策" = 15
+        [[targets]]
+        slot = "产出/产出成本"
+        name = "x"
+        operator = "≤"
+        value = "1,250.00"
+        unit = "万元"
+        actual = "完成"
+        weight = 2
+        method = "reverse"
+        params = { variant = "deviation" }
+        [[assessments]]
+        path = "决策/a"
+        deductions = []
+        [[assessments]]
+        path = "决策/b"
+        score = 3
+        note = "依据"
+        deductions = [{ reason = "r1", points = 0.5 }, { reason = "r2", points = 1 }]
+        [[assessments]]
+        path = "过程"
+        na = true
+        reason = "不适用"
+        [claims]
+        total = 95
+        grade = "优"
+        [claims.scores]
+        "决策" = 14.5
+        [texts]
+        overall_goal = "目标"
+        [flags]
+        "违规违纪" = "挪用 20 万元"
+        "重大安全事故" = false
+        """
+    )
+    for suffix in ("csv", "jsonl"):
+        path = tmp_path / f"all.{suffix}"
+        write_flat([project], path)
+        [(key, again)] = read_flat(path)
+        assert key == "全部" and normalised(again) == normalised(project)
+
+
+def test_what_a_flat_file_cannot_hold_is_refused(seed: evalrules.Project, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="claims"):
+        write_flat([seed], tmp_path / "seed.csv")
+    assert not list(tmp_path.iterdir())
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="E-FILE"):
+        read_flat(tmp_path / "missing.csv")
+    header = tmp_path / "header.csv"
+    header.write_text("projet,name\nx,y\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="project"):
+        read_flat(header)

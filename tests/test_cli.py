@@ -153,3 +153,61 @@ def test_report_writes_every_format_and_refuses_others(run: Run, tmp_path: Path)
     assert code == 1 and "E-REPORT-FORMAT" in err and not (tmp_path / "r.pdf").exists()
     code, _, err = run("report", SEED, "--form", "self", "-o", tmp_path / "r.docx")
     assert code == 1 and ".xlsx" in err
+
+
+SELF_PROJECT = """
+[project]
+name = "培训项目"
+unit = "某单位"
+year = 2023
+ruleset = "caiyu_2020_10_self"
+
+[budget]
+"全年预算数" = 100
+"执行数" = 90
+
+[[targets]]
+slot = "产出指标/数量指标"
+name = "培训人数"
+operator = ">="
+value = 200
+unit = "人次"
+actual = 180
+weight = 50
+reason = "部分课程取消"
+
+[[targets]]
+slot = "效益指标/社会效益指标"
+name = "群众知晓率"
+operator = ">="
+value = 90
+unit = "%"
+actual = 95
+weight = 30
+"""
+
+
+def test_convert_a_self_form_back_to_toml_that_scores_the_same(run: Run, tmp_path: Path) -> None:
+    project = tmp_path / "p.toml"
+    project.write_text(SELF_PROJECT, encoding="utf-8")
+    assert run("report", project, "--form", "self", "-o", tmp_path / "form.xlsx")[0] == 0
+    code, out, err = run("convert", tmp_path / "form.xlsx", "-o", tmp_path / "back.toml")
+    assert code == 0 and "已写出" in out, err
+    original = evalrules.score(evalrules.load_project(project), evalrules.load_ruleset("caiyu_2020_10_self"))
+    again = evalrules.load_project(tmp_path / "back.toml")
+    assert evalrules.score(again, evalrules.load_ruleset("caiyu_2020_10_self")).total == original.total
+    code, _, err = run("convert", project, "-o", tmp_path / "x.toml")
+    assert code == 1 and "E-CONVERT-FORMAT" in err
+
+
+def test_batch_writes_every_project_once_and_exits_3_on_failures(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    (folder / "a.toml").write_text(SELF_PROJECT, encoding="utf-8")
+    (folder / "b.toml").write_text(SELF_PROJECT.replace("actual = 180", 'actual = "很多"'), encoding="utf-8")
+    code, out, _ = run("batch", folder, "-o", tmp_path / "results.csv")
+    assert code == 3 and "成功 1，失败 1" in out
+    rows = (tmp_path / "results.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 3 and "ok" in rows[1] and "error" in rows[2]
+    code, _, err = run("batch", folder, "-o", tmp_path / "results.txt")
+    assert code == 1 and "E-OUTPUT-FORMAT" in err

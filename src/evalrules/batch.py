@@ -89,6 +89,11 @@ def _rebuild(name: str, problems: Sequence[Problem]) -> EvalrulesError:
     return error
 
 
+_POOL_CONTEXT = multiprocessing.get_context("forkserver")
+"""Workers start from a clean server process, never a fork of a process that may hold threads
+or locks (a forked pool can deadlock); each worker loads the registry and ruleset once."""
+
+
 def score_many(
     projects: Iterable[Project],
     ruleset: RulesetRef,
@@ -113,7 +118,7 @@ def score_many(
             yield _score_one(project, loaded, registry)
         return
     reference: RulesetRef = ruleset if not isinstance(ruleset, Path) else str(ruleset)
-    with multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
+    with _POOL_CONTEXT.Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
         for outcome in pool.imap(_work, projects, chunksize):
             yield _rebuild(*outcome) if isinstance(outcome, tuple) else outcome
 
@@ -231,7 +236,7 @@ def read_inputs(inputs: Iterable[Path], jobs: int = 1) -> Iterator[tuple[str, Pr
     loaded: Iterator[tuple[str, Project | EvalrulesError]]
     with contextlib.ExitStack() as stack:
         if jobs > 1 and len(files) > 1:
-            pool = stack.enter_context(multiprocessing.get_context().Pool(min(jobs, len(files))))
+            pool = stack.enter_context(_POOL_CONTEXT.Pool(min(jobs, len(files))))
             loaded = (
                 (key, _rebuild(*entry) if isinstance(entry, tuple) else entry)
                 for key, entry in pool.imap(_read_in_worker, files, CHUNKSIZE)

@@ -89,6 +89,9 @@ PAGES = (
     "hooks",
     "plugin-testing",
     "glossary",
+    "performance",
+    "check",
+    "safety",
 )
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 FILE_INFO = re.compile(r"^(\w+) file=(\S+)$")

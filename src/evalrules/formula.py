@@ -24,6 +24,7 @@ import simpleeval
 from attrs import field, frozen
 
 from .errors import FormulaError, suggest
+from .formula_code import to_function
 from .numbers import CONTEXT
 
 MAX_FORMULA_LENGTH = 500
@@ -133,12 +134,18 @@ class FormulaFunction:
 
 @frozen(eq=False)
 class Formula:
-    """A checked formula, ready to evaluate many times with different names."""
+    """A checked formula, ready to evaluate many times with different names.
+
+    ``evaluate`` runs the formula compiled to a Python function (:mod:`evalrules.formula_code`);
+    ``evaluate_reference`` walks the same checked tree with simpleeval. The two agree on every
+    formula and every input (tests/test_formula_code.py); the first is several times faster.
+    """
 
     source: str
     names: frozenset[str]
     _body: ast.expr = field(repr=False)
     _evaluator: Any = field(repr=False)
+    _function: Callable[[Mapping[str, Value]], Any] = field(repr=False)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Formula) and other.source == self.source
@@ -148,23 +155,42 @@ class Formula:
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Value:
         """The exact value of the formula; any failure is a FormulaError."""
+        try:
+            result = self._function(values)
+        except KeyError as error:
+            if error.args and error.args[0] in self.names:
+                raise FormulaError(f"未提供名称 “{error.args[0]}” 的值", formula=self.source) from None
+            raise self._failure(error) from None
+        except Exception as error:
+            raise self._failure(error) from None
+        return self._checked(result)
+
+    def evaluate_reference(self, values: Mapping[str, Decimal]) -> Value:
+        """The same value computed by simpleeval's tree walk: the reference ``evaluate`` is tested against."""
         token = _VALUES.set(values)
         try:
             result = self._evaluator.eval(self.source, previously_parsed=self._body)
-        except FormulaError:
-            raise
-        except (decimal.DivisionByZero, ZeroDivisionError):
-            raise FormulaError("除数为 0", formula=self.source) from None
-        except decimal.Overflow:
-            raise FormulaError("计算结果超出数值范围", formula=self.source) from None
-        except (RecursionError, MemoryError):
-            raise FormulaError("公式计算超出资源限制", formula=self.source) from None
         except simpleeval.NameNotDefined as error:
             raise FormulaError(f"未提供名称 “{error.name}” 的值", formula=self.source) from None
-        except Exception as error:  # a plugin function or decimal signal: never escapes raw
-            raise FormulaError(_describe(error), formula=self.source) from None
+        except Exception as error:
+            raise self._failure(error) from None
         finally:
             _VALUES.reset(token)
+        return self._checked(result)
+
+    def _failure(self, error: Exception) -> FormulaError:
+        if isinstance(error, FormulaError):
+            return error
+        if isinstance(error, (decimal.DivisionByZero, ZeroDivisionError)):
+            return FormulaError("除数为 0", formula=self.source)
+        if isinstance(error, decimal.Overflow):
+            return FormulaError("计算结果超出数值范围", formula=self.source)
+        if isinstance(error, (RecursionError, MemoryError)):
+            return FormulaError("公式计算超出资源限制", formula=self.source)
+        # a plugin function or decimal signal: never escapes raw
+        return FormulaError(_describe(error), formula=self.source)
+
+    def _checked(self, result: object) -> Value:
         if not isinstance(result, (Decimal, bool)):
             raise FormulaError(f"公式结果应为数字，实际为 {type(result).__name__}", formula=self.source)
         if isinstance(result, Decimal) and not result.is_finite():
@@ -215,12 +241,12 @@ def compile_formula(
     _check_brackets(text)
     checker = _Checker(text, functions, frozenset(names))
     checker.visit(tree.body, depth=1)
+    guarded = {name: _guarded(function) for name, function in functions.items()}
     evaluator = simpleeval.SimpleEval(
-        operators=dict(_SIMPLEEVAL_OPERATORS),
-        functions={name: _guarded(function) for name, function in functions.items()},
-        names=_CurrentValues(),
+        operators=dict(_SIMPLEEVAL_OPERATORS), functions=guarded, names=_CurrentValues()
     )
-    return Formula(source, frozenset(checker.used_names), tree.body, evaluator)
+    function = to_function(tree.body, _SIMPLEEVAL_OPERATORS, guarded)
+    return Formula(source, frozenset(checker.used_names), tree.body, evaluator, function)
 
 
 def _guarded(function: FormulaFunction) -> Callable[..., Value]:

@@ -26,11 +26,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.metadata
+import importlib.util
 import inspect
 import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -92,6 +94,10 @@ PAGES = (
     "performance",
     "check",
     "safety",
+    "getting-started",
+    "api",
+    "json-formats",
+    "stability",
 )
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 FILE_INFO = re.compile(r"^(\w+) file=(\S+)$")
@@ -906,3 +912,273 @@ def test_example_is_real(
             f"docs/{name}.md ```{info} block {index} is neither a ruleset nor a project: "
             "fence a partial file as ```toml fragment"
         )
+
+
+# --- every command and every Python example runs ----------------------------------------------
+
+SHELL = ("console", "sh", "shell", "bash")
+"""Fences that hold shell commands."""
+DATA_FILES = {"csv": "projects.csv", "jsonl": "projects.jsonl"}
+"""The data blocks of a page, written as these files for the page's Python examples."""
+ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+
+
+def _shell_blocks() -> list[tuple[str, int, str]]:
+    """(page, index, body) of each shell block: ```console, ```sh, ```shell or ```bash."""
+    found = []
+    for name in PAGES:
+        bodies = [body for info, body in FENCE.findall(page(name)) if info.strip() in SHELL]
+        found += [(name, index, body) for index, body in enumerate(bodies)]
+    return found
+
+
+SHELL_BLOCKS = _shell_blocks()
+SESSIONS = [block for block in SHELL_BLOCKS if block[2].startswith("$ ")]
+SYNOPSES = [block for block in SHELL_BLOCKS if not block[2].startswith("$ ")]
+
+
+def _session(body: str) -> list[tuple[str, list[str]]]:
+    """Each `$ command` of a session block, with the output lines shown under it."""
+    found: list[tuple[str, list[str]]] = []
+    for line in body.splitlines():
+        if line.startswith("$ "):
+            found.append((line[2:], []))
+        else:
+            found[-1][1].append(line.rstrip())
+    for _, output in found:
+        while output and not output[-1]:
+            output.pop()
+    return found
+
+
+def _command(line: str) -> tuple[dict[str, str], list[str]]:
+    """The environment assignments (`NAME=value` before the command) and the words of a command."""
+    words = shlex.split(line, comments=True)
+    environment = {}
+    while words and (assignment := ASSIGNMENT.match(words[0])):
+        environment[assignment.group(1)] = assignment.group(2)
+        words.pop(0)
+    return environment, words
+
+
+def _known_environment(environment: dict[str, str]) -> list[str]:
+    """Variables named like evalrules's own that the code does not read."""
+    known = (plugins.STRICT_ENV, plugins.BLOCK_ENV)
+    return [name for name in environment if name.startswith("EVALRULES_") and name not in known]
+
+
+@pytest.mark.parametrize(
+    ("name", "index", "body"), SESSIONS, ids=[f"{name}-{index}" for name, index, _ in SESSIONS]
+)
+def test_command_session_gives_the_output_shown(
+    name: str,
+    index: int,
+    body: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A ```console (or ```sh) block that starts with `$ ` is a session: every `$ evalrules …`
+    runs in the repository (installed plugins blocked, as on a fresh install) and prints what is
+    shown under it, standard output then standard error; a line `…` stands for lines left out.
+    The exit status is 1 when the output shown has an `[E-…]` problem, 3 is allowed for
+    `evalrules audit` and `evalrules batch` (findings, failed projects), 0 otherwise."""
+    installed = [e.name for e in importlib.metadata.entry_points(group=plugins.ENTRY_POINT_GROUP)]
+    monkeypatch.chdir(ROOT)
+    plugins.default_registry.cache_clear()
+    try:
+        for line, shown in _session(body):
+            environment, words = _command(line)
+            assert words[:1] == ["evalrules"], (
+                f"docs/{name}.md: only `$ evalrules …` commands run in a session; show `{line}` in a "
+                "block without the `$ ` prompt"
+            )
+            assert _known_environment(environment) == [], line
+            with monkeypatch.context() as patch:
+                patch.setenv(plugins.BLOCK_ENV, ",".join(installed))
+                patch.delenv(plugins.STRICT_ENV, raising=False)
+                for variable, value in environment.items():
+                    patch.setenv(variable, value)
+                plugins.default_registry.cache_clear()
+                status = cli.main(words[1:])
+                captured = capsys.readouterr()
+            real = [text.rstrip() for text in (captured.out + captured.err).splitlines()]
+            while real and not real[-1]:
+                real.pop()
+            if any(text.startswith("[E-") for text in shown):
+                allowed = {1}
+            elif words[1:2] in (["audit"], ["batch"]):
+                allowed = {0, 3}
+            else:
+                allowed = {0}
+            assert status in allowed, f"{line}: exit status {status}\n{captured.err}"
+            if "…" in shown:
+                kept = [text for text in shown if text != "…"]
+                assert _in_order(kept, real), f"docs/{name}.md: {line}\n" + "\n".join(real)
+            else:
+                assert shown == real, f"docs/{name}.md: {line}\n" + "\n".join(real)
+    finally:
+        plugins.default_registry.cache_clear()
+
+
+def _synopsis_commands(body: str) -> list[str]:
+    """The commands of a synopsis block: continued lines joined, `&&`, `||`, `;`, `|` split."""
+    text = re.sub(r"\\\n\s*", " ", body)
+    commands = []
+    for line in text.splitlines():
+        commands += [part.strip() for part in re.split(r"&&|\|\||;|\|", line) if part.strip()]
+    return [command for command in commands if not command.startswith("#")]
+
+
+@pytest.mark.parametrize(
+    ("name", "index", "body"), SYNOPSES, ids=[f"{name}-{index}" for name, index, _ in SYNOPSES]
+)
+def test_command_synopsis_is_valid(
+    name: str, index: int, body: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A shell block without the `$ ` prompt is a synopsis: commands with placeholder files
+    (项目.toml, 我的规则集.toml) that are not run. Each `evalrules …` command must still parse
+    with the real command-line parser (the command, its options and their choices exist), the
+    `EVALRULES_…` variables set before a command must be ones evalrules reads, and every path into
+    the repository (examples/…, rulesets/…, benchmarks/…, docs/…) must exist."""
+    problems = []
+    for command in _synopsis_commands(body):
+        environment, words = _command(command)
+        problems += [f"{command}: unknown variable {v}" for v in _known_environment(environment)]
+        problems += [
+            f"{command}: {word} does not exist"
+            for word in words
+            if word.startswith(("examples/", "rulesets/", "benchmarks/", "docs/"))
+            and not (ROOT / word).exists()
+        ]
+        if words and Path(words[0]).name == "evalrules":
+            try:
+                cli._parser().parse_args(words[1:])
+            except SystemExit as stop:  # --help exits 0
+                if stop.code:
+                    problems.append(f"{command}: {capsys.readouterr().err.strip()}")
+    assert problems == [], f"docs/{name}.md"
+
+
+def _python_blocks() -> list[tuple[str, int, str, str]]:
+    found = []
+    for name in PAGES:
+        for info in ("python", "python fragment"):
+            found += [(name, index, info, body) for index, body in enumerate(blocks(page(name), info))]
+    return found
+
+
+PYTHON_BLOCKS = _python_blocks()
+
+
+@pytest.mark.parametrize(
+    ("name", "index", "info", "body"),
+    PYTHON_BLOCKS,
+    ids=[f"{name}-{info.replace(' ', '-')}-{index}" for name, index, info, _ in PYTHON_BLOCKS],
+)
+def test_python_example_runs(
+    name: str,
+    index: int,
+    info: str,
+    body: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    """A ```python block runs, as a script, in a folder that holds a copy of the repository's
+    examples/ and the page's first ```csv and ```jsonl blocks as projects.csv and
+    projects.jsonl; on the plugin pages the tutorial's example plugin can be imported. Its
+    `assert` statements are its checks. A ```python fragment (part of a module, not runnable on
+    its own) must still parse; ```python file=PATH blocks are the example plugin's files, run by
+    the tests of the plugin pages."""
+    code_object = compile(body, f"docs/{name}.md (python block {index})", "exec")
+    if info.endswith("fragment"):
+        return
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    for kind, file in DATA_FILES.items():
+        data = blocks(page(name), kind)
+        if data:
+            (tmp_path / file).write_text(data[0], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    if name in PLUGIN_PAGES:
+        request.getfixturevalue("demo")  # its folder is on sys.path while the fixture lives
+    exec(code_object, {"__name__": "__docs__"})  # the documentation is our own code
+
+
+# --- the site: every page, the navigation, the API reference ------------------------------------
+
+
+def test_every_page_is_checked() -> None:
+    """Every page of docs/ is in PAGES (English summary, links, examples)."""
+    assert sorted(p.stem for p in DOCS.glob("*.md")) == sorted(PAGES)
+
+
+def test_api_page_lists_the_public_api() -> None:
+    """Every name of `evalrules.__all__` has a row linking to the module that defines it, and the
+    public modules are rendered (`::: evalrules.…`)."""
+    text = page("api")
+    rows = dict(re.findall(r"^\| \[`(\w+)`\]\[([\w.]+)\] \|", text, re.MULTILINE))
+    homes = {"DEFAULT_PLUGINS": plugins.__name__, "hookimpl": hookspecs.__name__}
+    wanted = {n: f"{homes.get(n) or getattr(evalrules, n).__module__}.{n}" for n in evalrules.__all__}
+    assert rows == wanted
+    rendered = set(re.findall(r"^::: ([\w.]+)", text, re.MULTILINE))
+    assert set(API_MODULES) <= rendered
+    for module in rendered:
+        importlib.import_module(module)
+
+
+API_MODULES = (
+    "evalrules",
+    "evalrules.loading",
+    "evalrules.project_loading",
+    "evalrules.scoring",
+    "evalrules.result",
+    "evalrules.audit",
+    "evalrules.findings",
+    "evalrules.batch",
+    "evalrules.flat",
+    "evalrules.testing",
+    "evalrules.errors",
+    "evalrules.strategies",
+    "evalrules.hookspecs",
+    "evalrules.plugins",
+    "evalrules.formula",
+    "evalrules.adjusting",
+    "evalrules.model",
+    "evalrules.project",
+)
+"""The modules an embedder or a plugin author imports."""
+
+
+def test_site_builds_in_strict_mode(tmp_path: Path) -> None:
+    """`mkdocs build --strict`: every page in the navigation, no broken link, anchor or API
+    reference (skipped when the docs extra is not installed; .ci/run installs it)."""
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("mkdocstrings")
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    assert (tmp_path / "site" / "api" / "index.html").is_file()
+
+
+def test_formulas_quick_reference_is_generated_from_the_code() -> None:
+    """The section between the markers of docs/formulas.md is what tools/formula_reference.py
+    generates (run it after changing operators, functions or caps)."""
+    generator = _tool("formula_reference")
+    text = page("formulas")
+    assert generator.current(text), "docs/formulas.md lost the markers of the generated section"
+    assert generator.current(text) == generator.render(), "run: python tools/formula_reference.py"
+
+
+def _tool(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -26,6 +26,7 @@ PROJECT_NAME = "evalrules"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""The marker of a plugin's hook implementations: ``@hookimpl def register_rulesets(): ...``."""
 
 
 @hookspec

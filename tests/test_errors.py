@@ -31,3 +31,9 @@ def test_formula_error_located() -> None:
 def test_suggest() -> None:
     assert suggest("deducton", ["deduction", "manual"]) == "是否想写 “deduction”？"
     assert suggest("zzz", ["deduction"]) is None
+
+
+def test_suggest_compares_names_that_are_not_text() -> None:
+    # regression (fuzzing): a number among the known names (name = 1 in a file) raised TypeError
+    assert suggest("决策", [1, "决策a", None]) == "是否想写 “决策a”？"  # type: ignore[list-item]
+    assert suggest(12, ["123"]) == "是否想写 “123”？"  # type: ignore[arg-type]

@@ -363,3 +363,36 @@ def test_symbol_spellings(tmp_path: Path, text: str) -> None:
     workbook.save(path)
     rate = {t.name: t for t in _only(read_workbook(path)).targets}["养护合格率"]
     assert (rate.operator, rate.value, rate.unit) == (">=", Decimal(95), "%")
+
+
+@pytest.mark.parametrize("cell", ["D11", "F11", "C3", "C11", "A1"])
+@pytest.mark.parametrize("number", [1e20, 10**20, -(10**16)])
+def test_a_number_beyond_the_magnitude_cap_is_a_located_problem(
+    tmp_path: Path, cell: str, number: float
+) -> None:
+    # regression (fuzzing): such a number in any cell escaped as a bare NumberProblem
+    workbook = Workbook()
+    workbook.active.title = "Sheet1"
+    _unit_form(workbook.active)
+    workbook.active[cell] = number
+    path = tmp_path / "big.xlsx"
+    workbook.save(path)
+    outcome = read_workbook(path)[0][1]
+    if cell in ("D11", "F11"):  # a value or actual: refused at its cell, once
+        assert isinstance(outcome, LoadError)
+        numbers = [p for p in outcome.problems if p.code == "E-NUMBER"]
+        assert [(p.where, p.file) for p in numbers] == [(f"Sheet1!{cell}", str(path))]
+        assert "10^15" in numbers[0].message
+    else:  # a name or a title: text as shown
+        assert isinstance(outcome, Project)
+
+
+def test_a_huge_number_written_as_text_is_refused_not_taken_as_missing(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.title = "Sheet1"
+    _unit_form(workbook.active)
+    workbook.active["F11"] = "99999999999999999公里"
+    path = tmp_path / "big.xlsx"
+    workbook.save(path)
+    error = _error(read_workbook(path))
+    assert [(p.code, p.where) for p in error.problems] == [("E-NUMBER", "Sheet1!F11")]

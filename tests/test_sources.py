@@ -58,3 +58,10 @@ def test_ruleset_source_needs_an_id(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         RulesetSource.from_file(path)
     assert caught.value.problems[0].code == "E-RULESET-ID"
+
+
+def test_a_file_name_with_a_nul_character_is_a_load_error(tmp_path: Path) -> None:
+    # regression (fuzzing): extends = "a\u0000.toml" raised ValueError from the file system
+    with pytest.raises(LoadError) as caught:
+        read_text(tmp_path / "a\x00.toml")
+    assert caught.value.problems[0].code == "E-FILE"

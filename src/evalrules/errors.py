@@ -116,8 +116,11 @@ def _clip(text: str, limit: int = 80) -> str:
 
 
 def suggest(name: str, known: Iterable[str]) -> str | None:
-    """A did-you-mean phrase for a misspelled name, or None when nothing is close."""
-    matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    """A did-you-mean phrase for a misspelled name, or None when nothing is close.
+
+    Names come from the files being read, so either side may be something else than text (a
+    number, a table): they are compared as text."""
+    matches = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.5)
     return f"是否想写 “{matches[0]}”？" if matches else None
 
 

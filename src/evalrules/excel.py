@@ -153,7 +153,10 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
-        return fmt(_decimal(value))
+        try:
+            return fmt(_decimal(value))
+        except NumberProblem:  # NaN, infinity, beyond MAX_MAGNITUDE: shown as stored, refused where read
+            return str(value)
     return str(value).strip()
 
 
@@ -199,9 +202,9 @@ class _SheetReader:
     def problem(
         self, code: str, message: str, where: str, *, expected: str | None = None, found: str | None = None
     ) -> None:
-        self.problems.append(
-            Problem(code, message, file=self.file, where=where, expected=expected, found=found)
-        )
+        problem = Problem(code, message, file=self.file, where=where, expected=expected, found=found)
+        if problem not in self.problems:  # a cell read twice (operator, then value) is reported once
+            self.problems.append(problem)
 
     def find(self, test: Callable[[str], bool]) -> tuple[int, int] | None:
         for row in range(1, self.rows + 1):
@@ -492,7 +495,13 @@ class _SheetReader:
     def entry(self, row: int, column: int) -> _Entry:
         raw = self.value(row, column)
         if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
-            number = _decimal(raw)
+            try:
+                number = _decimal(raw)
+            except NumberProblem as problem:
+                self.problem(
+                    "E-NUMBER", f"数值无法使用：{problem}", self.where(row, column), found=_text(raw)
+                )
+                return _Entry(_text(raw), "", None, False, "")
             if "%" in self.cell_format(row, column):
                 return _Entry(_text(raw), "", number * HUNDRED, True, "")
             return _Entry(_text(raw), "", number, False, "")
@@ -508,7 +517,8 @@ class _SheetReader:
             return _Entry(text, symbol, None, False, "")
         try:
             number = parse_number(found.group(1))
-        except NumberProblem:
+        except NumberProblem as problem:
+            self.problem("E-NUMBER", f"数值无法使用：{problem}", self.where(row, column), found=text)
             return _Entry(text, symbol, None, False, "")
         unit = found.group(3).strip()
         for word, operator in _SUFFIX_OPERATORS:

@@ -93,6 +93,8 @@ def read_text(path: Path | Traversable, name: str | None = None) -> Document:
         raise LoadError([Problem("E-FILE", "文件不是 UTF-8 编码的文本", file=display)]) from None
     except OSError as error:
         raise LoadError([Problem("E-FILE", f"无法读取文件：{error.strerror}", file=display)]) from None
+    except ValueError:  # a name the system cannot hold, e.g. with a NUL character (from an extends)
+        raise LoadError([Problem("E-FILE", "文件名含有无效字符", file=repr(display))]) from None
     return parse_text(text, display, json_format=str(path).lower().endswith(".json"))
 
 

@@ -169,3 +169,18 @@ def test_strategy_parameter_problem_is_located(write: Callable[[str, str], Path]
     problem = caught.value.problems[0]
     assert problem.code == "E-PARAM" and "ratio" in (problem.suggestion or "")
     assert problem.line == text.splitlines().index('params = { variant = "ratoi" }') + 1
+
+
+def test_derived_from_that_is_not_a_list_is_a_located_problem(write: Callable[[str, str], Path]) -> None:
+    # regression (fuzzing): derived_from = 5 raised TypeError
+    text = (ROOT / "rulesets" / "caiyu_2020_10.toml").read_text(encoding="utf-8")
+    path = write("r.toml", text.replace("[ruleset]\n", "[ruleset]\nderived_from = 5\n", 1))
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(path)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.where, problem.file, problem.line) == (
+        "E-TYPE",
+        "[ruleset] derived_from",
+        str(path),
+        text.splitlines().index("[ruleset]") + 2,
+    )

@@ -103,6 +103,16 @@ class _Builder(RulesetReader):
                 key="effective",
             )
             effective = None
+        derived_from = header.get("derived_from", [])
+        if not isinstance(derived_from, list):
+            self.problem(
+                "E-TYPE",
+                'derived_from 应为规则集 id 的列表（如 ["caiyu_2020_10"]）',
+                "[ruleset] derived_from",
+                key="derived_from",
+                found=repr(derived_from),
+            )
+            derived_from = []
         self.ruleset_id = str(header.get("id", "?"))
         return RulesetInfo(
             id=self.ruleset_id,
@@ -113,7 +123,7 @@ class _Builder(RulesetReader):
             effective=effective,
             mode=str(header.get("mode", "")),
             description=str(header.get("description", "")),
-            derived_from=tuple(str(x) for x in header.get("derived_from", [])),
+            derived_from=tuple(str(x) for x in derived_from),
         )
 
     def indicators(self, raw: Any, prefix: tuple[str, ...], where: str) -> tuple[Indicator, ...]:

@@ -1,8 +1,13 @@
-"""Result and NodeResult: scores, N/A status and reasons, and the stable JSON form."""
+"""Result and NodeResult: scores, N/A status and reasons, and the stable JSON form.
+
+A result made by scoring many projects is explained lazily: it holds its total, grade and
+first-level scores, and the tree of NodeResults with their reasons is written the first time
+``nodes``, ``reasons``, ``walk`` or ``to_dict`` asks for it (then kept).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -46,15 +51,23 @@ class NodeResult:
             yield from child.walk()
 
 
-@frozen
+Explanation = tuple[tuple[NodeResult, ...], tuple[str, ...]]
+"""The tree of node results and the reasons of the total."""
+
+
+@frozen(eq=False)
 class Result:
-    """A scored project: total, grade, and every node in tree order."""
+    """A scored project: total, grade, and every node in tree order.
+
+    ``nodes`` and ``reasons`` are given either as they are or as a function that writes them
+    when first asked (``explain``); either way they read the same.
+    """
 
     total: Decimal
     exact_total: Decimal
     max: Decimal
     grade: str
-    nodes: tuple[NodeResult, ...]
+    _nodes: tuple[NodeResult, ...] | None = field(alias="nodes")
     ruleset_id: str
     ruleset_version: str
     ruleset_sha256: str
@@ -63,8 +76,66 @@ class Result:
     project_unit: str
     project_year: int | None
     places: int
-    reasons: tuple[str, ...] = ()
+    _reasons: tuple[str, ...] | None = field(default=(), alias="reasons")
     adjustments: tuple[AdjustmentRecord, ...] = ()
+    _explain: Callable[[], Explanation] | None = field(default=None, alias="explain", repr=False)
+    _subtotals: tuple[tuple[str, Decimal | None], ...] | None = field(
+        default=None, alias="subtotals", repr=False
+    )
+
+    @property
+    def nodes(self) -> tuple[NodeResult, ...]:
+        if self._nodes is None:
+            self._explained()
+        assert self._nodes is not None
+        return self._nodes
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        if self._reasons is None:
+            self._explained()
+        assert self._reasons is not None
+        return self._reasons
+
+    @property
+    def explained(self) -> bool:
+        """Whether the tree of reasons has been written (it is, on first use)."""
+        return self._nodes is not None and self._reasons is not None
+
+    def _explained(self) -> None:
+        assert self._explain is not None, "a Result without nodes needs explain"
+        nodes, reasons = self._explain()
+        if self._nodes is None:
+            object.__setattr__(self, "_nodes", nodes)
+        if self._reasons is None:  # an adjusted result keeps its own reasons
+            object.__setattr__(self, "_reasons", reasons)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.total, self.grade, self.ruleset_sha256, self.project_name))
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.total,
+            self.exact_total,
+            self.max,
+            self.grade,
+            self.nodes,
+            self.ruleset_id,
+            self.ruleset_version,
+            self.ruleset_sha256,
+            self.ruleset_title,
+            self.project_name,
+            self.project_unit,
+            self.project_year,
+            self.places,
+            self.reasons,
+            self.adjustments,
+        )
 
     def walk(self) -> Iterator[NodeResult]:
         for node in self.nodes:
@@ -77,6 +148,9 @@ class Result:
         raise KeyError("/".join(path))
 
     def subtotals(self) -> dict[str, Decimal | None]:
+        """First-level indicator → its score as displayed (None when not applicable)."""
+        if self._subtotals is not None:
+            return dict(self._subtotals)
         return {node.name: node.score for node in self.nodes}
 
     def to_dict(self) -> dict[str, Any]:

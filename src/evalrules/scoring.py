@@ -2,11 +2,17 @@
 
 Order: bind (plan weights, slots filled, N/A marked) → effective weights (N/A share policy)
 → strategies → N/A rescale → rounding → grade. No I/O; every problem is collected first.
+
+``score`` binds once per project shape and keeps the bound tree as a :class:`~evalrules.plan.Plan`,
+so most projects are scored by arithmetic alone; their results write the reasons (this module's
+``_Scorer`` again) when first asked. Everything runs in the decimal context ``numbers.CONTEXT``.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+import threading
+from decimal import Decimal, localcontext
+from functools import partial
 
 from attrs import define, field
 
@@ -14,9 +20,10 @@ from .adjusting import apply_adjustments
 from .errors import FormulaError, Problem, ScoringError, suggest
 from .model import Indicator, MethodRef, Ruleset
 from .numbers import CONTEXT, ZERO, apportion, fmt, round_to, split_equally
+from .plan import Plan, Shape, build_plan, shape_of
 from .plugins import Registry, default_registry
 from .project import Assessment, Project, Target
-from .result import NodeKind, NodeResult, Result
+from .result import Explanation, NodeKind, NodeResult, Result
 from .sources import Place
 from .strategies import InputProblem, ParameterProblem, PrepareContext, ScoringInput
 
@@ -40,8 +47,109 @@ def score(project: Project, ruleset: Ruleset, registry: Registry | None = None) 
     """Score a project under a ruleset, then let plugins adjust the finished result (each
     adjustment recorded in its reasons); raises ScoringError listing every problem."""
     registry = registry or default_registry()
-    result = _Scorer(project, ruleset, registry).run()
-    return apply_adjustments(result, ruleset, project, registry.adjusters)
+    with localcontext(CONTEXT):
+        result = _plans(ruleset, registry).score(project)
+        if result is None:
+            result = _Scorer(project, ruleset, registry).run()
+        return apply_adjustments(result, ruleset, project, registry.adjusters)
+
+
+def explain(project: Project, ruleset: Ruleset, registry: Registry | None = None) -> Result:
+    """Score a project the explaining way only (no plan): every node with its reasons at once."""
+    registry = registry or default_registry()
+    with localcontext(CONTEXT):
+        result = _Scorer(project, ruleset, registry).run()
+        return apply_adjustments(result, ruleset, project, registry.adjusters)
+
+
+MAX_SHAPES = 4096
+"""Plans kept per ruleset; past this many project shapes the oldest half is dropped."""
+MAX_RULESETS = 32
+"""Rulesets (with their registry) whose plans are kept."""
+
+
+class _Plans:
+    """The plans of one ruleset under one registry, by project shape (None: no plan possible)."""
+
+    def __init__(self, ruleset: Ruleset, registry: Registry) -> None:
+        self.ruleset = ruleset
+        self.registry = registry
+        self.shapes: dict[Shape, Plan | None] = {}
+
+    def score(self, project: Project) -> Result | None:
+        shape = shape_of(project)
+        try:
+            plan = self.shapes[shape]
+        except KeyError:
+            plan = self.shapes[shape] = self.build(project)
+            if len(self.shapes) > MAX_SHAPES:
+                for old in list(self.shapes)[: MAX_SHAPES // 2]:
+                    self.shapes.pop(old, None)
+        if plan is None:
+            return None
+        outcome = plan.run(project)
+        if outcome is None:
+            return None
+        total, exact, firsts = outcome
+        ruleset, info = self.ruleset, self.ruleset.info
+        graded = total if ruleset.rounding.total_before_grade else exact
+        return Result(
+            total=total,
+            exact_total=exact,
+            max=ruleset.max,
+            grade=ruleset.grade_for(graded),
+            nodes=None,
+            ruleset_id=info.id,
+            ruleset_version=info.version,
+            ruleset_sha256=ruleset.sha256,
+            ruleset_title=info.title,
+            project_name=project.name,
+            project_unit=project.unit,
+            project_year=project.year,
+            places=ruleset.rounding.places,
+            reasons=None,
+            explain=partial(_explanation, project, ruleset, self.registry, exact),
+            subtotals=firsts,
+        )
+
+    def build(self, project: Project) -> Plan | None:
+        scorer = _Scorer(project, self.ruleset, self.registry)
+        try:
+            root = scorer.bound()
+        except ScoringError:
+            return None  # every project of this shape is scored the explaining way, which reports it
+        return build_plan(root, project, self.ruleset, self.registry)
+
+
+_PLANS: dict[tuple[int, int], _Plans] = {}
+_PLANS_LOCK = threading.Lock()
+
+
+def _plans(ruleset: Ruleset, registry: Registry) -> _Plans:
+    key = (id(ruleset), id(registry))
+    plans = _PLANS.get(key)
+    if plans is None or plans.ruleset is not ruleset or plans.registry is not registry:
+        with _PLANS_LOCK:
+            plans = _PLANS[key] = _Plans(ruleset, registry)  # holds both: their ids stay theirs
+            while len(_PLANS) > MAX_RULESETS:
+                _PLANS.pop(next(iter(_PLANS)))
+    return plans
+
+
+def _explanation(project: Project, ruleset: Ruleset, registry: Registry, exact: Decimal) -> Explanation:
+    with localcontext(CONTEXT):
+        explained = _Scorer(project, ruleset, registry).run()
+    if explained.exact_total != exact:  # the plan and the scorer must never disagree
+        raise ScoringError(
+            [
+                Problem(
+                    "E-INTERNAL",
+                    f"内部错误：按计划打分得 {exact}，逐项解释得 {explained.exact_total}",
+                    file=project.file,
+                )
+            ]
+        )
+    return explained.nodes, explained.reasons
 
 
 class _Scorer:
@@ -70,21 +178,7 @@ class _Scorer:
         )
 
     def run(self) -> Result:
-        self.check_plan_weights()
-        roots = [self.bind(indicator, (indicator.name,)) for indicator in self.ruleset.indicators]
-        self.check_leftovers(roots)
-        root = _Node((), self.ruleset.max, children=roots)
-        self.check_sum(
-            root,
-            self.project.weights_place.get(roots[0].path) if roots else None,
-            "一级指标分值之和不等于满分",
-        )
-        self.mark_empty_branches(root)
-        if root.na_reason:
-            self.problem("E-ALL-NA", "所有指标都不适用，无法评分", None)
-        if self.problems:
-            raise ScoringError(self.problems)
-        self.assign_weights(root, self.ruleset.max)
+        root = self.bound()
         results = [self.score_node(node) for node in root.children]
         if self.problems:
             raise ScoringError(self.problems)
@@ -111,6 +205,25 @@ class _Scorer:
         )
 
     # --- binding -------------------------------------------------------------------------
+
+    def bound(self) -> _Node:
+        """The bound tree with effective weights; raises ScoringError listing every problem."""
+        self.check_plan_weights()
+        roots = [self.bind(indicator, (indicator.name,)) for indicator in self.ruleset.indicators]
+        self.check_leftovers(roots)
+        root = _Node((), self.ruleset.max, children=roots)
+        self.check_sum(
+            root,
+            self.project.weights_place.get(roots[0].path) if roots else None,
+            "一级指标分值之和不等于满分",
+        )
+        self.mark_empty_branches(root)
+        if root.na_reason:
+            self.problem("E-ALL-NA", "所有指标都不适用，无法评分", None)
+        if self.problems:
+            raise ScoringError(self.problems)
+        self.assign_weights(root, self.ruleset.max)
+        return root
 
     def check_plan_weights(self) -> None:
         for path in self.project.weights:

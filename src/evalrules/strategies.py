@@ -3,11 +3,15 @@
 A strategy is registered by name through the ``register_strategies`` hook. When a ruleset loads,
 ``prepare`` checks the parameters once (and compiles any formula); when a project is scored,
 ``score`` turns one indicator's inputs into an exact score with reasons in Chinese.
+
+A strategy may also offer ``kernel`` (:class:`KernelStrategy`): the same score as a small function
+without reasons, which is what scoring many projects runs; reasons are written only when a result
+is explained. Without one, the engine calls ``score`` and keeps only the number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
@@ -125,3 +129,37 @@ def check_keys(params: Mapping[str, Any], allowed: Mapping[str, str]) -> None:
             raise ParameterProblem(
                 key, f"未知参数 “{key}”", suggest(key, allowed) or f"可用参数：{'、'.join(allowed)}"
             )
+
+
+Kernel = Callable[[Target | None, Assessment | None, Budget], Decimal]
+"""An indicator's exact score (before the ruleset's rounding) from the project's target or
+assessment and budget, without reasons."""
+
+
+@runtime_checkable
+class KernelStrategy(Protocol):
+    """A strategy that can also score without writing reasons (optional, for speed)."""
+
+    def kernel(self, prepared: Any, weight: Decimal) -> Kernel:
+        """A function giving the same score as ``score`` for every input ``score`` accepts.
+
+        Built once per indicator of a prepared ruleset and called for every project. It may raise
+        any exception, or return any value, for input that ``score`` refuses: the engine then
+        scores that project with ``score``, which reports the problem.
+        """
+        ...
+
+
+def kernel_for(
+    strategy: ScoringStrategy, prepared: Any, path: tuple[str, ...], weight: Decimal, rounding: Rounding
+) -> Kernel:
+    """The strategy's kernel, or one that calls ``score`` and keeps the number."""
+    if isinstance(strategy, KernelStrategy):
+        return strategy.kernel(prepared, weight)
+
+    def by_score(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+        return strategy.score(
+            prepared, ScoringInput(path, weight, budget, rounding, target, assessment)
+        ).score
+
+    return by_score

@@ -14,9 +14,10 @@ from ..errors import suggest
 from ..formula import Formula, compile_formula
 from ..hookspecs import hookimpl
 from ..numbers import CONTEXT, ONE, ZERO, fmt, round_to, split_equally
-from ..project import BUDGET_FIELDS
+from ..project import BUDGET_FIELDS, Assessment, Budget, Target
 from ..strategies import (
     InputProblem,
+    Kernel,
     Outcome,
     ParameterProblem,
     PrepareContext,
@@ -60,6 +61,18 @@ class DeductionList(KeysOnly):
         floor = "，扣完为止" if total > item.weight else ""
         reason = f"{parts}{floor}，得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         return Outcome(score, (reason,))
+
+    def kernel(self, prepared: None, weight: Decimal) -> Kernel:
+        def deduction(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+            deductions = assessment.deductions  # type: ignore[union-attr]  # None: score() reports it
+            total = ZERO
+            for entry in deductions:  # type: ignore[union-attr]
+                if entry.points < 0:
+                    raise ValueError(entry.points)
+                total += entry.points
+            return max(weight - total, ZERO)
+
+        return deduction
 
 
 @frozen
@@ -215,6 +228,17 @@ class BudgetRate:
             chosen.append(value)
         return chosen[0], chosen[1]
 
+    def kernel(self, prepared: tuple[str, str], weight: Decimal) -> Kernel:
+        numerator_name, denominator_name = prepared
+
+        def rate(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+            numerator, denominator = budget.figures[numerator_name], budget.figures[denominator_name]
+            if denominator <= 0 or numerator < 0:
+                raise ValueError(numerator, denominator)
+            return min(numerator / denominator, ONE) * weight
+
+        return rate
+
     def score(self, prepared: tuple[str, str], item: ScoringInput) -> Outcome:
         numerator_name, denominator_name = prepared
         figures, unit = item.budget.figures, item.budget.unit
@@ -280,22 +304,38 @@ class Manual(KeysOnly):
         basis = f"，{why}" if why else ""
         return Outcome(manual, (f"评价组给分 {fmt(manual)} 分（分值 {fmt(item.weight)} 分）{basis}",))
 
+    def kernel(self, prepared: None, weight: Decimal) -> Kernel:
+        def manual(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+            score: Decimal = (assessment or target).score  # type: ignore[union-attr, assignment]
+            if not ZERO <= score <= weight:  # None fails too: score() reports it
+                raise ValueError(score)
+            return score
+
+        return manual
+
 
 def _formula_values(item: ScoringInput, formula: Formula) -> dict[str, Decimal]:
-    values: dict[str, Decimal] = {"分值": item.weight, **item.budget.figures}
-    if item.target is not None:
-        if item.target.value is not None:
-            values["指标值"] = item.target.value
-        if item.target.actual is not None:
-            values["实际值"] = item.target.actual
-    if item.assessment is not None:
-        shadowed = sorted(values.keys() & item.assessment.values.keys())
+    return formula_values(formula, item.weight, item.target, item.assessment, item.budget)
+
+
+def formula_values(
+    formula: Formula, weight: Decimal, target: Target | None, assessment: Assessment | None, budget: Budget
+) -> dict[str, Decimal]:
+    """The names a formula sees: 分值, the budget figures, 指标值/实际值 and the assessment's values."""
+    values: dict[str, Decimal] = {"分值": weight, **budget.figures}
+    if target is not None:
+        if target.value is not None:
+            values["指标值"] = target.value
+        if target.actual is not None:
+            values["实际值"] = target.actual
+    if assessment is not None:
+        shadowed = sorted(values.keys() & assessment.values.keys())
         if shadowed:
             raise InputProblem(
                 f"values 不能改写 {'、'.join(shadowed)}：它们来自分值、预算数或绩效指标",
                 expected="inputs 中声明的其他名称",
             )
-        values.update(item.assessment.values)
+        values.update(assessment.values)
     missing = sorted(formula.names - values.keys())
     if missing:
         raise InputProblem("公式所需的数值没有给出", expected="、".join(missing))
@@ -339,6 +379,12 @@ class FreeFormula:
         subject = describe(item.target, "") + "，" if item.target and item.target.actual is not None else ""
         reason = f"{subject}按公式 {prepared.source} 得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         return Outcome(score, (reason,))
+
+    def kernel(self, prepared: Formula, weight: Decimal) -> Kernel:
+        def formula(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+            return prepared.number(formula_values(prepared, weight, target, assessment, budget))
+
+        return formula
 
 
 BUILTIN_STRATEGIES: tuple[ScoringStrategy, ...] = (

@@ -12,9 +12,10 @@ from attrs import frozen
 from ..errors import suggest
 from ..hookspecs import hookimpl
 from ..numbers import CONTEXT, ONE, ZERO, fmt
-from ..project import Target
+from ..project import Assessment, Budget, Target
 from ..strategies import (
     InputProblem,
+    Kernel,
     Outcome,
     ParameterProblem,
     PrepareContext,
@@ -38,6 +39,35 @@ class Positive(KeysOnly):
         target, goal, actual = target_values(item)
         return _score_at_least(item, target, goal, actual, "≥")
 
+    def kernel(self, prepared: None, weight: Decimal) -> Kernel:
+        def positive(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+            goal = target.value  # type: ignore[union-attr]  # None fails: then score() reports it
+            if goal < 0:  # type: ignore[operator]
+                raise ValueError(goal)
+            return at_least(goal, target.actual, weight)  # type: ignore[union-attr, arg-type]
+
+        return positive
+
+
+def at_least(goal: Decimal, actual: Decimal, weight: Decimal) -> Decimal:
+    """≥: the full weight at or above the goal, else in proportion (never below 0)."""
+    if actual >= goal:
+        return weight
+    if goal == 0:
+        return ZERO
+    return max(actual / goal, ZERO) * weight
+
+
+def at_most(goal: Decimal, actual: Decimal, weight: Decimal, variant: str) -> Decimal:
+    """≤: the full weight at or below the goal, else A/B × weight or by the deviation."""
+    if actual <= goal:
+        return weight
+    if goal == 0:
+        return ZERO
+    if variant == "ratio":
+        return goal / actual * weight
+    return max(ONE - (actual - goal) / goal, ZERO) * weight
+
 
 def _score_at_least(
     item: ScoringInput, target: Target, goal: Decimal, actual: Decimal, symbol: str
@@ -52,7 +82,7 @@ def _score_at_least(
         reason = f"{description}，指标值为 0 而实际小于 0，得 0 分（分值 {fmt(item.weight)} 分）"
         return Outcome(ZERO, (reason,), inputs(target))
     ratio = CONTEXT.divide(actual, goal)
-    score = CONTEXT.multiply(max(ratio, ZERO), item.weight)
+    score = at_least(goal, actual, item.weight)
     reason = (
         f"{description}，完成 {percent(ratio)}，按完成比例得 {item.shown(score)} 分"
         f"（分值 {fmt(item.weight)} 分）"
@@ -96,15 +126,22 @@ class Reverse:
             reason = f"{description}，指标值为 0 而实际大于 0，得 0 分（分值 {fmt(item.weight)} 分）"
             return Outcome(ZERO, (reason,), inputs(target))
         if prepared == "ratio":
-            share = CONTEXT.divide(goal, actual)
-            how = f"按 指标值 ÷ 实际值（{percent(share)}）"
+            how = f"按 指标值 ÷ 实际值（{percent(CONTEXT.divide(goal, actual))}）"
         else:
             excess = CONTEXT.divide(CONTEXT.subtract(actual, goal), goal)
-            share = max(CONTEXT.subtract(ONE, excess), ZERO)
             how = f"超出指标值 {percent(excess)}，按偏离度"
-        score = CONTEXT.multiply(share, item.weight)
+        score = at_most(goal, actual, item.weight, prepared)
         reason = f"{description}，{how}得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         return Outcome(score, (reason,), inputs(target))
+
+    def kernel(self, prepared: str, weight: Decimal) -> Kernel:
+        def reverse(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+            goal = target.value  # type: ignore[union-attr]  # None fails: then score() reports it
+            if goal < 0:  # type: ignore[operator]
+                raise ValueError(goal)
+            return at_most(goal, target.actual, weight, prepared)  # type: ignore[union-attr, arg-type]
+
+        return reverse
 
 
 @frozen
@@ -125,6 +162,17 @@ class Equal(KeysOnly):
             return Outcome(item.weight, full(item, description, "与预期目标一致").reasons, inputs(target))
         reason = f"{description}，指标值为 0 而实际大于 0，得 0 分（分值 {fmt(item.weight)} 分）"
         return Outcome(ZERO, (reason,), inputs(target))
+
+    def kernel(self, prepared: None, weight: Decimal) -> Kernel:
+        def equal(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+            goal, actual = target.value, target.actual  # type: ignore[union-attr]
+            if goal == 0:
+                return weight if actual <= 0 else ZERO  # type: ignore[operator]  # None: score() reports it
+            if goal < 0:  # type: ignore[operator]
+                raise ValueError(goal)
+            return at_least(goal, actual, weight)  # type: ignore[arg-type]
+
+        return equal
 
 
 @frozen
@@ -254,6 +302,22 @@ class Qualitative:
                 f"得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
             )
         return Outcome(score, (reason,), inputs)
+
+    def kernel(self, prepared: tuple[Band, ...], weight: Decimal) -> Kernel:
+        bands = {name: band for band in prepared for name in band.names()}
+
+        def qualitative(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+            source = target or assessment
+            band = bands[source.rating]  # type: ignore[union-attr, index]  # unknown: score() reports it
+            manual = source.score  # type: ignore[union-attr]
+            if manual is None:
+                return band.default * weight
+            high = band.high * weight
+            if band.low * weight <= manual < high or (band.high == ONE and manual == high):
+                return manual
+            raise ValueError(manual)
+
+        return qualitative
 
 
 TARGET_STRATEGIES: tuple[ScoringStrategy, ...] = (Positive(), Reverse(), Equal(), Qualitative())

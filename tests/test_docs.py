@@ -1145,6 +1145,7 @@ API_MODULES = (
     "evalrules.adjusting",
     "evalrules.model",
     "evalrules.project",
+    "evalrules.schemas",
 )
 """The modules an embedder or a plugin author imports."""
 
@@ -1182,3 +1183,53 @@ def _tool(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# --- json-formats.md, stability.md ----------------------------------------------------------------
+
+
+def _schema_keys(schema: Any) -> set[str]:
+    """Every property name anywhere in a JSON Schema."""
+    if isinstance(schema, dict):
+        keys = set(schema.get("properties", {})) if isinstance(schema.get("properties"), dict) else set()
+        return keys.union(*(_schema_keys(value) for value in schema.values()))
+    if isinstance(schema, list):
+        return set().union(*(_schema_keys(value) for value in schema))
+    return set()
+
+
+def test_json_formats_documents_every_key(seed: evalrules.Project, national: evalrules.Ruleset) -> None:
+    """Every key of a real result, adjustment record, review report and finding, and every
+    property of the shipped schemas, has a table row on docs/json-formats.md."""
+    text = page("json-formats")
+    top, node_keys, nested = _result_keys(evalrules.score(seed, national).to_dict())
+    report = evalrules.audit(seed, national, load_registry(entry_points=False)).to_dict()
+    full = findings.Finding(
+        "A-X", "error", "说明", ("决策",), Decimal(1), Decimal(2), sources.Place("p.toml", "[claims]", 3)
+    ).to_dict()
+    rows = top | node_keys | set(_record_keys(RECORD)[""]) | set(report) | set(full)
+    assert sorted(k for k in rows if not _row(text, k)) == []
+    inner = set().union(*nested.values(), *_record_keys(RECORD).values(), report["counts"], full["location"])
+    assert sorted(missing(text, inner)) == []
+    schemas = importlib.import_module("evalrules.schemas")
+    for name in schemas.SCHEMAS:
+        assert f"`evalrules/schemas/{name}.schema.json`" in text
+        assert sorted(missing(text, _schema_keys(schemas.load_schema(name)))) == []
+    records = [r for b in blocks(text, "json fragment") for r in json.loads(b).get("adjustments", [])]
+    assert records and [_record_keys(r) for r in records] == [_record_keys(RECORD)] * len(records)
+
+
+def test_stability_page_lists_what_is_stable() -> None:
+    """Every hook with its parameters, every command, the global options and environment
+    variables, every exit code, the schema files and the public Python names."""
+    text = page("stability")
+    hooks = [f"{name}({', '.join(inspect.signature(f).parameters)})" for name, f in _hookspecs().items()]
+    problems = missing(text, hooks)
+    problems += [c for c in cli._COMMANDS if f"`evalrules {c}`" not in text]
+    problems += missing(text, (*_global_options(), plugins.STRICT_ENV, plugins.BLOCK_ENV))
+    problems += [f"exit {n}" for n in (0, 1, 2, 3) if not re.search(rf"^\|\s*{n}\s*\|", text, re.MULTILINE)]
+    problems += missing(text, ("evalrules.__all__", "evalrules.testing.__all__", plugins.ENTRY_POINT_GROUP))
+    problems += [f for f in ("result", "audit") if f"`evalrules/schemas/{f}.schema.json`" not in text]
+    assert problems == []
+    for target in ("ruleset-format.md#", "project-format.md#", "json-formats.md", "hooks.md", "api.md"):
+        assert f"]({target}" in text, f"link to {target}"

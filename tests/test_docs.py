@@ -19,6 +19,20 @@ not mention. Code-block conventions in docs/*.md:
 - ```text blocks in docs/audit.md that start with ``$ evalrules audit …``: the command is run in
   the repository (built-in checks only) and must print what is shown; a line ``…`` stands for
   lines left out.
+- ```console / ```sh blocks that start with ``$ ``: a session. Every ``$ evalrules …`` runs in the
+  repository (installed plugins blocked) and must print what is shown under it (standard output,
+  then standard error; ``…`` stands for lines left out); exit status 1 when an ``[E-…]`` line is
+  shown, 0 or 3 for audit and batch, else 0. Only evalrules commands may follow ``$ ``.
+- ```console / ```sh blocks without ``$ `` (the documented way to show a command that is not
+  run: placeholder files, installs): a synopsis. Each ``evalrules …`` command must parse with the
+  real command-line parser, ``EVALRULES_…`` variables must exist, and paths into the repository
+  (examples/…, rulesets/…, benchmarks/…, docs/…) must exist.
+- ```python: runs as a script in a folder with a copy of examples/ and the page's first ```csv /
+  ```jsonl block as projects.csv / projects.jsonl (on the plugin pages, with the tutorial's
+  plugin importable); its ``assert`` statements are its checks. ```python fragment: must parse.
+- The operator and function tables of docs/formulas.md: each example is evaluated and must give
+  the result shown; the section between the GENERATED markers is what tools/formula_reference.py
+  writes from the code.
 """
 
 from __future__ import annotations
@@ -1233,3 +1247,38 @@ def test_stability_page_lists_what_is_stable() -> None:
     assert problems == []
     for target in ("ruleset-format.md#", "project-format.md#", "json-formats.md", "hooks.md", "api.md"):
         assert f"]({target}" in text, f"link to {target}"
+
+
+def _formula_examples() -> list[tuple[str, dict[str, str], str]]:
+    """The rows of the operator and function tables of docs/formulas.md: (formula, the values
+    written after it as `名称 数值、…`, the result column)."""
+    parts = sections(page("formulas"))
+    rows = []
+    for heading in ("## 运算符", "## 函数"):
+        for line in parts[heading].splitlines():
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if len(cells) != 4 or not cells[2].startswith("`"):
+                continue
+            example, _, values = cells[2][1:].partition("`")
+            pairs = dict(pair.split() for pair in values.strip("，, ").split("、") if pair.strip())
+            rows.append((example, pairs, cells[3]))
+    return rows
+
+
+@pytest.mark.parametrize(("example", "values", "shown"), _formula_examples())
+def test_formula_table_example_gives_the_result_shown(
+    example: str, values: dict[str, str], shown: str, builtins: Registry
+) -> None:
+    """Each example of the operator and function tables is evaluated: a result in code must be
+    the exact result; 真假值 / 数字 say the kind of result (names without values are set to 1)."""
+    names = {name: Decimal(text) for name, text in values.items()}
+    compiled = formula.compile_formula(
+        example, functions=builtins.functions, names={*names, "实际值", "指标值", "分值", "执行数"}
+    )
+    result = compiled.evaluate({"实际值": Decimal(1), "指标值": Decimal(1), "分值": Decimal(1), **names})
+    if shown == "真假值":
+        assert isinstance(result, bool)
+    elif shown == "数字":
+        assert isinstance(result, Decimal)
+    else:
+        assert shown == f"`{result if isinstance(result, bool) else format(result, 'f')}`", example

@@ -6,7 +6,7 @@
   :meth:`evalrules.audit.AuditReport.to_dict` returns it.
 
 The files are ``evalrules/schemas/result.schema.json`` and ``evalrules/schemas/audit.schema.json``;
-:func:`load_schema` reads one (with :mod:`importlib.resources`, so it works from a wheel or a zip)::
+:func:`load_schema` reads one (with :mod:`importlib.resources`, so it works from a wheel or a zip):
 
     import jsonschema
     from evalrules.schemas import load_schema

@@ -292,10 +292,26 @@ def test_every_error_code_is_documented() -> None:
 # --- ruleset-format.md ----------------------------------------------------------------------
 
 
+def _declared_keys(module: ModuleType) -> set[str]:
+    """Every key a module declares in its ``…_KEYS`` (and ``…_RESERVED``) constants: the items of
+    a tuple, the keys of a dict and the items of the tuples it maps to."""
+    keys: set[str] = set()
+    for name, value in vars(module).items():
+        if not (name.isupper() and name.endswith(("_KEYS", "_RESERVED"))):
+            continue
+        keys |= set(value)
+        if isinstance(value, dict):
+            keys |= {key for item in value.values() if isinstance(item, tuple) for key in item}
+    return keys
+
+
 def test_ruleset_format_documents_every_key() -> None:
+    """Every key of evalrules.schema (all its …_KEYS constants, so a new table's keys are
+    included), and every key of the resolved built-in ruleset."""
     text = page("ruleset-format")
     resolved = ruleset_to_data(evalrules.load_ruleset("caiyu_2020_10"))
-    keys: set[str] = {*schema.TOP_KEYS, *schema.INFO_KEYS, *schema.INDICATOR_KEYS, *schema.AUDIT_KEYS}
+    keys: set[str] = _declared_keys(schema)
+    assert {*schema.TOP_KEYS, *schema.INFO_KEYS, *schema.INDICATOR_KEYS, *schema.AUDIT_KEYS} <= keys
     for table in ("scoring", "rounding", "not_applicable"):
         keys |= set(resolved[table])
     keys |= {key for band in resolved["grades"] for key in band}
@@ -327,14 +343,10 @@ def test_ruleset_format_documents_every_value() -> None:
 
 
 def test_project_format_documents_every_key() -> None:
+    """Every key project_loading and claims declare (their …_KEYS constants) and every budget figure."""
     text = page("project-format")
-    keys = {
-        *project_loading.TOP_KEYS,
-        *project_loading.PROJECT_KEYS,
-        *project_loading.TARGET_KEYS,
-        *project_loading.ASSESSMENT_KEYS,
-        *project.BUDGET_FIELDS,
-    }
+    keys = {*_declared_keys(project_loading), *_declared_keys(claims), *project.BUDGET_FIELDS}
+    assert {*project_loading.TARGET_KEYS, *project_loading.ASSESSMENT_KEYS} <= keys
     assert sorted(missing(text, keys)) == []
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 import evalrules
 
@@ -14,7 +14,22 @@ SEED = ROOT / "examples" / "akto-2022.toml"
 
 settings.register_profile("ci", max_examples=60, deadline=None)
 settings.register_profile("dev", max_examples=200, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.register_profile("fuzz", max_examples=5000, deadline=None, print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+FUZZ_SCALE = {"ci": 1, "dev": 5, "fuzz": 100}
+"""How many times its CI budget of examples each fuzz test (tests/test_fuzz.py) runs under the
+profile: HYPOTHESIS_PROFILE=fuzz for a long local run (docs/safety.md)."""
+
+
+def fuzz_settings(examples: int) -> settings:
+    """A fuzz test's settings: ``examples`` under the "ci" profile, scaled by FUZZ_SCALE otherwise."""
+    return settings(
+        max_examples=examples * FUZZ_SCALE.get(PROFILE, 1),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    )
 
 
 @pytest.fixture(scope="session")

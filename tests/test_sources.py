@@ -65,3 +65,14 @@ def test_a_file_name_with_a_nul_character_is_a_load_error(tmp_path: Path) -> Non
     with pytest.raises(LoadError) as caught:
         read_text(tmp_path / "a\x00.toml")
     assert caught.value.problems[0].code == "E-FILE"
+
+
+@pytest.mark.parametrize("text", ["a = 1\nb = '", 'a = 1\nb = "x', "a = [1,\n2", "[a"])
+def test_a_toml_error_at_the_end_of_the_file_has_the_last_line(text: str) -> None:
+    # regression (fuzzing): tomllib says "(at end of document)" instead of a line number
+    with pytest.raises(LoadError) as caught:
+        parse_text(text, "f.toml")
+    [problem] = caught.value.problems
+    assert problem.code == "E-TOML"
+    assert problem.line == len(text.splitlines())
+    assert "end of document" not in problem.message

@@ -16,6 +16,7 @@ from attrs import frozen
 from .errors import LoadError, Problem
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_END = "(at end of document)"
 
 
 @frozen
@@ -106,6 +107,9 @@ def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
         match = _TOML_POSITION.search(str(error))
         line = int(match.group(1)) if match else None
         message = _TOML_POSITION.sub("", str(error)).strip()
+        if _TOML_END in message:  # e.g. an unclosed string on the last line: the last line it is
+            line = max(len(text.splitlines()), 1)
+            message = message.replace(_TOML_END, "（文件末尾）").strip()
         raise LoadError(
             [
                 Problem(

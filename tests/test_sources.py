@@ -76,3 +76,20 @@ def test_a_toml_error_at_the_end_of_the_file_has_the_last_line(text: str) -> Non
     assert problem.code == "E-TOML"
     assert problem.line == len(text.splitlines())
     assert "end of document" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('{\n "a": 1,\n "b": NaN\n}', 3),
+        ('{"s": "NaN \\" Infinity",\n\n "b": -Infinity}', 3),
+        ('{"a": [1,\n Infinity]}', 2),
+    ],
+)
+def test_json_nan_and_infinity_are_refused_at_their_line(text: str, line: int) -> None:
+    # regression: the refusal was always reported at line 1
+    with pytest.raises(LoadError) as caught:
+        parse_text(text, "f.json", json_format=True)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.line) == ("E-JSON", line)
+    assert "应为有限的数字" in problem.message

@@ -122,9 +122,8 @@ def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
             ]
         ) from None
     except json.JSONDecodeError as error:
-        raise LoadError(
-            [Problem("E-JSON", f"JSON 语法错误：{error.msg}", file=name, line=error.lineno)]
-        ) from None
+        line = _constant_line(text) if error.doc in _JSON_CONSTANTS else error.lineno
+        raise LoadError([Problem("E-JSON", f"JSON 语法错误：{error.msg}", file=name, line=line)]) from None
     except RecursionError:
         raise LoadError([Problem("E-FILE", "文件嵌套过深", file=name)]) from None
     if not isinstance(data, dict):
@@ -136,8 +135,22 @@ def _parse_toml(text: str) -> Any:
     return tomllib.loads(text, parse_float=Decimal)
 
 
+_JSON_CONSTANTS = ("NaN", "Infinity", "-Infinity")
+_JSON_CONSTANT = re.compile(r'"(?:\\.|[^"\\])*"|(-?Infinity|NaN)')
+"""A JSON string (skipped whole) or a bare constant outside strings."""
+
+
 def _refuse_constant(name: str) -> Any:
     raise json.JSONDecodeError(f"不允许 {name}（应为有限的数字）", name, 0)
+
+
+def _constant_line(text: str) -> int | None:
+    """The line of the first NaN / Infinity outside a string: the one the parser refused
+    (the parser hands the constant over without its position)."""
+    for match in _JSON_CONSTANT.finditer(text):
+        if match.group(1):
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def _parse_json(text: str) -> Any:

@@ -38,6 +38,7 @@ not mention. Code-block conventions in docs/*.md:
 from __future__ import annotations
 
 import argparse
+import doctest
 import importlib
 import importlib.metadata
 import importlib.util
@@ -1294,3 +1295,19 @@ def test_formula_table_example_gives_the_result_shown(
         assert isinstance(result, Decimal)
     else:
         assert shown == f"`{result if isinstance(result, bool) else format(result, 'f')}`", example
+
+
+def test_docstring_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``>>>`` examples in the docstrings (shown on the API page) give the output shown."""
+    monkeypatch.chdir(ROOT)
+    source = Path(evalrules.__file__).parent
+    modules = [
+        "evalrules"
+        + ".".join(("", *path.relative_to(source).with_suffix("").parts)).removesuffix(".__init__")
+        for path in sorted(source.rglob("*.py"))
+        if ">>> " in path.read_text(encoding="utf-8")
+    ]
+    assert "evalrules" in modules
+    for name in modules:
+        failed, tried = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+        assert tried and not failed, name

@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 from evalrules import LoadError, ScoringError, load_ruleset, score
 from evalrules.model import Ruleset
-from evalrules.plan import shape_of
 from evalrules.project import Project
 from evalrules.project_loading import load_project, project_from_text
 from evalrules.scoring import explain
@@ -168,9 +167,9 @@ def test_the_seed_agrees_under_the_national_ruleset(national: Ruleset) -> None:
 
 def test_the_shape_ignores_measured_values_but_not_weights() -> None:
     first = project_from_text(_project_text(actual="90"), "a.toml")
-    assert shape_of(first) == shape_of(project_from_text(_project_text(actual="12.5"), "b.toml"))
-    assert shape_of(first) != shape_of(project_from_text(_project_text(weight="10.000"), "c.toml"))
-    assert shape_of(first) != shape_of(project_from_text(_project_text(operator="≤"), "d.toml"))
+    assert first.shape == project_from_text(_project_text(actual="12.5"), "b.toml").shape
+    assert first.shape != project_from_text(_project_text(weight="10.000"), "c.toml").shape
+    assert first.shape != project_from_text(_project_text(operator="≤"), "d.toml").shape
 
 
 def _project_text(actual: str = "90", weight: str = "10", operator: str = "≥") -> str:

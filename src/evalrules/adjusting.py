@@ -104,7 +104,6 @@ def apply_adjustments(
 ) -> Result:
     """Apply every plugin's adjustment in pluggy's call order (tryfirst/trylast honoured,
     otherwise the last registered first); each sees the result as adjusted so far."""
-    grades = [band.name for band in ruleset.grades]
     for plugin, function, argnames in adjusters:
         arguments = {"result": result, "ruleset": ruleset, "project": project}
         try:
@@ -115,7 +114,7 @@ def apply_adjustments(
             ) from None
         if adjustment is None:
             continue
-        problem = _check(adjustment, grades, ruleset.max)
+        problem = _check(adjustment, [band.name for band in ruleset.grades], ruleset.max)
         if problem:
             raise ScoringError(
                 [Problem("E-PLUGIN-ADJUST", f"插件 {plugin} 的调整无效：{problem}", file=project.file)]

@@ -25,15 +25,10 @@ import attrs
 from attrs import frozen
 
 from .errors import EvalrulesError, LoadError, Problem
-from .loading import load_ruleset
-from .model import Ruleset
-from .plugins import Registry, default_registry
+from .parallel import CHUNKSIZE, RulesetRef, _internal, _rebuild, score_many
 from .project import Project
 from .project_loading import load_project
 from .result import Result
-from .scoring import score
-
-RulesetRef = Ruleset | str | Path
 
 PROJECT_SUFFIXES = (".toml", ".json")
 READERS = {".xlsx": "evalrules.excel.read_workbook", ".csv": "evalrules.flat.read_flat"}
@@ -41,86 +36,13 @@ READERS[".jsonl"] = READERS[".csv"]
 """Input suffix → reader (module.function) returning [(key, Project | LoadError)], imported when used."""
 
 OUTPUT_SUFFIXES = (".csv", ".jsonl", ".xlsx")
-CHUNKSIZE = 16
 
 
 # --------------------------------------------------------------------------- scoring
 
 
-def _internal(error: Exception, file: str | None = None) -> EvalrulesError:
-    """An unexpected exception, as an error item: one project's bug must not stop the run."""
-    return EvalrulesError([Problem("E-INTERNAL", f"内部错误：{type(error).__name__}: {error}", file=file)])
-
-
-def _score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> Result | EvalrulesError:
-    try:
-        return score(project, ruleset, registry)
-    except EvalrulesError as error:
-        return error
-    except Exception as error:  # isolate the project: report it as an error item
-        return _internal(error, project.file)
-
-
-_worker_ruleset: Ruleset | None = None
-
-
-def _init_worker(ruleset: RulesetRef) -> None:
-    """Pool initializer: load the registry and the ruleset once per worker process."""
-    global _worker_ruleset
-    default_registry()
-    _worker_ruleset = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset)
-
-
-def _work(project: Project) -> Result | tuple[str, tuple[Problem, ...]]:
-    assert _worker_ruleset is not None
-    outcome = _score_one(project, _worker_ruleset, None)
-    if isinstance(outcome, EvalrulesError):
-        # exceptions whose __init__ takes problems do not pickle: send the class name and problems
-        return type(outcome).__name__, outcome.problems
-    return outcome
-
-
-def _rebuild(name: str, problems: Sequence[Problem]) -> EvalrulesError:
-    from . import errors
-
-    cls = getattr(errors, name, EvalrulesError)
-    error: EvalrulesError = cls.__new__(cls)
-    EvalrulesError.__init__(error, problems)
-    return error
-
-
 _POOL_CONTEXT = multiprocessing.get_context("forkserver")
-"""Workers start from a clean server process, never a fork of a process that may hold threads
-or locks (a forked pool can deadlock); each worker loads the registry and ruleset once."""
-
-
-def score_many(
-    projects: Iterable[Project],
-    ruleset: RulesetRef,
-    *,
-    jobs: int = 1,
-    registry: Registry | None = None,
-    chunksize: int = CHUNKSIZE,
-) -> Iterator[Result | EvalrulesError]:
-    """Score every project, yielding its Result or its EvalrulesError, in input order.
-
-    jobs > 1 scores in a process pool; each worker loads the default registry and the ruleset (by
-    id or path; a Ruleset object is sent once) in its initializer. A custom registry needs jobs=1.
-    A LoadError for the ruleset itself is raised before any project is scored.
-    """
-    if jobs < 1:
-        raise ValueError("jobs must be at least 1")
-    if jobs > 1 and registry is not None:
-        raise ValueError("a custom registry cannot be sent to worker processes: use jobs=1")
-    loaded = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset, registry)
-    if jobs == 1:
-        for project in projects:
-            yield _score_one(project, loaded, registry)
-        return
-    reference: RulesetRef = ruleset if not isinstance(ruleset, Path) else str(ruleset)
-    with _POOL_CONTEXT.Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
-        for outcome in pool.imap(_work, projects, chunksize):
-            yield _rebuild(*outcome) if isinstance(outcome, tuple) else outcome
+"""Files are read by workers started from a clean server process (see evalrules.parallel)."""
 
 
 # --------------------------------------------------------------------------- items and summary
@@ -398,7 +320,7 @@ def _firsts(items: Sequence[BatchItem]) -> list[str]:
     names: dict[str, None] = {}
     for item in items:
         if item.result is not None:
-            names.update(dict.fromkeys(node.name for node in item.result.nodes))
+            names.update(dict.fromkeys(item.result.subtotals()))  # no explanation needed
     return list(names)
 
 

@@ -2,8 +2,9 @@
 
 Binding a project to a ruleset (which slot each target fills, the weights split equally or
 shared, which indicators are not applicable, which method scores each leaf) depends only on the
-project's *shape*: its targets' places, names, operators, weights and N/A marks, its assessments'
-paths and its plan weights, never on the values measured. So the bound tree is built once per
+project's *shape* (:attr:`evalrules.project.Project.shape`): its targets' places, names,
+operators, weights and N/A marks, its assessments' paths and its plan weights, never on the
+values measured. So the bound tree is built once per
 shape (by the same scorer that explains results) and kept as a :class:`Plan`: a list of leaf
 kernels and a list of sums, each with its weights and rescaling settled in advance.
 
@@ -16,15 +17,15 @@ reports the problem where it is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from .model import MethodRef, Ruleset
 from .numbers import ROUNDING_MODES, ZERO
-from .project import Project
+from .project import Assessment, Budget, Project, Target
 from .strategies import Kernel, kernel_for
 
 if TYPE_CHECKING:
@@ -32,29 +33,7 @@ if TYPE_CHECKING:
     from .scoring import _Node
 
 Shape = tuple[object, ...]
-
-
-def shape_of(project: Project) -> Shape:
-    """Everything binding reads from a project, as a hashable key (values measured excluded)."""
-    return (
-        tuple(
-            [
-                (
-                    t.slot,
-                    t.name,
-                    t.operator,
-                    None if t.weight is None else str(t.weight),  # 10 and 10.000 split differently
-                    t.not_applicable,
-                    t.actual is None,
-                    not t.actual_text,
-                    None if t.method is None else (t.method.strategy, repr(t.method.params)),
-                )
-                for t in project.targets
-            ]
-        ),
-        tuple([(a.path, a.not_applicable) for a in project.assessments]),
-        tuple([(path, str(weight)) for path, weight in project.weights.items()]),
-    )
+"""A project's shape (:attr:`evalrules.project.Project.shape`)."""
 
 
 @frozen
@@ -78,9 +57,13 @@ class Branch:
     rounded: bool
 
 
+Numbers = tuple[Decimal, Decimal, tuple[tuple[str, Decimal | None], ...]]
+"""(total, exact total, first-level scores as displayed)."""
+
+
 @frozen
 class Plan:
-    """Leaves first, then branches in post-order; each appends one value."""
+    """Leaves first, then branches in post-order, each giving one value; compiled to one function."""
 
     leaves: tuple[Leaf, ...]
     branches: tuple[Branch, ...]
@@ -90,41 +73,71 @@ class Plan:
     round_leaves: bool
     quantum: Decimal
     rounding: str
+    _function: Callable[[Sequence[Target], Sequence[Assessment], Budget], Numbers | None] = field(
+        init=False, repr=False
+    )
 
-    def run(self, project: Project) -> tuple[Decimal, Decimal, tuple[tuple[str, Decimal | None], ...]] | None:
-        """(total, exact total, first-level scores) under the decimal context of
-        :data:`evalrules.numbers.CONTEXT` (the caller's), or None to score the explaining way."""
-        targets, assessments, budget = project.targets, project.assessments, project.budget
-        quantum, mode = self.quantum, self.rounding
-        values: list[Decimal] = []
-        append = values.append
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_function", _compile(self))
+
+    def run(self, project: Project) -> Numbers | None:
+        """The numbers of a project of this plan's shape, computed in the caller's decimal context
+        (scoring uses numbers.CONTEXT); None to score it the explaining way instead."""
         try:
-            for leaf in self.leaves:
-                score = leaf.kernel(
-                    targets[leaf.target] if leaf.target >= 0 else None,
-                    assessments[leaf.assessment] if leaf.assessment >= 0 else None,
-                    budget,
-                )
-                if not isinstance(score, Decimal) or not ZERO <= score <= leaf.weight:  # NaN raises
-                    return None
-                append(score.quantize(quantum, rounding=mode) if self.round_leaves else score)
-            for branch in self.branches:
-                append(_combine(branch, values, quantum, mode))
-            exact = _combine(self.root, values, quantum, mode)
+            return self._function(project.targets, project.assessments, project.budget)
         except Exception:  # a kernel refused its input: the explaining scorer says why
             return None
-        firsts = tuple(
-            (name, None if index is None else values[index].quantize(quantum, rounding=mode))
-            for name, index in self.firsts
-        )
-        return exact.quantize(quantum, rounding=mode), exact, firsts
 
 
-def _combine(branch: Branch, values: list[Decimal], quantum: Decimal, mode: str) -> Decimal:
-    raw = sum([values[index] for index in branch.children], ZERO)
-    if branch.rescale:
-        raw = raw * branch.weight / branch.applicable if branch.applicable else ZERO
-    return raw.quantize(quantum, rounding=mode) if branch.rounded else raw
+def _compile(plan: Plan) -> Callable[[Sequence[Target], Sequence[Assessment], Budget], Numbers | None]:
+    """The plan as straight-line Python: one line per leaf and per branch, every kernel, weight and
+    rounding setting bound in the namespace (nothing from a project or a ruleset becomes code)."""
+    namespace: dict[str, Any] = {
+        "__builtins__": {},
+        "Decimal": Decimal,
+        "isinstance": isinstance,
+        "ZERO": ZERO,
+        "QUANTUM": plan.quantum,
+        "MODE": plan.rounding,
+    }
+    lines = ["def run(targets, assessments, budget):"]
+    for index, leaf in enumerate(plan.leaves):
+        namespace[f"k{index}"], namespace[f"w{index}"] = leaf.kernel, leaf.weight
+        target = f"targets[{leaf.target}]" if leaf.target >= 0 else "None"
+        assessment = f"assessments[{leaf.assessment}]" if leaf.assessment >= 0 else "None"
+        lines += [
+            f"    v{index} = k{index}({target}, {assessment}, budget)",
+            f"    if not isinstance(v{index}, Decimal) or not ZERO <= v{index} <= w{index}: return None",
+        ]
+        if plan.round_leaves:
+            lines.append(f"    v{index} = v{index}.quantize(QUANTUM, rounding=MODE)")
+    count = len(plan.leaves)
+    for index, branch in enumerate((*plan.branches, plan.root), count):
+        lines.append(f"    v{index} = {_sum(branch, index, namespace)}")
+        if branch.rounded:
+            lines.append(f"    v{index} = v{index}.quantize(QUANTUM, rounding=MODE)")
+    total = count + len(plan.branches)
+    for index, (name, _) in enumerate(plan.firsts):
+        namespace[f"name{index}"] = name
+    firsts = ", ".join(
+        f"(name{index}, {'None' if at is None else f'v{at}.quantize(QUANTUM, rounding=MODE)'})"
+        for index, (_, at) in enumerate(plan.firsts)
+    )
+    lines.append(f"    return v{total}.quantize(QUANTUM, rounding=MODE), v{total}, ({firsts},)")
+    exec(compile("\n".join(lines), "<plan>", "exec"), namespace)  # our own text: see the docstring
+    function: Callable[[Sequence[Target], Sequence[Assessment], Budget], Numbers | None] = namespace["run"]
+    return function
+
+
+def _sum(branch: Branch, index: int, namespace: dict[str, Any]) -> str:
+    """What the explaining scorer's combine computes: ZERO + children, rescaled if N/A is skipped."""
+    raw = " + ".join(["ZERO", *(f"v{child}" for child in branch.children)])
+    if not branch.rescale:
+        return raw
+    if not branch.applicable:
+        return "ZERO"
+    namespace[f"weight{index}"], namespace[f"applicable{index}"] = branch.weight, branch.applicable
+    return f"({raw}) * weight{index} / applicable{index}"
 
 
 def build_plan(root: _Node, project: Project, ruleset: Ruleset, registry: Registry) -> Plan | None:

@@ -20,7 +20,7 @@ from .adjusting import apply_adjustments
 from .errors import FormulaError, Problem, ScoringError, suggest
 from .model import Indicator, MethodRef, Ruleset
 from .numbers import CONTEXT, ZERO, apportion, fmt, round_to, split_equally
-from .plan import Plan, Shape, build_plan, shape_of
+from .plan import Plan, Shape, build_plan
 from .plugins import Registry, default_registry
 from .project import Assessment, Project, Target
 from .result import Explanation, NodeKind, NodeResult, Result
@@ -48,10 +48,47 @@ def score(project: Project, ruleset: Ruleset, registry: Registry | None = None) 
     adjustment recorded in its reasons); raises ScoringError listing every problem."""
     registry = registry or default_registry()
     with localcontext(CONTEXT):
-        result = _plans(ruleset, registry).score(project)
-        if result is None:
-            result = _Scorer(project, ruleset, registry).run()
+        result = score_unadjusted(project, ruleset, registry)
         return apply_adjustments(result, ruleset, project, registry.adjusters)
+
+
+def score_unadjusted(project: Project, ruleset: Ruleset, registry: Registry) -> Result:
+    """The ruleset's own result, before plugins adjust it: by plan when the project's shape
+    allows, otherwise explained at once. Call it in the context ``numbers.CONTEXT``."""
+    return _plans(ruleset, registry).score(project) or _Scorer(project, ruleset, registry).run()
+
+
+def planned_result(
+    project: Project,
+    ruleset: Ruleset,
+    registry: Registry,
+    total: Decimal,
+    exact: Decimal,
+    firsts: tuple[tuple[str, Decimal | None], ...],
+    grade: str | None = None,
+) -> Result:
+    """A result from its numbers alone; its nodes and reasons are written when first asked."""
+    info = ruleset.info
+    if grade is None:
+        grade = ruleset.grade_for(total if ruleset.rounding.total_before_grade else exact)
+    return Result(
+        total=total,
+        exact_total=exact,
+        max=ruleset.max,
+        grade=grade,
+        nodes=None,
+        ruleset_id=info.id,
+        ruleset_version=info.version,
+        ruleset_sha256=ruleset.sha256,
+        ruleset_title=info.title,
+        project_name=project.name,
+        project_unit=project.unit,
+        project_year=project.year,
+        places=ruleset.rounding.places,
+        reasons=None,
+        explain=partial(_explanation, project, ruleset, registry, exact),
+        subtotals=firsts,
+    )
 
 
 def explain(project: Project, ruleset: Ruleset, registry: Registry | None = None) -> Result:
@@ -77,7 +114,7 @@ class _Plans:
         self.shapes: dict[Shape, Plan | None] = {}
 
     def score(self, project: Project) -> Result | None:
-        shape = shape_of(project)
+        shape = project.shape
         try:
             plan = self.shapes[shape]
         except KeyError:
@@ -90,27 +127,7 @@ class _Plans:
         outcome = plan.run(project)
         if outcome is None:
             return None
-        total, exact, firsts = outcome
-        ruleset, info = self.ruleset, self.ruleset.info
-        graded = total if ruleset.rounding.total_before_grade else exact
-        return Result(
-            total=total,
-            exact_total=exact,
-            max=ruleset.max,
-            grade=ruleset.grade_for(graded),
-            nodes=None,
-            ruleset_id=info.id,
-            ruleset_version=info.version,
-            ruleset_sha256=ruleset.sha256,
-            ruleset_title=info.title,
-            project_name=project.name,
-            project_unit=project.unit,
-            project_year=project.year,
-            places=ruleset.rounding.places,
-            reasons=None,
-            explain=partial(_explanation, project, ruleset, self.registry, exact),
-            subtotals=firsts,
-        )
+        return planned_result(project, self.ruleset, self.registry, *outcome)
 
     def build(self, project: Project) -> Plan | None:
         scorer = _Scorer(project, self.ruleset, self.registry)

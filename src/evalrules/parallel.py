@@ -1,0 +1,205 @@
+"""Scoring many projects on several cores, in input order, with only numbers crossing processes.
+
+Workers score by plan and send back each project's total, exact total, grade and first-level
+scores, or its problems; this process makes the Result, which explains itself from this process's
+own project when asked, so a worker never pickles a result, a ruleset or a registry. A result
+that a plugin adjusted (rare: a veto) is scored again here, where its reasons are written.
+
+When the projects are a sequence and this process runs no other thread, the workers are forked:
+they inherit the projects, the ruleset and the registry, and receive only index ranges. Otherwise
+(an iterator, or threads that a fork could catch holding a lock) they start from a forkserver,
+load the ruleset once each and receive the projects pickled in chunks.
+"""
+
+from __future__ import annotations
+
+import collections
+import gc
+import multiprocessing
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from . import errors
+from .errors import EvalrulesError, Problem
+from .loading import load_ruleset
+from .model import Ruleset
+from .plugins import Registry, default_registry
+from .project import Project
+from .result import Result
+from .scoring import planned_result, score
+
+RulesetRef = Ruleset | str | Path
+Scored = tuple[Decimal, Decimal, str, tuple[tuple[str, Decimal | None], ...]]
+Failed = tuple[str, tuple[Problem, ...]]
+"""An error crossing processes: its class name and problems (its __init__ does not pickle)."""
+
+CHUNKSIZE = 16
+"""Projects per task sent pickled to a forkserver worker."""
+MAX_RANGE = 2000
+"""Most projects per index range given to a forked worker."""
+
+
+def _internal(error: Exception, file: str | None = None) -> EvalrulesError:
+    """An unexpected exception, as an error item: one project's bug must not stop the run."""
+    return EvalrulesError([Problem("E-INTERNAL", f"内部错误：{type(error).__name__}: {error}", file=file)])
+
+
+def score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> Result | EvalrulesError:
+    try:
+        return score(project, ruleset, registry)
+    except EvalrulesError as error:
+        return error
+    except Exception as error:  # isolate the project: report it as an error item
+        return _internal(error, project.file)
+
+
+def _numbers(project: Project, ruleset: Ruleset, registry: Registry) -> Scored | Failed | None:
+    outcome = score_one(project, ruleset, registry)
+    if isinstance(outcome, EvalrulesError):
+        return type(outcome).__name__, outcome.problems
+    if outcome.adjustments:
+        return None
+    return outcome.total, outcome.exact_total, outcome.grade, tuple(outcome.subtotals().items())
+
+
+def _finish(
+    project: Project, ruleset: Ruleset, registry: Registry, numbers: Scored | Failed | None
+) -> Result | EvalrulesError:
+    if numbers is None:
+        return score_one(project, ruleset, registry)
+    if len(numbers) == 2:
+        return _rebuild(*numbers)
+    total, exact, grade, firsts = numbers
+    return planned_result(project, ruleset, registry, total, exact, firsts, grade)
+
+
+def _rebuild(name: str, problems: Sequence[Problem]) -> EvalrulesError:
+    cls = getattr(errors, name, EvalrulesError)
+    error: EvalrulesError = cls.__new__(cls)
+    EvalrulesError.__init__(error, problems)
+    return error
+
+
+# --- forked workers: inherit everything, receive index ranges ----------------------------------
+
+_inherited: tuple[Sequence[Project], Ruleset, Registry] | None = None
+
+
+def _score_range(bounds: tuple[int, int]) -> list[Scored | Failed | None]:
+    assert _inherited is not None
+    projects, ruleset, registry = _inherited
+    return [_numbers(projects[index], ruleset, registry) for index in range(*bounds)]
+
+
+def _forked(
+    projects: Sequence[Project], ruleset: Ruleset, registry: Registry, jobs: int
+) -> Iterator[Result | EvalrulesError]:
+    global _inherited
+    size = max(1, min(MAX_RANGE, -(-len(projects) // (jobs * 8))))
+    ranges = [(start, min(start + size, len(projects))) for start in range(0, len(projects), size)]
+    _inherited = (projects, ruleset, registry)
+    gc.freeze()  # the workers share these pages: no collection in them writes to every object
+    try:
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+    finally:
+        gc.unfreeze()
+        _inherited = None
+    with pool:
+        for (start, _), outcomes in zip(ranges, pool.imap(_score_range, ranges), strict=True):
+            for index, numbers in enumerate(outcomes, start):
+                yield _finish(projects[index], ruleset, registry, numbers)
+
+
+# --- forkserver workers: load the ruleset, receive pickled chunks ------------------------------
+
+_loaded: tuple[Ruleset, Registry] | None = None
+
+
+def _init_worker(ruleset: RulesetRef) -> None:
+    """Pool initializer: load the registry and the ruleset once per worker process."""
+    global _loaded
+    registry = default_registry()
+    _loaded = (ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset), registry)
+
+
+def _score_chunk(chunk: list[Project]) -> list[Scored | Failed | None]:
+    assert _loaded is not None
+    ruleset, registry = _loaded
+    return [_numbers(project, ruleset, registry) for project in chunk]
+
+
+def _served(
+    projects: Iterable[Project], reference: RulesetRef, ruleset: Ruleset, jobs: int, chunksize: int
+) -> Iterator[Result | EvalrulesError]:
+    registry = default_registry()
+    sent: collections.deque[list[Project]] = collections.deque()
+
+    def chunks() -> Iterator[list[Project]]:
+        chunk: list[Project] = []
+        for project in projects:
+            chunk.append(project)
+            if len(chunk) == chunksize:
+                sent.append(chunk)
+                yield chunk
+                chunk = []
+        if chunk:
+            sent.append(chunk)
+            yield chunk
+
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
+        for outcomes in pool.imap(_score_chunk, chunks()):
+            chunk = sent.popleft()
+            for project, numbers in zip(chunk, outcomes, strict=True):
+                yield _finish(project, ruleset, registry, numbers)
+
+
+def score_many(
+    projects: Iterable[Project],
+    ruleset: RulesetRef,
+    *,
+    jobs: int = 1,
+    registry: Registry | None = None,
+    chunksize: int = CHUNKSIZE,
+) -> Iterator[Result | EvalrulesError]:
+    """Score every project, yielding its Result or its EvalrulesError, in input order.
+
+    jobs > 1 scores in a process pool (see the module docstring for how the work is shared). A
+    custom registry reaches forked workers only: with an iterator, or with threads running, it
+    needs jobs=1. A LoadError for the ruleset itself is raised before any project is scored.
+    """
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    loaded = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset, registry)
+    return _score_many(projects, ruleset, loaded, jobs, registry, chunksize)
+
+
+def _score_many(
+    projects: Iterable[Project],
+    reference: RulesetRef,
+    ruleset: Ruleset,
+    jobs: int,
+    registry: Registry | None,
+    chunksize: int,
+) -> Iterator[Result | EvalrulesError]:
+    if jobs == 1:
+        for project in projects:
+            yield score_one(project, ruleset, registry)
+    elif isinstance(projects, Sequence) and _can_fork():
+        yield from _forked(projects, ruleset, registry or default_registry(), jobs)
+    elif registry is not None:
+        raise ValueError("a custom registry cannot be sent to forkserver workers: use jobs=1")
+    else:
+        yield from _served(
+            projects,
+            reference if not isinstance(reference, Path) else str(reference),
+            ruleset,
+            jobs,
+            chunksize,
+        )
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1

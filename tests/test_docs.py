@@ -30,6 +30,7 @@ not mention. Code-block conventions in docs/*.md:
 - ```python: runs as a script in a folder with a copy of examples/ and the page's first ```csv /
   ```jsonl block as projects.csv / projects.jsonl (on the plugin pages, with the tutorial's
   plugin importable); its ``assert`` statements are its checks. ```python fragment: must parse.
+- The shell and Python blocks of README.md follow the same conventions and are checked too.
 - The operator and function tables of docs/formulas.md: each example is evaluated and must give
   the result shown; the section between the GENERATED markers is what tools/formula_reference.py
   writes from the code.
@@ -945,6 +946,8 @@ def test_example_is_real(
 
 SHELL = ("console", "sh", "shell", "bash")
 """Fences that hold shell commands."""
+README = "../README"
+"""The repository's README.md, as a page name: its commands and Python examples are checked too."""
 DATA_FILES = {"csv": "projects.csv", "jsonl": "projects.jsonl"}
 """The data blocks of a page, written as these files for the page's Python examples."""
 ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
@@ -953,7 +956,7 @@ ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 def _shell_blocks() -> list[tuple[str, int, str]]:
     """(page, index, body) of each shell block: ```console, ```sh, ```shell or ```bash."""
     found = []
-    for name in PAGES:
+    for name in (*PAGES, README):
         bodies = [body for info, body in FENCE.findall(page(name)) if info.strip() in SHELL]
         found += [(name, index, body) for index, body in enumerate(bodies)]
     return found
@@ -1088,7 +1091,7 @@ def test_command_synopsis_is_valid(
 
 def _python_blocks() -> list[tuple[str, int, str, str]]:
     found = []
-    for name in PAGES:
+    for name in (*PAGES, README):
         for info in ("python", "python fragment"):
             found += [(name, index, info, body) for index, body in enumerate(blocks(page(name), info))]
     return found

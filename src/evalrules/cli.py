@@ -1,6 +1,7 @@
 """The command line: parse arguments, call the library, render.
 
-Exit 0 ok, 1 bad input, 2 usage, 3 audit findings at or above --fail-on.
+Exit 0 ok, 1 bad input, 2 usage, 3 the command ran and found something: audit findings at or above
+--fail-on, projects a batch could not score, properties or worked examples ``check`` found false.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from . import batch_cli
 from .audit import audit, render_text
+from .checking import DEFAULT_EXAMPLES, check_ruleset
 from .errors import EvalrulesError, LoadError, Problem
 from .export import ruleset_to_toml
 from .formula import compile_formula
@@ -96,6 +98,20 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("file")
     validate.add_argument("--ruleset", help="检查项目文件时使用的规则集")
 
+    check = commands.add_parser(
+        "check", help="自检规则集：在生成的项目上检验得分性质，并核对规则集的算例（[[examples]]）"
+    )
+    check.add_argument("ruleset", help="规则集 id 或 TOML 文件路径")
+    check.add_argument(
+        "--examples",
+        type=_positive,
+        default=DEFAULT_EXAMPLES,
+        metavar="N",
+        help=f"每项性质生成的项目数，缺省 {DEFAULT_EXAMPLES}",
+    )
+    check.add_argument("--seed", type=int, help="随机种子（缺省用固定的种子：每次结果相同）")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+
     formula = commands.add_parser("formula", help="计算一个公式的精确结果")
     formula.add_argument("expression")
     formula.add_argument(
@@ -107,6 +123,16 @@ def _parser() -> argparse.ArgumentParser:
         help="给公式中的名称赋值，可重复",
     )
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，实际为 {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -332,6 +358,19 @@ def _validate(arguments: argparse.Namespace) -> str:
     return f"规则集有效：{ruleset.info.id} {ruleset.info.version}，{count} 个指标\n"
 
 
+def _check(arguments: argparse.Namespace) -> str:
+    """Exit 0 when every property holds and every worked example matches; 3 (like audit findings)
+    with the report on stdout when one does not; 1 when the ruleset cannot be loaded."""
+    report = check_ruleset(load_ruleset(arguments.ruleset), examples=arguments.examples, seed=arguments.seed)
+    if arguments.format == "json":
+        output = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
+    else:
+        output = report.render()
+    if not report.ok:
+        raise _Findings(output)
+    return output
+
+
 def _formula(arguments: argparse.Namespace) -> str:
     values, problems = {}, []
     for assignment in arguments.values:
@@ -361,5 +400,6 @@ _COMMANDS = {
     "rulesets": _rulesets,
     "show": _show,
     "validate": _validate,
+    "check": _check,
     "formula": _formula,
 }

@@ -60,6 +60,8 @@ def ruleset_to_data(ruleset: Ruleset) -> dict[str, Any]:
         data["audit"] = thresholds
     if ruleset.options:
         data["options"] = _plain(dict(ruleset.options))
+    if ruleset.examples:
+        data["examples"] = [_plain(dict(example.data)) for example in ruleset.examples]
     return data
 
 
@@ -112,4 +114,7 @@ def ruleset_to_toml(ruleset: Ruleset) -> str:
 
 
 def ruleset_sha256(ruleset: Ruleset) -> str:
-    return hashlib.sha256(ruleset_to_toml(ruleset).encode("utf-8")).hexdigest()
+    """The hash of the rules: the worked examples ([[examples]]) are left out, since adding or
+    changing one changes no score."""
+    rules = attrs.evolve(ruleset, examples=())
+    return hashlib.sha256(ruleset_to_toml(rules).encode("utf-8")).hexdigest()

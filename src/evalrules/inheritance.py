@@ -107,6 +107,11 @@ def _apply(base: dict[str, Any], child: Document) -> dict[str, Any]:
     result["ruleset"] = {key: value for key, value in header.items() if key != "extends"}
     if "grades" in data:
         result["grades"] = data["grades"]
+    # worked examples are never inherited: the child changes the rules, so the parent's expected
+    # scores need not hold; the child's own [[examples]] (if any) are the ruleset's examples
+    result.pop("examples", None)
+    if "examples" in data:
+        result["examples"] = data["examples"]
     if "indicators" in data:
         problems.append(
             Problem(

@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import field, frozen
+
+if TYPE_CHECKING:
+    from .project import Project
 
 ProvenanceStatus = Literal["verified", "secondary", "unverified"]
 
@@ -168,6 +171,25 @@ class TargetMethod:
 
 
 @frozen
+class Example:
+    """A worked example (golden case) a ruleset carries: a project and the scores it must get.
+
+    expected_scores maps an indicator path to its expected score, or None for 不适用.
+    data is the example's own TOML table, kept to write the ruleset back out unchanged.
+    """
+
+    name: str
+    data: Mapping[str, Any]
+    project: Project = field(eq=False, repr=False)
+    expected_total: Decimal | None = None
+    expected_grade: str | None = None
+    expected_scores: tuple[tuple[tuple[str, ...], Decimal | None], ...] = ()
+    description: str = ""
+    file: str = field(default="", eq=False)
+    line: int | None = field(default=None, eq=False)
+
+
+@frozen
 class Ruleset:
     """A complete, checked ruleset: what `load_ruleset` returns and `score` uses."""
 
@@ -183,6 +205,8 @@ class Ruleset:
     audit: AuditPolicy = field(factory=AuditPolicy)
     options: Mapping[str, Any] = field(factory=dict)
     """Switches read by plugins (e.g. a one-vote veto), checked against the registered options."""
+    examples: tuple[Example, ...] = ()
+    """Worked examples ([[examples]]): the child's own, never inherited through ``extends``."""
     sha256: str = field(default="", eq=False)
     """SHA-256 of the fully resolved ruleset as TOML (set by the loader)."""
 

@@ -15,7 +15,9 @@ from .errors import Problem, suggest
 from .model import (
     SOURCE_TAGS,
     AuditPolicy,
+    Example,
     GradeBand,
+    Indicator,
     NotApplicablePolicy,
     Provenance,
     Rounding,
@@ -311,3 +313,9 @@ class RulesetReader:
             if provenance is not None:
                 table[key] = provenance
         return table
+
+    def examples(self, data: Mapping[str, Any], indicators: tuple[Indicator, ...]) -> tuple[Example, ...]:
+        """The ruleset's own worked examples ([[examples]]), checked as a project file is."""
+        from .golden import read_examples
+
+        return read_examples(self, data, indicators)

@@ -16,6 +16,7 @@ TOP_KEYS = {
     "remove": "删除指标",
     "options": "插件开关",
     "audit": "复核阈值",
+    "examples": "算例（金标准）",
 }
 INFO_KEYS = (
     "id",
@@ -38,5 +39,19 @@ SLOT_KEYS = ("empty", "groups")
 TARGET_METHOD_KEYS = ("method", "params")
 PROVENANCE_KEYS = ("tag", "status", "source", "note")
 AUDIT_KEYS = ("over_completion", "low_execution")
+EXAMPLE_KEYS = (
+    "name",
+    "description",
+    "expected",
+    "project",
+    "budget",
+    "weights",
+    "targets",
+    "assessments",
+    "flags",
+)
+"""Keys of an [[examples]] table: the worked example's name, its project data (the tables of a
+project file) and the scores expected (``expected = { total = …, grade = "…", "路径" = … }``)."""
+EXPECTED_RESERVED = ("total", "grade")
 EDIT_KEYS = {"override": ("path", *INDICATOR_KEYS), "add": ("parent", *INDICATOR_KEYS), "remove": ("path",)}
 """Keys of the [[override]], [[add]] and [[remove]] tables of a ruleset that ``extends`` another."""

@@ -7,6 +7,7 @@
     ruleset = testing.assert_ruleset_loads("mine_2024", registry)
     testing.assert_grades_cover(ruleset)
     testing.assert_scores("tests/sample.toml", ruleset, registry, total="95.5", grade="优")
+    testing.assert_ruleset_properties(ruleset, registry, examples=30)  # evalrules check, as a test
 
 Every assertion raises AssertionError with a message in Chinese that says what was wrong.
 """
@@ -17,6 +18,8 @@ import itertools
 from decimal import Decimal
 from pathlib import Path
 
+from .check_projects import projects
+from .checking import DEFAULT_EXAMPLES, CheckReport, check_ruleset
 from .errors import EvalrulesError
 from .loading import load_ruleset
 from .model import Ruleset
@@ -27,7 +30,15 @@ from .project_loading import load_project
 from .result import Result
 from .scoring import score
 
-__all__ = ["assert_grades_cover", "assert_ruleset_loads", "assert_scores", "plugin_registry"]
+__all__ = [
+    "assert_grades_cover",
+    "assert_ruleset_loads",
+    "assert_ruleset_properties",
+    "assert_scores",
+    "check_ruleset",
+    "plugin_registry",
+    "projects",
+]
 
 
 def plugin_registry(*plugins: object, defaults: bool = True) -> Registry:
@@ -83,3 +94,19 @@ def assert_scores(
     if grade is not None and result.grade != grade:
         raise AssertionError(f"等级应为 {grade}，实际为 {result.grade}（总分 {fmt(result.total)}）")
     return result
+
+
+def assert_ruleset_properties(
+    ruleset: Ruleset,
+    registry: Registry | None = None,
+    *,
+    examples: int = DEFAULT_EXAMPLES,
+    seed: int | None = None,
+) -> CheckReport:
+    """What ``evalrules check`` does, as an assertion: every property holds on ``examples``
+    generated projects (fixed seed) and every worked example ([[examples]]) gets its expected
+    scores. The AssertionError carries the whole report, counter-examples included."""
+    report = check_ruleset(ruleset, registry, examples=examples, seed=seed)
+    if not report.ok:
+        raise AssertionError(f"规则集 {ruleset.info.id} 自检未通过：\n{report.render()}")
+    return report

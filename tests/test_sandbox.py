@@ -507,3 +507,24 @@ def test_every_group_of_the_issue_is_covered() -> None:
     }
     assert expected <= set(CASES)
     assert all(CASES[group] for group in CASES)
+
+
+def test_the_safety_page_lists_every_cap_with_its_value() -> None:
+    from evalrules import formula, inheritance, numbers
+    from evalrules.default_plugins import functions
+
+    from .conftest import ROOT
+
+    text = (ROOT / "docs" / "safety.md").read_text(encoding="utf-8")
+    caps: dict[str, object] = {
+        name: value
+        for module in (formula, numbers, functions, inheritance)
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, int) and not isinstance(value, bool)
+    }
+    assert {"MAX_FORMULA_LENGTH", "MAX_FORMULA_DEPTH", "MAX_FORMULA_NODES", "MAX_EXPONENT"} <= set(caps)
+    assert Decimal(10) ** 15 == MAX_MAGNITUDE
+    caps["MAX_MAGNITUDE"] = "10^15"
+    missing = [name for name, value in caps.items() if f"| `{name}` | {value} |" not in text]
+    assert missing == [], f"docs/safety.md: no table row `| NAME | value |` for {missing}"
+    assert f"{HANG_GUARD:g} 秒" in text or f"{HANG_GUARD:g} s" in text

@@ -22,7 +22,7 @@ not mention. Code-block conventions in docs/*.md:
 - ```console / ```sh blocks that start with ``$ ``: a session. Every ``$ evalrules …`` runs in the
   repository (installed plugins blocked) and must print what is shown under it (standard output,
   then standard error; ``…`` stands for lines left out); exit status 1 when an ``[E-…]`` line is
-  shown, 0 or 3 for audit and batch, else 0. Only evalrules commands may follow ``$ ``.
+  shown, 0 or 3 for audit, batch and check, else 0. Only evalrules commands may follow ``$ ``.
 - ```console / ```sh blocks without ``$ `` (the documented way to show a command that is not
   run: placeholder files, installs): a synopsis. Each ``evalrules …`` command must parse with the
   real command-line parser, ``EVALRULES_…`` variables must exist, and paths into the repository
@@ -1011,7 +1011,8 @@ def test_command_session_gives_the_output_shown(
     runs in the repository (installed plugins blocked, as on a fresh install) and prints what is
     shown under it, standard output then standard error; a line `…` stands for lines left out.
     The exit status is 1 when the output shown has an `[E-…]` problem, 3 is allowed for
-    `evalrules audit` and `evalrules batch` (findings, failed projects), 0 otherwise."""
+    `evalrules audit`, `evalrules batch` and `evalrules check` (findings, failed projects, failed
+    properties), 0 otherwise."""
     installed = [e.name for e in importlib.metadata.entry_points(group=plugins.ENTRY_POINT_GROUP)]
     monkeypatch.chdir(ROOT)
     plugins.default_registry.cache_clear()
@@ -1036,7 +1037,7 @@ def test_command_session_gives_the_output_shown(
                 real.pop()
             if any(text.startswith("[E-") for text in shown):
                 allowed = {1}
-            elif words[1:2] in (["audit"], ["batch"]):
+            elif words[1:2] in (["audit"], ["batch"], ["check"]):
                 allowed = {0, 3}
             else:
                 allowed = {0}

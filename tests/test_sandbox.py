@@ -528,3 +528,18 @@ def test_the_safety_page_lists_every_cap_with_its_value() -> None:
     missing = [name for name, value in caps.items() if f"| `{name}` | {value} |" not in text]
     assert missing == [], f"docs/safety.md: no table row `| NAME | value |` for {missing}"
     assert f"{HANG_GUARD:g} 秒" in text or f"{HANG_GUARD:g} s" in text
+
+
+def test_input_names_that_look_like_builtins_are_only_numbers(write: Callable[[str, str], Path]) -> None:
+    # a ruleset may declare any identifier as an input: it names a number from the project, nothing more
+    text = RULESET.format(formula='"__import__ + open * eval - __builtins__"').replace(
+        'inputs = ["x", "y"]', 'inputs = ["__import__", "open", "eval", "__builtins__"]'
+    )
+    ruleset = evalrules.load_ruleset(write("r.toml", text))
+    project = PROJECT.replace(
+        '{{ x = "{x}", y = "{y}" }}', "{ __import__ = 1, open = 2, eval = 3, __builtins__ = 4 }"
+    )
+    result = evalrules.score(evalrules.load_project(write("p.toml", project)), ruleset)
+    assert result.node("公式").score == Decimal(3)  # 1 + 2 * 3 - 4
+    with pytest.raises(LoadError):  # and calling one is still calling an unregistered function
+        evalrules.load_ruleset(write("r2.toml", text.replace("__import__ + open", "open(1) + open")))

@@ -1,6 +1,6 @@
 """Scoring by plan agrees with the explaining scorer, number for number and error for error.
 
-``evalrules.score`` binds once per project shape and runs the plan's kernels; ``evalrules.scoring
+``evalrules.score`` runs the ruleset's plan (slots filled, kernels run, sums rescaled); ``evalrules.scoring
 .explain`` runs the scorer that writes every reason. Hypothesis writes random self-evaluation
 projects (every operator, N/A rows, missing and odd values, given or equal weights, budgets that
 cannot be divided) and scores them both ways under rulesets that differ in N/A policy, rounding
@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from evalrules import LoadError, ScoringError, load_ruleset, score
+from evalrules import LoadError, ScoringError, default_registry, load_ruleset, score
 from evalrules.model import Ruleset
+from evalrules.plan import RulesetPlan
 from evalrules.project import Project
 from evalrules.project_loading import load_project, project_from_text
 from evalrules.scoring import explain
@@ -165,11 +166,31 @@ def test_the_seed_agrees_under_the_national_ruleset(national: Ruleset) -> None:
     assert result.node("产出").score == 40 and result.explained
 
 
-def test_the_shape_ignores_measured_values_but_not_weights() -> None:
-    first = project_from_text(_project_text(actual="90"), "a.toml")
-    assert first.shape == project_from_text(_project_text(actual="12.5"), "b.toml").shape
-    assert first.shape != project_from_text(_project_text(weight="10.000"), "c.toml").shape
-    assert first.shape != project_from_text(_project_text(operator="≤"), "d.toml").shape
+def test_a_project_off_the_common_road_is_scored_the_explaining_way(national: Ruleset) -> None:
+    project = project_from_text(_project_text(weight="10"), "weighted.toml")
+    assert RulesetPlan(load_ruleset("caiyu_2020_10_self"), default_registry()).run(project) is None  # 10 ≠ 50
+    with pytest.raises(ScoringError, match="E-WEIGHT-SUM"):
+        score(project, load_ruleset("caiyu_2020_10_self"))
+
+
+def test_the_plan_scores_a_project_of_the_common_road() -> None:
+    text = _project_text(weight="50") + (
+        '[[targets]]\nslot = "效益指标/社会效益指标"\nname = "受益"\noperator = "≥"\nvalue = 1\nactual = 1\n'
+    )
+    numbers = RulesetPlan(load_ruleset("caiyu_2020_10_self"), default_registry()).run(
+        project_from_text(text, "common.toml")
+    )
+    # 9/10 × 10 = 9, 90/100 × 50 = 45, 效益 30; 满意度 not applicable: 84 / 90 × 100 = 93.33
+    assert numbers == (
+        Decimal("93.33"),
+        Decimal(84) * 100 / 90,
+        (
+            ("预算执行率", Decimal("9.00")),
+            ("产出指标", Decimal("45.00")),
+            ("效益指标", Decimal("30.00")),
+            ("满意度指标", None),
+        ),
+    )
 
 
 def _project_text(actual: str = "90", weight: str = "10", operator: str = "≥") -> str:

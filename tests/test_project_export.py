@@ -21,8 +21,8 @@ PLACES = {"place", "places", "weights_place", "file"}
 
 
 def normalised(project: evalrules.Project) -> dict[str, Any]:
-    """The project without the places its values came from (nor its shape, derived from the rest)."""
-    return attrs.asdict(project, filter=lambda field, _value: field.name not in (*PLACES, "shape"))
+    """The project without the places its values came from."""
+    return attrs.asdict(project, filter=lambda field, _value: field.name not in PLACES)
 
 
 def round_trip(project: evalrules.Project) -> evalrules.Project:

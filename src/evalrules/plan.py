@@ -1,221 +1,306 @@
-"""A ruleset bound to one shape of project, flattened so that scoring many projects is arithmetic.
+"""A ruleset prepared once for scoring many projects: its tree, slot table and kernels.
 
-Binding a project to a ruleset (which slot each target fills, the weights split equally or
-shared, which indicators are not applicable, which method scores each leaf) depends only on the
-project's *shape* (:attr:`evalrules.project.Project.shape`): its targets' places, names,
-operators, weights and N/A marks, its assessments' paths and its plan weights, never on the
-values measured. So the bound tree is built once per
-shape (by the same scorer that explains results) and kept as a :class:`Plan`: a list of leaf
-kernels and a list of sums, each with its weights and rescaling settled in advance.
+:class:`RulesetPlan` scores a project by arithmetic alone: it fills the slots with the project's
+targets, splits or takes their weights, marks what is not applicable, runs each indicator's
+kernel (:class:`evalrules.strategies.KernelStrategy`) and adds up with the N/A rescaling and the
+rounding the ruleset declares, in the same order as the explaining scorer
+(:mod:`evalrules.scoring`), which writes the reasons when a result is first asked for them.
 
-Scoring a project with a plan computes exactly what the explaining scorer computes, in the same
-order and the same decimal context, without writing a reason; tests/test_plan.py checks that
-the two agree on random projects. Anything unusual (a value a kernel refuses, a score outside its
-weight) makes ``Plan.run`` return None, and the project is scored the explaining way, which
-reports the problem where it is.
+It takes the common road only. Whatever the explaining scorer would check and refuse, and the
+rarer settings (plan weights in the project, the "share" N/A policy, a target with a method of
+its own), make ``run`` return None, and the project is scored the explaining way, which reports
+any problem where it is. tests/test_plan.py checks the two agree on random projects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from attrs import field, frozen
+from attrs import define, frozen
 
-from .model import MethodRef, Ruleset
-from .numbers import ROUNDING_MODES, ZERO
+from .model import Indicator, Ruleset
+from .numbers import ROUNDING_MODES, ZERO, split_equally
 from .project import Assessment, Budget, Project, Target
 from .strategies import Kernel, kernel_for
 
 if TYPE_CHECKING:
     from .plugins import Registry
-    from .scoring import _Node
-
-Shape = tuple[object, ...]
-"""A project's shape (:attr:`evalrules.project.Project.shape`)."""
-
-
-@frozen
-class Leaf:
-    kernel: Kernel
-    target: int
-    """Index into project.targets, or -1."""
-    assessment: int
-    """Index into project.assessments, or -1."""
-    weight: Decimal
-
-
-@frozen
-class Branch:
-    children: tuple[int, ...]
-    """Indexes of the applicable children's values."""
-    weight: Decimal
-    applicable: Decimal
-    """The applicable children's weight: the sum is rescaled from it to weight when rescale."""
-    rescale: bool
-    rounded: bool
-
 
 Numbers = tuple[Decimal, Decimal, tuple[tuple[str, Decimal | None], ...]]
 """(total, exact total, first-level scores as displayed)."""
+Value = tuple[Decimal | None, Decimal]
+"""A node's exact value (None: not applicable) and its weight."""
+
+
+class _Refused(Exception):
+    """The common road ends here: score this project the explaining way."""
 
 
 @frozen
-class Plan:
-    """Leaves first, then branches in post-order, each giving one value; compiled to one function."""
+class _Group:
+    """A group of a slot (or the slot itself): its subgroups come before its targets."""
 
-    leaves: tuple[Leaf, ...]
-    branches: tuple[Branch, ...]
-    root: Branch
-    firsts: tuple[tuple[str, int | None], ...]
-    """First-level indicator names with the index of their value (None: not applicable)."""
-    round_leaves: bool
-    quantum: Decimal
-    rounding: str
-    _function: Callable[[Sequence[Target], Sequence[Assessment], Budget], Numbers | None] = field(
-        init=False, repr=False
-    )
+    path: tuple[str, ...]
+    """The full path, as the targets' slot names it."""
+    rounded: bool
+    subgroups: tuple[int, ...]
+    within: frozenset[tuple[str, ...]]
+    """Its own path and its subgroups' paths, all the way down: a group none of whose paths
+    holds a target is not applicable with weight 0, which changes no sum, so it is skipped."""
 
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_function", _compile(self))
+
+@frozen
+class _Node:
+    path: tuple[str, ...]
+    weight: Decimal
+    rounded: bool
+    """Whether its value is rounded (rounding stage indicator; or level, at the first level)."""
+    children: tuple[_Node, ...] = ()
+    kernel: Kernel | None = None
+    groups: tuple[_Group, ...] = ()
+    """For a slot: its groups in the order the explaining scorer makes them, the slot first."""
+    empty_is_na: bool = False
+
+
+@define
+class _Run:
+    """One project on its way through the plan."""
+
+    slots: dict[tuple[str, ...], list[Target]]
+    assessments: dict[tuple[str, ...], Assessment]
+    budget: Budget
+    used_targets: int = 0
+    used_assessments: int = 0
+
+
+class RulesetPlan:
+    """The parts of a ruleset every project shares, ready to score projects without reasons."""
+
+    def __init__(self, ruleset: Ruleset, registry: Registry) -> None:
+        self.ruleset = ruleset
+        self.registry = registry
+        rounding = ruleset.rounding
+        self.places = rounding.places
+        self.quantum = Decimal(1).scaleb(-rounding.places)
+        self.mode = ROUNDING_MODES[rounding.mode]
+        self.round_leaves = rounding.stage == "indicator"
+        self.na_missing_actual = ruleset.not_applicable.missing_actual == "not_applicable"
+        self.usable = ruleset.not_applicable.policy == "rescale"
+        self.target_kernels: dict[str, Kernel] = {}
+        for operator in ("<=", ">=", "=", "定性"):
+            method = ruleset.target_method(operator)
+            if method is not None and method.strategy in registry.strategies:
+                strategy = registry.strategies[method.strategy]
+                self.target_kernels[operator] = kernel_for(strategy, method.prepared, (), rounding)
+        self.slot_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+        try:
+            self.roots = tuple(
+                self.node(indicator, (indicator.name,), registry) for indicator in ruleset.indicators
+            )
+        except _Refused:
+            self.usable = False
+            self.roots = ()
+        if sum((root.weight for root in self.roots), ZERO) != ruleset.max:
+            self.usable = False
+
+    def node(self, indicator: Indicator, path: tuple[str, ...], registry: Registry) -> _Node:
+        if indicator.children:
+            children = tuple(self.node(child, (*path, child.name), registry) for child in indicator.children)
+            if sum((child.weight for child in children), ZERO) != indicator.weight:
+                raise _Refused  # every project would fail E-WEIGHT-SUM: the explaining scorer says so
+            return _Node(path, indicator.weight, self.rounds(path), children)
+        if indicator.slot is not None:
+            groups = self.slot_groups(path, indicator.slot.groups)
+            return _Node(
+                path,
+                indicator.weight,
+                self.rounds(path),
+                groups=groups,
+                empty_is_na=indicator.slot.empty == "not_applicable",
+            )
+        method = indicator.method
+        if method is None or method.strategy not in registry.strategies:
+            raise _Refused
+        kernel = kernel_for(
+            registry.strategies[method.strategy], method.prepared, path, self.ruleset.rounding
+        )
+        return _Node(path, indicator.weight, self.round_leaves, kernel=kernel)
+
+    def rounds(self, path: tuple[str, ...]) -> bool:
+        """Whether a branch's value is rounded: every branch at the rounding stage "indicator",
+        the first level at "level", none at "total"."""
+        stage = self.ruleset.rounding.stage
+        return stage == "indicator" or (stage == "level" and len(path) == 1)
+
+    def slot_groups(self, slot: tuple[str, ...], declared: Sequence[str]) -> tuple[_Group, ...]:
+        order: list[tuple[str, ...]] = [slot]
+        subgroups: dict[tuple[str, ...], list[int]] = {slot: []}
+        for group in declared:  # "产出指标/数量指标" makes 产出指标, then 数量指标 under it
+            parts = (*slot, *group.split("/"))
+            for depth in range(len(slot) + 1, len(parts) + 1):
+                if parts[:depth] not in subgroups:
+                    subgroups[parts[:depth]] = []
+                    subgroups[parts[: depth - 1]].append(len(order))
+                    order.append(parts[:depth])
+        for path in order:
+            self.slot_of[path] = slot
+        return tuple(
+            _Group(
+                path,
+                self.rounds(path),
+                tuple(subgroups[path]),
+                frozenset(p for p in order if p[: len(path)] == path),
+            )
+            for path in order
+        )
 
     def run(self, project: Project) -> Numbers | None:
-        """The numbers of a project of this plan's shape, computed in the caller's decimal context
-        (scoring uses numbers.CONTEXT); None to score it the explaining way instead."""
+        """The numbers of a project, in the caller's decimal context (scoring uses
+        numbers.CONTEXT), or None to score it the explaining way instead."""
+        if not self.usable or project.weights:
+            return None
         try:
-            return self._function(project.targets, project.assessments, project.budget)
-        except Exception:  # a kernel refused its input: the explaining scorer says why
+            return self.numbers(project)
+        except Exception:  # _Refused, or a kernel refusing its input: the explaining scorer says why
             return None
 
+    def numbers(self, project: Project) -> Numbers:
+        slots: dict[tuple[str, ...], list[Target]] = {}
+        slot_of = self.slot_of
+        for target in project.targets:
+            slot = slot_of[target.slot]  # KeyError: not a slot of this ruleset
+            bucket = slots.get(slot)
+            if bucket is None:
+                slots[slot] = [target]
+            else:
+                bucket.append(target)
+        assessments: dict[tuple[str, ...], Assessment] = {}
+        for assessment in project.assessments:
+            assessments.setdefault(assessment.path, assessment)
+        run = _Run(slots, assessments, project.budget)
+        values = [self.value(root, run) for root in self.roots]
+        if run.used_targets != len(project.targets) or run.used_assessments != len(project.assessments):
+            raise _Refused  # a target or assessment the tree did not take: the scorer names it
+        exact = self.combine(values, self.ruleset.max)[0]
+        if exact is None:
+            raise _Refused  # nothing applies (E-ALL-NA)
+        quantum, mode = self.quantum, self.mode
+        firsts = tuple(
+            (root.path[0], None if value is None else value.quantize(quantum, rounding=mode))
+            for root, (value, _) in zip(self.roots, values, strict=True)
+        )
+        return exact.quantize(quantum, rounding=mode), exact, firsts
 
-def _compile(plan: Plan) -> Callable[[Sequence[Target], Sequence[Assessment], Budget], Numbers | None]:
-    """The plan as straight-line Python: one line per leaf and per branch, every kernel, weight and
-    rounding setting bound in the namespace (nothing from a project or a ruleset becomes code)."""
-    namespace: dict[str, Any] = {
-        "__builtins__": {},
-        "Decimal": Decimal,
-        "isinstance": isinstance,
-        "ZERO": ZERO,
-        "QUANTUM": plan.quantum,
-        "MODE": plan.rounding,
-    }
-    lines = ["def run(targets, assessments, budget):"]
-    for index, leaf in enumerate(plan.leaves):
-        namespace[f"k{index}"], namespace[f"w{index}"] = leaf.kernel, leaf.weight
-        target = f"targets[{leaf.target}]" if leaf.target >= 0 else "None"
-        assessment = f"assessments[{leaf.assessment}]" if leaf.assessment >= 0 else "None"
-        lines += [
-            f"    v{index} = k{index}({target}, {assessment}, budget)",
-            f"    if not isinstance(v{index}, Decimal) or not ZERO <= v{index} <= w{index}: return None",
+    def value(self, node: _Node, run: _Run) -> Value:
+        assessment = run.assessments.get(node.path)
+        if assessment is not None:
+            run.used_assessments += 1
+            if assessment.not_applicable:
+                return None, node.weight
+            if node.kernel is None:
+                raise _Refused  # only a leaf indicator is assessed
+        if node.kernel is not None:
+            score = node.kernel(None, assessment, run.budget, node.weight)
+            if not isinstance(score, Decimal) or not ZERO <= score <= node.weight:  # NaN raises
+                raise _Refused
+            return (
+                score.quantize(self.quantum, rounding=self.mode) if self.round_leaves else score
+            ), node.weight
+        if node.groups:
+            return self.slot(node, run)
+        value = self.combine([self.value(child, run) for child in node.children], node.weight)[0]
+        if value is not None and node.rounded:
+            value = value.quantize(self.quantum, rounding=self.mode)
+        return value, node.weight
+
+    def slot(self, node: _Node, run: _Run) -> Value:
+        targets = run.slots.get(node.path)
+        if not targets:
+            if node.empty_is_na:
+                return None, node.weight
+            raise _Refused  # E-SLOT-EMPTY
+        run.used_targets += len(targets)
+        weights = [target.weight for target in targets]
+        if weights.count(None) == len(weights):
+            shares = _split(node.weight, len(targets), self.places)
+        else:
+            if any(t.weight is None and not t.not_applicable for t in targets):
+                raise _Refused  # E-TARGET-WEIGHT
+            shares = tuple(ZERO if weight is None else weight for weight in weights)
+            if sum(shares, ZERO) != node.weight:
+                raise _Refused  # E-WEIGHT-SUM
+        if len({(target.slot, target.name) for target in targets}) != len(targets):
+            raise _Refused  # E-TARGET-DUPLICATE
+        kernels, budget, quantum, mode = self.target_kernels, run.budget, self.quantum, self.mode
+        rounds, missing_is_na = self.round_leaves, self.na_missing_actual
+        members: dict[tuple[str, ...], list[Value]] = {}
+        for target, share in zip(targets, shares, strict=True):
+            if target.method is not None:
+                raise _Refused  # a method of its own: prepared by the explaining scorer
+            value: Decimal | None = None
+            if not target.not_applicable and not (
+                missing_is_na
+                and target.actual is None
+                and target.operator != "定性"
+                and not target.actual_text
+            ):
+                value = kernels[target.operator](target, None, budget, share)
+                if not isinstance(value, Decimal) or not ZERO <= value <= share:  # NaN raises
+                    raise _Refused
+                if rounds:
+                    value = value.quantize(quantum, rounding=mode)
+            bucket = members.get(target.slot)
+            if bucket is None:
+                members[target.slot] = [(value, share)]
+            else:
+                bucket.append((value, share))
+        return self.group(node.groups, node.groups[0], members, node.weight)
+
+    def group(
+        self,
+        groups: tuple[_Group, ...],
+        group: _Group,
+        members: Mapping[tuple[str, ...], list[Value]],
+        weight: Decimal | None = None,
+    ) -> Value:
+        children = [
+            self.group(groups, groups[index], members)
+            for index in group.subgroups
+            if not groups[index].within.isdisjoint(members)
         ]
-        if plan.round_leaves:
-            lines.append(f"    v{index} = v{index}.quantize(QUANTUM, rounding=MODE)")
-    count = len(plan.leaves)
-    for index, branch in enumerate((*plan.branches, plan.root), count):
-        lines.append(f"    v{index} = {_sum(branch, index, namespace)}")
-        if branch.rounded:
-            lines.append(f"    v{index} = v{index}.quantize(QUANTUM, rounding=MODE)")
-    total = count + len(plan.branches)
-    for index, (name, _) in enumerate(plan.firsts):
-        namespace[f"name{index}"] = name
-    firsts = ", ".join(
-        f"(name{index}, {'None' if at is None else f'v{at}.quantize(QUANTUM, rounding=MODE)'})"
-        for index, (_, at) in enumerate(plan.firsts)
-    )
-    lines.append(f"    return v{total}.quantize(QUANTUM, rounding=MODE), v{total}, ({firsts},)")
-    exec(compile("\n".join(lines), "<plan>", "exec"), namespace)  # our own text: see the docstring
-    function: Callable[[Sequence[Target], Sequence[Assessment], Budget], Numbers | None] = namespace["run"]
-    return function
+        children += members.get(group.path, ())
+        value, weight = self.combine(children, weight)
+        if value is not None and group.rounded:
+            value = value.quantize(self.quantum, rounding=self.mode)
+        return value, weight
+
+    @staticmethod
+    def combine(children: Sequence[Value], weight: Decimal | None) -> Value:
+        """As the explaining scorer's combine: the applicable values added up, rescaled to the
+        node's weight (the children's, when None) if some are not applicable; (None, weight)
+        when none is."""
+        raw = applicable = total = ZERO
+        skipped = scored = False
+        for value, child_weight in children:
+            total += child_weight
+            if value is None:
+                skipped = True
+            else:
+                scored = True
+                raw += value
+                applicable += child_weight
+        if weight is None:
+            weight = total
+        if not scored:
+            return None, weight  # every child not applicable: neither is this node
+        if not skipped or applicable == weight:
+            return raw, weight
+        return (raw * weight / applicable if applicable else ZERO), weight
 
 
-def _sum(branch: Branch, index: int, namespace: dict[str, Any]) -> str:
-    """What the explaining scorer's combine computes: ZERO + children, rescaled if N/A is skipped."""
-    raw = " + ".join(["ZERO", *(f"v{child}" for child in branch.children)])
-    if not branch.rescale:
-        return raw
-    if not branch.applicable:
-        return "ZERO"
-    namespace[f"weight{index}"], namespace[f"applicable{index}"] = branch.weight, branch.applicable
-    return f"({raw}) * weight{index} / applicable{index}"
-
-
-def build_plan(root: _Node, project: Project, ruleset: Ruleset, registry: Registry) -> Plan | None:
-    """The plan of a bound tree (weights assigned), or None when a leaf has no method."""
-    rounding = ruleset.rounding
-    share = ruleset.not_applicable.policy == "share"
-    targets = {id(target): index for index, target in enumerate(project.targets)}
-    assessments = {id(assessment): index for index, assessment in enumerate(project.assessments)}
-    leaves: list[Leaf] = []
-    pending: list[tuple[_Node, list[int]]] = []
-
-    def visit(node: _Node) -> int | None:
-        """The index node's value will have (branches are numbered after all leaves)."""
-        if node.na_reason is not None:
-            return None
-        if not node.children:
-            method = node.method
-            if not isinstance(method, MethodRef):
-                raise _NoPlan
-            strategy = registry.strategies[method.strategy]
-            kernel = kernel_for(strategy, method.prepared, node.path, node.weight, rounding)
-            leaves.append(
-                Leaf(
-                    kernel,
-                    targets[id(node.target)] if node.target is not None else -1,
-                    assessments[id(node.assessment)] if node.assessment is not None else -1,
-                    node.weight,
-                )
-            )
-            return -len(leaves)  # leaves: -1, -2, … until the count of leaves is known
-        children = [index for child in node.children if (index := visit(child)) is not None]
-        pending.append((node, children))
-        return len(pending) - 1 + _BRANCH
-
-    try:
-        firsts = [(node.path[-1], visit(node)) for node in root.children]
-    except (_NoPlan, KeyError):
-        return None
-
-    def where(index: int | None) -> int | None:
-        if index is None:
-            return None
-        return -index - 1 if index < 0 else len(leaves) + index - _BRANCH
-
-    def branch(node: _Node, children: Sequence[int], level_rounded: bool) -> Branch:
-        applicable = sum(
-            (child.weight for child in node.children if child.na_reason is None),
-            ZERO,
-        )
-        skipped = len(children) != len(node.children)
-        return Branch(
-            tuple(where(index) for index in children),  # type: ignore[misc]
-            node.weight,
-            applicable,
-            skipped and not share and applicable != node.weight,
-            level_rounded,
-        )
-
-    stage = rounding.stage
-    branches = tuple(
-        branch(node, children, stage == "indicator" or (stage == "level" and len(node.path) == 1))
-        for node, children in pending
-    )
-    root_children = [index for _, index in firsts if index is not None]
-    return Plan(
-        tuple(leaves),
-        branches,
-        branch(root, root_children, False),
-        tuple((name, where(index)) for name, index in firsts),
-        stage == "indicator",
-        Decimal(1).scaleb(-rounding.places),
-        ROUNDING_MODES[rounding.mode],
-    )
-
-
-_BRANCH = 1 << 30
-"""Branch indexes are counted from here while the tree is walked, then moved after the leaves."""
-
-
-class _NoPlan(Exception):
-    pass
+@functools.lru_cache(maxsize=1024)
+def _split(total: Decimal, parts: int, places: int) -> tuple[Decimal, ...]:
+    return tuple(split_equally(total, parts, places))

@@ -109,33 +109,3 @@ class Project:
     region: str = ""
     flags: Mapping[str, bool | str] = field(factory=dict)
     """Facts that plugins act on (违规违纪 = true, or a description such as "挪用专项资金 20 万元")."""
-    shape: tuple[object, ...] = field(init=False, eq=False, repr=False)
-    """Everything binding to a ruleset reads, and none of the values measured: the targets'
-    places, names, operators, weights (as written: 10 and 10.000 split differently), N/A marks
-    and methods, the assessments' paths and N/A marks, the plan weights. Projects of one shape
-    are scored with one plan (:mod:`evalrules.plan`)."""
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "shape", _shape(self))
-
-
-def _shape(project: Project) -> tuple[object, ...]:
-    return (
-        tuple(
-            [
-                (
-                    t.slot,
-                    t.name,
-                    t.operator,
-                    None if t.weight is None else str(t.weight),
-                    t.not_applicable,
-                    t.actual is None,
-                    not t.actual_text,
-                    None if t.method is None else (t.method.strategy, repr(t.method.params)),
-                )
-                for t in project.targets
-            ]
-        ),
-        tuple([(a.path, a.not_applicable) for a in project.assessments]),
-        tuple([(path, str(weight)) for path, weight in project.weights.items()]),
-    )

@@ -20,7 +20,7 @@ from .adjusting import apply_adjustments
 from .errors import FormulaError, Problem, ScoringError, suggest
 from .model import Indicator, MethodRef, Ruleset
 from .numbers import CONTEXT, ZERO, apportion, fmt, round_to, split_equally
-from .plan import Plan, Shape, build_plan
+from .plan import RulesetPlan
 from .plugins import Registry, default_registry
 from .project import Assessment, Project, Target
 from .result import Explanation, NodeKind, NodeResult, Result
@@ -55,7 +55,7 @@ def score(project: Project, ruleset: Ruleset, registry: Registry | None = None) 
 def score_unadjusted(project: Project, ruleset: Ruleset, registry: Registry) -> Result:
     """The ruleset's own result, before plugins adjust it: by plan when the project's shape
     allows, otherwise explained at once. Call it in the context ``numbers.CONTEXT``."""
-    return _plans(ruleset, registry).score(project) or _Scorer(project, ruleset, registry).run()
+    return _planned(project, ruleset, registry) or _Scorer(project, ruleset, registry).run()
 
 
 def planned_result(
@@ -99,58 +99,22 @@ def explain(project: Project, ruleset: Ruleset, registry: Registry | None = None
         return apply_adjustments(result, ruleset, project, registry.adjusters)
 
 
-MAX_SHAPES = 4096
-"""Plans kept per ruleset; past this many project shapes the oldest half is dropped."""
 MAX_RULESETS = 32
-"""Rulesets (with their registry) whose plans are kept."""
-
-
-class _Plans:
-    """The plans of one ruleset under one registry, by project shape (None: no plan possible)."""
-
-    def __init__(self, ruleset: Ruleset, registry: Registry) -> None:
-        self.ruleset = ruleset
-        self.registry = registry
-        self.shapes: dict[Shape, Plan | None] = {}
-
-    def score(self, project: Project) -> Result | None:
-        shape = project.shape
-        try:
-            plan = self.shapes[shape]
-        except KeyError:
-            plan = self.shapes[shape] = self.build(project)
-            if len(self.shapes) > MAX_SHAPES:
-                for old in list(self.shapes)[: MAX_SHAPES // 2]:
-                    self.shapes.pop(old, None)
-        if plan is None:
-            return None
-        outcome = plan.run(project)
-        if outcome is None:
-            return None
-        return planned_result(project, self.ruleset, self.registry, *outcome)
-
-    def build(self, project: Project) -> Plan | None:
-        scorer = _Scorer(project, self.ruleset, self.registry)
-        try:
-            root = scorer.bound()
-        except ScoringError:
-            return None  # every project of this shape is scored the explaining way, which reports it
-        return build_plan(root, project, self.ruleset, self.registry)
-
-
-_PLANS: dict[tuple[int, int], _Plans] = {}
+"""Rulesets (each with its registry) whose plans are kept."""
+_PLANS: dict[tuple[int, int], RulesetPlan] = {}
 _PLANS_LOCK = threading.Lock()
 
 
-def _plans(ruleset: Ruleset, registry: Registry) -> _Plans:
+def _planned(project: Project, ruleset: Ruleset, registry: Registry) -> Result | None:
     key = (id(ruleset), id(registry))
-    plans = _PLANS.get(key)
-    if plans is None or plans.ruleset is not ruleset or plans.registry is not registry:
+    plan = _PLANS.get(key)
+    if plan is None or plan.ruleset is not ruleset or plan.registry is not registry:
         with _PLANS_LOCK:
-            plans = _PLANS[key] = _Plans(ruleset, registry)  # holds both: their ids stay theirs
+            plan = _PLANS[key] = RulesetPlan(ruleset, registry)  # holds both: their ids stay theirs
             while len(_PLANS) > MAX_RULESETS:
                 _PLANS.pop(next(iter(_PLANS)))
-    return plans
+    numbers = plan.run(project)
+    return None if numbers is None else planned_result(project, ruleset, registry, *numbers)
 
 
 def _explanation(project: Project, ruleset: Ruleset, registry: Registry, exact: Decimal) -> Explanation:

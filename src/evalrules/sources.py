@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -11,7 +12,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from .errors import LoadError, Problem
 
@@ -35,20 +36,20 @@ class Document:
     name: str
     text: str
     data: dict[str, Any]
+    lines: tuple[str, ...] = field(init=False, eq=False, repr=False)
+    """The text's lines, split once: every message looks its line up in them."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(self.text.splitlines()))
 
     def line_of(self, *keys: str | int) -> int | None:
         """The line where a key path most likely stands, e.g. ("targets", 3, "actual")."""
-        lines = self.text.splitlines()
+        lines = self.lines
         start = 0
         for key in keys:
             if isinstance(key, int):
                 continue
-            pattern = re.compile(
-                r"^\s*(\[\[?\s*)?([\w.\"'\u4e00-\u9fff/ -]*\.)?[\"']?"
-                + re.escape(key)
-                + r"[\"']?\s*(=|\]|\.|:)"
-            )
-            json_pattern = re.compile(r'^\s*"' + re.escape(key) + r'"\s*:')
+            pattern, json_pattern = _key_patterns(key)
             for number in range(start, len(lines)):
                 if pattern.search(lines[number]) or json_pattern.search(lines[number]):
                     start = number
@@ -61,7 +62,7 @@ class Document:
         """The line of the index-th ``[[table]]`` header (TOML) or None."""
         seen = -1
         header = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]")
-        for number, line in enumerate(self.text.splitlines(), start=1):
+        for number, line in enumerate(self.lines, start=1):
             if header.match(line):
                 seen += 1
                 if seen == index:
@@ -73,14 +74,32 @@ class Document:
         is none, ``start`` itself, or None with ``fallback=False``."""
         if start is None:
             return None
-        pattern = re.compile(r"(^|[{,])\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
-        lines = self.text.splitlines()
+        lines = self.lines
         for number in range(start - 1, len(lines)):
             if number > start - 1 and lines[number].lstrip().startswith("["):
                 break
-            if pattern.search(lines[number]):
+            if key in lines[number] and _sets(lines[number], key):
                 return number + 1
         return start if fallback else None
+
+
+def _sets(line: str, key: str) -> bool:
+    """Whether a TOML line sets key, bare or quoted, at its start or in an inline table."""
+    for written in (key, f'"{key}"', f"'{key}'"):
+        at = line.find(written)
+        while at >= 0:
+            before = line[:at].rstrip()
+            if (not before or before[-1] in "{,") and line[at + len(written) :].lstrip().startswith("="):
+                return True
+            at = line.find(written, at + 1)
+    return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_patterns(key: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A key where it is set or opens a table, in TOML (a.key =, [a.key], "key" =) and in JSON."""
+    toml = re.compile(r"^\s*(\[\[?\s*)?([\w.\"'/ -]*\.)?[\"']?" + re.escape(key) + r"[\"']?\s*(=|\]|\.|:)")
+    return toml, re.compile(r'^\s*"' + re.escape(key) + r'"\s*:')
 
 
 def read_text(path: Path | Traversable, name: str | None = None) -> Document:

@@ -131,35 +131,37 @@ def check_keys(params: Mapping[str, Any], allowed: Mapping[str, str]) -> None:
             )
 
 
-Kernel = Callable[[Target | None, Assessment | None, Budget], Decimal]
+Kernel = Callable[[Target | None, Assessment | None, Budget, Decimal], Decimal]
 """An indicator's exact score (before the ruleset's rounding) from the project's target or
-assessment and budget, without reasons."""
+assessment, the budget and the indicator's weight, without reasons."""
 
 
 @runtime_checkable
 class KernelStrategy(Protocol):
     """A strategy that can also score without writing reasons (optional, for speed)."""
 
-    def kernel(self, prepared: Any, weight: Decimal) -> Kernel:
+    def kernel(self, prepared: Any) -> Kernel:
         """A function giving the same score as ``score`` for every input ``score`` accepts.
 
-        Built once per indicator of a prepared ruleset and called for every project. It may raise
+        Built once per method of a prepared ruleset and called for every project. It may raise
         any exception, or return any value, for input that ``score`` refuses: the engine then
         scores that project with ``score``, which reports the problem.
         """
         ...
 
 
-def kernel_for(
-    strategy: ScoringStrategy, prepared: Any, path: tuple[str, ...], weight: Decimal, rounding: Rounding
-) -> Kernel:
-    """The strategy's kernel, or one that calls ``score`` and keeps the number."""
+def kernel_for(strategy: ScoringStrategy, prepared: Any, path: tuple[str, ...], rounding: Rounding) -> Kernel:
+    """The strategy's kernel, or one that calls ``score`` and keeps the number (``path`` is the
+    indicator's, or the slot's for a project's targets)."""
     if isinstance(strategy, KernelStrategy):
-        return strategy.kernel(prepared, weight)
+        return strategy.kernel(prepared)
 
-    def by_score(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+    def by_score(
+        target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+    ) -> Decimal:
+        where = (*path, target.name) if target is not None else path
         return strategy.score(
-            prepared, ScoringInput(path, weight, budget, rounding, target, assessment)
+            prepared, ScoringInput(where, weight, budget, rounding, target, assessment)
         ).score
 
     return by_score

@@ -62,8 +62,10 @@ class DeductionList(KeysOnly):
         reason = f"{parts}{floor}，得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         return Outcome(score, (reason,))
 
-    def kernel(self, prepared: None, weight: Decimal) -> Kernel:
-        def deduction(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+    def kernel(self, prepared: None) -> Kernel:
+        def deduction(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
             deductions = assessment.deductions  # type: ignore[union-attr]  # None: score() reports it
             total = ZERO
             for entry in deductions:  # type: ignore[union-attr]
@@ -228,10 +230,12 @@ class BudgetRate:
             chosen.append(value)
         return chosen[0], chosen[1]
 
-    def kernel(self, prepared: tuple[str, str], weight: Decimal) -> Kernel:
+    def kernel(self, prepared: tuple[str, str]) -> Kernel:
         numerator_name, denominator_name = prepared
 
-        def rate(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+        def rate(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
             numerator, denominator = budget.figures[numerator_name], budget.figures[denominator_name]
             if denominator <= 0 or numerator < 0:
                 raise ValueError(numerator, denominator)
@@ -304,8 +308,10 @@ class Manual(KeysOnly):
         basis = f"，{why}" if why else ""
         return Outcome(manual, (f"评价组给分 {fmt(manual)} 分（分值 {fmt(item.weight)} 分）{basis}",))
 
-    def kernel(self, prepared: None, weight: Decimal) -> Kernel:
-        def manual(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+    def kernel(self, prepared: None) -> Kernel:
+        def manual(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
             score: Decimal = (assessment or target).score  # type: ignore[union-attr, assignment]
             if not ZERO <= score <= weight:  # None fails too: score() reports it
                 raise ValueError(score)
@@ -380,8 +386,10 @@ class FreeFormula:
         reason = f"{subject}按公式 {prepared.source} 得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         return Outcome(score, (reason,))
 
-    def kernel(self, prepared: Formula, weight: Decimal) -> Kernel:
-        def formula(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+    def kernel(self, prepared: Formula) -> Kernel:
+        def formula(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
             return prepared.number(formula_values(prepared, weight, target, assessment, budget))
 
         return formula

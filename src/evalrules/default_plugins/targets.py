@@ -39,8 +39,10 @@ class Positive(KeysOnly):
         target, goal, actual = target_values(item)
         return _score_at_least(item, target, goal, actual, "≥")
 
-    def kernel(self, prepared: None, weight: Decimal) -> Kernel:
-        def positive(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+    def kernel(self, prepared: None) -> Kernel:
+        def positive(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
             goal = target.value  # type: ignore[union-attr]  # None fails: then score() reports it
             if goal < 0:  # type: ignore[operator]
                 raise ValueError(goal)
@@ -134,8 +136,10 @@ class Reverse:
         reason = f"{description}，{how}得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         return Outcome(score, (reason,), inputs(target))
 
-    def kernel(self, prepared: str, weight: Decimal) -> Kernel:
-        def reverse(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+    def kernel(self, prepared: str) -> Kernel:
+        def reverse(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
             goal = target.value  # type: ignore[union-attr]  # None fails: then score() reports it
             if goal < 0:  # type: ignore[operator]
                 raise ValueError(goal)
@@ -163,8 +167,10 @@ class Equal(KeysOnly):
         reason = f"{description}，指标值为 0 而实际大于 0，得 0 分（分值 {fmt(item.weight)} 分）"
         return Outcome(ZERO, (reason,), inputs(target))
 
-    def kernel(self, prepared: None, weight: Decimal) -> Kernel:
-        def equal(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+    def kernel(self, prepared: None) -> Kernel:
+        def equal(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
             goal, actual = target.value, target.actual  # type: ignore[union-attr]
             if goal == 0:
                 return weight if actual <= 0 else ZERO  # type: ignore[operator]  # None: score() reports it
@@ -303,10 +309,12 @@ class Qualitative:
             )
         return Outcome(score, (reason,), inputs)
 
-    def kernel(self, prepared: tuple[Band, ...], weight: Decimal) -> Kernel:
+    def kernel(self, prepared: tuple[Band, ...]) -> Kernel:
         bands = {name: band for band in prepared for name in band.names()}
 
-        def qualitative(target: Target | None, assessment: Assessment | None, budget: Budget) -> Decimal:
+        def qualitative(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
             source = target or assessment
             band = bands[source.rating]  # type: ignore[union-attr, index]  # unknown: score() reports it
             manual = source.score  # type: ignore[union-attr]

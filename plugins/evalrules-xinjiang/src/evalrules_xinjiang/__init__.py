@@ -110,9 +110,9 @@ def triggered_flags(flags: Mapping[str, bool | str], names: Sequence[str]) -> li
 @hookimpl
 def adjust_result(result: Result, ruleset: Ruleset, project: Project) -> Adjustment | None:
     """一票否决：只对 ``[options] veto = true`` 的规则集起作用。"""
-    enabled, names, grade = veto_settings(ruleset.options)
-    if not enabled:
-        return None
+    if ruleset.options.get(VETO.name, VETO.default) is not True:
+        return None  # checked first: this runs for every project of every ruleset
+    _, names, grade = veto_settings(ruleset.options)
     grades = [band.name for band in ruleset.grades]
     if grade not in grades:  # checked on every scoring with veto on, not only when a flag is set
         raise ValueError(

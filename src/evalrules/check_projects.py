@@ -114,7 +114,7 @@ def _assessment(draw: Draw, path: tuple[str, ...], indicator: Indicator) -> Asse
     if name == "formula":
         inputs = method.params.get("inputs", [])
         names = [str(n) for n in inputs] if isinstance(inputs, list) else []
-        return Assessment(path, place, values={n: draw(amounts()) for n in names})
+        return Assessment(path, place, values={n: draw(amounts()) for n in names}) if names else None
     return None  # budget rates and steps read the budget
 
 
@@ -154,12 +154,14 @@ def projects(draw: Draw, ruleset: Ruleset) -> Project:
     budget = Budget(figures={field: draw(amounts(1)) for field in BUDGET_FIELDS})
     usable = operators(ruleset)
     assessments, targets = [], []
-    counter = 0
+    counter, applicable = 0, False
     for path, indicator in ruleset.walk():
         if indicator.method is not None:
             assessment = _assessment(draw, path, indicator)
             if assessment is not None:
                 assessments.append(assessment)
+            else:
+                applicable = True  # scored from the budget
         elif indicator.slot is not None:
             least = 1 if indicator.slot.empty == "error" else 0
             count = draw(_COUNTS[least]) if usable else 0
@@ -173,7 +175,7 @@ def projects(draw: Draw, ruleset: Ruleset) -> Project:
                 target = _target(draw, where, f"指标{counter}", operator, usable[operator])
                 targets.append(target)
     flags = [a.not_applicable for a in assessments] + [t.not_applicable for t in targets]
-    assume(not flags or not all(flags))
+    assume(applicable or not all(flags))
     return Project("生成的项目", "", None, FILE, budget, tuple(targets), tuple(assessments))
 
 
@@ -224,6 +226,10 @@ def describe(
     if budget:
         figures: Mapping[str, Decimal] = project.budget.figures
         lines.append("预算（万元）：" + "，".join(f"{k} {fmt(v)}" for k, v in figures.items()))
-    lines += [f"{'/'.join(a.path)}：{_assessment_text(a)}" for a in project.assessments if chosen(a.path)]
+    texts = [(a.path, _assessment_text(a)) for a in project.assessments if chosen(a.path)]
+    plain = [path for path, text in texts if text == "无扣分"] if wanted is None else []
+    lines += [f"{'/'.join(path)}：{text}" for path, text in texts if path not in plain]
+    if plain:
+        lines.append(f"其余 {len(plain)} 个扣分制指标：无扣分")
     lines += [target_text(t) for t in project.targets if chosen((*t.slot, t.name))]
     return lines

@@ -211,3 +211,36 @@ def test_batch_writes_every_project_once_and_exits_3_on_failures(run: Run, tmp_p
     assert len(rows) == 3 and "ok" in rows[1] and "error" in rows[2]
     code, _, err = run("batch", folder, "-o", tmp_path / "results.txt")
     assert code == 1 and "E-OUTPUT-FORMAT" in err
+
+
+def test_check_passes_a_shipped_ruleset_and_exits_0(run: Run) -> None:
+    code, out, err = run("check", "caiyu_2020_10_self", "--examples", "5")
+    assert (code, err) == (0, "")
+    assert "[通过] C-LEAF" in out and "[通过] 全部达标：总分 100（优）" in out
+    assert out.endswith("结论：全部性质成立，全部算例相符。\n")
+
+
+def test_check_reports_a_counter_example_and_exits_3(run: Run, tmp_path: Path) -> None:
+    ruleset = tmp_path / "over.toml"
+    ruleset.write_text(
+        '[ruleset]\nid = "over"\nversion = "1"\ntitle = "t"\ndocument = "d"\nissuer = "i"\n'
+        'extends = "caiyu_2020_10_self"\n\n[[override]]\npath = "预算执行率"\nmethod = "formula"\n'
+        'params = { formula = "执行数 / 全年预算数 * 分值" }\n',
+        encoding="utf-8",
+    )
+    code, out, err = run("check", ruleset, "--examples", "8")
+    assert (code, err) == (3, "")
+    assert "[不成立] C-LEAF" in out and "反例（已化简）：指标 预算执行率" in out and "应为 [0, 10]" in out
+    code, out, _ = run("check", ruleset, "--examples", "8", "--format", "json")
+    data = json.loads(out)
+    assert code == 3 and data["ok"] is False
+    [leaf] = [p for p in data["properties"] if p["code"] == "C-LEAF"]
+    assert leaf["status"] == "failed" and leaf["counter_example"]["path"] == "预算执行率"
+
+
+def test_check_of_an_unloadable_ruleset_exits_1_and_bad_usage_2(run: Run, tmp_path: Path) -> None:
+    code, out, err = run("check", "caiyu_2020_1")
+    assert (code, out) == (1, "") and "E-RULESET-UNKNOWN" in err and "caiyu_2020_10" in err
+    with pytest.raises(SystemExit) as caught:
+        run("check", "caiyu_2020_10", "--examples", "0")
+    assert caught.value.code == 2

@@ -4,6 +4,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -89,3 +90,14 @@ weight = {30 - a - b}
     resolved = folder / "resolved.toml"
     resolved.write_text(ruleset_to_toml(ruleset), encoding="utf-8")
     assert evalrules.load_ruleset(resolved) == ruleset
+
+
+def test_worked_examples_round_trip_and_leave_the_hash_alone(write: Callable[[str, str], Path]) -> None:
+    ruleset = evalrules.load_ruleset("caiyu_2020_10_self")
+    data = tomllib.loads(ruleset_to_toml(ruleset))
+    assert [e["name"] for e in data["examples"]] == [e.name for e in ruleset.examples]
+    assert data["examples"][1]["expected"]["满意度指标"] == "不适用"
+    again = evalrules.load_ruleset(write("resolved.toml", ruleset_to_toml(ruleset)))
+    assert again.examples == ruleset.examples and again.examples[1].project.targets
+    # the hash identifies the rules: a worked example changes no score
+    assert ruleset_sha256(attrs.evolve(ruleset, examples=())) == ruleset.sha256

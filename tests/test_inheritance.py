@@ -180,3 +180,22 @@ def test_a_problem_in_an_overrides_params_points_at_the_child(write: Callable[[s
     problem = caught.value.problems[0]
     assert problem.code == "E-PARAM" and problem.file == str(path)
     assert problem.line == text.splitlines().index('params = { denominator = "调整后预算" }') + 1
+
+
+def test_worked_examples_are_not_inherited(write: Callable[[str, str], Path]) -> None:
+    header = (
+        '[ruleset]\nid = "{0}"\nversion = "1"\ntitle = "t"\ndocument = "d"\nissuer = "i"\nextends = "{1}"\n'
+    )
+    assert evalrules.load_ruleset("caiyu_2020_10_self").examples
+    bare = write("bare.toml", header.format("bare", "caiyu_2020_10_self"))
+    assert evalrules.load_ruleset(bare).examples == ()
+    own = write(
+        "own.toml",
+        header.format("own", "caiyu_2020_10_self")
+        + '\n[[examples]]\nname = "自己的算例"\nexpected = { total = 10 }\n\n[examples.budget]\n'
+        '"全年预算数" = 1\n"执行数" = 1\n',
+    )
+    [example] = evalrules.load_ruleset(own).examples
+    assert example.name == "自己的算例" and example.file == str(own) and example.line == 9
+    grandchild = write("grandchild.toml", header.format("grandchild", "own.toml"))
+    assert evalrules.load_ruleset(grandchild).examples == ()

@@ -59,3 +59,35 @@ def test_assertions_fail_with_a_reason(write: Callable[[str, str], Path]) -> Non
         testing.assert_scores(SEED, ruleset, registry, total="99")
     with pytest.raises(AssertionError, match="无法按"):
         testing.assert_scores(SEED, evalrules.load_ruleset("caiyu_2020_10_self", registry), registry)
+
+
+def test_ruleset_properties_as_assertions(write: Callable[[str, str], Path]) -> None:
+    registry = testing.plugin_registry()
+    ruleset = testing.assert_ruleset_loads("caiyu_2020_10_self", registry)
+    report = testing.assert_ruleset_properties(ruleset, registry, examples=5)
+    assert report.ok and report is not None and len(report.examples) == 4
+    assert testing.check_ruleset(ruleset, registry, examples=5).render() == report.render()
+    over = write(
+        "over.toml",
+        '[ruleset]\nid = "over"\nversion = "1"\ntitle = "t"\ndocument = "d"\nissuer = "i"\n'
+        'extends = "caiyu_2020_10_self"\n\n[[override]]\npath = "预算执行率"\nmethod = "formula"\n'
+        'params = { formula = "执行数 / 全年预算数 * 分值" }\n',
+    )
+    defective = testing.assert_ruleset_loads(over, registry)
+    with pytest.raises(AssertionError, match=r"规则集 over 自检未通过(.|\n)*反例（已化简）：指标 预算执行率"):
+        testing.assert_ruleset_properties(defective, registry, examples=8)
+
+
+def test_generated_projects_score_under_their_ruleset() -> None:
+    from hypothesis import given, settings
+
+    registry = testing.plugin_registry()
+    ruleset = evalrules.load_ruleset("caiyu_2020_10", registry)
+
+    @settings(max_examples=10, deadline=None, database=None)
+    @given(testing.projects(ruleset))
+    def scores(project: evalrules.Project) -> None:
+        result = evalrules.score(project, ruleset, registry)
+        assert 0 <= result.total <= 100 and result.grade in {"优", "良", "中", "差"}
+
+    scores()

@@ -1,0 +1,121 @@
+"""score_many on several processes: forked workers for sequences, a forkserver otherwise.
+
+Whichever way the work is shared, the outcomes are those of scoring one project at a time, in
+input order: results (explained in this process when asked), errors with their problems, and
+results a plugin adjusted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+import evalrules
+from evalrules import Result, parallel, testing
+from evalrules.batch import score_many
+from evalrules.errors import EvalrulesError
+from evalrules.plugins import Registry
+from evalrules.project import Project
+from evalrules.project_loading import load_project
+
+from .conftest import SEED
+from .test_adjusting import CAPPED, GradeCap, flagged
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+from generate import RULESET, generate
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory: pytest.TempPathFactory) -> list[Project]:
+    folder = tmp_path_factory.mktemp("projects")
+    generate(12, folder, seed=3)
+    loaded = [load_project(path) for path in sorted(folder.glob("*.toml"))]
+    broken = load_project(folder / "p00002.toml")
+    broken = evalrules.project.Project(**{**_fields(broken), "targets": ()})  # E-SLOT-EMPTY
+    return [*loaded[:5], broken, *loaded[5:]]
+
+
+def _fields(project: Project) -> dict[str, object]:
+    import attrs
+
+    return {field.name: getattr(project, field.name) for field in attrs.fields(Project) if field.init}
+
+
+def _seen(outcomes: Sequence[Result | EvalrulesError]) -> list[object]:
+    return [
+        json.dumps(outcome.to_dict(), ensure_ascii=False)
+        if isinstance(outcome, Result)
+        else [problem.code for problem in outcome.problems]
+        for outcome in outcomes
+    ]
+
+
+def test_forked_workers_give_what_one_process_gives(projects: list[Project]) -> None:
+    assert parallel._can_fork()
+    one = list(score_many(projects, RULESET, jobs=1))
+    two = list(score_many(projects, RULESET, jobs=2))
+    assert all(isinstance(outcome, Result) and not outcome.explained for outcome in two[:5])
+    assert _seen(two) == _seen(one)
+    assert _seen(two)[5] == ["E-SLOT-EMPTY", "E-SLOT-EMPTY"]  # 产出指标 and 效益指标
+
+
+def test_an_iterator_goes_to_forkserver_workers(projects: list[Project]) -> None:
+    def stream() -> Iterator[Project]:
+        yield from projects
+
+    one = list(score_many(projects, RULESET, jobs=1))
+    assert _seen(list(score_many(stream(), RULESET, jobs=2, chunksize=4))) == _seen(one)
+
+
+def test_a_process_running_threads_is_not_forked(
+    monkeypatch: pytest.MonkeyPatch, projects: list[Project]
+) -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel._can_fork()
+        chosen: list[str] = []
+        monkeypatch.setattr(parallel, "_served", _spy(parallel._served, chosen, "forkserver"))
+        outcomes = list(score_many(projects[:3], RULESET, jobs=2))
+        assert chosen == ["forkserver"] and all(isinstance(outcome, Result) for outcome in outcomes)
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _spy(
+    function: Callable[..., Iterator[object]], calls: list[str], name: str
+) -> Callable[..., Iterator[object]]:
+    def spied(*arguments: object) -> Iterator[object]:
+        calls.append(name)
+        return function(*arguments)
+
+    return spied
+
+
+def test_a_custom_registry_reaches_forked_workers_and_adjusted_results_are_scored_here(
+    write: Callable[[str, str], Path],
+) -> None:
+    registry: Registry = testing.plugin_registry(GradeCap())
+    ruleset = testing.assert_ruleset_loads(write("capped.toml", CAPPED), registry)
+    capped, plain = load_project(flagged(write, '"尚未整改"')), load_project(SEED)
+    outcomes = list(score_many([capped, plain, capped], ruleset, jobs=2, registry=registry))
+    assert [outcome.grade for outcome in outcomes if isinstance(outcome, Result)] == ["良", "优", "良"]
+    assert outcomes[0].to_dict()["adjustments"][0]["plugin"] == "GradeCap"  # type: ignore[union-attr]
+    assert outcomes[1].adjustments == ()  # type: ignore[union-attr]
+
+
+def test_a_custom_registry_cannot_go_to_forkserver_workers(projects: list[Project]) -> None:
+    with pytest.raises(ValueError, match="jobs=1"):
+        list(score_many(iter(projects), RULESET, jobs=2, registry=testing.plugin_registry()))
+
+
+def test_jobs_must_be_positive(projects: list[Project]) -> None:
+    with pytest.raises(ValueError):
+        score_many(projects, RULESET, jobs=0)

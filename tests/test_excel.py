@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -7,10 +9,11 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 import evalrules
 from evalrules.errors import LoadError
-from evalrules.excel import read_workbook
+from evalrules.excel import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_BYTES, read_workbook
 from evalrules.project import Project
 from evalrules.report import build_report
 from evalrules.report.selfform import render_self_form
@@ -396,3 +399,79 @@ def test_a_huge_number_written_as_text_is_refused_not_taken_as_missing(tmp_path:
     workbook.save(path)
     error = _error(read_workbook(path))
     assert [(p.code, p.where) for p in error.problems] == [("E-NUMBER", "Sheet1!F11")]
+
+
+def test_formatting_far_away_does_not_make_the_sheet_large(tmp_path: Path) -> None:
+    # regression: every cell up to max_row × max_column was visited; a format applied far away (as
+    # Excel does for a whole column) made a small form take minutes
+    workbook = Workbook()
+    _unit_form(workbook.active)
+    workbook.active.cell(row=1_048_576, column=16_384).number_format = "0.00%"
+    path = tmp_path / "styled.xlsx"
+    workbook.save(path)
+    assert _only(read_workbook(path)).name == "乡村道路养护"
+
+
+@pytest.mark.parametrize(
+    ("row", "column"), [(MAX_SHEET_ROWS + 1, 3), (20, MAX_SHEET_COLUMNS + 1), (1_048_576, 16_384)]
+)
+def test_a_sheet_used_beyond_the_size_caps_is_refused_at_its_farthest_cell(
+    tmp_path: Path, row: int, column: int
+) -> None:
+    workbook = Workbook()
+    workbook.active.title = "Sheet1"
+    _unit_form(workbook.active)
+    workbook.active.cell(row=row, column=column).value = "备注"
+    path = tmp_path / "large.xlsx"
+    workbook.save(path)
+    error = _error(read_workbook(path))
+    [problem] = error.problems
+    assert (problem.code, problem.file) == ("E-EXCEL-SIZE", str(path))
+    assert problem.where == f"Sheet1!{get_column_letter(column)}{row}"
+
+
+def test_a_sheet_just_within_the_size_caps_is_read(tmp_path: Path) -> None:
+    workbook = Workbook()
+    _unit_form(workbook.active)
+    workbook.active.cell(row=MAX_SHEET_ROWS, column=MAX_SHEET_COLUMNS).value = "备注"
+    path = tmp_path / "edge.xlsx"
+    workbook.save(path)
+    assert _only(read_workbook(path)).name == "乡村道路养护"
+
+
+def _rewritten(
+    path: Path, change: Callable[[str, bytes], bytes], extra: dict[str, bytes] | None = None
+) -> None:
+    """Rewrite the parts of an .xlsx file (what a foreign or hostile program may write)."""
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, change(item.filename, source.read(item)))
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+
+
+@pytest.mark.parametrize("ref", ["A1:XFD1048576", "A1:A1048576", "A:A", "1:1", f"B2:B{MAX_SHEET_ROWS + 2}"])
+def test_a_merged_range_beyond_the_size_caps_is_refused_before_it_is_read(tmp_path: Path, ref: str) -> None:
+    # regression: openpyxl makes one object per merged cell: a whole-sheet range never finished
+    workbook = Workbook()
+    _unit_form(workbook.active)
+    path = tmp_path / "merged.xlsx"
+    workbook.save(path)
+    merge = f'<mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'.encode()
+    _rewritten(path, lambda name, data: data.replace(b"</sheetData>", b"</sheetData>" + merge, 1))
+    error = _error(read_workbook(path))
+    [problem] = error.problems
+    assert (problem.code, problem.file) == ("E-EXCEL-SIZE", str(path))
+    assert problem.where is not None and ref in problem.where
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    workbook = Workbook()
+    _unit_form(workbook.active)
+    path = tmp_path / "bomb.xlsx"
+    workbook.save(path)
+    _rewritten(path, lambda name, data: data, {"xl/media/padding.bin": bytes(MAX_WORKBOOK_BYTES)})
+    assert path.stat().st_size < MAX_WORKBOOK_BYTES // 100  # small on disk, huge unpacked
+    error = _error(read_workbook(path))
+    assert [(p.code, p.file) for p in error.problems] == [("E-EXCEL-SIZE", str(path))]

@@ -510,7 +510,7 @@ def test_every_group_of_the_issue_is_covered() -> None:
 
 
 def test_the_safety_page_lists_every_cap_with_its_value() -> None:
-    from evalrules import formula, inheritance, numbers
+    from evalrules import excel, formula, inheritance, numbers
     from evalrules.default_plugins import functions
 
     from .conftest import ROOT
@@ -518,9 +518,12 @@ def test_the_safety_page_lists_every_cap_with_its_value() -> None:
     text = (ROOT / "docs" / "safety.md").read_text(encoding="utf-8")
     caps: dict[str, object] = {
         name: value
-        for module in (formula, numbers, functions, inheritance)
+        for module in (formula, numbers, functions, inheritance, excel)
         for name, value in vars(module).items()
-        if name.isupper() and isinstance(value, int) and not isinstance(value, bool)
+        if name.isupper()
+        and not name.startswith("_")
+        and isinstance(value, int)
+        and not isinstance(value, bool)
     }
     assert {"MAX_FORMULA_LENGTH", "MAX_FORMULA_DEPTH", "MAX_FORMULA_NODES", "MAX_EXPONENT"} <= set(caps)
     assert Decimal(10) ** 15 == MAX_MAGNITUDE

@@ -39,6 +39,7 @@ How the form is read (RULES.md §3; the layout :mod:`evalrules.report.selfform` 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -46,7 +47,7 @@ from typing import Any
 
 from attrs import frozen
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from .claims import Claims
 from .errors import LoadError, Problem
@@ -97,10 +98,63 @@ _RULESET = re.compile(r"规则集[:：]?\s*([A-Za-z][A-Za-z0-9_]*)")
 _GRADE = re.compile(r"评价等级[:：]\s*(\S+)")
 _SUFFIX_OPERATORS = (("以上", ">="), ("以下", "<="), ("以内", "<="))
 
+MAX_SHEET_ROWS = 2000
+"""Most rows a 自评表 sheet may use, up to its last non-empty cell (a form has a few dozen)."""
+MAX_SHEET_COLUMNS = 100
+"""Most columns a 自评表 sheet may use, up to its last non-empty cell (a form has about ten)."""
+MAX_WORKBOOK_BYTES = 20_000_000
+"""Largest total size, uncompressed, of the parts of an .xlsx file (a form takes tens of kB)."""
+
+_EXCEL_ROWS, _EXCEL_COLUMNS = 1_048_576, 16_384
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]*)"')
+
+
+def _too_large(path: Path, name: str) -> Problem | None:
+    """Refuse, before openpyxl reads it, a workbook that would take too long or too much memory:
+    a zip bomb, or a merged range spanning a whole sheet (openpyxl makes one object per cell it
+    covers). A file that is not a zip at all is left for load_workbook to report."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            size = sum(part.file_size for part in parts)
+            if size > MAX_WORKBOOK_BYTES:
+                return Problem(
+                    "E-EXCEL-SIZE",
+                    "Excel 工作簿解压后过大，不像一张自评表",
+                    file=name,
+                    expected=f"不超过 {MAX_WORKBOOK_BYTES} 字节",
+                    found=f"{size} 字节",
+                )
+            for part in parts:
+                if not (part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")):
+                    continue
+                for ref in _MERGE_REF.findall(archive.read(part)):
+                    text = ref.decode("ascii", "replace")
+                    try:
+                        low_column, low_row, high_column, high_row = range_boundaries(text)
+                    except (ValueError, TypeError):
+                        continue  # openpyxl reports (or ignores) a malformed range itself
+                    rows = (high_row or _EXCEL_ROWS) - (low_row or 1) + 1  # "A:A" is a whole column
+                    columns = (high_column or _EXCEL_COLUMNS) - (low_column or 1) + 1
+                    if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS:
+                        return Problem(
+                            "E-EXCEL-SIZE",
+                            "合并单元格的范围过大，不像一张自评表",
+                            file=name,
+                            where=f"{part.filename} 合并单元格 {text}",
+                            expected=f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列",
+                        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, ValueError):
+        return None  # not a readable zip: load_workbook says why
+    return None
+
 
 def read_workbook(path: Path) -> list[tuple[str, Project | LoadError]]:
     """Every project in an .xlsx workbook, keyed "file.xlsx#sheet", each a Project or its LoadError."""
     name = str(path)
+    too_large = _too_large(Path(path), name)
+    if too_large is not None:
+        return [(name, LoadError([too_large]))]
     try:
         workbook = load_workbook(Path(path), data_only=True)
     except Exception as error:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
@@ -114,6 +168,9 @@ def read_workbook(path: Path) -> list[tuple[str, Project | LoadError]]:
         if not reader.is_form():
             continue
         key = f"{name}#{sheet.title}"
+        if reader.too_large():
+            found.append((key, LoadError(reader.problems)))
+            continue
         try:
             found.append((key, reader.read()))
         except LoadError as error:
@@ -173,25 +230,46 @@ class _SheetReader:
         self.sheet = sheet
         self.title = str(sheet.title)
         self.problems: list[Problem] = []
+        # only the cells that hold something: a sheet's stated size (max_row, max_column) may run to
+        # the last row Excel has (formatting applied to a whole column), and touching every cell of
+        # that grid would take hours; openpyxl keeps the cells it has read in ``_cells``
+        self.cells: dict[tuple[int, int], Any] = {
+            key: cell for key, cell in sheet._cells.items() if cell.value is not None
+        }
+        self.order = sorted(self.cells)  # row by row, as a reader scans the form
+        self.rows = max((row for row, _ in self.cells), default=0)
+        self.columns = max((column for _, column in self.cells), default=0)
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}
-        for merged in sheet.merged_cells.ranges:
-            for row in range(merged.min_row, merged.max_row + 1):
-                for column in range(merged.min_col, merged.max_col + 1):
+        for merged in sheet.merged_cells.ranges:  # only the part within the used cells matters
+            for row in range(merged.min_row, min(merged.max_row, self.rows, MAX_SHEET_ROWS) + 1):
+                for column in range(merged.min_col, min(merged.max_col, self.columns, MAX_SHEET_COLUMNS) + 1):
                     self.merged[(row, column)] = (merged.min_row, merged.min_col)
-        self.rows = int(sheet.max_row)
-        self.columns = int(sheet.max_column)
         self.score_column: int | None = None
 
     # --- cells ----------------------------------------------------------------------------------
 
     def value(self, row: int, column: int) -> Any:
         """What the cell shows: a merged cell shows its range's top-left value."""
-        top = self.merged.get((row, column), (row, column))
-        return self.sheet.cell(row=top[0], column=top[1]).value
+        cell = self.cells.get(self.merged.get((row, column), (row, column)))
+        return cell.value if cell is not None else None
 
     def cell_format(self, row: int, column: int) -> str:
-        top = self.merged.get((row, column), (row, column))
-        return str(self.sheet.cell(row=top[0], column=top[1]).number_format or "")
+        cell = self.cells.get(self.merged.get((row, column), (row, column)))
+        return str(cell.number_format or "") if cell is not None else ""
+
+    def too_large(self) -> bool:
+        """A sheet beyond MAX_SHEET_ROWS or MAX_SHEET_COLUMNS: a problem at its farthest cell."""
+        if self.rows <= MAX_SHEET_ROWS and self.columns <= MAX_SHEET_COLUMNS:
+            return False
+        far = max(self.order, key=lambda key: (key[0] > MAX_SHEET_ROWS or key[1] > MAX_SHEET_COLUMNS, key))
+        self.problem(
+            "E-EXCEL-SIZE",
+            "工作表使用的范围过大，不像一张自评表",
+            self.where(*far),
+            expected=f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列（删除表格之外的内容）",
+            found=f"{self.rows} 行、{self.columns} 列",
+        )
+        return True
 
     def where(self, row: int, column: int) -> str:
         return f"{self.title}!{get_column_letter(column)}{row}"
@@ -207,10 +285,11 @@ class _SheetReader:
             self.problems.append(problem)
 
     def find(self, test: Callable[[str], bool]) -> tuple[int, int] | None:
-        for row in range(1, self.rows + 1):
-            for column in range(1, self.columns + 1):
-                if test(_label(self.value(row, column))):
-                    return row, column
+        """The first cell, row by row, whose label passes the test (a merged range's top-left
+        cell comes first in its range, so only the cells that hold something are looked at)."""
+        for row, column in self.order:
+            if test(_label(self.value(row, column))):
+                return row, column
         return None
 
     def number(self, row: int, column: int, what: str) -> Decimal | None:
@@ -282,11 +361,10 @@ class _SheetReader:
         return None
 
     def ruleset(self) -> str:
-        for row in range(1, self.rows + 1):
-            for column in range(1, self.columns + 1):
-                match = _RULESET.search(_text(self.value(row, column)))
-                if match:
-                    return match.group(1)
+        for row, column in self.order:
+            match = _RULESET.search(_text(self.value(row, column)))
+            if match:
+                return match.group(1)
         return DEFAULT_RULESET
 
     def goal(self) -> dict[str, str]:

@@ -477,7 +477,8 @@ def render_text(report: CheckReport) -> str:
         "算例覆盖：",
         f"  指标：{len(cover.indicators)}/{total} 个得到计分" + _missing(cover.missing_indicators),
         f"  等级：{'、'.join(cover.grades) or '无'}" + _missing(cover.missing_grades),
-        f"  绩效指标性质：{'、'.join(cover.operators) or '无'}" + _missing(cover.missing_operators),
+        f"  绩效指标性质：{'、'.join(_symbols(cover.operators)) or '无'}"
+        + _missing(_symbols(cover.missing_operators)),
         "",
     ]
     failed, wrong = len(report.failed_properties), len(report.failed_examples)
@@ -486,6 +487,10 @@ def render_text(report: CheckReport) -> str:
     else:
         lines.append(f"结论：{failed} 项性质不成立，{wrong} 个算例不符。")
     return "\n".join(lines) + "\n"
+
+
+def _symbols(operators: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple({">=": "≥", "<=": "≤"}.get(operator, operator) for operator in operators)
 
 
 def _missing(names: tuple[str, ...]) -> str:

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from . import batch_cli
@@ -27,6 +28,7 @@ from .plugins import STRICT_ENV, default_registry
 from .project import Project
 from .project_loading import load_project
 from .render import result_markdown, result_text, ruleset_text
+from .result import json_number
 from .scoring import score
 from .sources import read_text
 
@@ -363,12 +365,17 @@ def _check(arguments: argparse.Namespace) -> str:
     with the report on stdout when one does not; 1 when the ruleset cannot be loaded."""
     report = check_ruleset(load_ruleset(arguments.ruleset), examples=arguments.examples, seed=arguments.seed)
     if arguments.format == "json":
-        output = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n"
+        output = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_json_value) + "\n"
     else:
         output = report.render()
     if not report.ok:
         raise _Findings(output)
     return output
+
+
+def _json_value(value: object) -> object:
+    """Decimals in a check report as JSON numbers (100, 86.11), anything else as text."""
+    return json_number(value) if isinstance(value, Decimal) else str(value)
 
 
 def _formula(arguments: argparse.Namespace) -> str:

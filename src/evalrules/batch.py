@@ -88,6 +88,10 @@ class Summary:
     seconds: float
     output: Path
     items: tuple[BatchItem, ...] = attrs.field(repr=False, default=())
+    reading: float = 0.0
+    """Seconds spent reading and checking the inputs (part of ``seconds``)."""
+    scoring: float = 0.0
+    writing: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -97,6 +101,7 @@ class Summary:
         return (
             f"共 {self.total} 个项目：成功 {self.ok}，失败 {self.failed}；"
             f"用时 {self.seconds:.1f} 秒，每秒 {self.rate:.0f} 个"
+            f"（读取 {self.reading:.1f} 秒，打分 {self.scoring:.1f} 秒，写出 {self.writing:.1f} 秒）"
         )
 
 
@@ -245,6 +250,7 @@ def run_batch(
         )
     start = time.perf_counter()
     read = list(read_inputs(inputs, jobs))
+    reading = time.perf_counter() - start
     outcomes: list[Result | EvalrulesError | None] = [
         entry if isinstance(entry, EvalrulesError) else None for _, entry in read
     ]
@@ -285,11 +291,22 @@ def run_batch(
         else:
             assert final is not None
             items.append(BatchItem(key, error=final, project=project))
+    written = time.perf_counter()
     with atomic_path(output) as temporary:
         writer(items, temporary)
     ok = sum(1 for item in items if item.ok)
-    seconds = time.perf_counter() - start
-    return Summary(len(items), ok, len(items) - ok, seconds, output, tuple(items))
+    end = time.perf_counter()
+    return Summary(
+        len(items),
+        ok,
+        len(items) - ok,
+        end - start,
+        output,
+        tuple(items),
+        reading,
+        written - start - reading,
+        end - written,
+    )
 
 
 # --------------------------------------------------------------------------- writing

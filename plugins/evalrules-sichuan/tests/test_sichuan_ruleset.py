@@ -278,3 +278,13 @@ def test_the_command_line_lists_and_scores(capsys: pytest.CaptureFixture[str]) -
     assert main(["score", str(SAMPLE), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["total"], result["grade"], result["ruleset"]["id"]) == (93.03, "优", "sichuan_self")
+
+
+def test_ruleset_properties_and_worked_examples_hold(ruleset: evalrules.Ruleset, registry: Registry) -> None:
+    """evalrules check, as a test: the properties hold on generated projects, and the worked
+    examples (预算执行率 over 调整后预算数, 90 points shared by the targets) score as computed by hand."""
+    report = testing.assert_ruleset_properties(ruleset, registry, examples=20)
+    assert [(e.name, e.total, e.grade) for e in report.examples] == [
+        ("各指标自填分值", Decimal("98.5"), "优"),
+        ("分值平均分配", Decimal("76.5"), "中"),
+    ]

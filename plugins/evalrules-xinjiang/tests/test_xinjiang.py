@@ -497,3 +497,11 @@ def test_readme_example_findings_are_what_the_command_line_prints(
     for data in (item, shown_json):
         del data["location"]["file"], data["location"]["line"]  # the seed's lines move as it is edited
     assert item == shown_json, "README 中的 JSON 示例与实际输出不一致"
+
+
+def test_ruleset_properties_and_worked_examples_hold(ruleset: Ruleset, registry: Registry) -> None:
+    """evalrules check, as a test: the properties hold on generated projects and both worked
+    examples (copied from caiyu_2020_10, whose rules this ruleset keeps) get their expected scores."""
+    report = testing.assert_ruleset_properties(ruleset, registry, examples=20)
+    assert [example.name for example in report.examples] == ["全部达标", "有扣分、部分完成"]
+    assert report.coverage.missing_indicators == ()

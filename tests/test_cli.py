@@ -241,6 +241,15 @@ def test_check_reports_a_counter_example_and_exits_3(run: Run, tmp_path: Path) -
 def test_check_of_an_unloadable_ruleset_exits_1_and_bad_usage_2(run: Run, tmp_path: Path) -> None:
     code, out, err = run("check", "caiyu_2020_1")
     assert (code, out) == (1, "") and "E-RULESET-UNKNOWN" in err and "caiyu_2020_10" in err
+    gap = tmp_path / "gap.toml"  # a gap between grade bands is refused when the ruleset loads
+    gap.write_text(
+        '[ruleset]\nid = "gap"\nversion = "1"\ntitle = "t"\ndocument = "d"\nissuer = "i"\n'
+        'extends = "caiyu_2020_10"\n\n[[grades]]\nname = "优"\nmin = 90\n\n'
+        '[[grades]]\nname = "良"\nmin = 80\nmax = 89\n\n[[grades]]\nname = "差"\nmin = 0\n',
+        encoding="utf-8",
+    )
+    code, out, err = run("check", gap)
+    assert (code, out) == (1, "") and "E-GRADES-GAP" in err
     with pytest.raises(SystemExit) as caught:
         run("check", "caiyu_2020_10", "--examples", "0")
     assert caught.value.code == 2

@@ -461,7 +461,7 @@ def render_text(report: CheckReport) -> str:
             lines.append(f"      应为 {counter.expected}；实际为 {counter.found}")
     lines += ["", f"算例（[[examples]]，{len(report.examples)} 个）："]
     if not report.examples:
-        lines.append("  （规则集没有算例）")
+        lines.append("  （规则集没有算例；算例不随 extends 继承，见 docs/ruleset-format.md）")
     for example in report.examples:
         if example.passed:
             lines.append(f"  [通过] {example.name}：总分 {fmt(example.total or ZERO)}（{example.grade}）")

@@ -357,7 +357,8 @@ def _validate(arguments: argparse.Namespace) -> str:
         return f"项目文件有效：{project.name}，按 {ruleset.info.id} 得 {result.total} 分（{result.grade}）\n"
     ruleset = load_ruleset(path)
     count = sum(1 for _ in ruleset.walk())
-    return f"规则集有效：{ruleset.info.id} {ruleset.info.version}，{count} 个指标\n"
+    examples = f"，{len(ruleset.examples)} 个算例（evalrules check 核对）" if ruleset.examples else ""
+    return f"规则集有效：{ruleset.info.id} {ruleset.info.version}，{count} 个指标{examples}\n"
 
 
 def _check(arguments: argparse.Namespace) -> str:

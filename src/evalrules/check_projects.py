@@ -88,7 +88,9 @@ def _rating(draw: Draw, method: MethodRef, weight: Decimal | None) -> tuple[str,
     return name, manual
 
 
-def _assessment(draw: Draw, path: tuple[str, ...], indicator: Indicator) -> Assessment | None:
+def _assessment(draw: Draw, path: tuple[str, ...], indicator: Indicator, fixed: bool) -> Assessment | None:
+    """The evaluators' data for a framework leaf. ``fixed``: its weight is the one scored (under
+    "share" it may grow, so a manual score inside a qualitative band is not generated)."""
     method = indicator.method
     assert method is not None
     place = Place(FILE, f"生成的评价 {'/'.join(path)}")
@@ -109,7 +111,7 @@ def _assessment(draw: Draw, path: tuple[str, ...], indicator: Indicator) -> Asse
         share = Decimal(draw(_PERCENT)) / 100
         return Assessment(path, place, score=(weight * share).quantize(Decimal("0.01")))
     if name == "qualitative":
-        rating, manual = _rating(draw, method, weight)
+        rating, manual = _rating(draw, method, weight if fixed else None)
         return Assessment(path, place, rating=rating, score=manual)
     if name == "formula":
         inputs = method.params.get("inputs", [])
@@ -157,7 +159,7 @@ def projects(draw: Draw, ruleset: Ruleset) -> Project:
     counter, applicable = 0, False
     for path, indicator in ruleset.walk():
         if indicator.method is not None:
-            assessment = _assessment(draw, path, indicator)
+            assessment = _assessment(draw, path, indicator, ruleset.not_applicable.policy != "share")
             if assessment is not None:
                 assessments.append(assessment)
             else:

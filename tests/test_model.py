@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
 import pytest
 
 import evalrules
@@ -40,3 +41,13 @@ def test_find_and_walk(national: evalrules.Ruleset) -> None:
 
 def test_source_tags() -> None:
     assert SOURCE_TAGS["V"] == "verified" and SOURCE_TAGS["M"] == "unverified"
+
+
+def test_worked_examples_compare_by_their_content(national: evalrules.Ruleset) -> None:
+    first, second, third = national.examples
+    assert (first.name, first.expected_total, first.expected_grade) == ("全部达标", Decimal(100), "优")
+    assert (("效益", "项目效益", "经济效益"), None) in second.expected_scores  # "不适用"
+    assert third.project.assessments[5].not_applicable
+    # where an example was read from is not part of it: the same table elsewhere is the same example
+    moved = attrs.evolve(first, file="elsewhere.toml", line=1, project=second.project)
+    assert moved == first and moved != second

@@ -19,7 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .check_projects import projects
-from .checking import DEFAULT_EXAMPLES, CheckReport, check_ruleset
+from .check_report import CheckReport
+from .checking import DEFAULT_EXAMPLES, check_ruleset
 from .errors import EvalrulesError
 from .loading import load_ruleset
 from .model import Ruleset

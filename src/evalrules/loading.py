@@ -79,6 +79,7 @@ class _Builder(RulesetReader):
             provenance=self.provenance_table(self.table(data, "provenance")),
             audit=self.audit(self.table(data, "audit")),
             options=self.options(self.table(data, "options")),
+            examples=self.examples(data, indicators),
         )
         if self.problems:
             raise LoadError(self.problems)

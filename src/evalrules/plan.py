@@ -266,13 +266,15 @@ class RulesetPlan:
         members: Mapping[tuple[str, ...], list[Value]],
         weight: Decimal | None = None,
     ) -> Value:
-        children = [
-            self.group(groups, groups[index], members)
-            for index in group.subgroups
-            if not groups[index].within.isdisjoint(members)
-        ]
-        children += members.get(group.path, ())
-        value, weight = self.combine(children, weight)
+        own = members.get(group.path, ())
+        if group.subgroups:
+            children = [
+                self.group(groups, groups[index], members)
+                for index in group.subgroups
+                if not groups[index].within.isdisjoint(members)
+            ]
+            own = [*children, *own]
+        value, weight = self.combine(own, weight)
         if value is not None and group.rounded:
             value = value.quantize(self.quantum, rounding=self.mode)
         return value, weight

@@ -40,24 +40,19 @@ class Positive(KeysOnly):
         return _score_at_least(item, target, goal, actual, "≥")
 
     def kernel(self, prepared: None) -> Kernel:
-        def positive(
-            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
-        ) -> Decimal:
-            goal = target.value  # type: ignore[union-attr]  # None fails: then score() reports it
-            if goal < 0:  # type: ignore[operator]
-                raise ValueError(goal)
-            return at_least(goal, target.actual, weight)  # type: ignore[union-attr, arg-type]
-
-        return positive
+        return _positive
 
 
-def at_least(goal: Decimal, actual: Decimal, weight: Decimal) -> Decimal:
-    """≥: the full weight at or above the goal, else in proportion (never below 0)."""
-    if actual >= goal:
+def _positive(
+    target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+) -> Decimal:
+    """The ≥ kernel (also Equal's when the goal is not 0)."""
+    goal, actual = target.value, target.actual  # type: ignore[union-attr]  # None fails: score() says why
+    if goal < 0:  # type: ignore[operator]
+        raise ValueError(goal)
+    if actual >= goal:  # type: ignore[operator]
         return weight
-    if goal == 0:
-        return ZERO
-    return max(actual / goal, ZERO) * weight
+    return max(actual / goal, ZERO) * weight if goal else ZERO  # type: ignore[operator]
 
 
 def at_most(goal: Decimal, actual: Decimal, weight: Decimal, variant: str) -> Decimal:
@@ -84,7 +79,7 @@ def _score_at_least(
         reason = f"{description}，指标值为 0 而实际小于 0，得 0 分（分值 {fmt(item.weight)} 分）"
         return Outcome(ZERO, (reason,), inputs(target))
     ratio = CONTEXT.divide(actual, goal)
-    score = at_least(goal, actual, item.weight)
+    score = _positive(target, None, item.budget, item.weight)
     reason = (
         f"{description}，完成 {percent(ratio)}，按完成比例得 {item.shown(score)} 分"
         f"（分值 {fmt(item.weight)} 分）"
@@ -171,12 +166,9 @@ class Equal(KeysOnly):
         def equal(
             target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
         ) -> Decimal:
-            goal, actual = target.value, target.actual  # type: ignore[union-attr]
-            if goal == 0:
-                return weight if actual <= 0 else ZERO  # type: ignore[operator]  # None: score() reports it
-            if goal < 0:  # type: ignore[operator]
-                raise ValueError(goal)
-            return at_least(goal, actual, weight)  # type: ignore[arg-type]
+            if target.value == 0:  # type: ignore[union-attr]
+                return weight if target.actual <= 0 else ZERO  # type: ignore[union-attr, operator]
+            return _positive(target, assessment, budget, weight)
 
         return equal
 

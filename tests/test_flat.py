@@ -315,3 +315,17 @@ def test_unreadable_files(tmp_path: Path) -> None:
     header.write_text("projet,name\nx,y\n", encoding="utf-8")
     with pytest.raises(LoadError, match="project"):
         read_flat(header)
+
+
+def test_a_jsonl_number_no_decimal_can_hold_is_refused_at_its_row(tmp_path: Path) -> None:
+    # regression (fuzzing): decimal.InvalidOperation escaped from the row's JSON
+    path = tmp_path / "flat.jsonl"
+    path.write_text(
+        '{"project": "甲", "kind": "budget", "indicator": "全年预算数", "value": 100}\n'
+        '{"project": "甲", "kind": "budget", "indicator": "执行数", "value": 1e-99999999999999999999}\n',
+        encoding="utf-8",
+    )
+    errors = [item for _, item in read_flat(path) if isinstance(item, LoadError)]
+    assert [(p.code, p.line, p.file) for error in errors for p in error.problems] == [
+        ("E-JSON", 2, str(path))
+    ]

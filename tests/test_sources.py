@@ -93,3 +93,24 @@ def test_json_nan_and_infinity_are_refused_at_their_line(text: str, line: int) -
     [problem] = caught.value.problems
     assert (problem.code, problem.line) == ("E-JSON", line)
     assert "应为有限的数字" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "json_format", "line"),
+    [
+        ("a = 1\nb = 1e-99999999999999999999", False, 2),
+        ("a = [1,\n 1e99999999999999999999]", False, 2),
+        ("a = 1\nb = 1" + "0" * 5000, False, 2),
+        ('{"a": 1,\n "b": 1e-99999999999999999999}', True, 2),
+        ('{"a": 1,\n\n "b": 1' + "0" * 5000 + "}", True, 3),
+    ],
+)
+def test_numbers_no_decimal_can_hold_are_refused_at_their_line(
+    text: str, json_format: bool, line: int
+) -> None:
+    # regression (fuzzing): decimal.InvalidOperation or int()'s digit limit (ValueError) escaped
+    with pytest.raises(LoadError) as caught:
+        parse_text(text, "f", json_format=json_format)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.line) == ("E-JSON" if json_format else "E-TOML", line)
+    assert "位数或指数过大" in problem.message

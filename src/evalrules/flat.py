@@ -29,7 +29,7 @@ from .numbers import fmt
 from .project import Project
 from .project_export import project_to_data
 from .project_loading import project_from_document
-from .sources import Document, _refuse_constant
+from .sources import Document, parse_json
 
 __all__ = ["COLUMNS", "KINDS", "read_flat", "write_flat"]
 
@@ -221,7 +221,7 @@ def _jsonl_rows(text: str, name: str) -> list[tuple[int, Row]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line, parse_float=Decimal, parse_constant=_refuse_constant)
+            row = parse_json(line)
         except json.JSONDecodeError as error:
             row = Problem(
                 "E-JSON", f"JSON 语法错误：{error.msg}", file=name, where=f"第 {number} 行", line=number
@@ -369,7 +369,7 @@ class _Builder:
                 value = _flag(value)
             elif key == "params" and isinstance(value, str):
                 try:
-                    value = json.loads(value, parse_float=Decimal, parse_constant=_refuse_constant)
+                    value = parse_json(value)
                 except json.JSONDecodeError as error:
                     self.problem("E-TYPE", f"params 应为 JSON 对象（{error.msg}）", line, found=value)
                     continue

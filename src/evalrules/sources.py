@@ -120,7 +120,7 @@ def read_text(path: Path | Traversable, name: str | None = None) -> Document:
 
 
 def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
-    parse: Callable[[str], Any] = _parse_json if json_format else _parse_toml
+    parse: Callable[[str], Any] = parse_json if json_format else _parse_toml
     try:
         data = parse(text)
     except tomli.TOMLDecodeError as error:
@@ -144,6 +144,13 @@ def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
     except json.JSONDecodeError as error:
         line = _constant_line(text) if error.doc in _JSON_CONSTANTS else error.lineno
         raise LoadError([Problem("E-JSON", f"JSON 语法错误：{error.msg}", file=name, line=line)]) from None
+    except _BadNumber as error:  # TOML: a float Decimal cannot hold
+        line = text.count("\n", 0, max(text.find(error.token), 0)) + 1
+        raise LoadError([Problem("E-TOML", error.message(), file=name, line=line)]) from None
+    except ValueError:  # TOML: an integer beyond Python's digit limit for int()
+        found = _LONG_DIGITS.search(text)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        raise LoadError([Problem("E-TOML", _BadNumber("").message(), file=name, line=line)]) from None
     except RecursionError:
         raise LoadError([Problem("E-FILE", "文件嵌套过深", file=name)]) from None
     if not isinstance(data, dict):
@@ -152,7 +159,37 @@ def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
 
 
 def _parse_toml(text: str) -> Any:
-    return tomli.loads(text, parse_float=Decimal)  # tomllib's parser, compiled: twice as fast
+    return tomli.loads(text, parse_float=_decimal)  # tomllib's parser, compiled: twice as fast
+
+
+class _BadNumber(Exception):
+    """A number in the text that Decimal or int cannot hold: an exponent beyond Decimal's limits
+    (1e-99999999999999999999) or more digits than int() converts (sys.get_int_max_str_digits)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+    def message(self) -> str:
+        shown = self.token if len(self.token) <= 30 else self.token[:29] + "…"
+        return f"数字无法读取：位数或指数过大{f'（{shown}）' if shown else ''}"
+
+
+_LONG_DIGITS = re.compile(r"\d{4000,}")  # beyond int()'s default limit of 4300 digits, with room
+
+
+def _decimal(token: str) -> Decimal:
+    try:
+        return Decimal(token)
+    except ArithmeticError:  # decimal.InvalidOperation: the exponent does not fit
+        raise _BadNumber(token) from None
+
+
+def _int(token: str) -> int:
+    try:
+        return int(token)
+    except ValueError:
+        raise _BadNumber(token) from None
 
 
 _JSON_CONSTANTS = ("NaN", "Infinity", "-Infinity")
@@ -173,8 +210,13 @@ def _constant_line(text: str) -> int | None:
     return None
 
 
-def _parse_json(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+def parse_json(text: str) -> Any:
+    """JSON with exact numbers: floats become Decimal from their text; NaN, Infinity and numbers
+    no Decimal or int can hold raise json.JSONDecodeError (for the last, at the number)."""
+    try:
+        return json.loads(text, parse_float=_decimal, parse_int=_int, parse_constant=_refuse_constant)
+    except _BadNumber as error:
+        raise json.JSONDecodeError(error.message(), text, max(text.find(error.token), 0)) from None
 
 
 @frozen

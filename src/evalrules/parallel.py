@@ -31,8 +31,11 @@ from .result import Result
 from .scoring import planned_result, score
 
 RulesetRef = Ruleset | str | Path
-Scored = tuple[Decimal, Decimal, str, tuple[tuple[str, Decimal | None], ...]]
+Scored = str
+"""A result crossing processes: total, exact total, grade and first-level scores as text, joined
+by SEPARATOR (pickling Decimals one by one costs more than scoring)."""
 Failed = tuple[str, tuple[Problem, ...]]
+SEPARATOR = "\x1f"  # the ASCII unit separator: in no number, and refused in a grade's name below
 """An error crossing processes: its class name and problems (its __init__ does not pickle)."""
 
 CHUNKSIZE = 16
@@ -59,9 +62,10 @@ def _numbers(project: Project, ruleset: Ruleset, registry: Registry) -> Scored |
     outcome = score_one(project, ruleset, registry)
     if isinstance(outcome, EvalrulesError):
         return type(outcome).__name__, outcome.problems
-    if outcome.adjustments:
-        return None
-    return outcome.total, outcome.exact_total, outcome.grade, tuple(outcome.subtotals().items())
+    if outcome.adjustments or SEPARATOR in outcome.grade:
+        return None  # scored again where the result is kept: its reasons are written there
+    scores = ("" if score is None else str(score) for score in outcome.subtotals().values())
+    return SEPARATOR.join((str(outcome.total), str(outcome.exact_total), outcome.grade, *scores))
 
 
 def _finish(
@@ -69,10 +73,14 @@ def _finish(
 ) -> Result | EvalrulesError:
     if numbers is None:
         return score_one(project, ruleset, registry)
-    if len(numbers) == 2:
+    if isinstance(numbers, tuple):
         return _rebuild(*numbers)
-    total, exact, grade, firsts = numbers
-    return planned_result(project, ruleset, registry, total, exact, firsts, grade)
+    total, exact, grade, *scores = numbers.split(SEPARATOR)
+    firsts = tuple(
+        (indicator.name, Decimal(score) if score else None)
+        for indicator, score in zip(ruleset.indicators, scores, strict=True)
+    )
+    return planned_result(project, ruleset, registry, Decimal(total), Decimal(exact), firsts, grade)
 
 
 def _rebuild(name: str, problems: Sequence[Problem]) -> EvalrulesError:

@@ -1,9 +1,9 @@
 """Scoring many projects on several cores, in input order, with only numbers crossing processes.
 
-Workers score by plan and send back each project's total, exact total, grade and first-level
-scores, or its problems; this process makes the Result, which explains itself from this process's
-own project when asked, so a worker never pickles a result, a ruleset or a registry. A result
-that a plugin adjusted (rare: a veto) is scored again here, where its reasons are written.
+Workers score by plan and send back each project's total, exact total and first-level scores, or
+its problems; this process makes the Result (which explains itself from this process's own
+project when asked) and lets the plugins adjust it, so a worker never pickles a result, a ruleset
+or a registry.
 
 When the projects are a sequence and this process runs no other thread, the workers are forked:
 they inherit the projects, the ruleset and the registry, and receive only index ranges. Otherwise
@@ -18,24 +18,26 @@ import gc
 import multiprocessing
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 from . import errors
+from .adjusting import apply_adjustments
 from .errors import EvalrulesError, Problem
 from .loading import load_ruleset
 from .model import Ruleset
+from .numbers import CONTEXT
 from .plugins import Registry, default_registry
 from .project import Project
 from .result import Result
-from .scoring import planned_result, score
+from .scoring import plan_for, planned_result, score, score_unadjusted
 
 RulesetRef = Ruleset | str | Path
 Scored = str
-"""A result crossing processes: total, exact total, grade and first-level scores as text, joined
-by SEPARATOR (pickling Decimals one by one costs more than scoring)."""
+"""A result crossing processes: total, exact total and first-level scores as text, joined by
+SEPARATOR (pickling Decimals one by one costs more than scoring them)."""
 Failed = tuple[str, tuple[Problem, ...]]
-SEPARATOR = "\x1f"  # the ASCII unit separator: in no number, and refused in a grade's name below
+SEPARATOR = ";"
 """An error crossing processes: its class name and problems (its __init__ does not pickle)."""
 
 CHUNKSIZE = 16
@@ -58,29 +60,41 @@ def score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> 
         return _internal(error, project.file)
 
 
-def _numbers(project: Project, ruleset: Ruleset, registry: Registry) -> Scored | Failed | None:
-    outcome = score_one(project, ruleset, registry)
-    if isinstance(outcome, EvalrulesError):
-        return type(outcome).__name__, outcome.problems
-    if outcome.adjustments or SEPARATOR in outcome.grade:
-        return None  # scored again where the result is kept: its reasons are written there
-    scores = ("" if score is None else str(score) for score in outcome.subtotals().values())
-    return SEPARATOR.join((str(outcome.total), str(outcome.exact_total), outcome.grade, *scores))
+def _numbers(project: Project, ruleset: Ruleset, registry: Registry) -> Scored | Failed:
+    """The ruleset's own numbers for one project (plugins adjust them where the result is made).
+    Call it in the context numbers.CONTEXT."""
+    numbers = plan_for(ruleset, registry).run(project)
+    if numbers is None:  # off the plan's road: explained at once, or refused with its problems
+        try:
+            result = score_unadjusted(project, ruleset, registry)
+        except EvalrulesError as error:
+            return type(error).__name__, error.problems
+        except Exception as error:
+            return "EvalrulesError", _internal(error, project.file).problems
+        numbers = result.total, result.exact_total, tuple(result.subtotals().items())
+    total, exact, firsts = numbers
+    scores = ("" if score is None else str(score) for _, score in firsts)
+    return SEPARATOR.join((str(total), str(exact), *scores))
 
 
 def _finish(
-    project: Project, ruleset: Ruleset, registry: Registry, numbers: Scored | Failed | None
+    project: Project, ruleset: Ruleset, registry: Registry, numbers: Scored | Failed
 ) -> Result | EvalrulesError:
-    if numbers is None:
-        return score_one(project, ruleset, registry)
     if isinstance(numbers, tuple):
         return _rebuild(*numbers)
-    total, exact, grade, *scores = numbers.split(SEPARATOR)
+    total, exact, *scores = numbers.split(SEPARATOR)
     firsts = tuple(
         (indicator.name, Decimal(score) if score else None)
         for indicator, score in zip(ruleset.indicators, scores, strict=True)
     )
-    return planned_result(project, ruleset, registry, Decimal(total), Decimal(exact), firsts, grade)
+    try:
+        with localcontext(CONTEXT):
+            result = planned_result(project, ruleset, registry, Decimal(total), Decimal(exact), firsts)
+            return apply_adjustments(result, ruleset, project, registry.adjusters)
+    except EvalrulesError as error:
+        return error
+    except Exception as error:
+        return _internal(error, project.file)
 
 
 def _rebuild(name: str, problems: Sequence[Problem]) -> EvalrulesError:
@@ -95,10 +109,11 @@ def _rebuild(name: str, problems: Sequence[Problem]) -> EvalrulesError:
 _inherited: tuple[Sequence[Project], Ruleset, Registry] | None = None
 
 
-def _score_range(bounds: tuple[int, int]) -> list[Scored | Failed | None]:
+def _score_range(bounds: tuple[int, int]) -> list[Scored | Failed]:
     assert _inherited is not None
     projects, ruleset, registry = _inherited
-    return [_numbers(projects[index], ruleset, registry) for index in range(*bounds)]
+    with localcontext(CONTEXT):
+        return [_numbers(projects[index], ruleset, registry) for index in range(*bounds)]
 
 
 def _forked(
@@ -132,10 +147,11 @@ def _init_worker(ruleset: RulesetRef) -> None:
     _loaded = (ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset), registry)
 
 
-def _score_chunk(chunk: list[Project]) -> list[Scored | Failed | None]:
+def _score_chunk(chunk: list[Project]) -> list[Scored | Failed]:
     assert _loaded is not None
     ruleset, registry = _loaded
-    return [_numbers(project, ruleset, registry) for project in chunk]
+    with localcontext(CONTEXT):
+        return [_numbers(project, ruleset, registry) for project in chunk]
 
 
 def _served(

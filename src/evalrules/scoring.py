@@ -105,7 +105,8 @@ _PLANS: dict[tuple[int, int], RulesetPlan] = {}
 _PLANS_LOCK = threading.Lock()
 
 
-def _planned(project: Project, ruleset: Ruleset, registry: Registry) -> Result | None:
+def plan_for(ruleset: Ruleset, registry: Registry) -> RulesetPlan:
+    """The ruleset's plan under this registry, made once and kept."""
     key = (id(ruleset), id(registry))
     plan = _PLANS.get(key)
     if plan is None or plan.ruleset is not ruleset or plan.registry is not registry:
@@ -113,7 +114,11 @@ def _planned(project: Project, ruleset: Ruleset, registry: Registry) -> Result |
             plan = _PLANS[key] = RulesetPlan(ruleset, registry)  # holds both: their ids stay theirs
             while len(_PLANS) > MAX_RULESETS:
                 _PLANS.pop(next(iter(_PLANS)))
-    numbers = plan.run(project)
+    return plan
+
+
+def _planned(project: Project, ruleset: Ruleset, registry: Registry) -> Result | None:
+    numbers = plan_for(ruleset, registry).run(project)
     return None if numbers is None else planned_result(project, ruleset, registry, *numbers)
 
 

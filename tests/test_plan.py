@@ -11,6 +11,7 @@ or both ways must refuse with the same problems.
 from __future__ import annotations
 
 import json
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
@@ -199,3 +200,10 @@ def _project_text(actual: str = "90", weight: str = "10", operator: str = "≥")
         f'[[targets]]\nslot = "产出指标/数量指标"\nname = "数量"\noperator = "{operator}"\n'
         f"value = 100\nactual = {actual}\nweight = {weight}\n"
     )
+
+
+def test_a_result_pickles_explained_without_its_project_ruleset_or_registry(national: Ruleset) -> None:
+    result = score(load_project(SEED), national)
+    again = pickle.loads(pickle.dumps(result))
+    assert again == result and again.explained and again._explain is None
+    assert len(pickle.dumps(result)) < 40_000  # the nodes and reasons, not the ruleset and registry

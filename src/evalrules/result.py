@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+import attrs
 from attrs import field, frozen
 
 if TYPE_CHECKING:
@@ -109,6 +110,17 @@ class Result:
             object.__setattr__(self, "_nodes", nodes)
         if self._reasons is None:  # an adjusted result keeps its own reasons
             object.__setattr__(self, "_reasons", reasons)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled explained, without what explains it (the project, ruleset and registry)."""
+        if not self.explained:
+            self._explained()
+        state = {field.name: getattr(self, field.name) for field in attrs.fields(Result)}
+        return state | {"_explain": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):

@@ -152,14 +152,14 @@ class KernelStrategy(Protocol):
 
 def kernel_for(strategy: ScoringStrategy, prepared: Any, path: tuple[str, ...], rounding: Rounding) -> Kernel:
     """The strategy's kernel, or one that calls ``score`` and keeps the number (``path`` is the
-    indicator's, or the slot's for a project's targets)."""
+    indicator's; a project's target brings its own)."""
     if isinstance(strategy, KernelStrategy):
         return strategy.kernel(prepared)
 
     def by_score(
         target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
     ) -> Decimal:
-        where = (*path, target.name) if target is not None else path
+        where = (*target.slot, target.name) if target is not None else path
         return strategy.score(
             prepared, ScoringInput(where, weight, budget, rounding, target, assessment)
         ).score

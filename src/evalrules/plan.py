@@ -223,13 +223,12 @@ class RulesetPlan:
                 return None, node.weight
             raise _Refused  # E-SLOT-EMPTY
         run.used_targets += len(targets)
-        weights = [target.weight for target in targets]
-        if weights.count(None) == len(weights):
+        if all(target.weight is None for target in targets):
             shares = _split(node.weight, len(targets), self.places)
         else:
             if any(t.weight is None and not t.not_applicable for t in targets):
                 raise _Refused  # E-TARGET-WEIGHT
-            shares = tuple(ZERO if weight is None else weight for weight in weights)
+            shares = tuple(ZERO if t.weight is None else t.weight for t in targets)
             if sum(shares, ZERO) != node.weight:
                 raise _Refused  # E-WEIGHT-SUM
         if len({(target.slot, target.name) for target in targets}) != len(targets):

@@ -475,3 +475,19 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert path.stat().st_size < MAX_WORKBOOK_BYTES // 100  # small on disk, huge unpacked
     error = _error(read_workbook(path))
     assert [(p.code, p.file) for p in error.problems] == [("E-EXCEL-SIZE", str(path))]
+
+
+def test_a_damaged_sheet_inside_the_zip_is_an_excel_error(tmp_path: Path) -> None:
+    # regression (fuzzing): zlib.error escaped from the size check that looks inside the zip first
+    workbook = Workbook()
+    _unit_form(workbook.active)
+    path = tmp_path / "damaged.xlsx"
+    workbook.save(path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start : start + 8] = b"\xff" * 8  # the deflated stream no longer inflates
+    path.write_bytes(bytes(data))
+    error = _error(read_workbook(path))
+    assert [(p.code, p.file) for p in error.problems] == [("E-EXCEL", str(path))]

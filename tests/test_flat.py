@@ -329,3 +329,20 @@ def test_a_jsonl_number_no_decimal_can_hold_is_refused_at_its_row(tmp_path: Path
     assert [(p.code, p.line, p.file) for error in errors for p in error.problems] == [
         ("E-JSON", 2, str(path))
     ]
+
+
+@pytest.mark.parametrize("year", ["1" + "0" * 5000, "²", "2023年"])
+def test_a_year_that_is_not_a_plain_number_is_refused_at_its_row(tmp_path: Path, year: str) -> None:
+    # regression (fuzzing): int() raised on 5000 digits and on digits isdigit() accepts ("²")
+    path = tmp_path / "flat.csv"
+    path.write_text(f"project,year,kind,indicator,value\n甲,{year},budget,执行数,1\n", encoding="utf-8")
+    [(_, error)] = read_flat(path)
+    assert isinstance(error, LoadError)
+    assert [(p.code, p.line, p.file) for p in error.problems] == [("E-TYPE", 2, str(path))]
+
+
+def test_a_year_in_full_width_digits_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "flat.csv"
+    path.write_text("project,year,kind,indicator,value\n甲,２０２３,budget,执行数,1\n", encoding="utf-8")
+    [(_, project)] = read_flat(path)
+    assert isinstance(project, evalrules.Project) and project.year == 2023

@@ -344,8 +344,8 @@ class _Builder:
         for column in PROJECT_COLUMNS:
             if _present(row, column):
                 value = row[column]
-                if column == "year" and isinstance(value, str) and value.strip().isdigit():
-                    value = int(value)
+                if column == "year" and isinstance(value, str) and _is_year(value.strip()):
+                    value = int(value)  # anything else stays text: the reader refuses it at this row
                 self.set("project", column, value if column == "year" else _cell(value), line)
         kind = _cell(row.get("kind")) or "target"
         handler = getattr(self, "_" + kind, None) if kind in KINDS else None
@@ -476,6 +476,11 @@ def _project(key: str, group: list[tuple[int, Row]], file: str) -> Project | Loa
         return builder.build()
     except LoadError as error:
         return error
+
+
+def _is_year(text: str) -> bool:
+    """Digits int() reads ("2023", "２０２３"); not "²" (a digit, not decimal) nor thousands of them."""
+    return text.isdecimal() and len(text) <= 9
 
 
 def _value(row: Row) -> Any:

@@ -13,8 +13,9 @@ Budgets: each test runs its CI number of examples under the default "ci" profile
 tests/conftest.py FUZZ_SCALE under HYPOTHESIS_PROFILE=dev or fuzz (thousands of examples: run it
 locally before a release, see docs/safety.md).
 
-KNOWN_HOLES lists crashes fuzzing found in modules this suite does not fix; each has a strict
-xfail reproducer below, so the list shrinks as soon as the module is fixed.
+REGRESSIONS holds the crashes fuzzing found in the ruleset readers and the extends merge (a table
+that is not a table, a list of numbers where indicators go, a list where a name goes): each must
+now be a located LoadError.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import io
 import json
 import re
 import tomllib
-import traceback
 import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -211,27 +211,6 @@ ASSIGNMENT = re.compile(r"=\s*(.+)$")
 # --------------------------------------------------------------------------- outcomes
 
 
-KNOWN_HOLES: dict[tuple[str, str], str] = {
-    ("ruleset_tables.py", "provenance"): "a provenance tag that is a list or table: TypeError (unhashable)",
-    ("ruleset_tables.py", "rounding"): "a [rounding] mode that is a list or table: TypeError (unhashable)",
-    ("inheritance.py", "merge"): "extends: a parent whose [ruleset] is not a table",
-    ("inheritance.py", "_apply"): "extends: a parent table (e.g. [rounding]) that is not a table",
-    ("inheritance.py", "_find_raw"): "extends: a parent indicator list that holds other values",
-    ("inheritance.py", "<listcomp>"): "extends: a parent indicator list that holds other values",
-    ("inheritance.py", "<genexpr>"): "extends: a parent indicator list that holds other values",
-}
-"""(module, function) of the innermost evalrules frame → the crash fuzzing found there. Reported,
-not fixed here (another worker owns those modules); see the strict xfail reproducers below."""
-
-
-def known_hole(error: BaseException) -> str | None:
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "/evalrules/" in frame.filename]
-    if not frames:
-        return None
-    frame = frames[-1]
-    return KNOWN_HOLES.get((Path(frame.filename).name, frame.name))
-
-
 def located(error: EvalrulesError, *, lines: bool = True) -> None:
     """Every problem names its file; syntax errors also their line."""
     assert error.problems, error
@@ -250,16 +229,12 @@ def located(error: EvalrulesError, *, lines: bool = True) -> None:
 
 def outcome(call: Callable[[], T]) -> T | EvalrulesError:
     """The call's result, or its EvalrulesError after checking that it is located; any other
-    exception fails the test (a known hole rejects the example instead)."""
+    exception fails the test."""
     try:
         return call()
     except EvalrulesError as error:
         located(error)
         return error
-    except Exception as error:
-        if known_hole(error):
-            reject()
-        raise
 
 
 def load_and_score(project_path: Path, ruleset: evalrules.Ruleset | Path | str) -> None:
@@ -853,7 +828,7 @@ def test_batch_with_broken_projects_writes_one_complete_row_each(
     assert [row.get("status") for row in rows].count("ok") == 1
 
 
-# --------------------------------------------------------------------------- known holes (reported)
+# --------------------------------------------------------------------------- regressions
 
 
 def _national(change: Callable[[str], str]) -> str:
@@ -862,7 +837,7 @@ def _national(change: Callable[[str], str]) -> str:
 
 PARENT_HEADER = '[ruleset]\nid = "p"\nversion = "1"\ntitle = "t"\ndocument = "d"\nissuer = "i"\n'
 
-HOLES = {
+REGRESSIONS = {
     "provenance tag that is a list": (
         _national(
             lambda t: t.replace('tag = "V", source = "种子报告：决策 20 分"', 'tag = ["V"], source = "x"', 1)
@@ -889,28 +864,12 @@ HOLES = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="known holes in ruleset_tables.py / inheritance.py: raw TypeError")
-@pytest.mark.parametrize("name", sorted(HOLES))
-def test_known_holes_are_located_load_errors(tmp_path: Path, name: str) -> None:
-    text, parent = HOLES[name]
+@pytest.mark.parametrize("name", sorted(REGRESSIONS))
+def test_malformed_parents_and_values_are_located_load_errors(tmp_path: Path, name: str) -> None:
+    text, parent = REGRESSIONS[name]
     if parent is not None:
         (tmp_path / "parent.toml").write_text(parent, encoding="utf-8")
     (tmp_path / "ruleset.toml").write_text(text, encoding="utf-8")
     with pytest.raises(LoadError) as caught:
         evalrules.load_ruleset(tmp_path / "ruleset.toml")
     located(caught.value)
-
-
-@pytest.mark.parametrize("name", sorted(HOLES))
-def test_known_holes_are_recognised(tmp_path: Path, name: str) -> None:
-    """Each reproducer still crashes inside the module KNOWN_HOLES names (so fuzzing skips it)."""
-    text, parent = HOLES[name]
-    if parent is not None:
-        (tmp_path / "parent.toml").write_text(parent, encoding="utf-8")
-    (tmp_path / "ruleset.toml").write_text(text, encoding="utf-8")
-    try:
-        evalrules.load_ruleset(tmp_path / "ruleset.toml")
-    except EvalrulesError:
-        pytest.skip("fixed: remove this hole from KNOWN_HOLES and HOLES")
-    except Exception as error:
-        assert known_hole(error), traceback.format_exc()

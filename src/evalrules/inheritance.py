@@ -57,6 +57,7 @@ def resolve_documents(reference: str, registry: Registry) -> list[Document]:
         if parent is None:
             return documents
         document = _document_for(str(parent), registry, referrer=documents[-1].name)
+        _check_shape(document)
         seen = [_ruleset_id(d) for d in documents]
         if len(documents) >= MAX_EXTENDS_DEPTH:
             raise LoadError(
@@ -81,6 +82,50 @@ def resolve_documents(reference: str, registry: Registry) -> list[Document]:
                 ]
             )
         documents.append(document)
+
+
+_TABLES = (
+    "ruleset",
+    "scoring",
+    "rounding",
+    "not_applicable",
+    "target_methods",
+    "provenance",
+    "options",
+    "audit",
+)
+_LISTS = ("indicators", "grades", "examples")
+
+
+def _check_shape(parent: Document) -> None:
+    """A parent is merged as it is written, before any reader checks it: its tables must be
+    tables and its lists lists of tables, or it is refused here, with its own file and line."""
+    problems = [
+        Problem("E-TYPE", f"[{key}] 应为表", file=parent.name, line=parent.line_of(key), where=f"[{key}]")
+        for key in _TABLES
+        if key in parent.data and not isinstance(parent.data[key], dict)
+    ]
+    for key in _LISTS:
+        if key in parent.data and not _table_list(parent.data[key], nested=key == "indicators"):
+            problems.append(
+                Problem(
+                    "E-TYPE",
+                    f"[[{key}]] 应为表的列表（下级指标 children 也是）",
+                    file=parent.name,
+                    line=parent.line_of(key),
+                    where=f"[[{key}]]",
+                )
+            )
+    if problems:
+        raise LoadError(problems)
+
+
+def _table_list(value: Any, *, nested: bool) -> bool:
+    """A list of tables; with nested, each table's children (if any) are such a list too."""
+    return isinstance(value, list) and all(
+        isinstance(entry, dict) and (not nested or _table_list(entry.get("children", []), nested=True))
+        for entry in value
+    )
 
 
 def merge(documents: list[Document]) -> dict[str, Any]:

@@ -178,7 +178,7 @@ class RulesetReader:
                 found=repr(places),
             )
             places = 2
-        if mode not in ROUNDING_MODES:
+        if not isinstance(mode, str) or mode not in ROUNDING_MODES:
             self.problem(
                 "E-ROUNDING",
                 f"未知的舍入方式 “{mode}”",
@@ -229,7 +229,7 @@ class RulesetReader:
         return NotApplicablePolicy(policy, missing)
 
     def provenance(self, raw: Any, where: str, name: str | None = None) -> Provenance | None:
-        if not isinstance(raw, dict) or raw.get("tag") not in SOURCE_TAGS:
+        if not isinstance(raw, dict) or not isinstance(raw.get("tag"), str) or raw["tag"] not in SOURCE_TAGS:
             self.problem(
                 "E-PROVENANCE",
                 'provenance 应为 { tag = "V" | "V-code" | "S" | "M" | "chosen", source = "…" }',

@@ -857,6 +857,10 @@ REGRESSIONS = {
         _national(lambda t: "rounding = 1\n" + t.replace("[rounding]\n", "[x_rounding]\n", 1)),
     ),
     "extends: parent indicator list that holds numbers": (CHILD, "indicators = [1, 2]\n" + PARENT_HEADER),
+    "extends: a child's derived_from that is not a list": (
+        CHILD.replace('extends = "parent.toml"', 'extends = "parent.toml"\nderived_from = 5'),
+        _national(lambda t: t),
+    ),
     "extends: parent indicator children that are not a list": (
         CHILD,
         PARENT_HEADER + '[[indicators]]\nname = "过程"\nweight = 20\nchildren = true\n',

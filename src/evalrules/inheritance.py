@@ -136,7 +136,9 @@ def merge(documents: list[Document]) -> dict[str, Any]:
         lineage.append(str(merged.get("ruleset", {}).get("id", "")))
         merged = _apply(merged, document)
     if lineage:
-        merged["ruleset"]["derived_from"] = [*merged["ruleset"].get("derived_from", []), *lineage]
+        previous = merged["ruleset"].get("derived_from", [])
+        if isinstance(previous, list):  # otherwise kept as written: the reader refuses it, located
+            merged["ruleset"]["derived_from"] = [*previous, *lineage]
         merged["ruleset"].pop("extends", None)
     return merged
 

@@ -36,8 +36,8 @@ RulesetRef = Ruleset | str | Path
 Scored = str
 """A result crossing processes: total, exact total and first-level scores as text, joined by
 SEPARATOR (pickling Decimals one by one costs more than scoring them)."""
-Failed = tuple[str, tuple[Problem, ...]]
 SEPARATOR = ";"
+Failed = tuple[str, tuple[Problem, ...]]
 """An error crossing processes: its class name and problems (its __init__ does not pickle)."""
 
 CHUNKSIZE = 16

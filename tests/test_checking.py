@@ -29,7 +29,8 @@ issuer = "测试"
 extends = "caiyu_2020_10_self"
 """
 
-SHIPPED = ["caiyu_2020_10", "caiyu_2020_10_self", "xinjiang_2018_189", "sichuan_self"]
+SHIPPED = ["caiyu_2020_10", "caiyu_2020_10_self"]
+"""The core rulesets; each regional plugin's own test suite checks its ruleset the same way."""
 
 
 def outcome(report: CheckReport, code: str) -> PropertyOutcome:

@@ -19,12 +19,12 @@ import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from evalrules import LoadError, ScoringError, default_registry, load_ruleset, score
+from evalrules import LoadError, ScoringError, default_registry, load_ruleset, score, testing
 from evalrules.model import Ruleset
 from evalrules.plan import RulesetPlan
 from evalrules.project import Project
 from evalrules.project_loading import load_project, project_from_text
-from evalrules.scoring import explain
+from evalrules.scoring import explain, plan_for
 
 from .conftest import ROOT, SEED
 
@@ -131,26 +131,12 @@ def test_plan_and_explanation_agree_on_random_projects(
     _agree(project, rulesets[which])
 
 
-@given(projects())
-def test_a_second_project_of_the_same_shape_reuses_the_plan_and_still_agrees(
-    rulesets: list[Ruleset], project: Project
-) -> None:
-    ruleset = rulesets[0]
-    _agree(project, ruleset)
-    other = project_from_text(
-        "\n".join(
-            line.replace("= 5\n", "= 7\n") if line.startswith("actual") else line
-            for line in _as_text(project).splitlines()
-        ),
-        "other.toml",
-    )
-    _agree(other, ruleset)
-
-
-def _as_text(project: Project) -> str:
-    from evalrules.project_export import project_to_toml
-
-    return project_to_toml(project)
+def test_a_ruleset_is_planned_once_per_registry(rulesets: list[Ruleset]) -> None:
+    registry = default_registry()
+    plan = plan_for(rulesets[0], registry)
+    assert plan_for(rulesets[0], registry) is plan
+    assert plan_for(rulesets[1], registry) is not plan
+    assert plan_for(rulesets[0], testing.plugin_registry()) is not plan  # kernels come from the registry
 
 
 def test_the_seed_agrees_under_the_national_ruleset(national: Ruleset) -> None:

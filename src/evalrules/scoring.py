@@ -36,8 +36,8 @@ def score(project: Project, ruleset: Ruleset, registry: Registry | None = None) 
 
 
 def score_unadjusted(project: Project, ruleset: Ruleset, registry: Registry) -> Result:
-    """The ruleset's own result, before plugins adjust it: by plan when the project's shape
-    allows, otherwise explained at once. Call it in the context ``numbers.CONTEXT``."""
+    """The ruleset's own result, before plugins adjust it: by the ruleset's plan when the project
+    keeps to its road, otherwise explained at once. Call it in the context ``numbers.CONTEXT``."""
     return _planned(project, ruleset, registry) or _Scorer(project, ruleset, registry).run()
 
 

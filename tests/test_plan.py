@@ -15,13 +15,14 @@ import pickle
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from evalrules import LoadError, ScoringError, default_registry, load_ruleset, score, testing
 from evalrules.model import Ruleset
-from evalrules.plan import RulesetPlan
+from evalrules.plan import RulesetPlan, _added
 from evalrules.project import Project
 from evalrules.project_loading import load_project, project_from_text
 from evalrules.scoring import explain, plan_for
@@ -34,7 +35,11 @@ GROUPS = {
     "效益指标": ("经济效益指标", "社会效益指标"),
     "满意度指标": ("服务对象满意度指标",),
 }
-RATINGS = ("达成年度指标", "部分达成", "未达成年度指标且效果较差", "很好")
+SLOT_WEIGHTS = {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+NESTED = "数量指标/细分"
+"""A group within a group: only the ruleset variant "nested" declares it."""
+RATINGS = ("达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差")
+ODD_RATINGS = ("部分达成", "很好")
 
 
 def _variant(tmp: Path, name: str, *replacements: tuple[str, str]) -> Ruleset:
@@ -61,38 +66,71 @@ def rulesets(tmp_path_factory: pytest.TempPathFactory) -> list[Ruleset]:
             ("total_before_grade = true", "total_before_grade = false"),
             ('missing_actual = "error"', 'missing_actual = "not_applicable"'),
         ),
+        _variant(tmp, "nested", ('groups = ["数量指标", ', f'groups = ["数量指标", "{NESTED}", ')),
     ]
 
 
 numbers = st.one_of(
-    st.sampled_from(["0", "1", "5", "44", "95", "100", "0.5", "-3", "12.345"]),
+    st.sampled_from(["0", "1", "5", "44", "95", "100", "0.5", "12.345"]),
     st.decimals(0, 1000, places=2, allow_nan=False, allow_infinity=False).map(str),
 )
+odd_numbers = st.sampled_from(["-3", "1e30", "0.000000000000000000000000000001"])
 
 
 @st.composite
-def targets(draw: st.DrawFn, slot: str, index: int, weighted: bool) -> str:
-    group = draw(st.sampled_from(GROUPS[slot]))
+def targets(
+    draw: st.DrawFn, slot: str, index: int, weight: str | None, odd: bool, nested: bool = False
+) -> str:
+    """A target; an odd one may have a missing actual value, a score of its own, an unknown
+    rating or a number no target should have, which one of the two ways refuses or the other
+    scores the explaining way."""
+    group = draw(st.sampled_from(GROUPS[slot] + ((NESTED,) * 2 if nested and slot == "产出指标" else ())))
     operator = draw(st.sampled_from(["≥", "≤", "=", "定性"]))
     lines = ["[[targets]]", f'slot = "{slot}/{group}"', f'name = "指标{index}"', f'operator = "{operator}"']
+    value = st.one_of(numbers, odd_numbers) if odd else numbers
     if draw(st.booleans()) and draw(st.booleans()) and draw(st.booleans()):
         lines += ["na = true", 'reason = "不适用"']
     elif operator == "定性":
-        lines += ['value = "明显提升"', 'actual = "有所提升"', f'rating = "{draw(st.sampled_from(RATINGS))}"']
-        if draw(st.integers(0, 5)) == 0:
-            lines.append(f"score = {draw(numbers)}")
+        rating = draw(st.sampled_from(RATINGS + ODD_RATINGS if odd else RATINGS))
+        lines += ['value = "明显提升"', 'actual = "有所提升"', f'rating = "{rating}"']
+        if odd and draw(st.booleans()):
+            lines.append(f"score = {draw(value)}")
     else:
-        lines.append(f"value = {draw(numbers)}")
-        if draw(st.integers(0, 9)):
-            lines.append(f"actual = {draw(numbers)}")
-    if weighted:
-        lines.append(f"weight = {draw(st.sampled_from(['1', '2.5', '10', '0']))}")
+        lines.append(f"value = {draw(value)}")
+        if not odd or draw(st.booleans()):
+            lines.append(f"actual = {draw(value)}")
+    if weight is not None:
+        lines.append(f"weight = {weight}")
     return "\n".join(lines)
 
 
 @st.composite
-def projects(draw: st.DrawFn) -> Project:
-    budget = draw(st.sampled_from(["100", "250.5", "0", "1000"]))
+def weights(draw: st.DrawFn, slot: str, count: int, odd: bool) -> list[str | None]:
+    """A slot's targets' weights: none given (split equally), parts that add up to the slot's
+    weight (in cents, or two of them with more digits than a sum keeps, or one left out), or a
+    few that need not add up."""
+    total = SLOT_WEIGHTS[slot] * 100
+    how = draw(st.sampled_from(["split", "parts", "long"] + (["missing", "loose"] if odd else [])))
+    if how == "split":
+        return [None] * count
+    if how == "loose":
+        return [draw(st.sampled_from(["1", "2.5", "10", "0"])) for _ in range(count)]
+    cuts = sorted(draw(st.lists(st.integers(0, total), min_size=count - 1, max_size=count - 1)))
+    parts: list[str | None] = [
+        str(Decimal(high - low) / 100) for low, high in zip([0, *cuts], [*cuts, total], strict=True)
+    ]
+    if how == "long" and count > 1:  # their sum is rounded to 28 digits: not exact, still equal
+        tiny = Decimal("1e-30")
+        parts[0], parts[1] = str(Decimal(parts[0]) - tiny), str(Decimal(parts[1]) + tiny)  # type: ignore[arg-type]
+    if how == "missing":
+        parts[draw(st.integers(0, count - 1))] = None
+    return parts
+
+
+@st.composite
+def projects(draw: st.DrawFn, nested: bool = False) -> Project:
+    odd = draw(st.integers(0, 3)) == 0
+    budget = draw(st.sampled_from(["100", "250.5", "1000"] + (["0"] if odd else [])))
     executed = draw(st.sampled_from(["100", "98.76", "0", "2000"]))
     parts = [
         '[project]\nname = "随机项目"\nunit = "单位"\nyear = 2023',
@@ -100,10 +138,10 @@ def projects(draw: st.DrawFn) -> Project:
     ]
     index = 0
     for slot in GROUPS:
-        weighted = draw(st.integers(0, 4)) == 0
-        for _ in range(draw(st.integers(0 if slot == "满意度指标" else 1, 5))):
+        count = draw(st.integers(0 if slot == "满意度指标" else 1, 8))
+        for weight in draw(weights(slot, count, odd)) if count else ():
             index += 1
-            parts.append(draw(targets(slot, index, weighted)))
+            parts.append(draw(targets(slot, index, weight, odd, nested)))
     try:
         return project_from_text("\n\n".join(parts) + "\n", "random.toml")
     except LoadError:
@@ -129,6 +167,14 @@ def test_plan_and_explanation_agree_on_random_projects(
     rulesets: list[Ruleset], project: Project, which: int
 ) -> None:
     _agree(project, rulesets[which])
+
+
+@settings(max_examples=60)
+@given(projects(nested=True))
+def test_plan_and_explanation_agree_with_a_group_within_a_group(
+    rulesets: list[Ruleset], project: Project
+) -> None:
+    _agree(project, rulesets[4])
 
 
 def test_a_ruleset_is_planned_once_per_registry(rulesets: list[Ruleset]) -> None:
@@ -193,3 +239,61 @@ def test_a_result_pickles_explained_without_its_project_ruleset_or_registry(nati
     again = pickle.loads(pickle.dumps(result))
     assert again == result and again.explained and again._explain is None
     assert len(pickle.dumps(result)) < 40_000  # the nodes and reasons, not the ruleset and registry
+
+
+def _weighted(*rows: tuple[str, str, bool]) -> Project:
+    """A project whose 产出指标 targets (group, weight, not applicable) give their weights."""
+    text = '[project]\nname = "p"\nunit = "u"\n[budget]\n"全年预算数" = 10\n"执行数" = 9\n'
+    for index, (group, weight, not_applicable) in enumerate(rows):
+        text += f'[[targets]]\nslot = "产出指标/{group}"\nname = "指标{index}"\noperator = "≥"\n'
+        text += f"weight = {weight}\n"
+        text += 'na = true\nreason = "不适用"\n' if not_applicable else "value = 100\nactual = 90\n"
+    text += (
+        '[[targets]]\nslot = "效益指标/社会效益指标"\nname = "受益"\noperator = "≥"\nvalue = 1\nactual = 1\n'
+    )
+    return project_from_text(text, "weighted.toml")
+
+
+def _only(monkeypatch: pytest.MonkeyPatch, way: str, project: Project) -> None:
+    """The plan scores the project adding its slots only the given way, and agrees."""
+    other = {"rescaled": "added", "added": "rescaled"}[way]
+
+    def refused(*arguments: object) -> None:
+        raise AssertionError(f"{other} was used")
+
+    monkeypatch.setattr(RulesetPlan, other, refused)
+    ruleset = load_ruleset("caiyu_2020_10_self")
+    assert RulesetPlan(ruleset, default_registry()).run(project) is not None
+    _agree(project, ruleset)
+
+
+def test_weights_that_add_up_exactly_are_rescaled_group_by_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    _only(monkeypatch, "rescaled", _weighted(("数量指标", "20.5", False), ("质量指标", "29.5", True)))
+
+
+def test_weights_whose_sum_is_rounded_are_added_in_the_explaining_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 29 digits each: their sum is 50 only once rounded to the 28 digits a sum keeps
+    long = (
+        ("数量指标", "25.000000000000000000000000001", False),
+        ("质量指标", "24.999999999999999999999999999", True),
+    )
+    _only(monkeypatch, "added", _weighted(*long))
+
+
+def test_a_negative_weight_is_added_in_the_explaining_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    # only a project made in code can have one (reading a file refuses it): no sum of some of the
+    # weights is then known to be smaller than the sum of all
+    project = _weighted(("数量指标", "60", False), ("质量指标", "10", True))
+    targets = list(project.targets)
+    targets[1] = attrs.evolve(targets[1], weight=Decimal(-10))
+    _only(monkeypatch, "added", attrs.evolve(project, targets=tuple(targets)))
+
+
+def test_a_sum_of_weights_is_known_exact_or_not() -> None:
+    assert _added([Decimal("20.5"), Decimal("29.5")]) == (Decimal(50), True)
+    total, exact = _added(
+        [Decimal("25.000000000000000000000000001"), Decimal("24.999999999999999999999999999")]
+    )
+    assert total == 50 and not exact

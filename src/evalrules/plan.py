@@ -14,15 +14,18 @@ any problem where it is. tests/test_plan.py checks the two agree on random proje
 
 from __future__ import annotations
 
+import decimal
 import functools
+import itertools
+import operator
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from .model import Indicator, Ruleset
-from .numbers import ROUNDING_MODES, ZERO, split_equally
+from .numbers import CONTEXT, PRECISION, ROUNDING_MODES, ZERO, split_equally
 from .project import Assessment, Budget, Project, Target
 from .strategies import Kernel, kernel_for
 
@@ -47,9 +50,6 @@ class _Group:
     """The full path, as the targets' slot names it."""
     rounded: bool
     subgroups: tuple[int, ...]
-    within: frozenset[tuple[str, ...]]
-    """Its own path and its subgroups' paths, all the way down: a group none of whose paths
-    holds a target is not applicable with weight 0, which changes no sum, so it is skipped."""
 
 
 @frozen
@@ -62,16 +62,25 @@ class _Node:
     kernel: Kernel | None = None
     groups: tuple[_Group, ...] = ()
     """For a slot: its groups in the order the explaining scorer makes them, the slot first."""
+    group_index: Mapping[tuple[str, ...], int] = {}
+    """For a slot: the index in groups of each group's path."""
     empty_is_na: bool = False
+    slot: int = -1
+    """For a slot: its index among the plan's slots (the bucket its targets go to)."""
+    splits: dict[int, tuple[Decimal, ...]] = field(factory=dict, eq=False)
+    """For a slot: its weight split equally among so many targets, as met."""
 
 
 @define
 class _Run:
     """One project on its way through the plan."""
 
-    slots: dict[tuple[str, ...], list[Target]]
+    buckets: list[list[Target]]
+    """Each slot's targets, in the project's order."""
     assessments: dict[tuple[str, ...], Assessment]
     budget: Budget
+    split: bool
+    """No target gives its weight: every slot's weight is split equally."""
     used_targets: int = 0
     used_assessments: int = 0
 
@@ -89,13 +98,18 @@ class RulesetPlan:
         self.round_leaves = rounding.stage == "indicator"
         self.na_missing_actual = ruleset.not_applicable.missing_actual == "not_applicable"
         self.usable = ruleset.not_applicable.policy == "rescale"
+        self.exact_sums = self.round_leaves and ruleset.max.adjusted() + rounding.places + 3 < PRECISION
+        """Every score is rounded to the same places and no sum reaches the precision: adding
+        scores is exact, so a slot's groups need not be added one by one (see rescaled)."""
         self.target_kernels: dict[str, Kernel] = {}
-        for operator in ("<=", ">=", "=", "定性"):
-            method = ruleset.target_method(operator)
+        for symbol in ("<=", ">=", "=", "定性"):
+            method = ruleset.target_method(symbol)
             if method is not None and method.strategy in registry.strategies:
                 strategy = registry.strategies[method.strategy]
-                self.target_kernels[operator] = kernel_for(strategy, method.prepared, (), rounding)
-        self.slot_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+                self.target_kernels[symbol] = kernel_for(strategy, method.prepared, (), rounding)
+        self.slot_of: dict[tuple[str, ...], int] = {}
+        """Each group path a target may name, and the index of its slot."""
+        self.slot_count = 0
         try:
             self.roots = tuple(
                 self.node(indicator, (indicator.name,), registry) for indicator in ruleset.indicators
@@ -114,12 +128,15 @@ class RulesetPlan:
             return _Node(path, indicator.weight, self.rounds(path), children)
         if indicator.slot is not None:
             groups = self.slot_groups(path, indicator.slot.groups)
+            self.slot_count += 1
             return _Node(
                 path,
                 indicator.weight,
                 self.rounds(path),
                 groups=groups,
+                group_index={group.path: index for index, group in enumerate(groups)},
                 empty_is_na=indicator.slot.empty == "not_applicable",
+                slot=self.slot_count - 1,
             )
         method = indicator.method
         if method is None or method.strategy not in registry.strategies:
@@ -146,13 +163,12 @@ class RulesetPlan:
                     subgroups[parts[: depth - 1]].append(len(order))
                     order.append(parts[:depth])
         for path in order:
-            self.slot_of[path] = slot
+            self.slot_of[path] = self.slot_count
         return tuple(
             _Group(
                 path,
                 self.rounds(path),
                 tuple(subgroups[path]),
-                frozenset(p for p in order if p[: len(path)] == path),
             )
             for path in order
         )
@@ -168,34 +184,36 @@ class RulesetPlan:
             return None
 
     def numbers(self, project: Project) -> Numbers:
-        slots: dict[tuple[str, ...], list[Target]] = {}
+        targets = project.targets
+        buckets: list[list[Target]] = [[] for _ in range(self.slot_count)]
         slot_of = self.slot_of
-        for target in project.targets:
-            slot = slot_of[target.slot]  # KeyError: not a slot of this ruleset
-            bucket = slots.get(slot)
-            if bucket is None:
-                slots[slot] = [target]
-            else:
-                bucket.append(target)
+        for target in targets:
+            buckets[slot_of[target.slot]].append(target)  # KeyError: not a slot of this ruleset
+        if not all(map(operator.is_, map(_METHOD, targets), _NONE)):
+            raise _Refused  # a method of its own: prepared by the explaining scorer
+        count = len(targets)
+        if len(set(map(_NAME, targets))) != count and len(set(map(_SLOT_AND_NAME, targets))) != count:
+            raise _Refused  # E-TARGET-DUPLICATE
         assessments: dict[tuple[str, ...], Assessment] = {}
         for assessment in project.assessments:
             assessments.setdefault(assessment.path, assessment)
-        run = _Run(slots, assessments, project.budget)
+        split = all(map(operator.is_, map(_WEIGHT, targets), _NONE))
+        run = _Run(buckets, assessments, project.budget, split)
         values = [self.value(root, run) for root in self.roots]
-        if run.used_targets != len(project.targets) or run.used_assessments != len(project.assessments):
+        if run.used_targets != count or run.used_assessments != len(project.assessments):
             raise _Refused  # a target or assessment the tree did not take: the scorer names it
         exact = self.combine(values, self.ruleset.max)[0]
         if exact is None:
             raise _Refused  # nothing applies (E-ALL-NA)
         quantum, mode = self.quantum, self.mode
         firsts = tuple(
-            (root.path[0], None if value is None else value.quantize(quantum, rounding=mode))
+            (root.path[0], None if value is None else value.quantize(quantum, mode))
             for root, (value, _) in zip(self.roots, values, strict=True)
         )
-        return exact.quantize(quantum, rounding=mode), exact, firsts
+        return exact.quantize(quantum, mode), exact, firsts
 
     def value(self, node: _Node, run: _Run) -> Value:
-        assessment = run.assessments.get(node.path)
+        assessment = run.assessments.get(node.path) if run.assessments else None
         if assessment is not None:
             run.used_assessments += 1
             if assessment.not_applicable:
@@ -206,77 +224,143 @@ class RulesetPlan:
             score = node.kernel(None, assessment, run.budget, node.weight)
             if not isinstance(score, Decimal) or not ZERO <= score <= node.weight:  # NaN raises
                 raise _Refused
-            return (
-                score.quantize(self.quantum, rounding=self.mode) if self.round_leaves else score
-            ), node.weight
+            return (score.quantize(self.quantum, self.mode) if self.round_leaves else score), node.weight
         if node.groups:
             return self.slot(node, run)
         value = self.combine([self.value(child, run) for child in node.children], node.weight)[0]
         if value is not None and node.rounded:
-            value = value.quantize(self.quantum, rounding=self.mode)
+            value = value.quantize(self.quantum, self.mode)
         return value, node.weight
 
     def slot(self, node: _Node, run: _Run) -> Value:
-        targets = run.slots.get(node.path)
+        targets = run.buckets[node.slot]
         if not targets:
             if node.empty_is_na:
                 return None, node.weight
             raise _Refused  # E-SLOT-EMPTY
-        run.used_targets += len(targets)
-        if all(target.weight is None for target in targets):
-            shares = _split(node.weight, len(targets), self.places)
+        count = len(targets)
+        run.used_targets += count
+        if run.split or all(map(operator.is_, map(_WEIGHT, targets), _NONE)):
+            shares: Sequence[Decimal] | None = node.splits.get(count)
+            if shares is None:
+                shares = node.splits[count] = tuple(split_equally(node.weight, count, self.places))
+            exact = self.exact_sums
         else:
             if any(t.weight is None and not t.not_applicable for t in targets):
                 raise _Refused  # E-TARGET-WEIGHT
-            shares = tuple(ZERO if t.weight is None else t.weight for t in targets)
-            if sum(shares, ZERO) != node.weight:
+            shares = [ZERO if t.weight is None else t.weight for t in targets]
+            given, exact = _added(shares)
+            if given != node.weight:
                 raise _Refused  # E-WEIGHT-SUM
-        if len({(target.slot, target.name) for target in targets}) != len(targets):
-            raise _Refused  # E-TARGET-DUPLICATE
-        kernels, budget, quantum, mode = self.target_kernels, run.budget, self.quantum, self.mode
+            exact = exact and self.exact_sums and min(shares) >= ZERO
+        values, total = self.scores(targets, shares, run.budget)
+        if not exact:
+            return self.added(node, targets, shares, values), node.weight
+        if total is not None:
+            return total, node.weight
+        return self.rescaled(node, targets, shares, values), node.weight
+
+    def scores(
+        self, targets: list[Target], shares: Sequence[Decimal], budget: Budget
+    ) -> tuple[list[Decimal | None], Decimal | None]:
+        """Each target's score (None: not applicable), rounded if leaves are, and their sum
+        (None when one does not apply)."""
+        kernels, quantum, mode = self.target_kernels, self.quantum, self.mode
         rounds, missing_is_na = self.round_leaves, self.na_missing_actual
-        members: dict[tuple[str, ...], list[Value]] = {}
+        values: list[Decimal | None] = []
+        total: Decimal | None = ZERO
         for target, share in zip(targets, shares, strict=True):
-            if target.method is not None:
-                raise _Refused  # a method of its own: prepared by the explaining scorer
-            value: Decimal | None = None
-            if not target.not_applicable and not (
+            if target.not_applicable or (
                 missing_is_na
                 and target.actual is None
                 and target.operator != "定性"
                 and not target.actual_text
             ):
-                value = kernels[target.operator](target, None, budget, share)
-                if not isinstance(value, Decimal) or not ZERO <= value <= share:  # NaN raises
-                    raise _Refused
-                if rounds:
-                    value = value.quantize(quantum, rounding=mode)
-            bucket = members.get(target.slot)
-            if bucket is None:
-                members[target.slot] = [(value, share)]
-            else:
-                bucket.append((value, share))
-        return self.group(node.groups, node.groups[0], members, node.weight)
+                values.append(None)
+                total = None
+                continue
+            value = kernels[target.operator](target, None, budget, share)
+            if not isinstance(value, Decimal) or not ZERO <= value <= share:  # NaN raises
+                raise _Refused
+            if rounds:
+                value = value.quantize(quantum, mode)
+            values.append(value)
+            if total is not None:
+                total += value
+        return values, total
 
-    def group(
-        self,
-        groups: tuple[_Group, ...],
-        group: _Group,
-        members: Mapping[tuple[str, ...], list[Value]],
-        weight: Decimal | None = None,
-    ) -> Value:
-        own = members.get(group.path, ())
-        if group.subgroups:
-            children = [
-                self.group(groups, groups[index], members)
-                for index in group.subgroups
-                if not groups[index].within.isdisjoint(members)
-            ]
-            own = [*children, *own]
-        value, weight = self.combine(own, weight)
-        if value is not None and group.rounded:
-            value = value.quantize(self.quantum, rounding=self.mode)
-        return value, weight
+    def rescaled(
+        self, node: _Node, targets: list[Target], shares: Sequence[Decimal], values: list[Decimal | None]
+    ) -> Decimal | None:
+        """A slot's value when some target does not apply and every sum is exact (exact_sums, and
+        shares of few places): each group's applicable scores and weights are added in any
+        order, and the groups combined and rounded from the innermost to the slot, rescaled to
+        their weight where something does not apply, as the explaining scorer's combine does."""
+        groups = node.groups
+        count = len(groups)
+        raw, total, skipped_weight = [ZERO] * count, [ZERO] * count, [ZERO] * count
+        members, skipped_members = [0] * count, [0] * count
+        index_of = node.group_index
+        for target, share, value in zip(targets, shares, values, strict=True):
+            index = index_of[target.slot]
+            members[index] += 1
+            total[index] += share
+            if value is None:
+                skipped_members[index] += 1
+                skipped_weight[index] += share
+            else:
+                raw[index] += value
+        held = [number > 0 for number in members]
+        scored = [number > skipped for number, skipped in zip(members, skipped_members, strict=True)]
+        skipped = [number > 0 for number in skipped_members]
+        applicable = [whole - part for whole, part in zip(total, skipped_weight, strict=True)]
+        sums: list[Decimal | None] = [None] * count
+        for index in range(count - 1, -1, -1):
+            group = groups[index]
+            for sub in group.subgroups:
+                if held[sub]:  # a group with no target within weighs 0 and changes no sum
+                    held[index] = True
+                    total[index] += total[sub]
+                    value = sums[sub]
+                    if value is None:
+                        skipped[index] = True
+                    else:
+                        scored[index] = True
+                        raw[index] += value
+                        applicable[index] += total[sub]
+            if not scored[index]:
+                continue  # nothing within applies: neither does the group
+            weight = node.weight if index == 0 else total[index]
+            value = raw[index]
+            if skipped[index] and applicable[index] != weight:
+                value = value * weight / applicable[index] if applicable[index] else ZERO
+            sums[index] = value.quantize(self.quantum, self.mode) if group.rounded else value
+        return sums[0]
+
+    def added(
+        self, node: _Node, targets: list[Target], shares: Sequence[Decimal], values: list[Decimal | None]
+    ) -> Decimal | None:
+        """A slot's value, every sum made in the explaining scorer's order: each group combined
+        from its subgroups (those with a target within), then its targets in their order, from
+        the innermost group to the slot."""
+        groups, index_of = node.groups, node.group_index
+        count = len(groups)
+        own: list[list[Value]] = [[] for _ in groups]
+        for target, share, value in zip(targets, shares, values, strict=True):
+            own[index_of[target.slot]].append((value, share))
+        combined: list[Value | None] = [None] * count
+        quantum, mode = self.quantum, self.mode
+        for index in range(count - 1, -1, -1):
+            group = groups[index]
+            parts = [part for part in map(combined.__getitem__, group.subgroups) if part is not None]
+            parts += own[index]
+            if not parts:  # no target within: not applicable with weight 0, which changes no sum
+                continue
+            value, weight = self.combine(parts, node.weight if index == 0 else None)
+            if value is not None and group.rounded:
+                value = value.quantize(quantum, mode)
+            combined[index] = value, weight
+        return combined[0][0]  # type: ignore[index]  # the slot holds its targets
 
     @staticmethod
     def combine(children: Sequence[Value], weight: Decimal | None) -> Value:
@@ -302,6 +386,22 @@ class RulesetPlan:
         return (raw * weight / applicable if applicable else ZERO), weight
 
 
-@functools.lru_cache(maxsize=1024)
-def _split(total: Decimal, parts: int, places: int) -> tuple[Decimal, ...]:
-    return tuple(split_equally(total, parts, places))
+_WEIGHT = operator.attrgetter("weight")
+_METHOD = operator.attrgetter("method")
+_NAME = operator.attrgetter("name")
+_NONE = itertools.repeat(None)
+_EXACT = CONTEXT.copy()
+_EXACT.traps[decimal.Rounded] = True
+"""Adds only exactly: a sum that would be rounded raises instead."""
+
+
+def _added(shares: Sequence[Decimal]) -> tuple[Decimal, bool]:
+    """The sum of the shares, and whether it is exact (then so is any sum of some of them, if
+    none is negative: each is smaller, with no more places)."""
+    try:
+        return functools.reduce(_EXACT.add, shares, ZERO), True
+    except decimal.Rounded:  # signalled by every inexact sum too
+        return sum(shares, ZERO), False
+
+
+_SLOT_AND_NAME = operator.attrgetter("slot", "name")

@@ -44,6 +44,9 @@ CHUNKSIZE = 16
 """Projects per task sent pickled to a forkserver worker."""
 MAX_RANGE = 2000
 """Most projects per index range given to a forked worker."""
+FINISHED = 32
+"""Results made at a time in this process: a few, so that they are not kept long enough for the
+garbage collector to go through them, and all the projects with them."""
 
 
 def _internal(error: Exception, file: str | None = None) -> EvalrulesError:
@@ -77,24 +80,32 @@ def _numbers(project: Project, ruleset: Ruleset, registry: Registry) -> Scored |
     return SEPARATOR.join((str(total), str(exact), *scores))
 
 
-def _finish(
-    project: Project, ruleset: Ruleset, registry: Registry, numbers: Scored | Failed
-) -> Result | EvalrulesError:
-    if isinstance(numbers, tuple):
-        return _rebuild(*numbers)
-    total, exact, *scores = numbers.split(SEPARATOR)
-    firsts = tuple(
-        (indicator.name, Decimal(score) if score else None)
-        for indicator, score in zip(ruleset.indicators, scores, strict=True)
-    )
-    try:
-        with localcontext(CONTEXT):
-            result = planned_result(project, ruleset, registry, Decimal(total), Decimal(exact), firsts)
-            return apply_adjustments(result, ruleset, project, registry.adjusters)
-    except EvalrulesError as error:
-        return error
-    except Exception as error:
-        return _internal(error, project.file)
+def _finished(
+    projects: Sequence[Project], ruleset: Ruleset, registry: Registry, outcomes: Sequence[Scored | Failed]
+) -> list[Result | EvalrulesError]:
+    """Each project's result made from the numbers a worker sent (or its error), and adjusted by
+    the plugins: in one decimal context for the lot, and returned as a list, so that the caller's
+    code never runs in that context between two results."""
+    names = [indicator.name for indicator in ruleset.indicators]
+    adjusters = registry.adjusters
+    made: list[Result | EvalrulesError] = []
+    with localcontext(CONTEXT):
+        for project, numbers in zip(projects, outcomes, strict=True):
+            if isinstance(numbers, tuple):
+                made.append(_rebuild(*numbers))
+                continue
+            total, exact, *scores = numbers.split(SEPARATOR)
+            firsts = tuple(
+                (name, Decimal(score) if score else None) for name, score in zip(names, scores, strict=True)
+            )
+            try:
+                result = planned_result(project, ruleset, registry, Decimal(total), Decimal(exact), firsts)
+                made.append(apply_adjustments(result, ruleset, project, adjusters))
+            except EvalrulesError as error:
+                made.append(error)
+            except Exception as error:
+                made.append(_internal(error, project.file))
+    return made
 
 
 def _rebuild(name: str, problems: Sequence[Problem]) -> EvalrulesError:
@@ -131,8 +142,11 @@ def _forked(
         _inherited = None
     with pool:
         for (start, _), outcomes in zip(ranges, pool.imap(_score_range, ranges), strict=True):
-            for index, numbers in enumerate(outcomes, start):
-                yield _finish(projects[index], ruleset, registry, numbers)
+            for offset in range(0, len(outcomes), FINISHED):
+                some = outcomes[offset : offset + FINISHED]
+                begin = start + offset
+                owners = [projects[index] for index in range(begin, begin + len(some))]
+                yield from _finished(owners, ruleset, registry, some)
 
 
 # --- forkserver workers: load the ruleset, receive pickled chunks ------------------------------
@@ -175,9 +189,7 @@ def _served(
     context = multiprocessing.get_context("forkserver")
     with context.Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
         for outcomes in pool.imap(_score_chunk, chunks()):
-            chunk = sent.popleft()
-            for project, numbers in zip(chunk, outcomes, strict=True):
-                yield _finish(project, ruleset, registry, numbers)
+            yield from _finished(sent.popleft(), ruleset, registry, outcomes)  # chunksize at a time
 
 
 def score_many(

@@ -20,7 +20,7 @@ import itertools
 import operator
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from attrs import define, field, frozen
 
@@ -119,6 +119,7 @@ class RulesetPlan:
             self.roots = ()
         if sum((root.weight for root in self.roots), ZERO) != ruleset.max:
             self.usable = False
+        self.names = tuple(root.path[0] for root in self.roots)
 
     def node(self, indicator: Indicator, path: tuple[str, ...], registry: Registry) -> _Node:
         if indicator.children:
@@ -202,13 +203,17 @@ class RulesetPlan:
         values = [self.value(root, run) for root in self.roots]
         if run.used_targets != count or run.used_assessments != len(project.assessments):
             raise _Refused  # a target or assessment the tree did not take: the scorer names it
+        quantum, mode = self.quantum, self.mode
+        scores = [value for value, _ in values]
+        if self.exact_sums and all(map(operator.is_not, scores, _NONE)):  # all rounded, all apply
+            whole = sum(cast(list[Decimal], scores), ZERO)
+            return whole.quantize(quantum, mode), whole, tuple(zip(self.names, scores, strict=True))
         exact = self.combine(values, self.ruleset.max)[0]
         if exact is None:
             raise _Refused  # nothing applies (E-ALL-NA)
-        quantum, mode = self.quantum, self.mode
         firsts = tuple(
-            (root.path[0], None if value is None else value.quantize(quantum, mode))
-            for root, (value, _) in zip(self.roots, values, strict=True)
+            (name, None if value is None else value.quantize(quantum, mode))
+            for name, value in zip(self.names, scores, strict=True)
         )
         return exact.quantize(quantum, mode), exact, firsts
 

@@ -63,21 +63,28 @@ def score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> 
         return _internal(error, project.file)
 
 
-def _numbers(project: Project, ruleset: Ruleset, registry: Registry) -> Scored | Failed:
-    """The ruleset's own numbers for one project (plugins adjust them where the result is made).
-    Call it in the context numbers.CONTEXT."""
-    numbers = plan_for(ruleset, registry).run(project)
-    if numbers is None:  # off the plan's road: explained at once, or refused with its problems
-        try:
-            result = score_unadjusted(project, ruleset, registry)
-        except EvalrulesError as error:
-            return type(error).__name__, error.problems
-        except Exception as error:
-            return "EvalrulesError", _internal(error, project.file).problems
-        numbers = result.total, result.exact_total, tuple(result.subtotals().items())
-    total, exact, firsts = numbers
-    scores = ("" if score is None else str(score) for _, score in firsts)
-    return SEPARATOR.join((str(total), str(exact), *scores))
+def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) -> list[Scored | Failed]:
+    """The ruleset's own numbers for each project, as text (plugins adjust them where the result
+    is made)."""
+    run = plan_for(ruleset, registry).run
+    sent: list[Scored | Failed] = []
+    with localcontext(CONTEXT):
+        for project in projects:
+            numbers = run(project)
+            if numbers is None:  # off the plan's road: explained at once, or refused with its problems
+                try:
+                    result = score_unadjusted(project, ruleset, registry)
+                except EvalrulesError as error:
+                    sent.append((type(error).__name__, error.problems))
+                    continue
+                except Exception as error:
+                    sent.append(("EvalrulesError", _internal(error, project.file).problems))
+                    continue
+                numbers = result.total, result.exact_total, tuple(result.subtotals().items())
+            total, exact, firsts = numbers
+            scores = ["" if score is None else str(score) for _, score in firsts]
+            sent.append(SEPARATOR.join((str(total), str(exact), *scores)))
+    return sent
 
 
 def _finished(
@@ -123,8 +130,7 @@ _inherited: tuple[Sequence[Project], Ruleset, Registry] | None = None
 def _score_range(bounds: tuple[int, int]) -> list[Scored | Failed]:
     assert _inherited is not None
     projects, ruleset, registry = _inherited
-    with localcontext(CONTEXT):
-        return [_numbers(projects[index], ruleset, registry) for index in range(*bounds)]
+    return _numbers(map(projects.__getitem__, range(*bounds)), ruleset, registry)
 
 
 def _forked(
@@ -164,8 +170,7 @@ def _init_worker(ruleset: RulesetRef) -> None:
 def _score_chunk(chunk: list[Project]) -> list[Scored | Failed]:
     assert _loaded is not None
     ruleset, registry = _loaded
-    with localcontext(CONTEXT):
-        return [_numbers(project, ruleset, registry) for project in chunk]
+    return _numbers(chunk, ruleset, registry)
 
 
 def _served(

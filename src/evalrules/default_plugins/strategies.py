@@ -237,7 +237,7 @@ class BudgetRate:
             target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
         ) -> Decimal:
             numerator, denominator = budget.figures[numerator_name], budget.figures[denominator_name]
-            if denominator <= 0 or numerator < 0:
+            if denominator <= ZERO or numerator < ZERO:
                 raise ValueError(numerator, denominator)
             return min(numerator / denominator, ONE) * weight
 

@@ -48,7 +48,7 @@ def _positive(
 ) -> Decimal:
     """The ≥ kernel (also Equal's when the goal is not 0)."""
     goal, actual = target.value, target.actual  # type: ignore[union-attr]  # None fails: score() says why
-    if goal < 0:  # type: ignore[operator]
+    if goal < ZERO:  # type: ignore[operator]
         raise ValueError(goal)
     if actual >= goal:  # type: ignore[operator]
         return weight
@@ -59,7 +59,7 @@ def at_most(goal: Decimal, actual: Decimal, weight: Decimal, variant: str) -> De
     """≤: the full weight at or below the goal, else A/B × weight or by the deviation."""
     if actual <= goal:
         return weight
-    if goal == 0:
+    if goal == ZERO:
         return ZERO
     if variant == "ratio":
         return goal / actual * weight
@@ -136,7 +136,7 @@ class Reverse:
             target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
         ) -> Decimal:
             goal = target.value  # type: ignore[union-attr]  # None fails: then score() reports it
-            if goal < 0:  # type: ignore[operator]
+            if goal < ZERO:  # type: ignore[operator]
                 raise ValueError(goal)
             return at_most(goal, target.actual, weight, prepared)  # type: ignore[union-attr, arg-type]
 
@@ -166,8 +166,8 @@ class Equal(KeysOnly):
         def equal(
             target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
         ) -> Decimal:
-            if target.value == 0:  # type: ignore[union-attr]
-                return weight if target.actual <= 0 else ZERO  # type: ignore[union-attr, operator]
+            if target.value == ZERO:  # type: ignore[union-attr]
+                return weight if target.actual <= ZERO else ZERO  # type: ignore[union-attr, operator]
             return _positive(target, assessment, budget, weight)
 
         return equal

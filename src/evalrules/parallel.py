@@ -97,13 +97,13 @@ def _finished(
     adjusters = registry.adjusters
     made: list[Result | EvalrulesError] = []
     with localcontext(CONTEXT):
-        for project, numbers in zip(projects, outcomes, strict=True):
+        for project, numbers in zip(projects, outcomes):
             if isinstance(numbers, tuple):
                 made.append(_rebuild(*numbers))
                 continue
             total, exact, *scores = numbers.split(SEPARATOR)
             firsts = tuple(
-                (name, Decimal(score) if score else None) for name, score in zip(names, scores, strict=True)
+                (name, Decimal(score) if score else None) for name, score in zip(names, scores)
             )
             try:
                 result = planned_result(project, ruleset, registry, Decimal(total), Decimal(exact), firsts)

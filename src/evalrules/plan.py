@@ -207,7 +207,7 @@ class RulesetPlan:
         scores = [value for value, _ in values]
         if self.exact_sums and all(map(operator.is_not, scores, _NONE)):  # all rounded, all apply
             whole = sum(cast(list[Decimal], scores), ZERO)
-            return whole.quantize(quantum, mode), whole, tuple(zip(self.names, scores, strict=True))
+            return whole.quantize(quantum, mode), whole, tuple(zip(self.names, scores))
         exact = self.combine(values, self.ruleset.max)[0]
         if exact is None:
             raise _Refused  # nothing applies (E-ALL-NA)
@@ -274,7 +274,7 @@ class RulesetPlan:
         rounds, missing_is_na = self.round_leaves, self.na_missing_actual
         values: list[Decimal | None] = []
         total: Decimal | None = ZERO
-        for target, share in zip(targets, shares, strict=True):
+        for target, share in zip(targets, shares):
             if target.not_applicable or (
                 missing_is_na
                 and target.actual is None
@@ -304,42 +304,38 @@ class RulesetPlan:
         groups = node.groups
         count = len(groups)
         raw, total, skipped_weight = [ZERO] * count, [ZERO] * count, [ZERO] * count
-        members, skipped_members = [0] * count, [0] * count
+        members, skipped = [0] * count, [0] * count  # what a group holds, and what of it does not apply
         index_of = node.group_index
-        for target, share, value in zip(targets, shares, values, strict=True):
+        for target, share, value in zip(targets, shares, values):
             index = index_of[target.slot]
             members[index] += 1
             total[index] += share
             if value is None:
-                skipped_members[index] += 1
+                skipped[index] += 1
                 skipped_weight[index] += share
             else:
                 raw[index] += value
-        held = [number > 0 for number in members]
-        scored = [number > skipped for number, skipped in zip(members, skipped_members, strict=True)]
-        skipped = [number > 0 for number in skipped_members]
-        applicable = [whole - part for whole, part in zip(total, skipped_weight, strict=True)]
         sums: list[Decimal | None] = [None] * count
         for index in range(count - 1, -1, -1):
-            group = groups[index]
-            for sub in group.subgroups:
-                if held[sub]:  # a group with no target within weighs 0 and changes no sum
-                    held[index] = True
+            for sub in groups[index].subgroups:
+                if members[sub]:  # a group with no target within weighs 0 and changes no sum
+                    members[index] += 1
                     total[index] += total[sub]
                     value = sums[sub]
                     if value is None:
-                        skipped[index] = True
+                        skipped[index] += 1
+                        skipped_weight[index] += total[sub]
                     else:
-                        scored[index] = True
                         raw[index] += value
-                        applicable[index] += total[sub]
-            if not scored[index]:
-                continue  # nothing within applies: neither does the group
-            weight = node.weight if index == 0 else total[index]
+            if members[index] == skipped[index]:
+                continue  # nothing within applies (or nothing is within): neither does the group
             value = raw[index]
-            if skipped[index] and applicable[index] != weight:
-                value = value * weight / applicable[index] if applicable[index] else ZERO
-            sums[index] = value.quantize(self.quantum, self.mode) if group.rounded else value
+            if skipped[index]:
+                weight = node.weight if index == 0 else total[index]
+                applicable = total[index] - skipped_weight[index]
+                if applicable != weight:
+                    value = value * weight / applicable if applicable else ZERO
+            sums[index] = value.quantize(self.quantum, self.mode) if groups[index].rounded else value
         return sums[0]
 
     def added(
@@ -351,7 +347,7 @@ class RulesetPlan:
         groups, index_of = node.groups, node.group_index
         count = len(groups)
         own: list[list[Value]] = [[] for _ in groups]
-        for target, share, value in zip(targets, shares, values, strict=True):
+        for target, share, value in zip(targets, shares, values):
             own[index_of[target.slot]].append((value, share))
         combined: list[Value | None] = [None] * count
         quantum, mode = self.quantum, self.mode

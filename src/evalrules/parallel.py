@@ -102,9 +102,7 @@ def _finished(
                 made.append(_rebuild(*numbers))
                 continue
             total, exact, *scores = numbers.split(SEPARATOR)
-            firsts = tuple(
-                (name, Decimal(score) if score else None) for name, score in zip(names, scores)
-            )
+            firsts = tuple((name, Decimal(score) if score else None) for name, score in zip(names, scores))
             try:
                 result = planned_result(project, ruleset, registry, Decimal(total), Decimal(exact), firsts)
                 made.append(apply_adjustments(result, ruleset, project, adjusters))

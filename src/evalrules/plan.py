@@ -188,17 +188,19 @@ class RulesetPlan:
         targets = project.targets
         buckets: list[list[Target]] = [[] for _ in range(self.slot_count)]
         slot_of = self.slot_of
+        split = True  # no target gives its weight
         for target in targets:
             buckets[slot_of[target.slot]].append(target)  # KeyError: not a slot of this ruleset
-        if not all(map(operator.is_, map(_METHOD, targets), _NONE)):
-            raise _Refused  # a method of its own: prepared by the explaining scorer
+            if target.method is not None:
+                raise _Refused  # a method of its own: prepared by the explaining scorer
+            if target.weight is not None:
+                split = False
         count = len(targets)
         if len(set(map(_NAME, targets))) != count and len(set(map(_SLOT_AND_NAME, targets))) != count:
             raise _Refused  # E-TARGET-DUPLICATE
         assessments: dict[tuple[str, ...], Assessment] = {}
         for assessment in project.assessments:
             assessments.setdefault(assessment.path, assessment)
-        split = all(map(operator.is_, map(_WEIGHT, targets), _NONE))
         run = _Run(buckets, assessments, project.budget, split)
         values = [self.value(root, run) for root in self.roots]
         if run.used_targets != count or run.used_assessments != len(project.assessments):
@@ -251,9 +253,14 @@ class RulesetPlan:
                 shares = node.splits[count] = tuple(split_equally(node.weight, count, self.places))
             exact = self.exact_sums
         else:
-            if any(t.weight is None and not t.not_applicable for t in targets):
-                raise _Refused  # E-TARGET-WEIGHT
-            shares = [ZERO if t.weight is None else t.weight for t in targets]
+            shares = []
+            for target in targets:
+                weight = target.weight
+                if weight is None:
+                    if not target.not_applicable:
+                        raise _Refused  # E-TARGET-WEIGHT
+                    weight = ZERO
+                shares.append(weight)
             given, exact = _added(shares)
             if given != node.weight:
                 raise _Refused  # E-WEIGHT-SUM
@@ -388,7 +395,6 @@ class RulesetPlan:
 
 
 _WEIGHT = operator.attrgetter("weight")
-_METHOD = operator.attrgetter("method")
 _NAME = operator.attrgetter("name")
 _NONE = itertools.repeat(None)
 _EXACT = CONTEXT.copy()

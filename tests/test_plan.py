@@ -153,7 +153,9 @@ def _outcome(scorer: object, project: Project, ruleset: Ruleset) -> object:
         result = scorer(project, ruleset)  # type: ignore[operator]
     except ScoringError as error:
         return "error", error.problems
-    fast = (result.total, result.exact_total, result.grade, result.subtotals())
+    # as text too: Decimal("50") == Decimal("50.00"), but a report shows them differently
+    subtotals = {name: str(value) for name, value in result.subtotals().items()}
+    fast = (str(result.total), str(result.exact_total), result.grade, subtotals)
     return "scored", fast, json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=True)
 
 

@@ -251,8 +251,9 @@ class RulesetPlan:
             shares: Sequence[Decimal] | None = node.splits.get(count)
             if shares is None:
                 shares = node.splits[count] = tuple(split_equally(node.weight, count, self.places))
-            exact = self.exact_sums
+            exact, split = self.exact_sums, True
         else:
+            split = False
             shares = []
             for target in targets:
                 weight = target.weight
@@ -265,7 +266,7 @@ class RulesetPlan:
             if given != node.weight:
                 raise _Refused  # E-WEIGHT-SUM
             exact = exact and self.exact_sums and min(shares) >= ZERO
-        values, total = self.scores(targets, shares, run.budget)
+        values, total = self.scores(targets, shares, run.budget, split)
         if not exact:
             return self.added(node, targets, shares, values), node.weight
         if total is not None:
@@ -273,10 +274,10 @@ class RulesetPlan:
         return self.rescaled(node, targets, shares, values), node.weight
 
     def scores(
-        self, targets: list[Target], shares: Sequence[Decimal], budget: Budget
+        self, targets: list[Target], shares: Sequence[Decimal], budget: Budget, rounded: bool
     ) -> tuple[list[Decimal | None], Decimal | None]:
         """Each target's score (None: not applicable), rounded if leaves are, and their sum
-        (None when one does not apply)."""
+        (None when one does not apply). rounded: the shares are rounded already (split equally)."""
         kernels, quantum, mode = self.target_kernels, self.quantum, self.mode
         rounds, missing_is_na = self.round_leaves, self.na_missing_actual
         values: list[Decimal | None] = []
@@ -294,7 +295,7 @@ class RulesetPlan:
             value = kernels[target.operator](target, None, budget, share)
             if not isinstance(value, Decimal) or not ZERO <= value <= share:  # NaN raises
                 raise _Refused
-            if rounds:
+            if rounds and (value is not share or not rounded):  # full marks: the share, rounded if split
                 value = value.quantize(quantum, mode)
             values.append(value)
             if total is not None:

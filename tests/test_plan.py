@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from evalrules import LoadError, ScoringError, default_registry, load_ruleset, score, testing
 from evalrules.model import Ruleset
-from evalrules.plan import RulesetPlan, _added
+from evalrules.plan import MAX_KEPT_SPLIT, RulesetPlan, _added
 from evalrules.project import Project
 from evalrules.project_loading import load_project, project_from_text
 from evalrules.scoring import explain, plan_for
@@ -299,3 +299,22 @@ def test_a_sum_of_weights_is_known_exact_or_not() -> None:
         [Decimal("25.000000000000000000000000001"), Decimal("24.999999999999999999999999999")]
     )
     assert total == 50 and not exact
+
+
+def _many(count: int) -> Project:
+    """A project with count targets in 产出指标 (weights split equally) and one in 效益指标."""
+    text = '[project]\nname = "p"\nunit = "u"\n[budget]\n"全年预算数" = 10\n"执行数" = 9\n'
+    for index in range(count):
+        text += f'[[targets]]\nslot = "产出指标/数量指标"\nname = "指标{index}"\noperator = "≥"\n'
+        text += "value = 1\nactual = 1\n"
+    text += (
+        '[[targets]]\nslot = "效益指标/社会效益指标"\nname = "受益"\noperator = "≥"\nvalue = 1\nactual = 1\n'
+    )
+    return project_from_text(text, "many.toml")
+
+
+def test_equal_splits_are_kept_only_for_slots_of_a_few_hundred_targets() -> None:
+    plan = RulesetPlan(load_ruleset("caiyu_2020_10_self"), default_registry())
+    output = next(root for root in plan.roots if root.path == ("产出指标",))
+    assert plan.run(_many(3)) is not None and plan.run(_many(MAX_KEPT_SPLIT + 1)) is not None
+    assert 3 in output.splits and MAX_KEPT_SPLIT + 1 not in output.splits

@@ -36,6 +36,9 @@ Numbers = tuple[Decimal, Decimal, tuple[tuple[str, Decimal | None], ...]]
 """(total, exact total, first-level scores as displayed)."""
 Value = tuple[Decimal | None, Decimal]
 """A node's exact value (None: not applicable) and its weight."""
+MAX_KEPT_SPLIT = 200
+"""Equal splits are kept for slots of up to so many targets: projects with ever more targets in
+a slot must not make the kept splits grow without end."""
 
 
 class _Refused(Exception):
@@ -68,7 +71,7 @@ class _Node:
     slot: int = -1
     """For a slot: its index among the plan's slots (the bucket its targets go to)."""
     splits: dict[int, tuple[Decimal, ...]] = field(factory=dict, eq=False)
-    """For a slot: its weight split equally among so many targets, as met."""
+    """For a slot: its weight split equally among so many targets, as met (up to MAX_KEPT_SPLIT)."""
 
 
 @define
@@ -250,7 +253,9 @@ class RulesetPlan:
         if run.split or all(map(operator.is_, map(_WEIGHT, targets), _NONE)):
             shares: Sequence[Decimal] | None = node.splits.get(count)
             if shares is None:
-                shares = node.splits[count] = tuple(split_equally(node.weight, count, self.places))
+                shares = tuple(split_equally(node.weight, count, self.places))
+                if count <= MAX_KEPT_SPLIT:
+                    node.splits[count] = shares
             exact, split = self.exact_sums, True
         else:
             split = False

@@ -15,6 +15,7 @@ from evalrules.numbers import (
     PRECISION,
     ROUNDING_MODES,
     NumberProblem,
+    exact_sum,
     fmt,
     parse_number,
     round_to,
@@ -319,3 +320,14 @@ def test_parse_number_refuses_list_commas_and_huge_values(text: str) -> None:
 def test_split_equally_needs_a_part() -> None:
     with pytest.raises(ValueError):
         split_equally(Decimal(1), 0, 2)
+
+
+def test_a_sum_is_exact_only_when_no_digit_is_lost() -> None:
+    assert exact_sum([Decimal("20.5"), Decimal("29.5")]) == 50
+    assert exact_sum([]) == 0
+    # 29 digits each: their sum is 50 only once rounded to the 28 digits a sum keeps
+    assert (
+        exact_sum([Decimal("25.000000000000000000000000001"), Decimal("24.999999999999999999999999999")])
+        is None
+    )
+    assert exact_sum([Decimal("1e30"), Decimal("1e-30")]) is None

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from evalrules import LoadError, ScoringError, default_registry, load_ruleset, score, testing
 from evalrules.model import Ruleset
-from evalrules.plan import MAX_KEPT_SPLIT, RulesetPlan, _added
+from evalrules.plan import MAX_KEPT_SPLIT, RulesetPlan
 from evalrules.project import Project
 from evalrules.project_loading import load_project, project_from_text
 from evalrules.scoring import explain, plan_for
@@ -291,14 +291,6 @@ def test_a_negative_weight_is_added_in_the_explaining_order(monkeypatch: pytest.
     targets = list(project.targets)
     targets[1] = attrs.evolve(targets[1], weight=Decimal(-10))
     _only(monkeypatch, "added", attrs.evolve(project, targets=tuple(targets)))
-
-
-def test_a_sum_of_weights_is_known_exact_or_not() -> None:
-    assert _added([Decimal("20.5"), Decimal("29.5")]) == (Decimal(50), True)
-    total, exact = _added(
-        [Decimal("25.000000000000000000000000001"), Decimal("24.999999999999999999999999999")]
-    )
-    assert total == 50 and not exact
 
 
 def _many(count: int) -> Project:

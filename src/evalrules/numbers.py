@@ -7,6 +7,8 @@ from its own text, so "192.05" stays 192.05 and a grade boundary never moves.
 from __future__ import annotations
 
 import decimal
+import functools
+from collections.abc import Iterable
 from decimal import Decimal
 
 PRECISION = 28
@@ -124,3 +126,22 @@ def apportion(total: Decimal, bases: list[Decimal], places: int) -> list[Decimal
     for index in order[:spare]:
         floors[index] += unit
     return floors
+
+
+_EXACT = CONTEXT.copy()
+_EXACT.traps[decimal.Rounded] = True  # signalled by every inexact result too
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal | None:
+    """The sum of the values when CONTEXT's precision keeps every digit of it (then, if none is
+    negative, so it does for any sum of some of them: each is smaller, with no more places);
+    None when a digit would be lost.
+
+    >>> exact_sum([Decimal("20.5"), Decimal("29.5")])
+    Decimal('50.0')
+    >>> exact_sum([Decimal("25.000000000000000000000000001"), Decimal("24.999999999999999999999999999")])
+    """
+    try:
+        return functools.reduce(_EXACT.add, values, ZERO)
+    except decimal.Rounded:
+        return None

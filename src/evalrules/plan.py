@@ -14,8 +14,6 @@ any problem where it is. tests/test_plan.py checks the two agree on random proje
 
 from __future__ import annotations
 
-import decimal
-import functools
 import itertools
 import operator
 from collections.abc import Mapping, Sequence
@@ -25,7 +23,7 @@ from typing import TYPE_CHECKING, cast
 from attrs import define, field, frozen
 
 from .model import Indicator, Ruleset
-from .numbers import CONTEXT, PRECISION, ROUNDING_MODES, ZERO, split_equally
+from .numbers import PRECISION, ROUNDING_MODES, ZERO, exact_sum, split_equally
 from .project import Assessment, Budget, Project, Target
 from .strategies import Kernel, kernel_for
 
@@ -267,10 +265,10 @@ class RulesetPlan:
                         raise _Refused  # E-TARGET-WEIGHT
                     weight = ZERO
                 shares.append(weight)
-            given, exact = _added(shares)
-            if given != node.weight:
+            given = exact_sum(shares)
+            if (sum(shares, ZERO) if given is None else given) != node.weight:
                 raise _Refused  # E-WEIGHT-SUM
-            exact = exact and self.exact_sums and min(shares) >= ZERO
+            exact = given is not None and self.exact_sums and min(shares) >= ZERO
         values, total = self.scores(targets, shares, run.budget, split)
         if not exact:
             return self.added(node, targets, shares, values), node.weight
@@ -403,18 +401,4 @@ class RulesetPlan:
 _WEIGHT = operator.attrgetter("weight")
 _NAME = operator.attrgetter("name")
 _NONE = itertools.repeat(None)
-_EXACT = CONTEXT.copy()
-_EXACT.traps[decimal.Rounded] = True
-"""Adds only exactly: a sum that would be rounded raises instead."""
-
-
-def _added(shares: Sequence[Decimal]) -> tuple[Decimal, bool]:
-    """The sum of the shares, and whether it is exact (then so is any sum of some of them, if
-    none is negative: each is smaller, with no more places)."""
-    try:
-        return functools.reduce(_EXACT.add, shares, ZERO), True
-    except decimal.Rounded:  # signalled by every inexact sum too
-        return sum(shares, ZERO), False
-
-
 _SLOT_AND_NAME = operator.attrgetter("slot", "name")

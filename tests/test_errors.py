@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from evalrules.errors import EvalrulesError, FormulaError, Problem, suggest
+import pickle
+
+from evalrules.errors import (
+    EvalrulesError,
+    FormulaError,
+    LoadError,
+    Problem,
+    internal_error,
+    rebuilt_error,
+    suggest,
+)
 
 
 def test_problem_renders_file_line_place_expected_found_suggestion() -> None:
@@ -37,3 +47,23 @@ def test_suggest_compares_names_that_are_not_text() -> None:
     # regression (fuzzing): a number among the known names (name = 1 in a file) raised TypeError
     assert suggest("决策", [1, "决策a", None]) == "是否想写 “决策a”？"  # type: ignore[list-item]
     assert suggest(12, ["123"]) == "是否想写 “123”？"  # type: ignore[arg-type]
+
+
+def test_an_error_crosses_processes_as_its_class_name_and_problems() -> None:
+    problems = (Problem("E-FILE", "文件不存在", file="a.toml"),)
+    error = pickle.loads(pickle.dumps((type(LoadError(problems)).__name__, problems)))
+    rebuilt = rebuilt_error(*error)
+    assert (
+        type(rebuilt) is LoadError
+        and rebuilt.problems == problems
+        and str(rebuilt) == str(LoadError(problems))
+    )
+    # a name that is not an evalrules error (a worker of another version, say) is a plain EvalrulesError
+    assert type(rebuilt_error("Problem", problems)) is EvalrulesError
+    assert type(rebuilt_error("NoSuchError", problems)) is EvalrulesError
+
+
+def test_an_unexpected_exception_is_an_internal_error_item() -> None:
+    error = internal_error(ZeroDivisionError("division by zero"), "p.toml")
+    assert [(p.code, p.file) for p in error.problems] == [("E-INTERNAL", "p.toml")]
+    assert "ZeroDivisionError: division by zero" in error.problems[0].message

@@ -24,8 +24,8 @@ from typing import Any, TextIO
 import attrs
 from attrs import frozen
 
-from .errors import EvalrulesError, LoadError, Problem
-from .parallel import CHUNKSIZE, RulesetRef, _internal, _rebuild, score_many
+from .errors import EvalrulesError, LoadError, Problem, internal_error, rebuilt_error
+from .parallel import CHUNKSIZE, RulesetRef, score_many
 from .project import Project
 from .project_loading import load_project
 from .result import Result
@@ -125,7 +125,7 @@ def _read_with(path: Path, target: str) -> list[tuple[str, Project | EvalrulesEr
     except EvalrulesError as error:
         return [(str(path), error)]
     except Exception as error:  # one unreadable file must not stop the run
-        return [(str(path), _internal(error, str(path)))]
+        return [(str(path), internal_error(error, str(path)))]
 
 
 def _read_project(path: Path) -> tuple[str, Project | EvalrulesError]:
@@ -134,7 +134,7 @@ def _read_project(path: Path) -> tuple[str, Project | EvalrulesError]:
     except EvalrulesError as error:
         return str(path), error
     except Exception as error:
-        return str(path), _internal(error, str(path))
+        return str(path), internal_error(error, str(path))
 
 
 def _read_in_worker(path: Path) -> tuple[str, Project | tuple[str, tuple[Problem, ...]]]:
@@ -165,7 +165,7 @@ def read_inputs(inputs: Iterable[Path], jobs: int = 1) -> Iterator[tuple[str, Pr
         if jobs > 1 and len(files) > 1:
             pool = stack.enter_context(_POOL_CONTEXT.Pool(min(jobs, len(files))))
             loaded = (
-                (key, _rebuild(*entry) if isinstance(entry, tuple) else entry)
+                (key, rebuilt_error(*entry) if isinstance(entry, tuple) else entry)
                 for key, entry in pool.imap(_read_in_worker, files, CHUNKSIZE)
             )
         else:

@@ -126,3 +126,20 @@ def suggest(name: str, known: Iterable[str]) -> str | None:
 
 def known_list(known: Iterable[str]) -> str:
     return "、".join(sorted(known))
+
+
+def internal_error(error: Exception, file: str | None = None) -> EvalrulesError:
+    """An unexpected exception as an error item (``E-INTERNAL``): in a batch, one project's bug
+    must not stop the run."""
+    return EvalrulesError([Problem("E-INTERNAL", f"内部错误：{type(error).__name__}: {error}", file=file)])
+
+
+def rebuilt_error(name: str, problems: Sequence[Problem]) -> EvalrulesError:
+    """An error sent between processes as its class name and problems (an error's ``__init__``
+    takes its problems, so it does not pickle as it is)."""
+    cls = globals().get(name)
+    if not (isinstance(cls, type) and issubclass(cls, EvalrulesError)):
+        cls = EvalrulesError
+    error: EvalrulesError = cls.__new__(cls)
+    EvalrulesError.__init__(error, problems)
+    return error

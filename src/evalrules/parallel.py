@@ -21,9 +21,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, localcontext
 from pathlib import Path
 
-from . import errors
 from .adjusting import apply_adjustments
-from .errors import EvalrulesError, Problem
+from .errors import EvalrulesError, Problem, internal_error, rebuilt_error
 from .loading import load_ruleset
 from .model import Ruleset
 from .numbers import CONTEXT
@@ -49,18 +48,13 @@ FINISHED = 32
 garbage collector to go through them, and all the projects with them."""
 
 
-def _internal(error: Exception, file: str | None = None) -> EvalrulesError:
-    """An unexpected exception, as an error item: one project's bug must not stop the run."""
-    return EvalrulesError([Problem("E-INTERNAL", f"内部错误：{type(error).__name__}: {error}", file=file)])
-
-
 def score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> Result | EvalrulesError:
     try:
         return score(project, ruleset, registry)
     except EvalrulesError as error:
         return error
     except Exception as error:  # isolate the project: report it as an error item
-        return _internal(error, project.file)
+        return internal_error(error, project.file)
 
 
 def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) -> list[Scored | Failed]:
@@ -78,7 +72,7 @@ def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) 
                     sent.append((type(error).__name__, error.problems))
                     continue
                 except Exception as error:
-                    sent.append(("EvalrulesError", _internal(error, project.file).problems))
+                    sent.append(("EvalrulesError", internal_error(error, project.file).problems))
                     continue
                 numbers = result.total, result.exact_total, tuple(result.subtotals().items())
             total, exact, firsts = numbers
@@ -99,7 +93,7 @@ def _finished(
     with localcontext(CONTEXT):
         for project, numbers in zip(projects, outcomes):
             if isinstance(numbers, tuple):
-                made.append(_rebuild(*numbers))
+                made.append(rebuilt_error(*numbers))
                 continue
             total, exact, *scores = numbers.split(SEPARATOR)
             firsts = tuple((name, Decimal(score) if score else None) for name, score in zip(names, scores))
@@ -109,15 +103,8 @@ def _finished(
             except EvalrulesError as error:
                 made.append(error)
             except Exception as error:
-                made.append(_internal(error, project.file))
+                made.append(internal_error(error, project.file))
     return made
-
-
-def _rebuild(name: str, problems: Sequence[Problem]) -> EvalrulesError:
-    cls = getattr(errors, name, EvalrulesError)
-    error: EvalrulesError = cls.__new__(cls)
-    EvalrulesError.__init__(error, problems)
-    return error
 
 
 # --- forked workers: inherit everything, receive index ranges ----------------------------------

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from attrs import field, frozen
 
+from .pickling import pickled_by_fields
 from .sources import Place
 
 CLAIM_KEYS = ("total", "grade", "scores", "counts", "figures", "sums")
@@ -39,6 +40,7 @@ FIGURE_KEYS = ("name", "value", "unit", "source")
 SUM_KEYS = ("name", "total", "parts", "unit", "source")
 
 
+@pickled_by_fields
 @frozen
 class CountClaim:
     """The text says how many indicators of a level a part of the tree has."""
@@ -51,6 +53,7 @@ class CountClaim:
     source: str = ""
 
 
+@pickled_by_fields
 @frozen
 class FigureClaim:
     """A figure the text states somewhere (the same name stated twice must agree)."""
@@ -62,6 +65,7 @@ class FigureClaim:
     source: str = ""
 
 
+@pickled_by_fields
 @frozen
 class SumClaim:
     """A total the text states together with its parts (the parts must add up to it)."""
@@ -74,6 +78,7 @@ class SumClaim:
     source: str = ""
 
 
+@pickled_by_fields
 @frozen
 class Claims:
     """Everything a submission states about its own result."""

@@ -12,6 +12,7 @@ from attrs import field, frozen
 
 from .claims import Claims
 from .model import MethodRef
+from .pickling import pickled_by_fields
 from .sources import Place as Place  # re-exported: targets and assessments carry their place
 
 BUDGET_FIELDS = ("年初预算数", "全年预算数", "调整后预算数", "到位资金", "执行数")
@@ -38,6 +39,7 @@ OPERATORS = {
 """Operator spellings seen in forms, each mapped to its canonical form (≥ ≤ = 定性)."""
 
 
+@pickled_by_fields
 @frozen
 class Budget:
     unit: str = "万元"
@@ -48,6 +50,7 @@ class Budget:
     """Where each figure (and "reason") stands in the file; "" is the [budget] table itself."""
 
 
+@pickled_by_fields
 @frozen
 class Target:
     """One of the project's own performance targets (绩效指标), filling a slot."""
@@ -70,12 +73,14 @@ class Target:
     note: str = ""
 
 
+@pickled_by_fields
 @frozen
 class Deduction:
     reason: str
     points: Decimal
 
 
+@pickled_by_fields
 @frozen
 class Assessment:
     """The evaluators' assessment of one framework indicator (决策/过程 items and the like)."""
@@ -92,6 +97,7 @@ class Assessment:
     note: str = ""
 
 
+@pickled_by_fields
 @frozen
 class Project:
     name: str

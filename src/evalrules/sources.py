@@ -15,11 +15,13 @@ import tomli
 from attrs import field, frozen
 
 from .errors import LoadError, Problem
+from .pickling import pickled_by_fields
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TOML_END = "(at end of document)"
 
 
+@pickled_by_fields
 @frozen
 class Place:
     """Where a value came from in the project file, for messages."""

@@ -668,6 +668,21 @@ def test_edited_self_forms_import_or_fail_at_a_cell(
     check_workbook(path, self_eval)
 
 
+def test_a_negative_score_on_a_qualitative_row_is_refused_at_its_cell(
+    tmp_path: Path, forms: dict[str, bytes], self_eval: evalrules.Ruleset
+) -> None:
+    # found by the fuzzer: no rating band holds a negative share of the weight, and looking one up
+    # raised StopIteration instead of reporting the row
+    workbook = load_workbook(io.BytesIO(forms["own"]))
+    _edit(workbook.active, [("value", 13, 8, -1.0)], 0)
+    workbook.save(tmp_path / "negative.xlsx")
+    check_workbook(tmp_path / "negative.xlsx", self_eval)
+    [(_, error)] = read_workbook(tmp_path / "negative.xlsx")
+    assert isinstance(error, EvalrulesError)
+    rating = next(problem for problem in error.problems if problem.code == "E-RATING")
+    assert "分值 -1" in str(rating.found) and rating.where
+
+
 @fuzz_settings(30)
 @given(st.sampled_from(["own", "unit"]), st.data())
 def test_corrupted_workbooks_are_refused_with_their_file(

@@ -703,15 +703,19 @@ class _SheetReader:
     ) -> str | None:
         if actual_text in RATING_NAMES:
             return actual_text
+        found = actual_text
         if score is not None and weight:
             share = score / weight
-            return next(name for name, low in RATINGS if share >= low)
+            rating = next((name for name, low in RATINGS if share >= low), None)
+            if rating is not None:
+                return rating
+            found = f"{actual_text}（得分 {fmt(score)}，分值 {fmt(weight)}）"  # a negative share
         self.problem(
             "E-RATING",
             "定性指标无法确定评价等级",
             self.where(row, columns["actual"]),
-            expected="实际完成值写评价等级（达成年度指标 等），或填写分值与得分",
-            found=actual_text,
+            expected="实际完成值写评价等级（达成年度指标 等），或填写不为负的分值与得分",
+            found=found,
         )
         return None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,9 @@ TARGET_KEYS = (
     "params",
     "note",
 )
+Line = int | None | Callable[[], int | None]
+"""A line number, or how to find it: most values have no problem, and finding a line costs more
+than checking the value."""
 ASSESSMENT_KEYS = ("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note")
 
 
@@ -62,7 +65,9 @@ class _ProjectReader:
         self.document = document
         self.problems: list[Problem] = []
 
-    def problem(self, code: str, message: str, where: str, line: int | None, **details: str | None) -> None:
+    def problem(self, code: str, message: str, where: str, line: Line, **details: str | None) -> None:
+        if callable(line):
+            line = line()
         self.problems.append(
             Problem(code, message, file=self.document.name, where=where, line=line, **details)
         )
@@ -81,7 +86,7 @@ class _ProjectReader:
     def at(self, line: int | None, key: str) -> int | None:
         return self.document.line_after(line, key) or line
 
-    def mapping(self, entry: Mapping[str, Any], key: str, where: str, line: int | None) -> dict[str, Any]:
+    def mapping(self, entry: Mapping[str, Any], key: str, where: str, line: Line) -> dict[str, Any]:
         value = entry.get(key, {})
         if not isinstance(value, dict):
             self.problem(
@@ -90,7 +95,7 @@ class _ProjectReader:
             return {}
         return value
 
-    def flag(self, entry: Mapping[str, Any], key: str, where: str, line: int | None) -> bool:
+    def flag(self, entry: Mapping[str, Any], key: str, where: str, line: Line) -> bool:
         value = entry.get(key, False)
         if not isinstance(value, bool):
             self.problem("E-TYPE", f"{key} 应为 true 或 false（不加引号）", where, line, found=repr(value))
@@ -111,7 +116,7 @@ class _ProjectReader:
             return []
         return value
 
-    def number(self, value: Any, where: str, line: int | None) -> Decimal | None:
+    def number(self, value: Any, where: str, line: Line) -> Decimal | None:
         try:
             return parse_number(value)
         except NumberProblem as problem:
@@ -225,8 +230,9 @@ class _ProjectReader:
     def target(self, entry: dict[str, Any], where: str, line: int | None) -> Target | None:
         self.unknown(entry, TARGET_KEYS, where, line)
 
-        def at(key: str) -> int | None:
-            return self.document.line_after(line, key) or line
+        def at(key: str) -> Callable[[], int | None]:
+            """The line of key, found only if a problem is reported there."""
+            return functools.partial(self.at, line, key)
 
         ok = True
         for key in ("slot", "name"):

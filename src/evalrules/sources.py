@@ -69,7 +69,9 @@ class Document:
         headers = self.headers.get(table)
         if headers is None:
             header = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]")
-            headers = self.headers[table] = [n for n, line in enumerate(self.lines, 1) if header.match(line)]
+            headers = self.headers[table] = [
+                n for n, line in enumerate(self.lines, 1) if "[[" in line and header.match(line)
+            ]
         return headers[index] if 0 <= index < len(headers) else None
 
     def line_after(self, start: int | None, key: str, *, fallback: bool = True) -> int | None:

@@ -41,10 +41,10 @@ TARGET_KEYS = (
     "params",
     "note",
 )
+ASSESSMENT_KEYS = ("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note")
 Line = int | None | Callable[[], int | None]
 """A line number, or how to find it: most values have no problem, and finding a line costs more
 than checking the value."""
-ASSESSMENT_KEYS = ("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note")
 
 
 def load_project(path: str | Path) -> Project:

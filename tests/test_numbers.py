@@ -317,6 +317,14 @@ def test_parse_number_refuses_list_commas_and_huge_values(text: str) -> None:
         parse_number(text)
 
 
+@pytest.mark.parametrize("raw", ["1e1000000", "-1E+1000000", "1e-1000000", Decimal("9e999999")])
+def test_parse_number_refuses_exponents_beyond_the_default_context(raw: object) -> None:
+    # regression: abs() went through the thread's default context (Emax 999999) and raised
+    # decimal.Overflow out of parse_number instead of a NumberProblem
+    with pytest.raises(NumberProblem, match="超出范围"):
+        parse_number(raw)
+
+
 def test_split_equally_needs_a_part() -> None:
     with pytest.raises(ValueError):
         split_equally(Decimal(1), 0, 2)

@@ -79,7 +79,9 @@ def parse_number(value: object) -> Decimal:
         raise NumberProblem(f"应为数字，实际为 {type(value).__name__}")
     if not number.is_finite():
         raise NumberProblem(f"应为有限的数字，实际为 {value}")
-    if abs(number) >= MAX_MAGNITUDE or abs(number.adjusted()) > EXPONENT_LIMIT:
+    # copy_abs and adjusted need no context: abs() would go through the thread's default
+    # context and raise decimal.Overflow for "1e1000000" instead of refusing it here
+    if abs(number.adjusted()) > EXPONENT_LIMIT or number.copy_abs() >= MAX_MAGNITUDE:
         raise NumberProblem(f"数值超出范围（绝对值应小于 10^15）：{value}")
     return number
 

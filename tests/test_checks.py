@@ -96,6 +96,7 @@ SELF_BASE: Spec = {
     "project": {"name": "自评项目", "unit": "测试单位", "year": 2023, "ruleset": "caiyu_2020_10_self"},
     "budget": {
         "unit": "万元",
+        "年初预算数": D(50),
         "全年预算数": D(50),
         "到位资金": D(50),
         "执行数": D("43.1"),
@@ -310,11 +311,14 @@ def test_execution_rounded_to_a_whole_number_is_a_warning_not_a_difference() -> 
     assert not found(report, "A-SCORE-DIFF")
 
 
-@pytest.mark.parametrize(("claimed", "code"), [("8.62", None), ("8", "A-SCORE-DIFF"), ("10", "A-SCORE-DIFF")])
-def test_integer_rounding_only_when_the_whole_number_is_the_rounding(claimed: str, code: str | None) -> None:
+@pytest.mark.parametrize(
+    ("claimed", "codes"),
+    [("8.62", set()), ("8", {"A-SCORE-DIFF"}), ("10", {"A-SCORE-DIFF", "A-FULL-UNEARNED"})],
+)
+def test_integer_rounding_only_when_the_whole_number_is_the_rounding(claimed: str, codes: set[str]) -> None:
     report, _ = run(claims(SELF_BASE, {"预算执行率": claimed}), SELF)
     assert not found(report, "A-INTEGER-ROUNDING")
-    assert {f.code for f in report.findings if f.path == ("预算执行率",)} == ({code} if code else set())
+    assert {f.code for f in report.findings if f.path == ("预算执行率",)} == codes
 
 
 # --- A-CLAIM-PATH ------------------------------------------------------------------------------
@@ -566,8 +570,17 @@ def test_claims_equal_to_the_computed_scores_raise_no_error(variant: tuple[Spec,
     assert report.result is not None
     errors = [f"{f.code} {f.message}" for f in report.findings if f.severity == "error"]
     assert errors == []
-    # reasons are given wherever they are needed: no warning either
-    assert [f"{f.code} {f.message}" for f in report.findings] == []
+    # reasons are given wherever they are needed: no warning either, but an "=" target off its
+    # value is always shown (A-EQUAL-MISSED), reason or not
+    off = {
+        (*entry["slot"].split("/"), entry["name"])
+        for entry in spec["targets"]
+        if entry["operator"] == "="
+        and isinstance(entry["actual"], Decimal)
+        and entry["actual"] != entry["value"]
+    }
+    assert {f.path for f in report.findings if f.code == "A-EQUAL-MISSED"} == off
+    assert [f"{f.code} {f.message}" for f in report.findings if f.code != "A-EQUAL-MISSED"] == []
 
 
 # --- property: each check fires on data built to violate it --------------------------------------

@@ -105,8 +105,8 @@ class WeightShare:
             f"{fmt(total)} 分的 {fmt(share)}%，低于规则集的阈值 {fmt(CONTEXT.multiply(threshold, HUNDRED))}%"
             f"（一级指标：{listed}）；原则上产出、效益指标权重不低于60%",
             (),
-            share,
-            CONTEXT.multiply(threshold, HUNDRED),
+            Decimal(fmt(share)),
+            Decimal(fmt(CONTEXT.multiply(threshold, HUNDRED))),
             place or Place(context.project.file, "[weights]"),
         )
 

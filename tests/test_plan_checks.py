@@ -8,6 +8,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import evalrules
 from evalrules import AuditReport, Finding, Ruleset
@@ -15,6 +17,7 @@ from evalrules.default_plugins.plan_checks import PLAN_CHECKS
 from evalrules.errors import LoadError
 from evalrules.plugins import default_registry
 from evalrules.project_loading import project_from_text
+from evalrules.scoring import explain
 
 FORMS = Path(__file__).parent / "forms"
 D = Decimal
@@ -161,3 +164,31 @@ def test_no_finding_when_rounding_keeps_the_grade_or_the_ruleset_rounds_only_the
     self_rules = evalrules.load_ruleset("caiyu_2020_10_self")
     at_total = attrs.evolve(self_rules, rounding=attrs.evolve(self_rules.rounding, stage="total"))
     assert found(audit(text_of("audit_self_boundary.toml"), at_total), "A-GRADE-ROUNDING") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    spent=st.decimals(min_value=D("1990"), max_value=D("2000"), places=2),
+    built=st.integers(min_value=75, max_value=85),
+    na_satisfaction=st.booleans(),
+)
+@example(spent=D("1999"), built=80, na_satisfaction=False)  # 89.995 shown as 90
+@example(spent=D("1999.5"), built=80, na_satisfaction=True)
+def test_grade_rounding_fires_exactly_when_the_unrounded_total_has_another_grade(
+    spent: Decimal, built: int, na_satisfaction: bool
+) -> None:
+    text = (
+        text_of("audit_self_boundary.toml")
+        .replace('"执行数" = 1999', f'"执行数" = {spent}')
+        .replace("actual = 80\n", f"actual = {built}\n")
+    )
+    if na_satisfaction:  # rescaled over the applicable indicators
+        text = text.replace("actual = 97\n", "actual = 97\nna = true\n")
+    project = project_from_text(text, "表.toml")
+    rules = evalrules.load_ruleset("caiyu_2020_10_self")
+    report = evalrules.audit(project, rules)
+    assert report.result is not None
+    at_total = attrs.evolve(rules, rounding=attrs.evolve(rules.rounding, stage="total"))
+    exact = explain(project, at_total).exact_total
+    crossed = rules.grade_for(exact) != report.result.grade
+    assert bool(found(report, "A-GRADE-ROUNDING")) is crossed

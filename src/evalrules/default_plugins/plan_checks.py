@@ -128,6 +128,14 @@ class GradeRounding:
             return
         if any(r.grade_after != r.grade_before for r in result.adjustments):
             return
+        # without rescaling (N/A), rounding moves the total by at most half a unit per node:
+        # far from every boundary there is nothing to rescore
+        nodes = list(result.walk())
+        margin = len(nodes) * Decimal(5).scaleb(-ruleset.rounding.places - 1)
+        if all(node.status == "scored" for node in nodes) and not any(
+            abs(result.total - band.low) <= margin for band in ruleset.grades
+        ):
+            return
         exact_rules = attrs.evolve(ruleset, rounding=attrs.evolve(ruleset.rounding, stage="total"))
         try:
             exact = explain(context.project, exact_rules, context.registry).exact_total

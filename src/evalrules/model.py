@@ -95,12 +95,14 @@ class AuditPolicy:
     """Thresholds the review (复核) checks use.
 
     over_completion: an actual value at or above this multiple of its target needs an explanation
-    (e.g. 1.3 = 130%); low_execution: budget execution below this rate needs a reason (e.g. 0.9).
+    (e.g. 1.3 = 130%); low_execution: budget execution below this rate needs a reason (e.g. 0.9);
+    output_outcome_share: the least share of the total weight 产出 + 效益 should carry (e.g. 0.6).
     None switches the check off.
     """
 
     over_completion: Decimal | None = None
     low_execution: Decimal | None = None
+    output_outcome_share: Decimal | None = None
 
 
 @frozen

@@ -38,6 +38,8 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.subtotals",
     "evalrules.default_plugins.consistency",
     "evalrules.default_plugins.statements",
+    "evalrules.default_plugins.budget_checks",
+    "evalrules.default_plugins.plan_checks",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 

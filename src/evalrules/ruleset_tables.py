@@ -273,6 +273,14 @@ class RulesetReader:
                         "E-AUDIT", f"{key} 应为正数（比例，如 1.3 表示 130%）", f"[audit] {key}", key=key
                     )
                     value = None
+                elif value is not None and key == "output_outcome_share" and value > 1:
+                    self.problem(
+                        "E-AUDIT",
+                        f"{key} 应为 0 到 1 之间的比例（如 0.6 表示 60%）",
+                        f"[audit] {key}",
+                        key=key,
+                    )
+                    value = None
                 thresholds[key] = value
         return AuditPolicy(**thresholds)
 

@@ -38,7 +38,7 @@ GRADE_KEYS = ("name", "min", "max")
 SLOT_KEYS = ("empty", "groups")
 TARGET_METHOD_KEYS = ("method", "params")
 PROVENANCE_KEYS = ("tag", "status", "source", "note")
-AUDIT_KEYS = ("over_completion", "low_execution")
+AUDIT_KEYS = ("over_completion", "low_execution", "output_outcome_share")
 EXAMPLE_KEYS = (
     "name",
     "description",

@@ -19,6 +19,7 @@ from ..hookspecs import hookimpl
 from ..numbers import fmt
 from ..project import Target
 from ..sources import Place
+from .budget_rates import budget_rates
 from .claimed import (
     claim_place,
     differs,
@@ -30,6 +31,7 @@ from .claimed import (
     target_met,
     target_path,
     target_weight,
+    within_rating,
 )
 
 
@@ -41,7 +43,9 @@ class ScoreDiff:
     doc: str = (
         "逐项比较申报的指标得分（[claims.scores]）与按规则集复算的得分，相差超过规则集的容差"
         "（tolerance）即报告，并给出复算的理由（为什么是这个分）。申报得分恰为复算得分取整的，"
-        "由 A-INTEGER-ROUNDING 报告；不适用的指标由 A-NA-SCORED 报告。"
+        "由 A-INTEGER-ROUNDING 报告；不适用的指标由 A-NA-SCORED 报告。定性指标只写了评价等级、"
+        "申报得分落在该等级的区间内（如“达成”档 80%–100%，15 分的指标给 13 分）是评价组的判断，不报告；"
+        "低于满分而没写偏差原因的，由 A-NO-REASON 报告。"
     )
 
     def run(self, context: AuditContext) -> Iterator[Finding]:
@@ -54,7 +58,7 @@ class ScoreDiff:
                 or not differs(claimed, node.score, context.ruleset.tolerance)
             ):
                 continue
-            if rounds_to_integer(context, claimed, node.score):
+            if rounds_to_integer(context, claimed, node.score) or within_rating(context, node, claimed):
                 continue
             yield Finding(
                 self.code,
@@ -262,10 +266,23 @@ class FullWithheld:
     title: str = "达到目标却未得满分"
     doc: str = (
         "绩效指标按其性质已达到目标（≥：实际 ≥ 指标值；≤：实际 ≤ 指标值；=：与指标值相等，指标值为正时"
-        "按正向指标，实际 ≥ 指标值），申报的得分却低于分值。"
+        "按正向指标，实际 ≥ 指标值），申报的得分却低于分值。由预算算出的框架指标（预算执行率、资金到位率）"
+        "同样检查：比率达到 100% 即应得满分。"
     )
 
     def run(self, context: AuditContext) -> Iterator[Finding]:
+        for rate in budget_rates(context):
+            if rate.met and rate.claimed is not None and rate.claimed < rate.weight:
+                yield Finding(
+                    self.code,
+                    self.severity,
+                    f"“{rate.title}” {rate.description}，已达到 100%，应得满分 {fmt(rate.weight)} 分，"
+                    f"申报却只给 {fmt(rate.claimed)} 分",
+                    rate.path,
+                    rate.claimed,
+                    rate.weight,
+                    claim_place(context, key_of(rate.path)),
+                )
         for target, claimed, weight, place in _full_marks(context, met=True):
             if claimed >= weight:
                 continue
@@ -286,9 +303,27 @@ class FullUnearned:
     code: str = "A-FULL-UNEARNED"
     severity: Severity = "error"
     title: str = "未达到目标却得满分"
-    doc: str = "绩效指标按其性质没有达到目标，申报的得分却是满分（分值）。"
+    doc: str = (
+        "绩效指标按其性质没有达到目标，申报的得分却是满分（分值）；由预算算出的框架指标（预算执行率、"
+        "资金到位率）不到 100% 却申报满分，同样报告。"
+    )
 
     def run(self, context: AuditContext) -> Iterator[Finding]:
+        for rate in budget_rates(context):
+            if rate.met or rate.claimed is None or rate.claimed < rate.weight:
+                continue
+            if rate.computed is not None and rate.computed >= rate.weight:
+                continue  # 99.95% of 10 points shows as 10.00: the claim is the displayed score
+            yield Finding(
+                self.code,
+                self.severity,
+                f"“{rate.title}” {rate.description}，不到 100%，申报却给满分 {fmt(rate.claimed)} 分"
+                + (f"（复算 {fmt(rate.computed)} 分）" if rate.computed is not None else ""),
+                rate.path,
+                rate.claimed,
+                rate.computed,
+                claim_place(context, key_of(rate.path)),
+            )
         for target, claimed, weight, place in _full_marks(context, met=False):
             if claimed < weight:
                 continue

@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ..findings import AuditContext
+from ..model import MethodRef
 from ..numbers import fmt, round_to
-from ..project import Target
+from ..project import Assessment, Target
 from ..result import NodeResult
 from ..sources import Place
+from ..strategies import PrepareContext
+from .targets import Band
 
 
 def key_of(path: tuple[str, ...]) -> str:
@@ -77,6 +80,47 @@ def differs(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
 def rounds_to_integer(context: AuditContext, claimed: Decimal, computed: Decimal) -> bool:
     mode = context.ruleset.rounding.mode
     return claimed != computed and claimed == round_to(computed, 0, mode)
+
+
+def _rating_source(
+    context: AuditContext, node: NodeResult
+) -> tuple[Target | Assessment | None, MethodRef | None]:
+    """The target or assessment a node scores, and its method as bound (prepared where the ruleset's)."""
+    if node.kind == "target":
+        target = next((t for t in context.project.targets if target_path(t) == node.path), None)
+        if target is None:
+            return None, None
+        return target, target.method or context.ruleset.target_method(target.operator)
+    assessment = next((a for a in context.project.assessments if a.path == node.path), None)
+    indicator = context.ruleset.find(node.path)
+    return assessment, indicator.method if indicator is not None else None
+
+
+def within_rating(context: AuditContext, node: NodeResult, claimed: Decimal) -> bool:
+    """Whether a claimed score lies inside the band of the rating the row gives without a score of
+    its own (达成 [80%, 100%] of the weight): the evaluators' judgement, not a miscalculation."""
+    source, method = _rating_source(context, node)
+    if source is None or method is None or not source.rating or source.score is not None:
+        return False
+    prepared = method.prepared
+    if prepared is None:
+        strategy = context.registry.strategies.get(method.strategy)
+        try:
+            prepared = (
+                strategy.prepare(method.params, PrepareContext(context.registry.functions))
+                if strategy
+                else None
+            )
+        except Exception:  # a method that does not prepare: binding has reported it
+            return False
+    if not isinstance(prepared, tuple) or not all(isinstance(band, Band) for band in prepared):
+        return False  # not a banded qualitative method
+    bands: tuple[Band, ...] = prepared
+    band = next((b for b in bands if source.rating in b.names()), None)
+    if band is None:
+        return False
+    low, high = band.low * node.weight, band.high * node.weight
+    return low <= claimed < high or (band.high == 1 and claimed == high)
 
 
 # --- the claimed tree: subtotals and what they can reach --------------------------------------

@@ -5,6 +5,7 @@ counts, units, names, labels, N/A rows, budget rows and stated sums."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -12,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import evalrules
 from evalrules import Ruleset
-from evalrules.default_plugins.units import counts_things
+from evalrules.default_plugins.units import counts_things, unit_kind, wants_percent
 
 from .test_checks import (
     BASE,
@@ -197,8 +199,35 @@ def test_cost_sum_in_a_group_of_the_self_evaluation() -> None:
     assert not found(run(SELF_BASE, SELF)[0], "A-COST-SUM")  # 50 万元 = 全年预算数
     spec = base(SELF_BASE)
     target(spec, "设备购置成本")["value"] = D(45)
-    finding = one(run(spec, SELF)[0], "A-COST-SUM")
+    assert not found(run(spec, SELF)[0], "A-COST-SUM")  # one line below the budget: a part of it
+    spec["targets"].append({**target(spec, "设备购置成本"), "name": "安装调试费", "value": D(2), "weight": 5})
+    finding = one(run(spec, SELF)[0], "A-COST-SUM")  # two lines: a breakdown that misses 3 万元
     assert finding.path == ("产出指标", "成本指标") and finding.computed == D(50)
+    assert finding.claimed == D(47)
+
+
+def test_unit_costs_are_never_summed() -> None:
+    spec = base(SELF_BASE)
+    unit_costs = (
+        ("人均培训成本", "0.2", "万元"),
+        ("生均补助标准", "500", "元"),
+        ("每公里养护成本", "3", "万元/公里"),
+    )
+    for name, value, unit in unit_costs:
+        cost = target(spec, "设备购置成本")
+        spec["targets"].append({**cost, "name": name, "value": D(value), "unit": unit})
+    assert not found(run(spec, SELF)[0], "A-COST-SUM")
+
+
+def test_cost_sum_compares_with_the_budget_the_ruleset_divides_by() -> None:
+    sichuan = evalrules.load_ruleset("sichuan_self")
+    spec = base(SELF_BASE)
+    spec["project"]["ruleset"] = "sichuan_self"
+    spec["budget"].update({"年初预算数": D(40), "调整后预算数": D(50), "全年预算数": D(60)})
+    report = run(spec, sichuan)[0]
+    assert not found(report, "A-COST-SUM")  # 50 万元 = 调整后预算数, not 年初预算数 40 nor 全年预算数 60
+    target(spec, "设备购置成本")["value"] = D(55)
+    assert "调整后预算数 50" in one(run(spec, sichuan)[0], "A-COST-SUM").message
 
 
 # --- A-FIGURE-CONFLICT --------------------------------------------------------------------------------
@@ -315,7 +344,12 @@ def test_a_unit_that_does_not_fit(name: str, changes: dict[str, str], why: str) 
     ("name", "counts"),
     [
         ("保障职工人数", True),
-        ("车辆维护数", True),
+        ("车辆维护数", False),  # 维护数 like 控制数 may be an amount: the head does not say it counts
+        ("水费缴费月数", True),
+        ("受益人次", True),
+        ("成本控制数", False),
+        ("每人次补助标准", False),
+        ("人均培训成本", False),
         ("购置电脑台数", True),
         ("维修车辆 18 辆", True),
         ("支付电话费及网络费费月数", True),
@@ -328,6 +362,51 @@ def test_a_unit_that_does_not_fit(name: str, changes: dict[str, str], why: str) 
 )
 def test_names_that_count_things(name: str, counts: bool) -> None:
     assert counts_things(name) is counts
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        ("万元", "money"),
+        (" 元 ", "money"),
+        ("元/人", "unit_money"),
+        ("万元/公里", "unit_money"),
+        ("%", "percent"),
+        ("％", "percent"),
+        ("百分比", "percent"),
+        ("百分率", "percent"),
+        ("个百分点", "percent"),
+        ("‰", "percent"),
+        ("月", "time"),
+        ("季度", "time"),
+        ("2022年12月", "time"),
+        ("2022年12月底", "time"),
+        ("人次", "count"),
+        ("台（套）", "count"),
+        ("户", "count"),
+        ("平方米", "measure"),
+        ("公里", "measure"),
+        ("", "other"),
+        ("无", "other"),
+        ("分", "other"),
+    ],
+)
+def test_the_unit_table(unit: str, kind: str) -> None:
+    assert unit_kind(unit) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "wants"),
+    [
+        ("验收合格率", True),
+        ("资金使用合规率（%）", True),
+        ("巡查频率", False),
+        ("设备功率", False),
+        ("满意度", False),
+    ],
+)
+def test_which_rates_want_percent(name: str, wants: bool) -> None:
+    assert wants_percent(name) is wants
 
 
 def test_fitting_units_are_no_finding() -> None:
@@ -616,3 +695,42 @@ BUILDERS: dict[str, Builder] = {
 @given(data=st.data())
 def test_each_consistency_check_fires_on_data_built_to_violate_it(code: str, data: st.DataObject) -> None:
     assert_fires(BUILDERS, code, data)
+
+
+# --- real forms: no false alarm -----------------------------------------------------------------------
+
+FORMS = Path(__file__).parent / "forms"
+
+
+def test_a_real_self_evaluation_form_with_varied_units_gives_no_unit_or_cost_alarm() -> None:
+    project = evalrules.load_project(FORMS / "alarm_training_2023.toml")
+    report = evalrules.audit(project, SELF)
+    assert not {"A-UNIT-KIND", "A-COST-SUM"} & codes(report), [f.message for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "why"),
+    [
+        ("成本控制数", 'unit = "万元"', 'unit = "月"', "计时单位 “月”"),
+        ("成本控制数", 'unit = "万元"', 'unit = "人"', "计数单位 “人”"),
+        ("带动周边农户户数", 'unit = "户"', 'unit = "万元"', "计数或计时"),
+        ("培训考核合格率", 'unit = "％"', 'unit = "人次"', "应以 % 计"),
+    ],
+)
+def test_the_same_form_with_a_clearly_wrong_unit(
+    name: str, old: str, new: str, why: str, tmp_path: Path
+) -> None:
+    text = (FORMS / "alarm_training_2023.toml").read_text(encoding="utf-8")
+    at = text.index(f'name = "{name}"')
+    changed = text[:at] + text[at:].replace(old, new, 1)
+    path = tmp_path / "form.toml"
+    path.write_text(changed, encoding="utf-8")
+    finding = one(evalrules.audit(evalrules.load_project(path), SELF), "A-UNIT-KIND")
+    assert finding.path[-1] == name and why in finding.message
+
+
+def test_the_seed_months_measured_in_money_are_still_flagged() -> None:
+    project = evalrules.load_project(FORMS.parent.parent / "examples" / "akto-2022.toml")
+    report = evalrules.audit(project, NATIONAL)
+    assert {f.path[-1] for f in found(report, "A-UNIT-KIND")} == {"水费缴费月数", "电费缴费月数"}
+    assert not found(report, "A-COST-SUM")  # nine cost targets = 192.05 = 全年预算数

@@ -6,7 +6,6 @@ figures, counts and sums a text states in :mod:`evalrules.default_plugins.statem
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -21,7 +20,7 @@ from ..project import Target
 from ..sources import Place
 from ..strategies import PrepareContext
 from .claimed import claim_place, key_of, nodes_by_key, target_claim, target_path, target_weight
-from .units import counts_things, is_cost, is_money, normal_unit
+from .units import counts_things, is_cost, normal_unit, unit_kind, wants_percent
 
 
 @frozen
@@ -125,30 +124,34 @@ class OverCompletion:
             )
 
 
+KIND_WORDS = {"money": "金额", "time": "计时", "count": "计数", "measure": "计量"}
+
+
 @frozen
 class UnitKind:
     code: str = "A-UNIT-KIND"
     severity: Severity = "warning"
     title: str = "计量单位与指标类型不符"
     doc: str = (
-        "单位与指标的性质不符：成本指标（路径中含“成本”）不以金额计（如以月计；以 % 计的“…率”除外）；"
-        "名称表明计数或计时的指标（人数、人次、次数、批次、月数、天数、个数、户数、辆、台…）以金额计；"
-        "名称以“率”结尾的指标不以 % 计。"
+        "单位的种类与指标明显不符（只认单位表中的单位，见文档；不认识的单位不报）：成本指标（路径中含“成本”）"
+        "以计时、计数或计量单位计（月、人、台套、平方米…）；名称的中心词是计数或计时（…人数、…人次、…月数、"
+        "…户数）的指标以金额（元、万元）计；名称以“率”结尾的比率（频率、功率等除外）以金额、计数、计时或计量"
+        "单位计。名称末尾只是“数”（成本控制数、预算数）不算计数。"
     )
 
     def run(self, context: AuditContext) -> Iterator[Finding]:
         for target in context.project.targets:
             if target.operator == "定性":
                 continue
-            unit, name = normal_unit(target.unit), re.sub(r"[（(][^）)]*[）)]$", "", target.name.strip())
-            rate = name.endswith("率")
+            unit = normal_unit(target.unit)
+            kind = unit_kind(unit)
             problems = []
-            if is_cost(target.slot) and not is_money(unit) and not (rate and unit == "%"):
-                problems.append(f"成本指标应以金额（元、万元等）计，却以 “{unit or '（未写单位）'}” 计")
-            if counts_things(name) and is_money(unit):
+            if is_cost(target.slot) and kind in ("time", "count", "measure"):
+                problems.append(f"成本指标应以金额（元、万元等）计，却以{KIND_WORDS[kind]}单位 “{unit}” 计")
+            if counts_things(target.name) and kind == "money":
                 problems.append(f"名称表明计数或计时，却以金额 “{unit}” 计")
-            if rate and unit != "%":
-                problems.append(f"名称以“率”结尾，应以 % 计，却以 “{unit or '（未写单位）'}” 计")
+            if wants_percent(target.name) and kind in ("money", "time", "count", "measure"):
+                problems.append(f"名称以“率”结尾，应以 % 计，却以{KIND_WORDS[kind]}单位 “{unit}” 计")
             if problems:
                 yield Finding(
                     self.code,

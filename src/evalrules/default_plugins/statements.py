@@ -17,7 +17,7 @@ from ..numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
 from ..project import BUDGET_FIELDS, Target
 from ..sources import Place
 from .claimed import key_of, nodes_by_key, target_path
-from .units import convert, is_cost, normal_unit
+from .units import convert, is_cost, is_unit_cost, normal_unit
 
 
 def level_name(level: int) -> str:
@@ -83,6 +83,19 @@ class CountClaimCheck:
             )
 
 
+def execution_denominator(context: AuditContext) -> tuple[tuple[str, ...], str]:
+    """The ruleset's 预算执行率 indicator and the budget figure it divides by (全年预算数 when none,
+    调整后预算数 under Sichuan)."""
+    for where, indicator in context.ruleset.walk():
+        method = indicator.method
+        if method is not None and method.strategy == "execution_rate":
+            prepared = method.prepared
+            if isinstance(prepared, tuple) and len(prepared) == 2:
+                return where, str(prepared[1])
+            return where, str(method.params.get("denominator", "全年预算数"))
+    return (), "全年预算数"
+
+
 @frozen
 class LowExecution:
     code: str = "A-LOW-EXECUTION"
@@ -97,18 +110,7 @@ class LowExecution:
         threshold, budget = context.ruleset.audit.low_execution, context.project.budget
         if threshold is None or budget.reason.strip():
             return
-        path: tuple[str, ...] = ()
-        denominator = "全年预算数"
-        for where, indicator in context.ruleset.walk():
-            method = indicator.method
-            if method is not None and method.strategy == "execution_rate":
-                path = where
-                prepared = method.prepared
-                if isinstance(prepared, tuple) and len(prepared) == 2:
-                    denominator = str(prepared[1])
-                else:
-                    denominator = str(method.params.get("denominator", denominator))
-                break
+        path, denominator = execution_denominator(context)
         spent, base = budget.figures.get("执行数"), budget.figures.get(denominator)
         if spent is None or not base:
             return
@@ -136,23 +138,32 @@ class CostSum:
     title: str = "成本指标合计与预算不符"
     doc: str = (
         "成本类位置（路径中含“成本”）下以金额计的指标值（元、千元、万元、亿元，换算为预算的单位）之和，"
-        "与全年预算数（没有时与年初预算数）不同。没有以金额计的成本指标时不检查。"
+        "与预算不同：预算取规则集预算执行率所用的预算数（四川为调整后预算数；分母是到位资金等非预算数时取全年预算数，"
+        "[budget] 中都没有时取年初预算数）。"
+        "合计超过预算时报告；少于预算时只在有两项以上、看来是把预算分项列出时报告（只列一项的，多为预算的"
+        "一部分）。单位成本（人均、生均、户均、每…、…标准、单价，或单位为“元/人”这类）不加总。"
+        "没有这样的成本指标时不检查。"
     )
 
     def run(self, context: AuditContext) -> Iterator[Finding]:
         budget = context.project.budget
-        figure = "全年预算数" if "全年预算数" in budget.figures else "年初预算数"
+        _, figure = execution_denominator(context)
+        # 到位资金 (caiyu_2020_10's denominator) is money received, not the budget the costs break down
+        if "预算数" not in figure or figure not in budget.figures:
+            figure = "全年预算数" if "全年预算数" in budget.figures else "年初预算数"
         total = budget.figures.get(figure)
         costs: list[tuple[Target, Decimal]] = []
         for target in context.project.targets:
             if is_cost(target.slot) and not target.not_applicable and target.value is not None:
+                if is_unit_cost(target.name):
+                    continue
                 converted = convert(target.value, target.unit, budget.unit)
                 if converted is not None:
                     costs.append((target, converted))
         if total is None or not costs:
             return
         amount = sum((value for _, value in costs), ZERO)
-        if amount == total:
+        if amount == total or (amount < total and len(costs) < 2):
             return
         common = costs[0][0].slot
         for target, _ in costs:

@@ -622,9 +622,11 @@ def _edit(sheet: Any, edits: list[tuple[str, int, int, Any]], draw_size: int) ->
                 end_column=column + draw_size % 4,
             )
         elif kind == "unmerge" and sheet.merged_cells.ranges:
-            sheet.unmerge_cells(
-                str(sorted(sheet.merged_cells.ranges, key=str)[row % len(sheet.merged_cells.ranges)])
-            )
+            chosen = sorted(sheet.merged_cells.ranges, key=str)[row % len(sheet.merged_cells.ranges)]
+            try:
+                sheet.unmerge_cells(str(chosen))
+            except KeyError:  # openpyxl's delete_rows leaves merges unmoved; the range is gone anyway
+                pass
         elif kind == "delete_row":
             sheet.delete_rows(row)
         elif kind == "far":  # a stray entry or format far away: the size caps, never a slow scan

@@ -72,6 +72,15 @@ def rate_methods(context: AuditContext) -> list[RateMethod]:
     return found
 
 
+def execution_denominator(context: AuditContext) -> tuple[tuple[str, ...], str]:
+    """The ruleset's 预算执行率 indicator and the budget row it divides by (全年预算数 when the
+    ruleset has none, 调整后预算数 under Sichuan)."""
+    for method in rate_methods(context):
+        if method.strategy == "execution_rate":
+            return method.path, method.denominator
+    return (), "全年预算数"
+
+
 def describe(numerator: str, spent: Decimal, denominator: str, base: Decimal, unit: str) -> str:
     rate = percent(CONTEXT.divide(spent, base))
     return f"{numerator} {fmt(spent)}{unit} ÷ {denominator} {fmt(base)}{unit} = {rate}"

@@ -16,6 +16,7 @@ from ..hookspecs import hookimpl
 from ..numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
 from ..project import BUDGET_FIELDS, Target
 from ..sources import Place
+from .budget_rates import execution_denominator
 from .claimed import key_of, nodes_by_key, target_path
 from .units import convert, is_cost, is_unit_cost, normal_unit
 
@@ -81,19 +82,6 @@ class CountClaimCheck:
                 Decimal(len(listed)),
                 claim.place,
             )
-
-
-def execution_denominator(context: AuditContext) -> tuple[tuple[str, ...], str]:
-    """The ruleset's 预算执行率 indicator and the budget figure it divides by (全年预算数 when none,
-    调整后预算数 under Sichuan)."""
-    for where, indicator in context.ruleset.walk():
-        method = indicator.method
-        if method is not None and method.strategy == "execution_rate":
-            prepared = method.prepared
-            if isinstance(prepared, tuple) and len(prepared) == 2:
-                return where, str(prepared[1])
-            return where, str(method.params.get("denominator", "全年预算数"))
-    return (), "全年预算数"
 
 
 @frozen

@@ -12,7 +12,6 @@ import contextlib
 import csv
 import importlib
 import json
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -25,7 +24,7 @@ import attrs
 from attrs import frozen
 
 from .errors import EvalrulesError, LoadError, Problem, internal_error, rebuilt_error
-from .parallel import CHUNKSIZE, RulesetRef, score_many
+from .parallel import CHUNKSIZE, RulesetRef, clean_context, score_many
 from .project import Project
 from .project_loading import load_project
 from .result import Result
@@ -39,10 +38,6 @@ OUTPUT_SUFFIXES = (".csv", ".jsonl", ".xlsx")
 
 
 # --------------------------------------------------------------------------- scoring
-
-
-_POOL_CONTEXT = multiprocessing.get_context("forkserver")
-"""Files are read by workers started from a clean server process (see evalrules.parallel)."""
 
 
 # --------------------------------------------------------------------------- items and summary
@@ -163,7 +158,7 @@ def read_inputs(inputs: Iterable[Path], jobs: int = 1) -> Iterator[tuple[str, Pr
     loaded: Iterator[tuple[str, Project | EvalrulesError]]
     with contextlib.ExitStack() as stack:
         if jobs > 1 and len(files) > 1:
-            pool = stack.enter_context(_POOL_CONTEXT.Pool(min(jobs, len(files))))
+            pool = stack.enter_context(clean_context().Pool(min(jobs, len(files))))
             loaded = (
                 (key, rebuilt_error(*entry) if isinstance(entry, tuple) else entry)
                 for key, entry in pool.imap(_read_in_worker, files, CHUNKSIZE)

@@ -192,3 +192,29 @@ def test_results_frame(folder: Path, tmp_path: Path) -> None:
         return
     frame = results_frame(summary.items)
     assert len(frame) == 23 and list(frame["status"]).count("error") == 3
+
+
+def test_a_formula_in_a_project_name_cannot_run_in_csv_or_xlsx(tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from evalrules.cells import restore
+
+    hostile = '=HYPERLINK("http://example.com/x","点这里")'
+    seed = (Path(evalrules.__file__).parents[2] / "examples" / "akto-2022.toml").read_text("utf-8")
+    project = tmp_path / "in" / "p.toml"
+    project.parent.mkdir()
+    project.write_text(seed.replace('name = "工作经费"', "name = '" + hostile + "'", 1), "utf-8")
+    assert hostile in project.read_text("utf-8")
+
+    run_batch([project.parent], None, tmp_path / "r.csv", progress=False)
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as stream:
+        names = [line["project"] for line in csv.DictReader(stream)]
+    assert names == ["'" + hostile] and restore(names[0]) == hostile
+
+    run_batch([project.parent], None, tmp_path / "r.xlsx", progress=False)
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as archive:
+        assert not any("<f>" in archive.read(name).decode() for name in archive.namelist())
+    rows = list(load_workbook(tmp_path / "r.xlsx")["结果"].values)
+    assert rows[1][rows[0].index("project")] == hostile

@@ -23,6 +23,7 @@ from typing import Any, TextIO
 import attrs
 from attrs import frozen
 
+from .cells import neutralise, string_cell
 from .errors import EvalrulesError, LoadError, Problem, internal_error, rebuilt_error
 from .parallel import CHUNKSIZE, RulesetRef, clean_context, score_many
 from .project import Project
@@ -360,9 +361,9 @@ def write_csv(items: Sequence[BatchItem], path: Path) -> None:
     firsts = _firsts(items)
     with path.open("w", encoding="utf-8-sig", newline="") as stream:  # BOM: Excel reads it as UTF-8
         out = csv.writer(stream)
-        out.writerow(columns(items))
+        out.writerow([neutralise(column) for column in columns(items)])
         for item in items:
-            out.writerow([_text(value) for value in row(item, firsts)])
+            out.writerow([_text(neutralise(value)) for value in row(item, firsts)])
 
 
 def item_dict(item: BatchItem) -> dict[str, Any]:
@@ -396,6 +397,7 @@ ERROR_COLUMNS = ("key", "code", "message", "file", "line", "where", "expected", 
 
 def write_xlsx(items: Sequence[BatchItem], path: Path) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     firsts = _firsts(items)
     rows = [row(item, firsts) for item in items]  # built first: a failure leaves no half-written sheet
@@ -406,13 +408,17 @@ def write_xlsx(items: Sequence[BatchItem], path: Path) -> None:
     ]
     workbook = Workbook(write_only=True)
     results = workbook.create_sheet("结果")
-    results.append(columns(items))
-    for line in rows:
-        results.append(line)
     errors = workbook.create_sheet("错误")
-    errors.append(list(ERROR_COLUMNS))
+
+    def cells(sheet: Any, values: Sequence[Any]) -> list[Any]:  # text stays text (evalrules.cells)
+        return [string_cell(WriteOnlyCell(sheet, value=value)) for value in values]
+
+    results.append(cells(results, columns(items)))
+    for line in rows:
+        results.append(cells(results, line))
+    errors.append(cells(errors, ERROR_COLUMNS))
     for line in problems:
-        errors.append(line)
+        errors.append(cells(errors, line))
     workbook.save(path)
 
 

@@ -218,3 +218,16 @@ def test_a_formula_in_a_project_name_cannot_run_in_csv_or_xlsx(tmp_path: Path) -
         assert not any("<f>" in archive.read(name).decode() for name in archive.namelist())
     rows = list(load_workbook(tmp_path / "r.xlsx")["结果"].values)
     assert rows[1][rows[0].index("project")] == hostile
+
+
+def test_a_gbk_csv_is_read_and_the_summary_says_so(tmp_path: Path) -> None:
+    from .test_flat import example  # the CSV of docs/flat-formats.md
+
+    utf8, gbk = tmp_path / "utf8.csv", tmp_path / "gbk.csv"
+    utf8.write_text(example("csv"), encoding="utf-8")
+    gbk.write_bytes(example("csv").encode("gbk"))
+    summary = run_batch([utf8, gbk], None, tmp_path / "r.jsonl", progress=False)
+    assert summary.ok == summary.total > 0 and summary.failed == 0
+    assert summary.gb18030 == (str(gbk),)
+    assert f"按 GB18030（GBK）编码读取：{gbk}" in summary.line()
+    assert "GB18030" not in run_batch([utf8], None, tmp_path / "s.jsonl", progress=False).line()

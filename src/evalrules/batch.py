@@ -88,6 +88,8 @@ class Summary:
     """Seconds spent reading and checking the inputs (part of ``seconds``)."""
     scoring: float = 0.0
     writing: float = 0.0
+    gb18030: tuple[str, ...] = ()
+    """CSV inputs that were not UTF-8 and were read as GB18030 (Excel 中文版's GBK CSV)."""
 
     @property
     def rate(self) -> float:
@@ -98,6 +100,7 @@ class Summary:
             f"共 {self.total} 个项目：成功 {self.ok}，失败 {self.failed}；"
             f"用时 {self.seconds:.1f} 秒，每秒 {self.rate:.0f} 个"
             f"（读取 {self.reading:.1f} 秒，打分 {self.scoring:.1f} 秒，写出 {self.writing:.1f} 秒）"
+            + (f"；按 GB18030（GBK）编码读取：{'、'.join(self.gb18030)}" if self.gb18030 else "")
         )
 
 
@@ -302,7 +305,20 @@ def run_batch(
         reading,
         written - start - reading,
         end - written,
+        tuple(str(path) for path in _expand(inputs) if _read_as_gb18030(path)),
     )
+
+
+def _read_as_gb18030(path: Path) -> bool:
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 # --------------------------------------------------------------------------- writing

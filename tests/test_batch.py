@@ -231,3 +231,20 @@ def test_a_gbk_csv_is_read_and_the_summary_says_so(tmp_path: Path) -> None:
     assert summary.gb18030 == (str(gbk),)
     assert f"按 GB18030（GBK）编码读取：{gbk}" in summary.line()
     assert "GB18030" not in run_batch([utf8], None, tmp_path / "s.jsonl", progress=False).line()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_paths_with_chinese_and_spaces(folder: Path, tmp_path: Path, jobs: int) -> None:
+    inputs = tmp_path / "项目 文件夹"
+    inputs.mkdir()
+    for name in ("p00001.toml", "p00002.toml"):
+        (inputs / f"项目 {name}").write_bytes((folder / name).read_bytes())
+    output = tmp_path / "结果 表" / "批量 结果.csv"
+    output.parent.mkdir()
+    summary = run_batch([inputs], RULESET, output, jobs=jobs, progress=False)
+    assert summary.ok == 2
+    with output.open(encoding="utf-8-sig", newline="") as stream:  # UTF-8 whatever the code page
+        assert [Path(line["key"]).name for line in csv.DictReader(stream)] == [
+            "项目 p00001.toml",
+            "项目 p00002.toml",
+        ]

@@ -18,6 +18,22 @@ settings.register_profile("fuzz", max_examples=5000, deadline=None, print_blob=T
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
 
+if os.environ.get("EVALRULES_SIMULATE_WINDOWS") == "1":
+    # Windows offers only "spawn": make fork and forkserver unavailable, as there (.ci/run runs
+    # tests/test_batch.py and tests/test_parallel.py so).
+    import multiprocessing
+
+    _get_context = multiprocessing.get_context
+
+    def _spawn_only(method: str | None = None) -> multiprocessing.context.BaseContext:
+        if method not in (None, "spawn"):
+            raise ValueError(f"cannot find context for {method!r}")
+        return _get_context("spawn")
+
+    multiprocessing.get_all_start_methods = lambda: ["spawn"]
+    multiprocessing.get_context = _spawn_only  # type: ignore[assignment]
+
+
 FUZZ_SCALE = {"ci": 1, "dev": 5, "fuzz": 100}
 """How many times its CI budget of examples each fuzz test (tests/test_fuzz.py) runs under the
 profile: HYPOTHESIS_PROFILE=fuzz for a long local run (docs/safety.md)."""

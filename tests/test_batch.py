@@ -192,3 +192,59 @@ def test_results_frame(folder: Path, tmp_path: Path) -> None:
         return
     frame = results_frame(summary.items)
     assert len(frame) == 23 and list(frame["status"]).count("error") == 3
+
+
+def test_a_formula_in_a_project_name_cannot_run_in_csv_or_xlsx(tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from evalrules.cells import restore
+
+    hostile = '=HYPERLINK("http://example.com/x","点这里")'
+    seed = (Path(evalrules.__file__).parents[2] / "examples" / "akto-2022.toml").read_text("utf-8")
+    project = tmp_path / "in" / "p.toml"
+    project.parent.mkdir()
+    project.write_text(seed.replace('name = "工作经费"', "name = '" + hostile + "'", 1), "utf-8")
+    assert hostile in project.read_text("utf-8")
+
+    run_batch([project.parent], None, tmp_path / "r.csv", progress=False)
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as stream:
+        names = [line["project"] for line in csv.DictReader(stream)]
+    assert names == ["'" + hostile] and restore(names[0]) == hostile
+
+    run_batch([project.parent], None, tmp_path / "r.xlsx", progress=False)
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as archive:
+        assert not any("<f>" in archive.read(name).decode() for name in archive.namelist())
+    rows = list(load_workbook(tmp_path / "r.xlsx")["结果"].values)
+    assert rows[1][rows[0].index("project")] == hostile
+
+
+def test_a_gbk_csv_is_read_and_the_summary_says_so(tmp_path: Path) -> None:
+    from .test_flat import example  # the CSV of docs/flat-formats.md
+
+    utf8, gbk = tmp_path / "utf8.csv", tmp_path / "gbk.csv"
+    utf8.write_text(example("csv"), encoding="utf-8")
+    gbk.write_bytes(example("csv").encode("gbk"))
+    summary = run_batch([utf8, gbk], None, tmp_path / "r.jsonl", progress=False)
+    assert summary.ok == summary.total > 0 and summary.failed == 0
+    assert summary.gb18030 == (str(gbk),)
+    assert f"按 GB18030（GBK）编码读取：{gbk}" in summary.line()
+    assert "GB18030" not in run_batch([utf8], None, tmp_path / "s.jsonl", progress=False).line()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_paths_with_chinese_and_spaces(folder: Path, tmp_path: Path, jobs: int) -> None:
+    inputs = tmp_path / "项目 文件夹"
+    inputs.mkdir()
+    for name in ("p00001.toml", "p00002.toml"):
+        (inputs / f"项目 {name}").write_bytes((folder / name).read_bytes())
+    output = tmp_path / "结果 表" / "批量 结果.csv"
+    output.parent.mkdir()
+    summary = run_batch([inputs], RULESET, output, jobs=jobs, progress=False)
+    assert summary.ok == 2
+    with output.open(encoding="utf-8-sig", newline="") as stream:  # UTF-8 whatever the code page
+        assert [Path(line["key"]).name for line in csv.DictReader(stream)] == [
+            "项目 p00001.toml",
+            "项目 p00002.toml",
+        ]

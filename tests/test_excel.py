@@ -491,3 +491,28 @@ def test_a_damaged_sheet_inside_the_zip_is_an_excel_error(tmp_path: Path) -> Non
     path.write_bytes(bytes(data))
     error = _error(read_workbook(path))
     assert [(p.code, p.file) for p in error.problems] == [("E-EXCEL", str(path))]
+
+
+def test_an_entity_trick_in_a_sheet_is_refused_with_defusedxml(tmp_path: Path) -> None:
+    # Issue 16: openpyxl parses through defusedxml when it is installed (the `excel` extra);
+    # a DOCTYPE with entities (billion laughs, external entities) is then refused, not expanded.
+    pytest.importorskip("defusedxml")
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
+    workbook = Workbook()
+    _unit_form(workbook.active)
+    path = tmp_path / "laughs.xlsx"
+    workbook.save(path)
+    laughs = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+
+    def entity(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        body = data.split(b"?>", 1)[-1]  # after the XML declaration, if there is one
+        return laughs + body.replace(b"<sheetPr>", b"<sheetPr>&b;", 1)
+
+    _rewritten(path, entity, {})
+    error = _error(read_workbook(path))
+    assert error.problems[0].file == str(path)
+    assert error.problems[0].code == "E-EXCEL"

@@ -12,7 +12,7 @@ import pytest
 
 import evalrules
 from evalrules import LoadError
-from evalrules.flat import read_flat, write_flat
+from evalrules.flat import decode_text, read_flat, write_flat
 from evalrules.project_loading import project_from_text
 
 from .conftest import ROOT
@@ -68,6 +68,27 @@ def test_csv_with_and_without_bom(tmp_path: Path, self_eval: evalrules.Ruleset) 
     bom.write_text(example("csv"), encoding="utf-8-sig")
     assert bom.read_bytes().startswith(b"\xef\xbb\xbf")
     assert totals(bom, self_eval) == totals(plain, self_eval)
+
+
+def test_a_gbk_csv_as_excel_saves_it_scores_as_its_utf8_twin(
+    tmp_path: Path, self_eval: evalrules.Ruleset
+) -> None:
+    # Excel 中文版 "CSV (逗号分隔)" is GBK (issue 16); GB18030 contains it.
+    plain, gbk = tmp_path / "plain.csv", tmp_path / "gbk.csv"
+    plain.write_text(example("csv"), encoding="utf-8")
+    gbk.write_bytes(example("csv").replace("\n", "\r\n").encode("gbk"))
+    with pytest.raises(UnicodeDecodeError):
+        gbk.read_text(encoding="utf-8")
+    assert totals(gbk, self_eval) == totals(plain, self_eval)
+    assert decode_text(gbk.read_bytes(), str(gbk)) == (gbk.read_bytes().decode("gbk"), "gb18030")
+    assert decode_text(plain.read_bytes(), str(plain))[1] == "utf-8"
+
+
+def test_a_jsonl_file_must_be_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_bytes('{"project": "设备"}\n'.encode("gbk"))
+    with pytest.raises(LoadError, match="UTF-8"):
+        read_flat(path)
 
 
 def test_interleaved_projects_keep_the_order_of_their_first_row(tmp_path: Path) -> None:

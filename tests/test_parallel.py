@@ -8,6 +8,7 @@ results a plugin adjusted.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -55,6 +56,12 @@ def _seen(outcomes: Sequence[Result | EvalrulesError]) -> list[object]:
     ]
 
 
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="no fork here (Windows, or simulated)"
+)
+
+
+@needs_fork
 def test_forked_workers_give_what_one_process_gives(projects: list[Project]) -> None:
     assert parallel._can_fork()
     one = list(score_many(projects, RULESET, jobs=1))
@@ -99,6 +106,7 @@ def _spy(
     return spied
 
 
+@needs_fork
 def test_a_custom_registry_reaches_forked_workers_and_adjusted_results_are_scored_here(
     write: Callable[[str, str], Path],
 ) -> None:
@@ -109,6 +117,17 @@ def test_a_custom_registry_reaches_forked_workers_and_adjusted_results_are_score
     assert [outcome.grade for outcome in outcomes if isinstance(outcome, Result)] == ["良", "优", "良"]
     assert outcomes[0].to_dict()["adjustments"][0]["plugin"] == "GradeCap"  # type: ignore[union-attr]
     assert outcomes[1].adjustments == ()  # type: ignore[union-attr]
+
+
+def test_where_only_spawn_exists_workers_are_spawned(
+    monkeypatch: pytest.MonkeyPatch, projects: list[Project]
+) -> None:
+    # Windows: forkserver and fork do not exist; asking for them raises (issue 16).
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert parallel.clean_context().get_start_method() == "spawn"
+    assert not parallel._can_fork()
+    one = list(score_many(projects, RULESET, jobs=1))
+    assert _seen(list(score_many(projects, RULESET, jobs=2, chunksize=4))) == _seen(one)
 
 
 def test_a_custom_registry_cannot_go_to_forkserver_workers(projects: list[Project]) -> None:

@@ -223,3 +223,24 @@ def test_no_cjk_font_is_a_load_error(context: ReportContext, monkeypatch: pytest
     monkeypatch.setattr(chart, "find_cjk_font", lambda: None)
     with pytest.raises(evalrules.errors.LoadError, match="fonts-noto-cjk"):
         chart.rate_chart_png(context)
+
+
+@needs_font
+def test_a_font_installed_after_matplotlibs_cache_was_built_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 16: matplotlib's cached font list predates `apt-get install fonts-noto-cjk`.
+    from matplotlib import font_manager
+
+    stale = [entry for entry in font_manager.fontManager.ttflist if "CJK" not in entry.name]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    monkeypatch.setattr(font_manager, "json_dump", lambda *_: None)  # leave the real cache alone
+    font = find_cjk_font()
+    assert font is not None and "CJK" in font
+
+
+def test_the_font_message_ends_once() -> None:
+    from evalrules.report import chart
+
+    problem = evalrules.errors.Problem(
+        "E-FONT", chart.NO_FONT_MESSAGE, suggestion="apt-get install fonts-noto-cjk"
+    )
+    assert "。。" not in problem.render() and "然后重新运行。apt-get" in problem.render()

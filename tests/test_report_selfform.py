@@ -279,3 +279,20 @@ def test_render_replaces_an_existing_file(self_context: ReportContext, tmp_path:
     render_self_form(self_context, path)
     assert load_workbook(path).sheetnames == [SHEET_TITLE]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["form.xlsx", "self.toml"]
+
+
+def test_a_formula_in_a_name_is_written_as_text_and_reads_back_as_written(
+    write: Callable[[str, str], Path], self_eval: evalrules.Ruleset, tmp_path: Path
+) -> None:
+    # Issue 16: openpyxl writes a str starting with "=" as a formula (<f> in the sheet XML).
+    import zipfile
+
+    hostile = '=HYPERLINK("http://example.com/x","点这里")'
+    source = SELF_PROJECT.replace('name = "', "name = '" + hostile + "'\n# ", 1)
+    context = build_report(evalrules.load_project(write("hostile.toml", source)), self_eval)
+    path = tmp_path / "自评表.xlsx"
+    render_self_form(context, path)
+    with zipfile.ZipFile(path) as archive:
+        assert not any("<f>" in archive.read(name).decode() for name in archive.namelist())
+    sheet = load_workbook(path)[SHEET_TITLE]
+    assert sheet.cell(_find(sheet, "项目名称").row, 3).value == hostile

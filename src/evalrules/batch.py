@@ -12,7 +12,6 @@ import contextlib
 import csv
 import importlib
 import json
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -24,8 +23,9 @@ from typing import Any, TextIO
 import attrs
 from attrs import frozen
 
+from .cells import neutralise, string_cell
 from .errors import EvalrulesError, LoadError, Problem, internal_error, rebuilt_error
-from .parallel import CHUNKSIZE, RulesetRef, score_many
+from .parallel import CHUNKSIZE, RulesetRef, clean_context, score_many
 from .project import Project
 from .project_loading import load_project
 from .result import Result
@@ -39,10 +39,6 @@ OUTPUT_SUFFIXES = (".csv", ".jsonl", ".xlsx")
 
 
 # --------------------------------------------------------------------------- scoring
-
-
-_POOL_CONTEXT = multiprocessing.get_context("forkserver")
-"""Files are read by workers started from a clean server process (see evalrules.parallel)."""
 
 
 # --------------------------------------------------------------------------- items and summary
@@ -92,6 +88,8 @@ class Summary:
     """Seconds spent reading and checking the inputs (part of ``seconds``)."""
     scoring: float = 0.0
     writing: float = 0.0
+    gb18030: tuple[str, ...] = ()
+    """CSV inputs that were not UTF-8 and were read as GB18030 (Excel 中文版's GBK CSV)."""
 
     @property
     def rate(self) -> float:
@@ -102,6 +100,7 @@ class Summary:
             f"共 {self.total} 个项目：成功 {self.ok}，失败 {self.failed}；"
             f"用时 {self.seconds:.1f} 秒，每秒 {self.rate:.0f} 个"
             f"（读取 {self.reading:.1f} 秒，打分 {self.scoring:.1f} 秒，写出 {self.writing:.1f} 秒）"
+            + (f"；按 GB18030（GBK）编码读取：{'、'.join(self.gb18030)}" if self.gb18030 else "")
         )
 
 
@@ -163,7 +162,7 @@ def read_inputs(inputs: Iterable[Path], jobs: int = 1) -> Iterator[tuple[str, Pr
     loaded: Iterator[tuple[str, Project | EvalrulesError]]
     with contextlib.ExitStack() as stack:
         if jobs > 1 and len(files) > 1:
-            pool = stack.enter_context(_POOL_CONTEXT.Pool(min(jobs, len(files))))
+            pool = stack.enter_context(clean_context().Pool(min(jobs, len(files))))
             loaded = (
                 (key, rebuilt_error(*entry) if isinstance(entry, tuple) else entry)
                 for key, entry in pool.imap(_read_in_worker, files, CHUNKSIZE)
@@ -306,7 +305,20 @@ def run_batch(
         reading,
         written - start - reading,
         end - written,
+        tuple(str(path) for path in _expand(inputs) if _read_as_gb18030(path)),
     )
+
+
+def _read_as_gb18030(path: Path) -> bool:
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 # --------------------------------------------------------------------------- writing
@@ -365,9 +377,9 @@ def write_csv(items: Sequence[BatchItem], path: Path) -> None:
     firsts = _firsts(items)
     with path.open("w", encoding="utf-8-sig", newline="") as stream:  # BOM: Excel reads it as UTF-8
         out = csv.writer(stream)
-        out.writerow(columns(items))
+        out.writerow([neutralise(column) for column in columns(items)])
         for item in items:
-            out.writerow([_text(value) for value in row(item, firsts)])
+            out.writerow([_text(neutralise(value)) for value in row(item, firsts)])
 
 
 def item_dict(item: BatchItem) -> dict[str, Any]:
@@ -401,6 +413,7 @@ ERROR_COLUMNS = ("key", "code", "message", "file", "line", "where", "expected", 
 
 def write_xlsx(items: Sequence[BatchItem], path: Path) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     firsts = _firsts(items)
     rows = [row(item, firsts) for item in items]  # built first: a failure leaves no half-written sheet
@@ -411,13 +424,17 @@ def write_xlsx(items: Sequence[BatchItem], path: Path) -> None:
     ]
     workbook = Workbook(write_only=True)
     results = workbook.create_sheet("结果")
-    results.append(columns(items))
-    for line in rows:
-        results.append(line)
     errors = workbook.create_sheet("错误")
-    errors.append(list(ERROR_COLUMNS))
+
+    def cells(sheet: Any, values: Sequence[Any]) -> list[Any]:  # text stays text (evalrules.cells)
+        return [string_cell(WriteOnlyCell(sheet, value=value)) for value in values]
+
+    results.append(cells(results, columns(items)))
+    for line in rows:
+        results.append(cells(results, line))
+    errors.append(cells(errors, ERROR_COLUMNS))
     for line in problems:
-        errors.append(line)
+        errors.append(cells(errors, line))
     workbook.save(path)
 
 

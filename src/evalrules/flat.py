@@ -82,20 +82,19 @@ Row = Mapping[str, Any]
 
 
 def read_flat(path: str | Path) -> list[tuple[str, Project | LoadError]]:
-    """Every project of a .csv (UTF-8, with or without BOM) or .jsonl file, keyed by its
+    """Every project of a .csv (UTF-8 with or without BOM, or GB18030/GBK) or .jsonl file, keyed by its
     ``project`` column, in the order of each project's first row. A malformed project is
     returned as its LoadError; it does not stop the others. A file that cannot be read at all
     raises LoadError."""
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise LoadError([Problem("E-FILE", "文件不存在", file=name)]) from None
-    except UnicodeDecodeError:
-        raise LoadError([Problem("E-FILE", "文件不是 UTF-8 编码的文本", file=name)]) from None
     except OSError as error:
         raise LoadError([Problem("E-FILE", f"无法读取文件：{error.strerror}", file=name)]) from None
+    text, _ = decode_text(data, name, gb18030=path.suffix.lower() == ".csv")
     if path.suffix.lower() == ".jsonl":
         rows = _jsonl_rows(text, name)
     elif path.suffix.lower() == ".csv":
@@ -106,6 +105,22 @@ def read_flat(path: str | Path) -> list[tuple[str, Project | LoadError]]:
     for line, row in rows:
         groups.setdefault(_cell(row.get("project")), []).append((line, row))
     return [(key, _project(key, group, name)) for key, group in groups.items()]
+
+
+def decode_text(data: bytes, name: str, *, gb18030: bool = True) -> tuple[str, str]:
+    """The text and its encoding: UTF-8 (with or without BOM), else GB18030 (what Excel 中文版
+    saves as "CSV (逗号分隔)", GBK being part of it). UTF-8 is tried first because a GB18030 text
+    with Chinese in it is practically never valid UTF-8, so the two cannot both fit."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        if not gb18030:
+            raise LoadError([Problem("E-FILE", "文件不是 UTF-8 编码的文本", file=name)]) from None
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        message = "文件既不是 UTF-8 也不是 GB18030（GBK）编码的文本"
+        raise LoadError([Problem("E-FILE", message, file=name)]) from None
 
 
 def write_flat(projects: Iterable[Project | tuple[str, Project]], path: str | Path) -> None:

@@ -7,8 +7,9 @@ or a registry.
 
 When the projects are a sequence and this process runs no other thread, the workers are forked:
 they inherit the projects, the ruleset and the registry, and receive only index ranges. Otherwise
-(an iterator, or threads that a fork could catch holding a lock) they start from a forkserver,
-load the ruleset once each and receive the projects pickled in chunks.
+(an iterator, or threads that a fork could catch holding a lock, or Windows, which cannot fork)
+they start clean, from a forkserver or, where there is none (Windows), spawned; they load the
+ruleset once each and receive the projects pickled in chunks.
 """
 
 from __future__ import annotations
@@ -176,8 +177,7 @@ def _served(
             sent.append(chunk)
             yield chunk
 
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
+    with clean_context().Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
         for outcomes in pool.imap(_score_chunk, chunks()):
             yield from _finished(sent.popleft(), ruleset, registry, outcomes)  # chunksize at a time
 
@@ -225,6 +225,13 @@ def _score_many(
             jobs,
             chunksize,
         )
+
+
+def clean_context() -> multiprocessing.context.BaseContext:
+    """A start method whose workers begin clean: forkserver where it exists, else spawn (Windows)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
 
 
 def _can_fork() -> bool:

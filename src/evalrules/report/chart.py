@@ -6,7 +6,9 @@ chart refuses with a message saying how to install one rather than drawing empty
 
 from __future__ import annotations
 
+import contextlib
 import io
+from typing import Any
 
 from ..errors import LoadError, Problem
 from ..numbers import fmt
@@ -28,15 +30,47 @@ _LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 
 NO_FONT_MESSAGE = (
     "未找到中文字体，无法绘制得分率图（否则中文会显示为方框）。请安装 CJK 字体，例如 "
-    "Debian/Ubuntu：apt-get install fonts-noto-cjk（或 fonts-wqy-zenhei），然后重新运行。"
+    "Debian/Ubuntu：apt-get install fonts-noto-cjk（或 fonts-wqy-zenhei），然后重新运行"
 )
 
 
 def find_cjk_font() -> str | None:
-    """The family name of an installed CJK font that matplotlib can use, or None."""
+    """The family name of an installed CJK font that matplotlib can use, or None.
+
+    matplotlib lists fonts from a cache built on its first run; a font installed afterwards (as
+    the E-FONT message asks) is not in it. So when the list has no CJK font, the system's font
+    folders are scanned once more and the fonts missing from the list are added, before refusing.
+    """
     from matplotlib import font_manager
 
-    names = {entry.name for entry in font_manager.fontManager.ttflist}
+    found = _cjk_font({entry.name for entry in font_manager.fontManager.ttflist})
+    if found is None and _add_new_system_fonts(font_manager):
+        found = _cjk_font({entry.name for entry in font_manager.fontManager.ttflist})
+    return found
+
+
+def _add_new_system_fonts(font_manager: Any) -> bool:
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    added = False
+    for path in font_manager.findSystemFonts():
+        if path not in known:
+            try:
+                font_manager.fontManager.addfont(path)
+                added = True
+            except (OSError, RuntimeError, ValueError):
+                continue  # a font file matplotlib cannot read is skipped, as its own scan does
+    if added:  # keep the rebuilt list for the next run (a private helper: kept if present)
+        dump, cache = (
+            getattr(font_manager, "json_dump", None),
+            getattr(font_manager, "_get_font_cache_path", None),
+        )
+        if dump is not None and cache is not None:
+            with contextlib.suppress(OSError):
+                dump(font_manager.fontManager, cache())
+    return added
+
+
+def _cjk_font(names: set[str]) -> str | None:
     for name in PREFERRED_FONTS:
         if name in names:
             return name

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from ..cells import string_cell
 from ..project import Target
 from ..result import NodeResult
 from .context import ReportContext, Row, placeholder
@@ -268,7 +269,7 @@ class _Sheet:
         bold: bool = False,
         border: bool = True,
     ) -> Any:
-        cell = self.ws.cell(row=line, column=column, value=value)
+        cell = string_cell(self.ws.cell(row=line, column=column, value=value))
         cell.alignment = align
         if bold:
             cell.font = _BOLD

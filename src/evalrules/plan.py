@@ -344,8 +344,10 @@ class RulesetPlan:
             if skipped[index]:
                 weight = node.weight if index == 0 else total[index]
                 applicable = total[index] - skipped_weight[index]
+                if not applicable and weight:
+                    continue  # what applies weighs 0 beside what does not: not applicable, never 0
                 if applicable != weight:
-                    value = value * weight / applicable if applicable else ZERO
+                    value = value * weight / applicable
             sums[index] = value.quantize(self.quantum, self.mode) if groups[index].rounded else value
         return sums[0]
 
@@ -378,7 +380,7 @@ class RulesetPlan:
     def combine(children: Sequence[Value], weight: Decimal | None) -> Value:
         """As the explaining scorer's combine: the applicable values added up, rescaled to the
         node's weight (the children's, when None) if some are not applicable; (None, weight)
-        when none is."""
+        when none is, or when those that are weigh 0 and the node does not."""
         raw = applicable = total = ZERO
         skipped = scored = False
         for value, child_weight in children:
@@ -395,7 +397,9 @@ class RulesetPlan:
             return None, weight  # every child not applicable: neither is this node
         if not skipped or applicable == weight:
             return raw, weight
-        return (raw * weight / applicable if applicable else ZERO), weight
+        if not applicable:
+            return None, weight  # what applies weighs 0 beside what does not: not applicable, never 0
+        return raw * weight / applicable, weight
 
 
 _WEIGHT = operator.attrgetter("weight")

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 import evalrules
+from evalrules.numbers import fmt
 from evalrules.report import ReportContext, build_report, placeholder
 from evalrules.report.selfform import (
     HEADERS,
@@ -268,9 +269,23 @@ def test_self_evaluation_form(self_context: ReportContext, tmp_path: Path) -> No
     assert rows["None"][0] == "满意度指标" and rows["None"][8] == "不适用"
     assert "预算执行率" not in rows
 
+    # 满意度指标 does not apply: 总分 is rescaled, and the 得分 column adds up to 得分合计 over 90
+    rescaled = result.rescaled
+    assert rescaled is not None and rescaled.weight == 90
+    scores = [execution.score] + [row[8] for row in rows.values() if row[8] != "不适用"]
+    assert sum(Decimal(str(score)) for score in scores) == rescaled.score
     line = _find(sheet, "总分").row
-    assert _close(sheet.cell(line, 9).value, result.total)
-    assert result.grade in str(sheet.cell(line, 10).value)
+    assert _close(sheet.cell(line, 8).value, Decimal(100)) and _close(sheet.cell(line, 9).value, result.total)
+    assert sheet.cell(line, 10).value == f"评价等级：{result.grade}"
+    added = _find(sheet, "其中：得分合计").row
+    assert added == line + 1
+    assert _close(sheet.cell(added, 8).value, Decimal(90)) and _close(
+        sheet.cell(added, 9).value, rescaled.score
+    )
+    assert sheet.cell(added, 10).value == (
+        f"折算后总分：适用分值 90 分、得分合计 {fmt(rescaled.score)} 分，"
+        f"按百分制折算为 {fmt(result.total)} 分（满意度指标 不适用，不计入适用分值）"
+    )
 
 
 def test_render_replaces_an_existing_file(self_context: ReportContext, tmp_path: Path) -> None:

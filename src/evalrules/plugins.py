@@ -38,6 +38,7 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.subtotals",
     "evalrules.default_plugins.consistency",
     "evalrules.default_plugins.statements",
+    "evalrules.default_plugins.first_level",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 

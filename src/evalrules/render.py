@@ -42,6 +42,7 @@ def result_markdown(result: Result) -> str:
         f"- 年度：{result.project_year or '—'}",
         f"- 规则集：{result.ruleset_id}（{result.ruleset_title}，版本 {result.ruleset_version}）",
         f"- **总分 {fmt(result.total)} 分（满分 {fmt(result.max)} 分），等级 {result.grade}**",
+        *_rescaled_lines(result),
         "",
         "| 指标 | 层级 | 分值 | 得分 | 说明 |",
         "| --- | --- | ---: | ---: | --- |",
@@ -52,6 +53,16 @@ def result_markdown(result: Result) -> str:
             f"| {'/'.join(node.path)} | {node.level} | {fmt(node.weight)} | {_score(node)} | {reasons} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _rescaled_lines(result: Result) -> list[str]:
+    rescaled = result.rescaled
+    if rescaled is None:
+        return []
+    return [
+        f"- 折算：{'、'.join(rescaled.not_applicable)} 不适用；适用分值 {fmt(rescaled.weight)} 分，"
+        f"得分合计 {fmt(rescaled.score)} 分，按 {fmt(result.max)} 分折算为 {fmt(rescaled.total)} 分"
+    ]
 
 
 def ruleset_text(ruleset: Ruleset) -> str:

@@ -52,6 +52,29 @@ class NodeResult:
             yield from child.walk()
 
 
+@frozen
+class Rescaled:
+    """The total rescaled over the first-level indicators that apply (policy "rescale"): a whole
+    first-level indicator is not applicable, so the applicable weight is less than the maximum."""
+
+    not_applicable: tuple[str, ...]
+    """The first-level indicators that do not apply."""
+    weight: Decimal
+    """适用分值: the weights of the first-level indicators that apply, added up."""
+    score: Decimal
+    """得分合计: their scores as displayed, added up."""
+    total: Decimal
+    """折算后总分: the total rescaled to the maximum (before any plugin adjustment)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "not_applicable": list(self.not_applicable),
+            "applicable_weight": json_number(self.weight),
+            "applicable_score": json_number(self.score),
+            "total": json_number(self.total),
+        }
+
+
 Explanation = tuple[tuple[NodeResult, ...], tuple[str, ...]]
 """The tree of node results and the reasons of the total."""
 
@@ -165,9 +188,24 @@ class Result:
             return dict(self._subtotals)
         return {node.name: node.score for node in self.nodes}
 
+    @property
+    def rescaled(self) -> Rescaled | None:
+        """How the total was rescaled when a whole first-level indicator does not apply and the
+        others' weights add up to less than the maximum (policy "rescale"); None otherwise."""
+        skipped = tuple(node.name for node in self.nodes if node.status == "not_applicable")
+        scored = [node for node in self.nodes if node.score is not None]
+        weight = sum((node.weight for node in scored), Decimal(0))
+        if not skipped or not scored or weight == self.max:
+            return None
+        total = self.adjustments[0].total_before if self.adjustments else self.total
+        return Rescaled(
+            skipped, weight, sum((n.score for n in scored if n.score is not None), Decimal(0)), total
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON form (DESIGN.md §6); numbers rounded as the ruleset declares."""
-        return {
+        """The stable JSON form (DESIGN.md §6); numbers rounded as the ruleset declares. A key
+        that only some results have (``rescaled``) is left out where it does not apply."""
+        data: dict[str, Any] = {
             "total": json_number(self.total),
             "max": json_number(self.max),
             "grade": self.grade,
@@ -179,21 +217,25 @@ class Result:
             "project": {"name": self.project_name, "unit": self.project_unit, "year": self.project_year},
             "reasons": list(self.reasons),
             "adjustments": [record.to_dict() for record in self.adjustments],
-            "indicators": [
-                {
-                    "path": list(node.path),
-                    "level": node.level,
-                    "kind": node.kind,
-                    "weight": json_number(node.weight, self.places),
-                    "score": json_number(node.score) if node.score is not None else None,
-                    "status": node.status,
-                    "method": node.method,
-                    "inputs": dict(node.inputs),
-                    "reasons": list(node.reasons),
-                }
-                for node in self.walk()
-            ],
         }
+        rescaled = self.rescaled
+        if rescaled is not None:
+            data["rescaled"] = rescaled.to_dict()
+        data["indicators"] = [
+            {
+                "path": list(node.path),
+                "level": node.level,
+                "kind": node.kind,
+                "weight": json_number(node.weight, self.places),
+                "score": json_number(node.score) if node.score is not None else None,
+                "status": node.status,
+                "method": node.method,
+                "inputs": dict(node.inputs),
+                "reasons": list(node.reasons),
+            }
+            for node in self.walk()
+        ]
+        return data
 
 
 def json_number(value: Decimal, places: int | None = None) -> int | float:

@@ -167,8 +167,15 @@ def _conclusion(result: Result) -> str:
         f"{node.name}类指标得分{fmt(node.score)}分" for node in result.nodes if node.score is not None
     )
     weights = "、".join(f"{node.name}{fmt(node.weight)}分" for node in result.nodes)
+    rescaled = result.rescaled
+    scaled = (
+        f"{'、'.join(rescaled.not_applicable)}类指标不适用，适用分值{fmt(rescaled.weight)}分，"
+        f"得分合计{fmt(rescaled.score)}分，按{fmt(result.max)}分折算，"
+        if rescaled is not None
+        else ""
+    )
     return (
-        f"总分设置为{fmt(result.max)}分，其中{weights}。本项目总得分为{fmt(result.total)}分，"
+        f"总分设置为{fmt(result.max)}分，其中{weights}。{scaled}本项目总得分为{fmt(result.total)}分，"
         f"绩效评级属于“{result.grade}”。其中，{firsts}。"
     )
 

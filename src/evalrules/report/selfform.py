@@ -3,6 +3,10 @@
 One worksheet in the layout of the form: title, project name / 主管部门 / 实施单位, the budget block
 (年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分), 年度总体目标 (预期 / 实际), the indicator rows
 (一级/二级/三级, 指标性质, 年度指标值, 度量单位, 实际完成值, 分值, 得分, 偏差原因分析及改进措施) and 总分.
+When a whole first-level indicator does not apply and the total was rescaled, a row 其中：得分合计
+under 总分 gives the 适用分值, what the 得分 column adds up to and how it was scaled to the 折算后总分,
+so that the column and the total agree visibly (the row comes after 总分, whose 评价等级 cell stays
+as it is: reading the form back, evalrules.excel stops at 总分 and reads the grade there).
 
 Everything comes from the :class:`ReportContext`; no score, rate or total is computed here.
 """
@@ -19,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from ..numbers import fmt
 from ..project import Target
 from ..result import NodeResult
 from .context import ReportContext, Row, placeholder
@@ -177,6 +182,23 @@ class _Sheet:
         self._number(self.row, 8, result.max, bold=True)
         self._number(self.row, 9, result.total, bold=True)
         self._put(self.row, 10, f"评价等级：{result.grade}", bold=True)
+        rescaled = result.rescaled
+        if rescaled is None:
+            return
+        # the 得分 column adds up to less than the 总分: show what it adds up to, and how it was scaled
+        scale = "百分制" if result.max == 100 else f"满分 {fmt(result.max)} 分"
+        note = (
+            f"折算后总分：适用分值 {fmt(rescaled.weight)} 分、得分合计 {fmt(rescaled.score)} 分，"
+            f"按{scale}折算为 {fmt(rescaled.total)} 分"
+            f"（{'、'.join(rescaled.not_applicable)} 不适用，不计入适用分值）"
+        )
+        if rescaled.total != result.total:
+            note += f"；经调整，总分为 {fmt(result.total)} 分"
+        self.row += 1
+        self._label(self.row, 1, "其中：得分合计", last=7)
+        self._number(self.row, 8, rescaled.weight)
+        self._number(self.row, 9, rescaled.score)
+        self._put(self.row, 10, note, align=_LEFT)
 
     def _footer(self) -> None:
         context = self.context

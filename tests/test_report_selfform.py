@@ -294,3 +294,26 @@ def test_render_replaces_an_existing_file(self_context: ReportContext, tmp_path:
     render_self_form(self_context, path)
     assert load_workbook(path).sheetnames == [SHEET_TITLE]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["form.xlsx", "self.toml"]
+
+
+def test_a_form_with_values_not_known_shows_ranges(self_eval: evalrules.Ruleset, tmp_path: Path) -> None:
+    project = evalrules.load_project(Path(__file__).parent / "forms" / "na_cutoff.toml")
+    sheet = _sheet(build_report(project, self_eval, ranges=True), tmp_path / "form.xlsx")
+    rows = _target_lines(sheet)
+    assert rows["新建集中供水工程"][6:10] == [
+        "？",
+        10,
+        "0～10",
+        "新建集中供水工程 实际完成值不详（“？”）：得分不低于 0 分、不高于 10 分（分值 10 分）",
+    ]
+    assert rows["工程长效运行"][8] == "12～15"
+    assert _close(rows["改造供水管网"][8], Decimal(10))
+    line = _find(sheet, "总分").row
+    assert sheet.cell(line, 9).value == "不低于 76.5，不高于 99.5"
+    assert sheet.cell(line, 10).value == "评价等级：中至优之间，未定"
+    unknown = _find(sheet, "数值不详").row
+    assert str(sheet.cell(unknown, 8).value).startswith(
+        "共 3 项：产出指标/数量指标/新建集中供水工程 的实际完成值不详（“？”）"
+    )
+    with pytest.raises(evalrules.ScoringError, match="E-REPORT"):
+        build_report(project, self_eval)  # a report refuses what it cannot show

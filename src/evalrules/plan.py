@@ -8,8 +8,9 @@ rounding the ruleset declares, in the same order as the explaining scorer
 
 It takes the common road only. Whatever the explaining scorer would check and refuse, and the
 rarer settings (plan weights in the project, the "share" N/A policy, a target with a method of
-its own), make ``run`` return None, and the project is scored the explaining way, which reports
-any problem where it is. tests/test_plan.py checks the two agree on random projects.
+its own, a value marked as not known), make ``run`` return None, and the project is scored the
+explaining way, which reports any problem where it is. tests/test_plan.py checks the two agree
+on random projects.
 """
 
 from __future__ import annotations
@@ -192,8 +193,8 @@ class RulesetPlan:
         split = True  # no target gives its weight
         for target in targets:
             buckets[slot_of[target.slot]].append(target)  # KeyError: not a slot of this ruleset
-            if target.method is not None:
-                raise _Refused  # a method of its own: prepared by the explaining scorer
+            if target.method is not None or target.unknown:
+                raise _Refused  # a method of its own, or a value not known: the explaining scorer
             if target.weight is not None:
                 split = False
         count = len(targets)
@@ -226,8 +227,8 @@ class RulesetPlan:
             run.used_assessments += 1
             if assessment.not_applicable:
                 return None, node.weight
-            if node.kernel is None:
-                raise _Refused  # only a leaf indicator is assessed
+            if node.kernel is None or assessment.unknown:
+                raise _Refused  # only a leaf indicator is assessed, with values known
         if node.kernel is not None:
             score = node.kernel(None, assessment, run.budget, node.weight)
             if not isinstance(score, Decimal) or not ZERO <= score <= node.weight:  # NaN raises

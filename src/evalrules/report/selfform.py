@@ -177,11 +177,24 @@ class _Sheet:
 
     def _total(self) -> None:
         result = self.context.result
+        span = result.total_range
         self.row += 1
         self._label(self.row, 1, "总分", last=7)
         self._number(self.row, 8, result.max, bold=True)
-        self._number(self.row, 9, result.total, bold=True)
-        self._put(self.row, 10, f"评价等级：{result.grade}", bold=True)
+        if span is not None and span.low != span.high:
+            self._put(self.row, 9, f"不低于 {fmt(span.low)}，不高于 {fmt(span.high)}", bold=True)
+        else:
+            self._number(self.row, 9, result.total, bold=True)
+        grade = result.grade
+        if span is not None and span.grade is None:
+            grade = f"{span.low_grade}至{span.high_grade}之间，未定"
+        self._put(self.row, 10, f"评价等级：{grade}", bold=True)
+        if span is not None:  # say which values are not known, as the total depends on them
+            self.row += 1
+            self._label(self.row, 1, "数值不详", last=7)
+            listed = "；".join(value.describe() for value in span.unknown)
+            self._put(self.row, 8, f"共 {len(span.unknown)} 项：{listed}", align=_LEFT)
+            self._merge(self.row, 8, self.row, WIDTH)
         rescaled = result.rescaled
         if rescaled is None:
             return
@@ -236,8 +249,15 @@ class _Sheet:
             for column in range(4, 8):
                 self._put(line, column, "")
         self._number(line, 8, row.weight)
-        self._number(line, 9, NOT_APPLICABLE if row.score is None else row.score)
+        self._number(line, 9, self._score(row))
         self._put(line, 10, row.note, align=_LEFT)
+
+    def _score(self, row: Row) -> Value:
+        """A row's 得分: the score, 不适用, or low～high when a value it depends on is not known."""
+        node = self.nodes.get(row.path)
+        if node is not None and node.low is not None and node.high is not None:
+            return f"{fmt(node.low)}～{fmt(node.high)}"
+        return NOT_APPLICABLE if row.score is None else row.score
 
     def _value(self, line: int, column: int, target: Target, number: Decimal | None, text: str) -> None:
         if target.operator != "定性" and number is not None:

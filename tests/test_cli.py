@@ -254,3 +254,37 @@ def test_check_of_an_unloadable_ruleset_exits_1_and_bad_usage_2(run: Run, tmp_pa
     with pytest.raises(SystemExit) as caught:
         run("check", "caiyu_2020_10", "--examples", "0")
     assert caught.value.code == 2
+
+
+# --- values not known, partial scoring ------------------------------------------------------
+
+FORMS = Path(__file__).parent / "forms"
+
+
+def test_score_gives_a_range_for_cut_off_cells(run: Run) -> None:
+    code, out, err = run("score", FORMS / "na_cutoff.toml", "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert (data["total"], data["grade"]) == (None, None)
+    assert (data["total_range"]["low"], data["total_range"]["high"]) == (76.5, 99.5)
+    code, out, _ = run("score", FORMS / "na_cutoff.toml")
+    assert code == 0 and "总分 不低于 76.5、不高于 99.5 / 100，等级 中～优（未定）" in out
+
+
+def test_partial_scores_what_is_known_of_a_form_with_blank_actual_values(run: Run, tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8").replace("actual = 44\n", "", 1)
+    assert text != SEED.read_text(encoding="utf-8")
+    project = tmp_path / "blank.toml"
+    project.write_text(text, encoding="utf-8")
+    code, out, err = run("score", project)
+    assert code == 1 and "E-INPUT" in err and "--partial" in err
+    code, out, err = run("score", project, "--partial")
+    assert code == 0 and "总分 不低于 98、不高于 100 / 100，等级 优" in out
+    assert "未填写 1 项（按 --partial 计）：产出/产出数量/保障职工人数 的实际完成值未填写：得分 0～2" in out
+
+
+def test_the_self_form_shows_a_range_and_a_report_refuses_it(run: Run, tmp_path: Path) -> None:
+    code, out, _ = run("report", FORMS / "na_cutoff.toml", "--form", "self", "-o", tmp_path / "form.xlsx")
+    assert code == 0 and "不低于 76.5 分、不高于 99.5 分，中至优，未定" in out
+    code, _, err = run("report", FORMS / "na_cutoff.toml", "-o", tmp_path / "report.md")
+    assert code == 1 and "E-REPORT" in err and "实际完成值不详" in err

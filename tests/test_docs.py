@@ -448,10 +448,20 @@ def test_strategies_documents_every_strategy_and_parameter(builtins: Registry) -
 # --- scoring.md -----------------------------------------------------------------------------
 
 
+OPTIONAL_RESULT_KEYS = {"rescaled", "total_range"}
+"""Keys a result has only when they apply (a rescaled total, values not known): the seed has none."""
+OPTIONAL_NODE_KEYS = {"range"}
+
+
 def _result_keys(data: dict[str, Any]) -> tuple[set[str], set[str], dict[str, set[str]]]:
-    nested = {key: set(value) for key, value in data.items() if isinstance(value, dict)}
-    node_keys = {key for node in data["indicators"] for key in node}
-    return set(data), node_keys, nested
+    """The keys of a result, of its nodes and of each object inside it, optional keys left out."""
+    nested = {
+        key: set(value)
+        for key, value in data.items()
+        if isinstance(value, dict) and key not in OPTIONAL_RESULT_KEYS
+    }
+    node_keys = {key for node in data["indicators"] for key in node} - OPTIONAL_NODE_KEYS
+    return set(data) - OPTIONAL_RESULT_KEYS, node_keys, nested
 
 
 def _record_keys(data: dict[str, Any]) -> dict[str, set[str]]:
@@ -474,6 +484,11 @@ def test_scoring_documents_the_json_result() -> None:
     assert samples, "docs/scoring.md needs a ```json result sample"
     for sample in samples:
         assert _result_keys(sample) == (top, node_keys, nested)
+        optional = {key: sample[key] for key in OPTIONAL_RESULT_KEYS if key in sample}
+        nodes = sample["indicators"]
+        optional |= {key: node[key] for node in nodes for key in OPTIONAL_NODE_KEYS if key in node}
+        inner = {k for value in optional.values() if isinstance(value, dict) for k in value}
+        assert sorted(missing(text, set(optional) | inner)) == []
 
 
 def test_scoring_documents_adjustment_records() -> None:

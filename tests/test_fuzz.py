@@ -20,6 +20,7 @@ now be a located LoadError.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import json
@@ -623,10 +624,9 @@ def _edit(sheet: Any, edits: list[tuple[str, int, int, Any]], draw_size: int) ->
             )
         elif kind == "unmerge" and sheet.merged_cells.ranges:
             chosen = sorted(sheet.merged_cells.ranges, key=str)[row % len(sheet.merged_cells.ranges)]
-            try:
+            # openpyxl's delete_rows leaves merges unmoved: a stale range may name cells gone
+            with contextlib.suppress(KeyError):
                 sheet.unmerge_cells(str(chosen))
-            except KeyError:  # openpyxl's delete_rows leaves merges unmoved; the range is gone anyway
-                pass
         elif kind == "delete_row":
             sheet.delete_rows(row)
         elif kind == "far":  # a stray entry or format far away: the size caps, never a slow scan

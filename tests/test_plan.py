@@ -310,3 +310,25 @@ def test_equal_splits_are_kept_only_for_slots_of_a_few_hundred_targets() -> None
     output = next(root for root in plan.roots if root.path == ("产出指标",))
     assert plan.run(_many(3)) is not None and plan.run(_many(MAX_KEPT_SPLIT + 1)) is not None
     assert 3 in output.splits and MAX_KEPT_SPLIT + 1 not in output.splits
+
+
+def test_targets_that_weigh_0_beside_a_weighted_not_applicable_one_agree_group_by_group(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # what applies weighs 0, what weighs 50 does not: 产出指标 is not applicable, never 0 of 50
+    project = _weighted(("数量指标", "0", False), ("质量指标", "50", True))
+    _only(monkeypatch, "rescaled", project)
+    assert score(project, load_ruleset("caiyu_2020_10_self")).subtotals()["产出指标"] is None
+
+
+def test_targets_that_weigh_0_beside_a_weighted_not_applicable_one_agree_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    long = (
+        ("数量指标", "0", False),
+        ("质量指标", "25.000000000000000000000000001", True),
+        ("质量指标", "24.999999999999999999999999999", True),
+    )
+    project = _weighted(*long)
+    _only(monkeypatch, "added", project)
+    assert score(project, load_ruleset("caiyu_2020_10_self")).subtotals()["产出指标"] is None

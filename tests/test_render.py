@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import evalrules
 from evalrules.render import result_markdown, result_text, ruleset_text
 
@@ -24,3 +26,9 @@ def test_ruleset_text_shows_methods_and_provenance(national: evalrules.Ruleset) 
     text = ruleset_text(national)
     assert "财预〔2020〕10号" in text and "预算执行率  5 分  execution_rate [unverified]" in text
     assert "项目效益  20 分  由项目绩效指标填充（无指标时：报错） [verified]" in text
+
+
+def test_markdown_says_how_a_total_was_rescaled(self_eval: evalrules.Ruleset) -> None:
+    project = evalrules.load_project(Path(__file__).parent / "forms" / "na_benefit_blank.toml")
+    markdown = result_markdown(evalrules.score(project, self_eval))
+    assert "- 折算：效益指标 不适用；适用分值 70 分，得分合计 70 分，按 100 分折算为 100 分" in markdown

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 import evalrules
+from evalrules.numbers import fmt
 from evalrules.report import ReportContext, build_report, placeholder
 from evalrules.report.selfform import (
     HEADERS,
@@ -268,9 +269,23 @@ def test_self_evaluation_form(self_context: ReportContext, tmp_path: Path) -> No
     assert rows["None"][0] == "满意度指标" and rows["None"][8] == "不适用"
     assert "预算执行率" not in rows
 
+    # 满意度指标 does not apply: 总分 is rescaled, and the 得分 column adds up to 得分合计 over 90
+    rescaled = result.rescaled
+    assert rescaled is not None and rescaled.weight == 90
+    scores = [execution.score] + [row[8] for row in rows.values() if row[8] != "不适用"]
+    assert sum(Decimal(str(score)) for score in scores) == rescaled.score
     line = _find(sheet, "总分").row
-    assert _close(sheet.cell(line, 9).value, result.total)
-    assert result.grade in str(sheet.cell(line, 10).value)
+    assert _close(sheet.cell(line, 8).value, Decimal(100)) and _close(sheet.cell(line, 9).value, result.total)
+    assert sheet.cell(line, 10).value == f"评价等级：{result.grade}"
+    added = _find(sheet, "其中：得分合计").row
+    assert added == line + 1
+    assert _close(sheet.cell(added, 8).value, Decimal(90)) and _close(
+        sheet.cell(added, 9).value, rescaled.score
+    )
+    assert sheet.cell(added, 10).value == (
+        f"折算后总分：适用分值 90 分、得分合计 {fmt(rescaled.score)} 分，"
+        f"按百分制折算为 {fmt(result.total)} 分（满意度指标 不适用，不计入适用分值）"
+    )
 
 
 def test_render_replaces_an_existing_file(self_context: ReportContext, tmp_path: Path) -> None:
@@ -296,3 +311,26 @@ def test_a_formula_in_a_name_is_written_as_text_and_reads_back_as_written(
         assert not any("<f>" in archive.read(name).decode() for name in archive.namelist())
     sheet = load_workbook(path)[SHEET_TITLE]
     assert sheet.cell(_find(sheet, "项目名称").row, 3).value == hostile
+
+
+def test_a_form_with_values_not_known_shows_ranges(self_eval: evalrules.Ruleset, tmp_path: Path) -> None:
+    project = evalrules.load_project(Path(__file__).parent / "forms" / "na_cutoff.toml")
+    sheet = _sheet(build_report(project, self_eval, ranges=True), tmp_path / "form.xlsx")
+    rows = _target_lines(sheet)
+    assert rows["新建集中供水工程"][6:10] == [
+        "？",
+        10,
+        "0～10",
+        "新建集中供水工程 实际完成值不详（“？”）：得分不低于 0 分、不高于 10 分（分值 10 分）",
+    ]
+    assert rows["工程长效运行"][8] == "12～15"
+    assert _close(rows["改造供水管网"][8], Decimal(10))
+    line = _find(sheet, "总分").row
+    assert sheet.cell(line, 9).value == "不低于 76.5，不高于 99.5"
+    assert sheet.cell(line, 10).value == "评价等级：中至优之间，未定"
+    unknown = _find(sheet, "数值不详").row
+    assert str(sheet.cell(unknown, 8).value).startswith(
+        "共 3 项：产出指标/数量指标/新建集中供水工程 的实际完成值不详（“？”）"
+    )
+    with pytest.raises(evalrules.ScoringError, match="E-REPORT"):
+        build_report(project, self_eval)  # a report refuses what it cannot show

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
+
+import attrs
 
 import evalrules
-from evalrules.result import json_number
+from evalrules.result import Rescaled, json_number
 
 
 def test_json_numbers_keep_their_text() -> None:
@@ -30,3 +33,33 @@ def test_to_dict_is_json_and_stable(seed: evalrules.Project, national: evalrules
     assert statuses == {"scored", "not_applicable"}
     na = [n for n in data["indicators"] if n["status"] == "not_applicable"]
     assert all(n["score"] is None and n["reasons"] == ["本项目无该指标。"] for n in na)
+
+
+FORMS = Path(__file__).parent / "forms"
+
+
+def test_a_whole_first_level_not_applicable_says_how_the_total_was_rescaled(
+    self_eval: evalrules.Ruleset,
+) -> None:
+    # every 效益 row is blank or "/": 70 of the 70 applicable points, rescaled to 100
+    result = evalrules.score(evalrules.load_project(FORMS / "na_benefit_blank.toml"), self_eval)
+    assert (result.total, result.grade) == (Decimal(100), "优")
+    assert result.rescaled == Rescaled(("效益指标",), Decimal(70), Decimal(70), Decimal(100))
+    data = result.to_dict()
+    assert data["rescaled"] == {
+        "not_applicable": ["效益指标"],
+        "applicable_weight": 70,
+        "applicable_score": 70,
+        "total": 100,
+    }
+    assert list(data)[-2:] == ["rescaled", "indicators"]
+
+
+def test_no_rescaled_note_when_every_first_level_applies_or_the_weight_is_shared(
+    seed: evalrules.Project, national: evalrules.Ruleset, self_eval: evalrules.Ruleset
+) -> None:
+    result = evalrules.score(seed, national)
+    assert result.rescaled is None and "rescaled" not in result.to_dict()
+    sharing = attrs.evolve(self_eval, not_applicable=attrs.evolve(self_eval.not_applicable, policy="share"))
+    shared = evalrules.score(evalrules.load_project(FORMS / "na_benefit_blank.toml"), sharing)
+    assert shared.node("效益指标").status == "not_applicable" and shared.rescaled is None

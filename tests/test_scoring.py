@@ -514,3 +514,92 @@ def test_a_branch_marked_not_applicable_cannot_hide_targets(
     with pytest.raises(ScoringError) as caught:
         evalrules.score(attrs.evolve(seed, assessments=(*seed.assessments, marked)), national)
     assert codes(caught.value) == ["E-NA-CONFLICT"] and "3 个绩效指标" in caught.value.problems[0].message
+
+
+# --- N/A is never 0: what applies weighs 0 ---------------------------------------------------------
+
+FORMS = Path(__file__).parent / "forms"
+
+
+def test_applicable_targets_that_weigh_0_beside_a_not_applicable_one_leave_the_slot_not_applicable(
+    self_eval: evalrules.Ruleset,
+) -> None:
+    # 产出指标's 50 points stand on the N/A row; the one applicable target weighs 0: 产出指标 used to
+    # score 0 of 50 (total 49, 差), although nothing that counts in it was measured
+    project = evalrules.load_project(FORMS / "na_zero_weight.toml")
+    result = evalrules.score(project, self_eval)
+    output = result.node("产出指标")
+    assert (output.status, output.score) == ("not_applicable", None)
+    assert output.reasons == (
+        "适用的下级指标（数量指标）分值合计为 0，其余（质量指标、时效指标、成本指标）不适用："
+        "按不适用处理，不计 0 分。",
+    )
+    assert result.node("产出指标", "数量指标", "购置办公电脑台数").score == 0  # 0 of its 0 points
+    # 9 + 30 + 10 = 49 of the 50 applicable points, rescaled to 100
+    assert (result.total, result.grade) == (Decimal(98), "优")
+    assert result.reasons == ("产出指标 不适用；适用指标得分 49 分 / 适用分值 50 分，按 100 分折算得 98 分",)
+    assert result == evalrules.scoring.explain(project, self_eval)
+
+
+def test_a_group_whose_targets_weigh_0_is_not_applicable_beside_a_weighted_not_applicable_one(
+    write: Callable[[str, str], Path], self_eval: evalrules.Ruleset
+) -> None:
+    rows = [
+        ("数量指标", "a", "0", False),
+        ("数量指标", "b", "0", False),
+        ("质量指标", "c", "20", True),
+        ("时效指标", "d", "30", False),
+    ]
+    text = '[project]\nname = "p"\nunit = "u"\n[budget]\n"全年预算数" = 10\n"执行数" = 10\n'
+    for group, name, weight, na in rows:
+        text += f'[[targets]]\nslot = "产出指标/{group}"\nname = "{name}"\noperator = "≥"\n'
+        text += f"weight = {weight}\n"
+        text += "na = true\n" if na else "value = 10\nactual = 5\n"
+    text += '[[targets]]\nslot = "效益指标"\nname = "e"\noperator = "≥"\nvalue = 1\nactual = 1\n'
+    result = evalrules.score(evalrules.load_project(write("p.toml", text)), self_eval)
+    # 数量指标 (0 points, applicable) and 时效指标 (30 points, half done) apply, 质量指标 does not:
+    # 产出指标 = 15 / 30 × 50 = 25, the 0-point group adding nothing and scoring 0 of 0
+    assert result.node("产出指标", "数量指标").score == 0
+    assert result.node("产出指标").score == 25
+
+
+def test_when_nothing_that_weighs_applies_anywhere_scoring_refuses(
+    write: Callable[[str, str], Path],
+) -> None:
+    ruleset = write(
+        "r.toml",
+        '[ruleset]\nid = "r"\nversion = "1"\ntitle = "t"\ndocument = "d"\nissuer = "i"\n'
+        '[[grades]]\nname = "合格"\nmin = 60\n[[grades]]\nname = "不合格"\nmin = 0\n'
+        '[target_methods]\n">=" = { method = "positive" }\n'
+        '[[indicators]]\nname = "产出"\nweight = 100\nslot = {}\n',
+    )
+    text = (
+        '[project]\nname = "p"\nunit = "u"\n[budget]\n"全年预算数" = 10\n"执行数" = 10\n'
+        '[[targets]]\nslot = "产出"\nname = "a"\noperator = "≥"\nvalue = 1\nactual = 1\nweight = 0\n'
+        '[[targets]]\nslot = "产出"\nname = "b"\noperator = "≥"\nna = true\nweight = 100\n'
+    )
+    with pytest.raises(ScoringError) as caught:
+        evalrules.score(evalrules.load_project(write("p.toml", text)), evalrules.load_ruleset(ruleset))
+    assert codes(caught.value) == ["E-ALL-NA"]
+    assert "分值合计为 0" in caught.value.problems[0].message
+
+
+def test_under_share_a_weight_0_group_given_a_share_passes_it_to_its_targets(
+    write: Callable[[str, str], Path], self_eval: evalrules.Ruleset
+) -> None:
+    sharing = attrs.evolve(self_eval, not_applicable=attrs.evolve(self_eval.not_applicable, policy="share"))
+    rows = [("数量指标", "a", "0", False), ("质量指标", "b", "20", False), ("时效指标", "c", "30", True)]
+    text = '[project]\nname = "p"\nunit = "u"\n[budget]\n"全年预算数" = 10\n"执行数" = 10\n'
+    for group, name, weight, na in rows:
+        text += f'[[targets]]\nslot = "产出指标/{group}"\nname = "{name}"\noperator = "≥"\n'
+        text += f"weight = {weight}\n"
+        text += "na = true\n" if na else "value = 10\nactual = 5\n"
+    text += '[[targets]]\nslot = "效益指标"\nname = "e"\noperator = "≥"\nvalue = 1\nactual = 1\n'
+    text += '[[targets]]\nslot = "满意度指标"\nname = "s"\noperator = "≥"\nvalue = 1\nactual = 1\n'
+    result = evalrules.score(evalrules.load_project(write("p.toml", text)), sharing)
+    # 时效指标's 30 points go 15 and 15 to 数量指标 and 质量指标; 数量指标 weighed 0, so its one
+    # target takes all 15 (apportioning by weights of 0 would lose them: 0 of 15)
+    quantity = result.node("产出指标", "数量指标")
+    assert (quantity.weight, quantity.children[0].weight) == (15, 15)
+    assert quantity.score == Decimal("7.5")
+    assert result.node("产出指标").score == Decimal("25")  # half of 15 + half of 35

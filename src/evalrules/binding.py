@@ -19,6 +19,7 @@ from .sources import Place
 from .strategies import ParameterProblem, PrepareContext
 
 NOT_APPLICABLE = "本项目无该指标。"
+ALL_CHILDREN_NA = "下级指标均不适用。"
 
 
 @define
@@ -74,7 +75,8 @@ class Binder:
         )
         self.mark_empty_branches(root)
         if root.na_reason:
-            self.problem("E-ALL-NA", "所有指标都不适用，无法评分", None)
+            why = "；".join(f"{c.path[-1]}：{c.na_reason}" for c in root.children if c.na_reason)
+            self.problem("E-ALL-NA", f"所有指标都不适用，无法评分（{why}）", None)
         if self.problems:
             raise ScoringError(self.problems)
         self.assign_weights(root, self.ruleset.max)
@@ -282,10 +284,21 @@ class Binder:
                 )
 
     def mark_empty_branches(self, node: BoundNode) -> None:
+        """A branch is not applicable when none of its children is, or when those that are weigh
+        0 and it does not: scored, it would get 0 of its weight for what was never measured."""
         for child in node.children:
             self.mark_empty_branches(child)
-        if node.children and node.na_reason is None and all(c.na_reason for c in node.children):
-            node.na_reason = "下级指标均不适用。"
+        if not node.children or node.na_reason is not None:
+            return
+        applicable = [c for c in node.children if c.na_reason is None]
+        if not applicable:
+            node.na_reason = ALL_CHILDREN_NA
+        elif node.base_weight != 0 and sum((c.base_weight for c in applicable), ZERO) == 0:
+            skipped = [c.path[-1] for c in node.children if c.na_reason is not None]
+            node.na_reason = (
+                f"适用的下级指标（{'、'.join(c.path[-1] for c in applicable)}）分值合计为 0，"
+                f"其余（{'、'.join(skipped)}）不适用：按不适用处理，不计 0 分。"
+            )
 
     def assign_weights(self, node: BoundNode, weight: Decimal) -> None:
         """Effective weights: scaled with the parent; under "share", N/A weight goes to siblings."""
@@ -293,7 +306,12 @@ class Binder:
         if not node.children:
             return
         bases = [child.base_weight for child in node.children]
-        owns = bases if weight == node.base_weight else apportion(weight, bases, self.rounding.places)
+        if weight == node.base_weight:
+            owns = bases
+        elif sum(bases, ZERO) == 0:  # a weight-0 branch given a share: its children share it equally
+            owns = split_equally(weight, len(bases), self.rounding.places)
+        else:
+            owns = apportion(weight, bases, self.rounding.places)
         applicable = [child for child in node.children if child.na_reason is None]
         extras = iter([ZERO] * len(applicable))
         if self.ruleset.not_applicable.policy == "share" and applicable:

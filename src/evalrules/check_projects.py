@@ -3,8 +3,9 @@
 A generated project has a budget (every figure > 0), an assessment for every framework leaf with
 the data its method needs (deduction lists, checklist answers, manual scores, formula inputs,
 ratings), and targets in every slot for the operators of [target_methods] (numbers for ≥ ≤ = and
-ratings for 定性). Some indicators and targets are not applicable. Everything shrinks towards
-small numbers, no deductions and fewer targets, so a counter-example comes out minimal.
+ratings for 定性), splitting the slot's weight equally or giving their weights (some of them 0).
+Some indicators and targets are not applicable. Everything shrinks towards small numbers, no
+deductions and fewer targets, so a counter-example comes out minimal.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from .check_oracle import applicability
 from .model import Indicator, MethodRef, Ruleset
-from .numbers import fmt
+from .numbers import fmt, split_equally
 from .project import BUDGET_FIELDS, Assessment, Budget, Deduction, Project, Target
 from .sources import Place
 
@@ -60,6 +63,7 @@ def _choice(options: tuple[Any, ...]) -> st.SearchStrategy[Any]:
 
 
 _NA = st.sampled_from((False, False, False, True))
+_WEIGHTED = st.sampled_from((False, False, True))
 _BOOL = st.booleans()
 _PERCENT = st.integers(0, 100)
 _COUNTS = {low: st.integers(low, 3) for low in (0, 1)}
@@ -156,29 +160,40 @@ def projects(draw: Draw, ruleset: Ruleset) -> Project:
     budget = Budget(figures={field: draw(amounts(1)) for field in BUDGET_FIELDS})
     usable = operators(ruleset)
     assessments, targets = [], []
-    counter, applicable = 0, False
+    counter, weighted = 0, draw(_WEIGHTED)
     for path, indicator in ruleset.walk():
         if indicator.method is not None:
             assessment = _assessment(draw, path, indicator, ruleset.not_applicable.policy != "share")
             if assessment is not None:
                 assessments.append(assessment)
-            else:
-                applicable = True  # scored from the budget
         elif indicator.slot is not None:
             least = 1 if indicator.slot.empty == "error" else 0
             count = draw(_COUNTS[least]) if usable else 0
             if count == 0 and indicator.slot.empty == "error":
                 assessments.append(Assessment(path, Place(FILE, "/".join(path)), not_applicable=True))
             groups = _group_paths(indicator)
+            filled = []
             for _ in range(count):
                 counter += 1
                 operator = draw(_choice(tuple(sorted(usable))))
                 where = (*path, *draw(_choice(tuple(groups))))
-                target = _target(draw, where, f"指标{counter}", operator, usable[operator])
-                targets.append(target)
-    flags = [a.not_applicable for a in assessments] + [t.not_applicable for t in targets]
-    assume(applicable or not all(flags))
-    return Project("生成的项目", "", None, FILE, budget, tuple(targets), tuple(assessments))
+                filled.append(_target(draw, where, f"指标{counter}", operator, usable[operator]))
+            if weighted and filled:
+                filled = _weighted(draw, filled, indicator.weight, ruleset.rounding.places)
+            targets += filled
+    project = Project("生成的项目", "", None, FILE, budget, tuple(targets), tuple(assessments))
+    assume(applicability(project, ruleset)[()])  # something that weighs applies: else E-ALL-NA
+    return project
+
+
+def _weighted(draw: Draw, targets: list[Target], weight: Decimal, places: int) -> list[Target]:
+    """The slot's targets giving their weights. Beside a target that does not apply, the first
+    few that do may weigh 0 (shrinking towards none), so that what weighs may be only what does
+    not apply; the others share the slot's weight equally."""
+    applicable = [t for t in targets if not t.not_applicable]
+    zero = set(map(id, applicable[: draw(_COUNTS[0])])) if len(applicable) < len(targets) else set()
+    shares = iter(split_equally(weight, len(targets) - len(zero), places))
+    return [attrs.evolve(t, weight=Decimal(0) if id(t) in zero else next(shares)) for t in targets]
 
 
 def _assessment_text(assessment: Assessment) -> str:
@@ -206,7 +221,8 @@ def _assessment_text(assessment: Assessment) -> str:
 
 def target_text(target: Target, actual: Decimal | None = None) -> str:
     symbol = {">=": "≥", "<=": "≤"}.get(target.operator, target.operator)
-    head = f"{'/'.join((*target.slot, target.name))}（绩效指标，指标性质 {symbol}）"
+    weight = f"，分值 {fmt(target.weight)}" if target.weight is not None else ""
+    head = f"{'/'.join((*target.slot, target.name))}（绩效指标，指标性质 {symbol}{weight}）"
     if target.not_applicable:
         return f"{head}：不适用"
     if target.rating:

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, Verbosity, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
+from .check_oracle import applicability
 from .check_projects import amounts, describe, projects, target_text
 from .check_report import CheckReport, CounterExample, PropertyOutcome
 from .errors import Problem, ScoringError
@@ -95,7 +96,11 @@ class _Checker:
         project = data.draw(projects(self.ruleset))
         self.picks.clear()  # every draw made up front: the same project always draws the same way
         for operator, code in ((">=", "C-POSITIVE"), ("<=", "C-REVERSE")):
-            candidates = [t for t in project.targets if t.operator == operator and t.actual is not None]
+            candidates = [  # a target that weighs 0 scores 0 whatever its actual value
+                t
+                for t in project.targets
+                if t.operator == operator and t.actual is not None and t.weight != 0
+            ]
             if code in active and candidates:
                 self.picks[operator] = (data.draw(st.sampled_from(candidates)), data.draw(amounts(1, 100)))
         key = repr((project, self.picks))
@@ -228,8 +233,13 @@ class _Checker:
             (), result.max, result.total, result.exact_total, "scored", (), children=result.nodes
         )
         policy, rounding = self.ruleset.not_applicable.policy, self.ruleset.rounding
+        applies = applicability(project, self.ruleset)  # from the project's data, not the scorer's tree
         checked = False
         for node in [root, *result.walk()]:
+            oracle = applies.get(node.path)
+            if oracle is not None and oracle != (node.status != "not_applicable"):
+                self.status_fail(project, node, oracle)
+            checked = checked or node.status == "not_applicable"
             scored = [c for c in node.children if c.status == "scored"]
             if len(scored) == len(node.children) or not scored or node.score is None:
                 continue
@@ -246,6 +256,17 @@ class _Checker:
                 how = "按适用指标得分折算" if policy == "rescale" else "适用指标得分之和"
                 self.na_fail(project, node, f"{fmt(promised)}（{how}）", fmt(node.score))
         return checked
+
+    def status_fail(self, project: Project, node: NodeResult, applies: bool) -> None:
+        where = "/".join(node.path) or "总分"
+        if applies:
+            summary = f"{where} 之下有分值大于 0 的适用指标，却按不适用处理"
+            expected, found = "适用，计分", "不适用"
+        else:
+            summary = f"{where} 之下没有分值大于 0 的适用指标，却计了分（不适用按 0 分计）"
+            expected = "不适用（其分值按不适用政策处理）"
+            found = f"得分 {fmt(node.score) if node.score is not None else '—'}"
+        raise _Violation(CounterExample(summary, tuple(describe(project)), expected, found, where))
 
     def na_fail(self, project: Project, node: NodeResult, expected: str, found: str) -> None:
         skipped = "、".join(c.name for c in node.children if c.status != "scored")
@@ -305,7 +326,7 @@ _PROPERTIES: tuple[tuple[str, str], ...] = (
     ("C-TOTAL", "各级小计在 [0, 分值]、总分在 [0, 满分] 之内"),
     ("C-POSITIVE", "正向指标（≥）的得分随实际完成值不减少"),
     ("C-REVERSE", "反向指标（≤）的得分随实际完成值不增加"),
-    ("C-NA", "不适用指标按不适用政策处理，不按 0 分计"),
+    ("C-NA", "不适用指标按不适用政策处理，不按 0 分计；没有分值大于 0 的适用指标的上级指标不适用"),
     ("C-DETERMINISM", "同一项目两次评分结果相同"),
     ("C-SCORABLE", "生成的有效项目都能评分（公式不出错）"),
 )

@@ -23,7 +23,7 @@ from .export import ruleset_to_toml
 from .formula import compile_formula
 from .loading import load_ruleset
 from .model import Ruleset
-from .numbers import NumberProblem, parse_number
+from .numbers import NumberProblem, fmt, parse_number
 from .plugins import STRICT_ENV, default_registry
 from .project import Project
 from .project_loading import load_project
@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     scoring.add_argument("project", help="项目数据文件（TOML 或 JSON）")
     scoring.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
     scoring.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    scoring.add_argument(
+        "--partial",
+        action="store_true",
+        help="未填写的实际完成值按数值不详计：给出已知部分的得分范围并列出缺了什么，而不是报错",
+    )
 
     review = commands.add_parser("audit", help="复核：复算得分，与申报的得分比较，检查前后矛盾之处")
     review.add_argument("project", help="项目数据文件（TOML 或 JSON），含 [claims] 申报的得分")
@@ -186,7 +191,7 @@ def _ruleset_for(project: Project, chosen: str | None) -> Ruleset:
 
 def _score(arguments: argparse.Namespace) -> str:
     project = load_project(arguments.project)
-    result = score(project, _ruleset_for(project, arguments.ruleset))
+    result = score(project, _ruleset_for(project, arguments.ruleset), ranges=True, partial=arguments.partial)
     if arguments.format == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if arguments.format == "markdown":
@@ -243,9 +248,14 @@ def _report(arguments: argparse.Namespace) -> str:
             ]
         )
     project = load_project(arguments.project)
-    context = build_report(project, _ruleset_for(project, arguments.ruleset))
+    # only the 自评表 shows a total that is a range; a report refuses values not known
+    context = build_report(project, _ruleset_for(project, arguments.ruleset), ranges=arguments.form == "self")
     module, function = target.split(".")
     getattr(importlib.import_module(f"evalrules.report.{module}"), function)(context, path)
+    span = context.result.total_range
+    if span is not None and span.low != span.high:
+        grade = span.grade or f"{span.low_grade}至{span.high_grade}，未定"
+        return f"已生成 {path}（不低于 {fmt(span.low)} 分、不高于 {fmt(span.high)} 分，{grade}）\n"
     return f"已生成 {path}（{context.result.total} 分，{context.result.grade}）\n"
 
 

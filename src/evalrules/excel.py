@@ -52,7 +52,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from .claims import Claims
 from .errors import LoadError, Problem
 from .numbers import HUNDRED, NumberProblem, fmt, parse_number
-from .project import OPERATORS, Budget, Project, Target
+from .project import OPERATORS, Budget, Project, Target, is_unknown
 from .sources import Place
 
 DEFAULT_RULESET = "caiyu_2020_10_self"
@@ -537,13 +537,20 @@ class _SheetReader:
             return None
         value = self.entry(row, columns["value"])
         actual = self.entry(row, columns["actual"])
+        cells = (("value", value_text), ("actual", actual_text))
+        unknown = tuple(key for key, cell in cells if is_unknown(cell))
         if operator == "定性":
+            if "actual" in unknown and score is None:  # a cut-off or illegible 实际完成值: a range
+                return Target(
+                    slot, name, "定性", None, value_text, text("unit"), None, actual_text, place, weight,
+                    reason, unknown=("actual",),
+                )  # fmt: skip
             rating = self.rating(row, columns, actual_text, weight, score)
             return Target(
                 slot, name, "定性", None, value_text, text("unit"), None, actual_text, place, weight,
                 reason, rating=rating, score=score,
             )  # fmt: skip
-        if value.number is None:
+        if value.number is None and "value" not in unknown:
             self.problem(
                 "E-NUMBER",
                 "年度指标值应为数字（定量指标）",
@@ -568,6 +575,7 @@ class _SheetReader:
             place=place,
             weight=weight,
             reason=reason,
+            unknown=unknown,
         )
 
     def entry(self, row: int, column: int) -> _Entry:

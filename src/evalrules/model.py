@@ -83,11 +83,12 @@ class NotApplicablePolicy:
 
     "rescale": the parent is scored on its applicable children and scaled to its own weight;
     "share": the weight is shared equally among the applicable siblings.
-    missing_actual: a numeric target without an actual value is an "error" or "not_applicable".
+    missing_actual: a numeric target without an actual value is an "error", "not_applicable", or
+    "unknown" (scored as a range, as with --partial).
     """
 
     policy: Literal["rescale", "share"] = "rescale"
-    missing_actual: Literal["error", "not_applicable"] = "error"
+    missing_actual: Literal["error", "not_applicable", "unknown"] = "error"
 
 
 @frozen

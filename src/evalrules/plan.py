@@ -8,8 +8,9 @@ rounding the ruleset declares, in the same order as the explaining scorer
 
 It takes the common road only. Whatever the explaining scorer would check and refuse, and the
 rarer settings (plan weights in the project, the "share" N/A policy, a target with a method of
-its own), make ``run`` return None, and the project is scored the explaining way, which reports
-any problem where it is. tests/test_plan.py checks the two agree on random projects.
+its own, a value marked as not known), make ``run`` return None, and the project is scored the
+explaining way, which reports any problem where it is. tests/test_plan.py checks the two agree
+on random projects.
 """
 
 from __future__ import annotations
@@ -192,8 +193,8 @@ class RulesetPlan:
         split = True  # no target gives its weight
         for target in targets:
             buckets[slot_of[target.slot]].append(target)  # KeyError: not a slot of this ruleset
-            if target.method is not None:
-                raise _Refused  # a method of its own: prepared by the explaining scorer
+            if target.method is not None or target.unknown:
+                raise _Refused  # a method of its own, or a value not known: the explaining scorer
             if target.weight is not None:
                 split = False
         count = len(targets)
@@ -226,8 +227,8 @@ class RulesetPlan:
             run.used_assessments += 1
             if assessment.not_applicable:
                 return None, node.weight
-            if node.kernel is None:
-                raise _Refused  # only a leaf indicator is assessed
+            if node.kernel is None or assessment.unknown:
+                raise _Refused  # only a leaf indicator is assessed, with values known
         if node.kernel is not None:
             score = node.kernel(None, assessment, run.budget, node.weight)
             if not isinstance(score, Decimal) or not ZERO <= score <= node.weight:  # NaN raises
@@ -344,8 +345,10 @@ class RulesetPlan:
             if skipped[index]:
                 weight = node.weight if index == 0 else total[index]
                 applicable = total[index] - skipped_weight[index]
+                if not applicable and weight:
+                    continue  # what applies weighs 0 beside what does not: not applicable, never 0
                 if applicable != weight:
-                    value = value * weight / applicable if applicable else ZERO
+                    value = value * weight / applicable
             sums[index] = value.quantize(self.quantum, self.mode) if groups[index].rounded else value
         return sums[0]
 
@@ -378,7 +381,7 @@ class RulesetPlan:
     def combine(children: Sequence[Value], weight: Decimal | None) -> Value:
         """As the explaining scorer's combine: the applicable values added up, rescaled to the
         node's weight (the children's, when None) if some are not applicable; (None, weight)
-        when none is."""
+        when none is, or when those that are weigh 0 and the node does not."""
         raw = applicable = total = ZERO
         skipped = scored = False
         for value, child_weight in children:
@@ -395,7 +398,9 @@ class RulesetPlan:
             return None, weight  # every child not applicable: neither is this node
         if not skipped or applicable == weight:
             return raw, weight
-        return (raw * weight / applicable if applicable else ZERO), weight
+        if not applicable:
+            return None, weight  # what applies weighs 0 beside what does not: not applicable, never 0
+        return raw * weight / applicable, weight
 
 
 _WEIGHT = operator.attrgetter("weight")

@@ -40,6 +40,7 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.statements",
     "evalrules.default_plugins.budget_checks",
     "evalrules.default_plugins.plan_checks",
+    "evalrules.default_plugins.first_level",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 

@@ -38,6 +38,19 @@ OPERATORS = {
 }
 """Operator spellings seen in forms, each mapped to its canonical form (≥ ≤ = 定性)."""
 
+UNKNOWN_WORDS = ("?", "unknown", "不详")
+"""What a value that is there but cannot be read (a cut-off or illegible cell) is written as, in
+TOML/JSON and in CSV/Excel cells alike: neither not applicable nor an error, it is scored as a
+range (docs/project-format.md). Any run of ? or ？ counts as "?"; "unknown" in any case."""
+
+
+def is_unknown(value: object) -> bool:
+    """Whether a value is the marker of a value not known (UNKNOWN_WORDS)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return bool(text) and (set(text) <= {"?", "？"} or text.casefold() in UNKNOWN_WORDS)
+
 
 @pickled_by_fields
 @frozen
@@ -71,6 +84,9 @@ class Target:
     not_applicable: bool = False
     method: MethodRef | None = None
     note: str = ""
+    unknown: tuple[str, ...] = ()
+    """The keys whose value is marked as not known ("value", "actual", "score", "rating"); the
+    value itself is then None (its text, such as "?", is kept in value_text / actual_text)."""
 
 
 @pickled_by_fields
@@ -95,6 +111,8 @@ class Assessment:
     not_applicable: bool = False
     reason: str = ""
     note: str = ""
+    unknown: tuple[str, ...] = ()
+    """The keys whose value is marked as not known ("score", "rating"); the value is then None."""
 
 
 @pickled_by_fields

@@ -20,6 +20,7 @@ from .project import (
     Deduction,
     Project,
     Target,
+    is_unknown,
 )
 from .sources import Document, Place, parse_text, read_text
 
@@ -255,8 +256,11 @@ class _ProjectReader:
         value_text, actual_text = _text(entry.get("value")), _text(entry.get("actual"))
         blank = not value_text and not actual_text and "rating" not in entry and "score" not in entry
         not_applicable = self.flag(entry, "na", where, at("na")) or blank
+        unknown = _unknown(entry, ("value", "actual", "score", "rating"))
         if operator not in (None, "定性") and not not_applicable:
-            if value_text:
+            if "value" in unknown:
+                value = None  # there, but not known ("?"): scored as a range
+            elif value_text:
                 value = self.number(entry["value"], where + " 的 value（年度指标值）", at("value"))
                 ok = ok and value is not None
             else:
@@ -273,7 +277,11 @@ class _ProjectReader:
         if weight is not None and weight < 0:
             self.problem("E-WEIGHT", "分值不能为负数", where, at("weight"), found=fmt(weight))
             ok = False
-        score = self.number(entry["score"], where + " 的 score", at("score")) if "score" in entry else None
+        score = (
+            self.number(entry["score"], where + " 的 score", at("score"))
+            if "score" in entry and "score" not in unknown
+            else None
+        )
         method = None
         if "method" in entry:
             params = self.mapping(entry, "params", where, at("params"))
@@ -297,11 +305,12 @@ class _ProjectReader:
             place=Place(self.document.name, where, line),
             weight=weight,
             reason=str(entry.get("reason", "")),
-            rating=_optional_text(entry.get("rating")),
+            rating=None if "rating" in unknown else _optional_text(entry.get("rating")),
             score=score,
             not_applicable=not_applicable,
             method=method,
             note=str(entry.get("note", "")),
+            unknown=unknown,
         )
 
     def assessments(self) -> tuple[Assessment, ...]:
@@ -329,6 +338,7 @@ class _ProjectReader:
             ):
                 self.problem("E-TYPE", "checklist 应为 { 要点 = true/false } 表", where, at("checklist"))
                 checklist = None
+            unknown = _unknown(entry, ("score", "rating"))
             values = {}
             for key, raw in self.mapping(entry, "values", where, at("values")).items():
                 number = self.number(raw, f"{where} 的 values.{key}", at("values"))
@@ -339,15 +349,16 @@ class _ProjectReader:
                     path=path,
                     place=Place(self.document.name, where, line),
                     score=self.number(entry["score"], where + " 的 score", at("score"))
-                    if "score" in entry
+                    if "score" in entry and "score" not in unknown
                     else None,
                     deductions=deductions,
                     checklist=checklist,
-                    rating=_optional_text(entry.get("rating")),
+                    rating=None if "rating" in unknown else _optional_text(entry.get("rating")),
                     values=values,
                     not_applicable=self.flag(entry, "na", where, at("na")),
                     reason=str(entry.get("reason", "")),
                     note=str(entry.get("note", "")),
+                    unknown=unknown,
                 )
             )
         return tuple(built)
@@ -371,6 +382,11 @@ class _ProjectReader:
 
     def claims(self) -> Claims:
         return read_claims(self, self.table("claims"), self.document.name, self.document)
+
+
+def _unknown(entry: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys of entry whose value is the marker of a value not known ("?", "不详")."""
+    return tuple(key for key in keys if is_unknown(entry.get(key)))
 
 
 def _text(value: Any) -> str:

@@ -8,7 +8,22 @@ from .result import NodeResult, Result
 
 
 def _score(node: NodeResult) -> str:
+    if node.low is not None and node.high is not None:
+        return f"{fmt(node.low)}～{fmt(node.high)}"
     return "不适用" if node.score is None else fmt(node.score)
+
+
+def _total(result: Result) -> tuple[str, str]:
+    """The total and the grade as shown: a range and the grade both its ends share (or both
+    grades) when some value is not known."""
+    span = result.total_range
+    if span is None or span.low == span.high:
+        total = fmt(result.total)
+    else:
+        total = f"不低于 {fmt(span.low)}、不高于 {fmt(span.high)}"
+    if span is None or span.grade is not None:
+        return total, result.grade
+    return total, f"{span.low_grade}～{span.high_grade}（未定）"
 
 
 def result_text(result: Result) -> str:
@@ -21,9 +36,10 @@ def result_text(result: Result) -> str:
     for node in result.walk():
         label = "  " * (node.level - 1) + node.name
         lines.append(f"{_pad(label, 34)}{fmt(node.weight):>8}{_score(node):>10}")
-        if node.status == "not_applicable" or (node.score is not None and node.score < node.weight):
+        if node.status != "scored" or (node.score is not None and node.score < node.weight):
             lines.extend("  " * node.level + "· " + reason for reason in node.reasons)
-    lines += ["", f"总分 {fmt(result.total)} / {fmt(result.max)}，等级 {result.grade}"]
+    total, grade = _total(result)
+    lines += ["", f"总分 {total} / {fmt(result.max)}，等级 {grade}"]
     lines.extend("· " + reason for reason in result.reasons)
     return "\n".join(lines) + "\n"
 
@@ -35,13 +51,16 @@ def _pad(text: str, width: int) -> str:
 
 
 def result_markdown(result: Result) -> str:
+    total, grade = _total(result)
     lines = [
         f"# {result.project_name} 绩效评价得分",
         "",
         f"- 单位：{result.project_unit}",
         f"- 年度：{result.project_year or '—'}",
         f"- 规则集：{result.ruleset_id}（{result.ruleset_title}，版本 {result.ruleset_version}）",
-        f"- **总分 {fmt(result.total)} 分（满分 {fmt(result.max)} 分），等级 {result.grade}**",
+        f"- **总分 {total} 分（满分 {fmt(result.max)} 分），等级 {grade}**",
+        *_rescaled_lines(result),
+        *(f"- {reason}" for reason in result.reasons[1:] if result.total_range is not None),
         "",
         "| 指标 | 层级 | 分值 | 得分 | 说明 |",
         "| --- | --- | ---: | ---: | --- |",
@@ -52,6 +71,16 @@ def result_markdown(result: Result) -> str:
             f"| {'/'.join(node.path)} | {node.level} | {fmt(node.weight)} | {_score(node)} | {reasons} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _rescaled_lines(result: Result) -> list[str]:
+    rescaled = result.rescaled
+    if rescaled is None:
+        return []
+    return [
+        f"- 折算：{'、'.join(rescaled.not_applicable)} 不适用；适用分值 {fmt(rescaled.weight)} 分，"
+        f"得分合计 {fmt(rescaled.score)} 分，按 {fmt(result.max)} 分折算为 {fmt(rescaled.total)} 分"
+    ]
 
 
 def ruleset_text(ruleset: Ruleset) -> str:

@@ -14,10 +14,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 from attrs import field, frozen
 
+from .numbers import fmt
+from .sources import Place
+
 if TYPE_CHECKING:
     from .adjusting import AdjustmentRecord
 
-Status = Literal["scored", "not_applicable"]
+Status = Literal["scored", "not_applicable", "unknown"]
+"""unknown: a value below it is not known (a cut-off cell marked "?", a blank actual value scored
+--partial), so its score is a range, low to high."""
 NodeKind = Literal["indicator", "slot", "group", "target"]
 
 
@@ -37,6 +42,10 @@ class NodeResult:
     kind: NodeKind = "indicator"
     inputs: Mapping[str, str] = field(factory=dict)
     children: tuple[NodeResult, ...] = ()
+    low: Decimal | None = None
+    """For a node whose status is unknown: its lowest possible score (score is then None)."""
+    high: Decimal | None = None
+    """For a node whose status is unknown: its highest possible score."""
 
     @property
     def name(self) -> str:
@@ -50,6 +59,89 @@ class NodeResult:
         yield self
         for child in self.children:
             yield from child.walk()
+
+
+@frozen
+class Rescaled:
+    """The total rescaled over the first-level indicators that apply (policy "rescale"): a whole
+    first-level indicator is not applicable, so the applicable weight is less than the maximum."""
+
+    not_applicable: tuple[str, ...]
+    """The first-level indicators that do not apply."""
+    weight: Decimal
+    """适用分值: the weights of the first-level indicators that apply, added up."""
+    score: Decimal
+    """得分合计: their scores as displayed, added up."""
+    total: Decimal
+    """折算后总分: the total rescaled to the maximum (before any plugin adjustment)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "not_applicable": list(self.not_applicable),
+            "applicable_weight": json_number(self.weight),
+            "applicable_score": json_number(self.score),
+            "total": json_number(self.total),
+        }
+
+
+@frozen
+class UnknownValue:
+    """A value the project marks as not known ("?", "不详"), or leaves blank when scored with
+    --partial: what it is, where, and the scores its indicator may then have."""
+
+    path: tuple[str, ...]
+    what: str
+    """Which value: 实际完成值, 年度指标值, 得分, 评价等级."""
+    text: str
+    """The marker as written ("?", "不详") for 年度指标值 and 实际完成值; "" for the others and
+    when left blank."""
+    missing: bool
+    """Left blank (scored with --partial or the ruleset's missing_actual = "unknown")."""
+    low: Decimal
+    high: Decimal
+    place: Place | None = None
+
+    def describe(self) -> str:
+        written = "未填写" if self.missing else "不详" + (f"（“{self.text}”）" if self.text else "")
+        return f"{'/'.join(self.path)} 的{self.what}{written}：得分 {fmt(self.low)}～{fmt(self.high)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "path": list(self.path),
+            "what": self.what,
+            "text": self.text,
+            "missing": self.missing,
+            "low": json_number(self.low),
+            "high": json_number(self.high),
+        }
+        if self.place is not None:
+            data["location"] = {"file": self.place.file, "where": self.place.where, "line": self.place.line}
+        return data
+
+
+@frozen
+class TotalRange:
+    """The lowest and highest total the known values allow, when some are not known."""
+
+    low: Decimal
+    high: Decimal
+    low_grade: str
+    high_grade: str
+    unknown: tuple[UnknownValue, ...]
+
+    @property
+    def grade(self) -> str | None:
+        """The grade, when both ends share it."""
+        return self.low_grade if self.low_grade == self.high_grade else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "low": json_number(self.low),
+            "high": json_number(self.high),
+            "low_grade": self.low_grade,
+            "high_grade": self.high_grade,
+            "unknown": [value.to_dict() for value in self.unknown],
+        }
 
 
 Explanation = tuple[tuple[NodeResult, ...], tuple[str, ...]]
@@ -83,6 +175,14 @@ class Result:
     _subtotals: tuple[tuple[str, Decimal | None], ...] | None = field(
         default=None, alias="subtotals", repr=False
     )
+    total_range: TotalRange | None = None
+    """Set when some value is not known: the total is then a range and ``total`` and ``grade``
+    are its low end (see ``definite``)."""
+
+    @property
+    def definite(self) -> bool:
+        """Whether the total is known: no value is unknown, or the unknown ones do not change it."""
+        return self.total_range is None or self.total_range.low == self.total_range.high
 
     @property
     def nodes(self) -> tuple[NodeResult, ...]:
@@ -147,6 +247,7 @@ class Result:
             self.places,
             self.reasons,
             self.adjustments,
+            self.total_range,
         )
 
     def walk(self) -> Iterator[NodeResult]:
@@ -165,12 +266,28 @@ class Result:
             return dict(self._subtotals)
         return {node.name: node.score for node in self.nodes}
 
+    @property
+    def rescaled(self) -> Rescaled | None:
+        """How the total was rescaled when a whole first-level indicator does not apply and the
+        others' weights add up to less than the maximum (policy "rescale"); None otherwise."""
+        skipped = tuple(node.name for node in self.nodes if node.status == "not_applicable")
+        scored = [node for node in self.nodes if node.score is not None]
+        weight = sum((node.weight for node in scored), Decimal(0))
+        if not skipped or not scored or weight == self.max or any(n.status == "unknown" for n in self.nodes):
+            return None
+        total = self.adjustments[0].total_before if self.adjustments else self.total
+        return Rescaled(
+            skipped, weight, sum((n.score for n in scored if n.score is not None), Decimal(0)), total
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON form (DESIGN.md §6); numbers rounded as the ruleset declares."""
-        return {
-            "total": json_number(self.total),
+        """The stable JSON form (DESIGN.md §6); numbers rounded as the ruleset declares. A key
+        that only some results have (``rescaled``) is left out where it does not apply."""
+        ranged = self.total_range
+        data: dict[str, Any] = {
+            "total": json_number(self.total) if self.definite else None,
             "max": json_number(self.max),
-            "grade": self.grade,
+            "grade": self.grade if ranged is None or ranged.grade is not None else None,
             "ruleset": {
                 "id": self.ruleset_id,
                 "version": self.ruleset_version,
@@ -179,21 +296,30 @@ class Result:
             "project": {"name": self.project_name, "unit": self.project_unit, "year": self.project_year},
             "reasons": list(self.reasons),
             "adjustments": [record.to_dict() for record in self.adjustments],
-            "indicators": [
-                {
-                    "path": list(node.path),
-                    "level": node.level,
-                    "kind": node.kind,
-                    "weight": json_number(node.weight, self.places),
-                    "score": json_number(node.score) if node.score is not None else None,
-                    "status": node.status,
-                    "method": node.method,
-                    "inputs": dict(node.inputs),
-                    "reasons": list(node.reasons),
-                }
-                for node in self.walk()
-            ],
         }
+        if ranged is not None:
+            data["total_range"] = ranged.to_dict()
+        rescaled = self.rescaled
+        if rescaled is not None:
+            data["rescaled"] = rescaled.to_dict()
+        data["indicators"] = [self._node_dict(node) for node in self.walk()]
+        return data
+
+    def _node_dict(self, node: NodeResult) -> dict[str, Any]:
+        data = {
+            "path": list(node.path),
+            "level": node.level,
+            "kind": node.kind,
+            "weight": json_number(node.weight, self.places),
+            "score": json_number(node.score) if node.score is not None else None,
+            "status": node.status,
+            "method": node.method,
+            "inputs": dict(node.inputs),
+            "reasons": list(node.reasons),
+        }
+        if node.low is not None and node.high is not None:
+            data["range"] = {"low": json_number(node.low), "high": json_number(node.high)}
+        return data
 
 
 def json_number(value: Decimal, places: int | None = None) -> int | float:

@@ -217,13 +217,14 @@ class RulesetReader:
                 suggestion=suggest(str(policy), ("rescale", "share")),
             )
             policy = "rescale"
-        if missing not in ("error", "not_applicable"):
+        if missing not in ("error", "not_applicable", "unknown"):
             self.problem(
                 "E-NA-POLICY",
                 f"未知的取值 “{missing}”",
                 "[not_applicable] missing_actual",
                 key="missing_actual",
-                expected="error 或 not_applicable",
+                expected="error、not_applicable 或 unknown",
+                suggestion=suggest(str(missing), ("error", "not_applicable", "unknown")),
             )
             missing = "error"
         return NotApplicablePolicy(policy, missing)

@@ -11,10 +11,12 @@ runs in the decimal context ``numbers.CONTEXT``; no I/O; every problem is collec
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from functools import partial
+from typing import Literal
 
-from .adjusting import apply_adjustments
+from .adjusting import Adjuster, apply_adjustments
 from .binding import Binder, BoundNode
 from .errors import FormulaError, Problem, ScoringError
 from .model import Ruleset
@@ -22,17 +24,34 @@ from .numbers import CONTEXT, ZERO, fmt, round_to
 from .plan import RulesetPlan
 from .plugins import Registry, default_registry
 from .project import Project
-from .result import Explanation, NodeResult, Result
+from .result import Explanation, NodeResult, Result, UnknownValue
+from .sources import Place
 from .strategies import InputProblem, ScoringInput
+from .unknowns import LABELS, Unknown, merge, reason, unknown_of, written
 
 
-def score(project: Project, ruleset: Ruleset, registry: Registry | None = None) -> Result:
+def score(
+    project: Project,
+    ruleset: Ruleset,
+    registry: Registry | None = None,
+    *,
+    ranges: bool = False,
+    partial: bool = False,
+) -> Result:
     """Score a project under a ruleset, then let plugins adjust the finished result (each
-    adjustment recorded in its reasons); raises ScoringError listing every problem."""
+    adjustment recorded in its reasons); raises ScoringError listing every problem.
+
+    A value the project marks as not known ("?", "不详") is refused (E-UNKNOWN) unless ``ranges``:
+    then the result's ``total_range`` gives the lowest and highest total the known values allow
+    (``total`` and ``grade`` are its low end). ``partial`` takes blank actual values as not known
+    too, instead of refusing them (E-INPUT), and implies ``ranges``."""
     registry = registry or default_registry()
     with localcontext(CONTEXT):
-        result = score_unadjusted(project, ruleset, registry)
-        return apply_adjustments(result, ruleset, project, registry.adjusters)
+        planned = _planned(project, ruleset, registry)
+        if planned is not None:
+            return apply_adjustments(planned, ruleset, project, registry.adjusters)
+        scorer = _Scorer(project, ruleset, registry, partial=partial)
+        return scorer.finished(registry.adjusters, ranges=ranges or partial)
 
 
 def score_unadjusted(project: Project, ruleset: Ruleset, registry: Registry) -> Result:
@@ -74,12 +93,19 @@ def planned_result(
     )
 
 
-def explain(project: Project, ruleset: Ruleset, registry: Registry | None = None) -> Result:
+def explain(
+    project: Project,
+    ruleset: Ruleset,
+    registry: Registry | None = None,
+    *,
+    ranges: bool = False,
+    partial: bool = False,
+) -> Result:
     """Score a project the explaining way only (no plan): every node with its reasons at once."""
     registry = registry or default_registry()
     with localcontext(CONTEXT):
-        result = _Scorer(project, ruleset, registry).run()
-        return apply_adjustments(result, ruleset, project, registry.adjusters)
+        scorer = _Scorer(project, ruleset, registry, partial=partial)
+        return scorer.finished(registry.adjusters, ranges=ranges or partial)
 
 
 MAX_RULESETS = 32
@@ -124,8 +150,86 @@ def _explanation(project: Project, ruleset: Ruleset, registry: Registry, exact: 
 class _Scorer(Binder):
     """Scores a bound tree node by node, writing every reason: the explaining way."""
 
+    def __init__(
+        self, project: Project, ruleset: Ruleset, registry: Registry, *, partial: bool = False
+    ) -> None:
+        super().__init__(project, ruleset, registry)
+        self.blank_is_unknown = partial or ruleset.not_applicable.missing_actual == "unknown"
+        self.unknowns: dict[tuple[str, ...], Unknown] = {}
+        self.side: Literal["low", "high"] = "low"
+        """Where an unknown value is taken: the lowest or the highest score it allows."""
+
     def run(self) -> Result:
+        """The result, unadjusted; a value not known is refused (E-UNKNOWN)."""
         root = self.bound()
+        if self.find_unknowns(root):
+            self.refuse_unknowns()
+        return self.finish(root)  # raises with every problem, the unknown values among them
+
+    def finished(self, adjusters: Sequence[Adjuster], *, ranges: bool) -> Result:
+        """The result adjusted by the plugins: with values not known and ``ranges``, scored at the
+        low and at the high end of each, each end adjusted, and the two made one."""
+        root = self.bound()
+        if not self.find_unknowns(root):
+            return apply_adjustments(self.finish(root), self.ruleset, self.project, adjusters)
+        if not ranges:
+            self.refuse_unknowns()
+            return self.finish(root)  # raises with every problem, the unknown values among them
+        ends = []
+        for side in ("low", "high"):
+            self.side = side
+            ends.append(apply_adjustments(self.finish(root), self.ruleset, self.project, adjusters))
+        low, high = ends
+        return merge(low, high, self.unknown_values(), len(low.adjustments))
+
+    def find_unknowns(self, node: BoundNode) -> bool:
+        """Every applicable leaf whose score depends on a value not known, in tree order;
+        whether there is one."""
+        if node.na_reason is None and node.children:
+            for child in node.children:
+                self.find_unknowns(child)
+        elif node.na_reason is None:
+            unknown = unknown_of(node, self.blank_is_unknown)
+            if unknown is not None:
+                self.unknowns[node.path] = unknown
+        return bool(self.unknowns)
+
+    def refuse_unknowns(self) -> None:
+        """A problem for each value not known (scoring goes on, to report every problem)."""
+        for path, unknown in self.unknowns.items():
+            for key, text, missing in unknown.fields:
+                self.problem(
+                    "E-UNKNOWN",
+                    f"{written(key, text, missing)}：只能给出得分范围，不能给出确定的得分",
+                    self.place_of(path),
+                    path,
+                    suggestion="evalrules score 给出“不低于……不高于……”的得分范围"
+                    + (
+                        "（未填写的实际完成值须加 --partial）"
+                        if missing and not self.blank_is_unknown
+                        else ""
+                    )
+                    + "；在 Python 中用 score(…, ranges=True)",
+                )
+
+    def place_of(self, path: tuple[str, ...]) -> Place | None:
+        for target in self.project.targets:
+            if (*target.slot, target.name) == path:
+                return target.place
+        for assessment in self.project.assessments:
+            if assessment.path == path:
+                return assessment.place
+        return None
+
+    def unknown_values(self) -> list[UnknownValue]:
+        values = []
+        for path, unknown in self.unknowns.items():
+            low, high = self.round(unknown.low), self.round(unknown.high)
+            for key, text, missing in unknown.fields:
+                values.append(UnknownValue(path, LABELS[key], text, missing, low, high, self.place_of(path)))
+        return values
+
+    def finish(self, root: BoundNode) -> Result:
         results = [self.score_node(node) for node in root.children]
         if self.problems:
             raise ScoringError(self.problems)
@@ -190,6 +294,9 @@ class _Scorer(Binder):
         place = node.target.place if node.target else node.assessment.place if node.assessment else None
         if node.method is None:
             return self.failed(node)
+        unknown = self.unknowns.get(node.path)
+        if unknown is not None:
+            return self.bounded(node, method_name, unknown)
         strategy = self.registry.strategies[node.method.strategy]
         item = ScoringInput(
             node.path, node.weight, self.project.budget, self.rounding, node.target, node.assessment
@@ -197,6 +304,8 @@ class _Scorer(Binder):
         try:
             outcome = strategy.score(node.method.prepared, item)
         except InputProblem as problem:
+            target = node.target
+            blank = target is not None and target.actual is None and not target.actual_text
             self.problem(
                 "E-INPUT",
                 problem.message,
@@ -204,7 +313,12 @@ class _Scorer(Binder):
                 node.path,
                 expected=problem.expected,
                 found=problem.found,
-                suggestion=problem.suggestion,
+                suggestion=problem.suggestion
+                or (
+                    "补填实际完成值；或用 evalrules score --partial 先按已知的数值给出得分范围"
+                    if blank
+                    else None
+                ),
             )
             return self.failed(node)
         except FormulaError as error:
@@ -244,6 +358,30 @@ class _Scorer(Binder):
             method_name,
             node.kind,
             outcome.inputs,
+        )
+
+    def bounded(self, node: BoundNode, method_name: str | None, unknown: Unknown) -> NodeResult:
+        """A leaf whose score depends on a value not known: its low or high end, as the side says."""
+        value = unknown.low if self.side == "low" else unknown.high
+        exact = self.round(value) if self.rounding.stage == "indicator" else value
+        name = node.target.name if node.target is not None else node.path[-1]
+        low, high = self.round(unknown.low), self.round(unknown.high)
+        inputs: dict[str, str] = {}
+        if node.target is not None:
+            target = node.target
+            inputs = {"指标值": target.value_text, "实际完成值": target.actual_text or "（未填写）"}
+            if target.unit:
+                inputs["度量单位"] = target.unit
+        return NodeResult(
+            node.path,
+            node.weight,
+            self.round(value),
+            exact,
+            "scored",
+            (reason(name, unknown, low, high, node.weight),),
+            method_name,
+            node.kind,
+            inputs,
         )
 
     def failed(self, node: BoundNode) -> NodeResult:

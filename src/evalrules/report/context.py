@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+import attrs
 from attrs import frozen
 
 from ..audit import AuditReport, audit
@@ -23,6 +24,7 @@ from ..numbers import HUNDRED, fmt, round_to
 from ..plugins import Registry, default_registry
 from ..project import Assessment, Project, Target
 from ..result import NodeResult, Result
+from ..scoring import score
 
 CHAPTERS: Mapping[str, str] = {
     "basics": "一、基本情况",
@@ -125,10 +127,16 @@ def placeholder(key: str) -> str:
     return f"【待补充：{heading}（项目文件 [texts] 中的 {key}）】"
 
 
-def build_report(project: Project, ruleset: Ruleset, registry: Registry | None = None) -> ReportContext:
-    """Score and review the project, then put every statement of the report together."""
+def build_report(
+    project: Project, ruleset: Ruleset, registry: Registry | None = None, *, ranges: bool = False
+) -> ReportContext:
+    """Score and review the project, then put every statement of the report together.
+    ``ranges``: a project with values not known is scored as a range (for a renderer that shows
+    ranges: the 自评表) instead of refused."""
     registry = registry or default_registry()
     review = audit(project, ruleset, registry)
+    if review.result is None and ranges:
+        review = attrs.evolve(review, result=score(project, ruleset, registry, ranges=True))
     if review.result is None:
         from ..errors import Problem, ScoringError
 
@@ -167,8 +175,15 @@ def _conclusion(result: Result) -> str:
         f"{node.name}类指标得分{fmt(node.score)}分" for node in result.nodes if node.score is not None
     )
     weights = "、".join(f"{node.name}{fmt(node.weight)}分" for node in result.nodes)
+    rescaled = result.rescaled
+    scaled = (
+        f"{'、'.join(rescaled.not_applicable)}类指标不适用，适用分值{fmt(rescaled.weight)}分，"
+        f"得分合计{fmt(rescaled.score)}分，按{fmt(result.max)}分折算，"
+        if rescaled is not None
+        else ""
+    )
     return (
-        f"总分设置为{fmt(result.max)}分，其中{weights}。本项目总得分为{fmt(result.total)}分，"
+        f"总分设置为{fmt(result.max)}分，其中{weights}。{scaled}本项目总得分为{fmt(result.total)}分，"
         f"绩效评级属于“{result.grade}”。其中，{firsts}。"
     )
 
@@ -186,6 +201,8 @@ def _part(node: NodeResult, rows: tuple[Row, ...]) -> Part:
 
 def _row(node: NodeResult, target: Target | None, assessment: Assessment | None) -> Row:
     note = "" if node.score is None or node.score >= node.weight else "；".join(node.reasons)
+    if node.status == "unknown" and not node.children:
+        note = "；".join(node.reasons)  # which value is not known, and the scores it allows
     if target is not None:
         return Row(
             node.path,
@@ -208,6 +225,8 @@ def _row(node: NodeResult, target: Target | None, assessment: Assessment | None)
 
 def _target_statement(node: NodeResult, target: Target) -> str:
     unit = f"（{target.unit}）" if target.unit else ""
+    if node.status == "unknown":
+        return f"{'；'.join(node.reasons)}。"
     if node.status == "not_applicable" or node.score is None:
         return f"{target.name}{unit}：本项目无该指标。"
     if target.operator == "定性":

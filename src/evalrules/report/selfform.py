@@ -3,6 +3,10 @@
 One worksheet in the layout of the form: title, project name / 主管部门 / 实施单位, the budget block
 (年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分), 年度总体目标 (预期 / 实际), the indicator rows
 (一级/二级/三级, 指标性质, 年度指标值, 度量单位, 实际完成值, 分值, 得分, 偏差原因分析及改进措施) and 总分.
+When a whole first-level indicator does not apply and the total was rescaled, a row 其中：得分合计
+under 总分 gives the 适用分值, what the 得分 column adds up to and how it was scaled to the 折算后总分,
+so that the column and the total agree visibly (the row comes after 总分, whose 评价等级 cell stays
+as it is: reading the form back, evalrules.excel stops at 总分 and reads the grade there).
 
 Everything comes from the :class:`ReportContext`; no score, rate or total is computed here.
 """
@@ -20,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from ..cells import string_cell
+from ..numbers import fmt
 from ..project import Target
 from ..result import NodeResult
 from .context import ReportContext, Row, placeholder
@@ -173,11 +178,41 @@ class _Sheet:
 
     def _total(self) -> None:
         result = self.context.result
+        span = result.total_range
         self.row += 1
         self._label(self.row, 1, "总分", last=7)
         self._number(self.row, 8, result.max, bold=True)
-        self._number(self.row, 9, result.total, bold=True)
-        self._put(self.row, 10, f"评价等级：{result.grade}", bold=True)
+        if span is not None and span.low != span.high:
+            self._put(self.row, 9, f"不低于 {fmt(span.low)}，不高于 {fmt(span.high)}", bold=True)
+        else:
+            self._number(self.row, 9, result.total, bold=True)
+        grade = result.grade
+        if span is not None and span.grade is None:
+            grade = f"{span.low_grade}至{span.high_grade}之间，未定"
+        self._put(self.row, 10, f"评价等级：{grade}", bold=True)
+        if span is not None:  # say which values are not known, as the total depends on them
+            self.row += 1
+            self._label(self.row, 1, "数值不详", last=7)
+            listed = "；".join(value.describe() for value in span.unknown)
+            self._put(self.row, 8, f"共 {len(span.unknown)} 项：{listed}", align=_LEFT)
+            self._merge(self.row, 8, self.row, WIDTH)
+        rescaled = result.rescaled
+        if rescaled is None:
+            return
+        # the 得分 column adds up to less than the 总分: show what it adds up to, and how it was scaled
+        scale = "百分制" if result.max == 100 else f"满分 {fmt(result.max)} 分"
+        note = (
+            f"折算后总分：适用分值 {fmt(rescaled.weight)} 分、得分合计 {fmt(rescaled.score)} 分，"
+            f"按{scale}折算为 {fmt(rescaled.total)} 分"
+            f"（{'、'.join(rescaled.not_applicable)} 不适用，不计入适用分值）"
+        )
+        if rescaled.total != result.total:
+            note += f"；经调整，总分为 {fmt(result.total)} 分"
+        self.row += 1
+        self._label(self.row, 1, "其中：得分合计", last=7)
+        self._number(self.row, 8, rescaled.weight)
+        self._number(self.row, 9, rescaled.score)
+        self._put(self.row, 10, note, align=_LEFT)
 
     def _footer(self) -> None:
         context = self.context
@@ -215,8 +250,15 @@ class _Sheet:
             for column in range(4, 8):
                 self._put(line, column, "")
         self._number(line, 8, row.weight)
-        self._number(line, 9, NOT_APPLICABLE if row.score is None else row.score)
+        self._number(line, 9, self._score(row))
         self._put(line, 10, row.note, align=_LEFT)
+
+    def _score(self, row: Row) -> Value:
+        """A row's 得分: the score, 不适用, or low～high when a value it depends on is not known."""
+        node = self.nodes.get(row.path)
+        if node is not None and node.low is not None and node.high is not None:
+            return f"{fmt(node.low)}～{fmt(node.high)}"
+        return NOT_APPLICABLE if row.score is None else row.score
 
     def _value(self, line: int, column: int, target: Target, number: Decimal | None, text: str) -> None:
         if target.operator != "定性" and number is not None:

@@ -59,6 +59,23 @@ def test_formula_prints_exact_value(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
+    ("argv", "printed"),
+    [
+        (("formula", "-1+2"), "1"),
+        (("formula", "-1 + 2"), "1"),
+        (("formula", "-实际值", "--set", "实际值=3"), "-3"),
+        (("formula", "--set", "实际值=3", "-实际值*2"), "-6"),
+        (("formula", "--set", "实际值=3", "--", "-实际值 + 10"), "7"),
+        (("formula", "--set=x=-2", "-x"), "2"),
+    ],
+)
+def test_a_formula_may_start_with_a_minus(run: Run, argv: tuple[str, ...], printed: str) -> None:
+    # Issue 23, 10: argparse took "-1+2" for an unknown option (exit 2)
+    code, out, err = run(*argv)
+    assert (code, out.strip(), err) == (0, printed, "")
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ("formula", "__import__('os').system('echo hi')"),

@@ -120,7 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
 
     formula = commands.add_parser("formula", help="计算一个公式的精确结果")
-    formula.add_argument("expression")
+    formula.add_argument("expression", nargs="?", help="公式；以 - 开头的（如 -1 + 2）照样可写")
+    formula.add_argument("--expression", dest="dashed", help=argparse.SUPPRESS)
     formula.add_argument(
         "--set",
         dest="values",
@@ -147,7 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
-    arguments = _parser().parse_args(argv)
+    parser = _parser()
+    arguments = parser.parse_args(_dashed_formula(list(sys.argv[1:] if argv is None else argv)))
+    if arguments.command == "formula":
+        arguments.expression = arguments.expression if arguments.dashed is None else arguments.dashed
+        if arguments.expression is None:
+            parser.error("formula 需要一个公式")
     if arguments.strict_plugins:
         os.environ[STRICT_ENV] = "1"
         default_registry.cache_clear()
@@ -169,6 +175,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     sys.stdout.write(output)
     return 0
+
+
+def _dashed_formula(argv: list[str]) -> list[str]:
+    """argv with a formula that starts with a minus (-1+2, -实际值) passed as --expression, which
+    argparse would otherwise take for an unknown option."""
+    commands = [index for index, word in enumerate(argv) if not word.startswith("-")]
+    if not commands or argv[commands[0]] != "formula":
+        return argv
+    rewritten, after_set = argv[: commands[0] + 1], False
+    for word in argv[commands[0] + 1 :]:
+        if word == "--":
+            return rewritten + argv[len(rewritten) :]
+        dashed = word.startswith("-") and not after_set and word not in ("-h", "--help", "--set")
+        if dashed and not word.startswith(("--set=", "--expression=")):
+            word = "--expression=" + word
+        rewritten.append(word)
+        after_set = word == "--set"
+    return rewritten
 
 
 def _ruleset_for(project: Project, chosen: str | None) -> Ruleset:

@@ -119,6 +119,13 @@ def test_options_are_checked_and_round_trip(write: Callable[[str, str], Path]) -
         (Adjustment("x", total=Decimal(101)), "总分应为"),
         (Adjustment(" ", grade="差"), "写明原因"),
         ("差", "应返回 Adjustment"),
+        # issue 23, 6: garbage across the hook boundary gave AttributeError / InvalidOperation
+        (Adjustment(5), "写明原因"),  # type: ignore[arg-type]
+        (Adjustment("x", grade=["差"]), "不在规则集的等级中"),  # type: ignore[arg-type]
+        (Adjustment("x", total=Decimal("NaN")), "有限 Decimal"),
+        (Adjustment("x", total=Decimal("sNaN")), "有限 Decimal"),
+        (Adjustment("x", total=Decimal("Infinity")), "有限 Decimal"),
+        (Adjustment("x", total=85.5), "有限 Decimal"),  # type: ignore[arg-type]
     ],
 )
 def test_invalid_adjustments_are_refused(adjustment: Any, message: str) -> None:
@@ -127,7 +134,21 @@ def test_invalid_adjustments_are_refused(adjustment: Any, message: str) -> None:
     with pytest.raises(evalrules.ScoringError) as caught:
         evalrules.score(evalrules.load_project(SEED), ruleset, registry)
     problem = caught.value.problems[0]
-    assert problem.code == "E-PLUGIN-ADJUST" and message in problem.message and "GradeCap" in problem.message
+    assert problem.code == "E-PLUGIN-RESULT" and message in problem.message and "GradeCap" in problem.message
+
+
+def test_an_adjuster_calling_sys_exit_is_a_problem_not_an_exit() -> None:
+    class Exiting(GradeCap):
+        @evalrules.hookimpl
+        def adjust_result(self, result: evalrules.Result) -> Any:
+            raise SystemExit(9)
+
+    registry = testing.plugin_registry(Exiting())
+    with pytest.raises(evalrules.ScoringError) as caught:
+        evalrules.score(
+            evalrules.load_project(SEED), evalrules.load_ruleset("caiyu_2020_10", registry), registry
+        )
+    assert caught.value.problems[0].code == "E-PLUGIN-ADJUST" and "SystemExit(9)" in caught.value.render()
 
 
 def test_a_failing_adjuster_stops_scoring_with_its_name() -> None:

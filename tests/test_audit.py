@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,44 @@ def test_a_crashing_check_is_itself_an_error_finding() -> None:
     failed = [f for f in report.findings if f.code == "A-CHECK-FAILED"]
     assert len(failed) == 1 and "T-ALWAYS" in failed[0].message and "检查自身出错" in failed[0].message
     assert report.fails("error")
+
+
+class Garbage:
+    code = "T-GARBAGE"
+    severity = "warning"
+    title = "返回无效结果的检查"
+    doc = "测试用。"
+
+    def __init__(self, found: Any) -> None:
+        self.found = found
+
+    def run(self, context: AuditContext) -> Any:
+        if isinstance(self.found, BaseException):
+            raise self.found
+        return self.found
+
+
+@pytest.mark.parametrize(
+    ("found", "said"),
+    [
+        ([1, 2], "应给出 Finding"),
+        ([Finding("T-GARBAGE", "fatal", "x")], "severity"),  # type: ignore[arg-type]
+        ([Finding("T-GARBAGE", "info", 5)], "应为文字"),  # type: ignore[arg-type]
+        ([Finding("T-GARBAGE", "info", "x", ("决策", 3))], "应为文字"),  # type: ignore[arg-type]
+        ([Finding("T-GARBAGE", "info", "x", claimed=Decimal("NaN"))], "有限的数"),
+        ([Finding("T-GARBAGE", "info", "x", computed=3.5)], "claimed、computed"),  # type: ignore[arg-type]
+        ([Finding("T-GARBAGE", "info", "x", place="第 3 行")], "place"),  # type: ignore[arg-type]
+        (SystemExit(9), "SystemExit(9)"),
+        (7, "出错"),  # not iterable
+    ],
+)
+def test_a_check_returning_garbage_is_one_error_finding(found: Any, said: str) -> None:
+    # issue 23, 6: ints from a plugin's check gave an AttributeError traceback when sorting
+    report = report_with(Garbage(found))  # type: ignore[arg-type]
+    failed = [f for f in report.findings if f.code == "A-CHECK-FAILED"]
+    assert len(failed) == 1 and "T-GARBAGE" in failed[0].message and said in failed[0].message
+    assert all(isinstance(f, Finding) for f in report.findings)
+    render_text(report)  # renders without a traceback
 
 
 def test_an_unscorable_submission_becomes_findings_not_an_exception() -> None:

@@ -20,6 +20,7 @@ from evalrules.plugins import (
     new_plugin_manager,
 )
 from evalrules.project_loading import project_from_text
+from evalrules.sources import RulesetSource
 from evalrules.strategies import Outcome, PrepareContext, ScoringInput
 
 from .conftest import ROOT
@@ -189,6 +190,109 @@ def test_a_buggy_plugin_strategy_becomes_a_located_problem(
         evalrules.score(project_from_text('[project]\nname = "p"\n'), ruleset, registry)
     problem = scoring.value.problems[0]
     assert problem.code == "E-STRATEGY" and "buggy-plugin" in problem.message and problem.where == "指标 决策"
+
+
+class Garbage:
+    name: str = "garbage"
+    title: str = "返回无效结果的方法"
+    doc: str = "测试用。"
+    params_doc: Mapping[str, str] = {}
+
+    def __init__(self, returned: Any) -> None:
+        self.returned = returned
+
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> None:
+        return None
+
+    def score(self, prepared: None, item: ScoringInput) -> Any:
+        if isinstance(self.returned, BaseException):
+            raise self.returned
+        return self.returned
+
+
+@pytest.mark.parametrize(
+    ("returned", "code", "said"),
+    [
+        (None, "E-PLUGIN-RESULT", "应返回 Outcome"),
+        (Decimal(5), "E-PLUGIN-RESULT", "应返回 Outcome"),
+        (Outcome(Decimal("NaN"), ()), "E-PLUGIN-RESULT", "有限的 Decimal"),
+        (Outcome(5, ()), "E-PLUGIN-RESULT", "有限的 Decimal"),  # type: ignore[arg-type]
+        (Outcome(Decimal(5), "满分"), "E-PLUGIN-RESULT", "理由"),  # type: ignore[arg-type]
+        (Outcome(Decimal(5), (1,)), "E-PLUGIN-RESULT", "理由"),  # type: ignore[arg-type]
+        (Outcome(Decimal(5), (), {"x": 1}), "E-PLUGIN-RESULT", "inputs"),  # type: ignore[dict-item]
+        (SystemExit(9), "E-STRATEGY", "SystemExit(9)"),
+    ],
+)
+def test_a_strategy_returning_garbage_is_a_located_problem(
+    write: Callable[[str, str], Path], returned: Any, code: str, said: str
+) -> None:
+    # issue 23, 6: a strategy returning None gave an AttributeError traceback
+    class Plugin:
+        @hookimpl
+        def register_strategies(self) -> list[Any]:
+            return [Garbage(returned)]
+
+    manager = new_plugin_manager()
+    manager.register(Plugin(), name="garbage-plugin")
+    registry = build_registry(manager)
+    path = write(
+        "g.toml",
+        '[ruleset]\nid = "g"\nversion = "1"\ntitle = "g"\ndocument = "d"\nissuer = "i"\n'
+        '[[grades]]\nname = "合格"\nmin = 0\n'
+        '[[indicators]]\nname = "决策"\nweight = 100\nmethod = "garbage"\n',
+    )
+    ruleset = evalrules.load_ruleset(path, registry)
+    with pytest.raises(evalrules.ScoringError) as scoring:
+        evalrules.score(project_from_text('[project]\nname = "p"\n'), ruleset, registry)
+    problem = scoring.value.problems[0]
+    assert problem.code == code and "garbage-plugin" in problem.message and said in problem.message
+    assert problem.where == "指标 决策"
+
+
+class Clashing:
+    """A plugin taking the id of a built-in ruleset beside a strategy of its own."""
+
+    @hookimpl
+    def register_rulesets(self) -> list[Any]:
+        return [RulesetSource.from_file(ROOT / "rulesets" / "caiyu_2020_10.toml")]
+
+    @hookimpl
+    def register_strategies(self) -> list[Any]:
+        return [Garbage(None)]
+
+
+def test_a_plugin_taking_a_builtin_ruleset_id_is_disabled_not_fatal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 23, 6: the clash made every command fail, `evalrules plugins` included
+    registry = load_registry([Clashing()], entry_points=False, strict=False)
+    assert registry.origin("ruleset", "caiyu_2020_10") == "evalrules.default_plugins.rulesets"
+    assert "garbage" not in registry.strategies  # the clashing plugin contributes nothing
+    failed = [plugin for plugin in registry.plugins if plugin.name == "Clashing"]
+    assert failed and failed[0].error and "caiyu_2020_10" in failed[0].error and "未启用" in failed[0].error
+    with pytest.raises(PluginError) as caught:
+        load_registry([Clashing()], entry_points=False, strict=True)
+    assert caught.value.problems[0].code == "E-PLUGIN-DUPLICATE"
+
+
+def test_cli_runs_beside_an_installed_plugin_that_takes_a_builtin_id(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evalrules.cli import main
+
+    point = importlib.metadata.EntryPoint("clashing", "tests.fake_plugins.clashing", "evalrules")
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **selection: [point])
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    monkeypatch.delenv(BLOCK_ENV, raising=False)
+    evalrules.default_registry.cache_clear()
+    try:
+        assert main(["plugins"]) == 0
+        assert "重复登记" in capsys.readouterr().out
+        assert main(["score", str(ROOT / "examples" / "akto-2022.toml")]) == 0
+        captured = capsys.readouterr()
+        assert "总分 100 / 100" in captured.out and "插件 clashing 加载失败" in captured.err
+    finally:
+        evalrules.default_registry.cache_clear()
 
 
 FAKE = {

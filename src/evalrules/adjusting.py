@@ -108,7 +108,7 @@ def apply_adjustments(
         arguments = {"result": result, "ruleset": ruleset, "project": project}
         try:
             adjustment = function(**{name: arguments[name] for name in argnames})
-        except Exception as error:  # a veto that silently did not run would give a wrong grade
+        except (Exception, SystemExit) as error:  # a veto that silently did not run: a wrong grade
             raise ScoringError(
                 [Problem("E-PLUGIN-ADJUST", f"插件 {plugin} 调整结果时出错：{error!r}", file=project.file)]
             ) from None
@@ -117,7 +117,7 @@ def apply_adjustments(
         problem = _check(adjustment, [band.name for band in ruleset.grades], ruleset.max)
         if problem:
             raise ScoringError(
-                [Problem("E-PLUGIN-ADJUST", f"插件 {plugin} 的调整无效：{problem}", file=project.file)]
+                [Problem("E-PLUGIN-RESULT", f"插件 {plugin} 的调整无效：{problem}", file=project.file)]
             )
         total = adjustment.total if adjustment.total is not None else result.total
         # a new total without a stated grade is graded by the ruleset's own bands
@@ -142,12 +142,11 @@ def apply_adjustments(
 def _check(adjustment: Adjustment, grades: list[str], maximum: Decimal) -> str | None:
     if not isinstance(adjustment, Adjustment):
         return f"应返回 Adjustment 或 None，实际返回 {type(adjustment).__name__}"
-    if not adjustment.reason.strip():
-        return "每项调整都要写明原因 reason"
-    if adjustment.grade is not None and adjustment.grade not in grades:
-        return f"等级 “{adjustment.grade}” 不在规则集的等级中（{'、'.join(grades)}）"
-    if adjustment.total is not None and not (
-        isinstance(adjustment.total, Decimal) and 0 <= adjustment.total <= maximum
-    ):
-        return f"总分应为 [0, {fmt(maximum)}] 之内的 Decimal"
+    reason, grade, total = adjustment.reason, adjustment.grade, adjustment.total
+    if not isinstance(reason, str) or not reason.strip():
+        return f"每项调整都要用文字写明原因 reason（实际为 {reason!r}）"
+    if grade is not None and (not isinstance(grade, str) or grade not in grades):
+        return f"等级 {grade!r} 不在规则集的等级中（{'、'.join(grades)}）"
+    if total is not None and not (isinstance(total, Decimal) and total.is_finite() and 0 <= total <= maximum):
+        return f"总分应为 [0, {fmt(maximum)}] 之内的有限 Decimal（实际为 {total!r}）"
     return None

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from attrs import frozen
 
 from .errors import ScoringError
-from .findings import SEVERITIES, AuditCheck, AuditContext, Finding, Severity
+from .findings import SEVERITIES, AuditCheck, AuditContext, Finding, Severity, finding_problem
 from .model import Ruleset
 from .plugins import Registry, default_registry
 from .project import Project
@@ -76,13 +76,21 @@ def audit(project: Project, ruleset: Ruleset, registry: Registry | None = None) 
         )
     context = AuditContext(project, ruleset, result, registry)
     for name, check in registry.checks.items():
+        plugin = registry.origin("check", name)
         try:
-            findings.extend(check.run(context))
-        except Exception as error:  # an audit that silently skipped a check would mislead
-            plugin = registry.origin("check", name)
+            found = list(check.run(context))
+        except (Exception, SystemExit) as error:  # an audit that silently skipped a check misleads
             findings.append(
                 Finding("A-CHECK-FAILED", "error", f"检查 {name}（插件 {plugin}）出错：{error!r}")
             )
+            continue
+        wrong = next((problem for problem in map(finding_problem, found) if problem is not None), None)
+        if wrong is not None:  # none of its findings: one bad one puts the rest in doubt
+            findings.append(
+                Finding("A-CHECK-FAILED", "error", f"检查 {name}（插件 {plugin}）的结果无效：{wrong}")
+            )
+            continue
+        findings.extend(found)
     ordered = sorted(findings, key=_reading_order)
     return AuditReport(tuple(ordered), result, project.name, ruleset.info.id)
 

@@ -244,7 +244,7 @@ class Binder:
         except FormulaError as error:
             self.problem("E-FORMULA", error.render(), target.place)
             return None
-        except Exception as error:  # a plugin's bug
+        except (Exception, SystemExit) as error:  # a plugin's bug
             self.problem("E-PARAM", f"计分方法 {strategy.name} 检查参数时出错：{error!r}", target.place)
             return None
         return MethodRef(target.method.strategy, target.method.params, prepared)

@@ -51,6 +51,26 @@ class Finding:
         return data
 
 
+def finding_problem(finding: object) -> str | None:
+    """What is wrong with an object a check yielded as a finding, in Chinese; None when it is a
+    Finding whose fields have the declared types (a plugin's check can return anything)."""
+    if not isinstance(finding, Finding):
+        return f"应给出 Finding，实际给出 {finding!r}"
+    texts = (finding.code, finding.message, *finding.path) if isinstance(finding.path, tuple) else None
+    if texts is None or not all(isinstance(text, str) for text in texts):
+        return f"Finding 的 code、message、path 应为文字（实际为 {finding!r}）"
+    if finding.severity not in SEVERITIES:
+        return f"Finding 的 severity 应为 {'、'.join(SEVERITIES)} 之一（实际为 {finding.severity!r}）"
+    for value in (finding.claimed, finding.computed):
+        if value is not None and not isinstance(value, (str, Decimal)):
+            return f"Finding 的 claimed、computed 应为 Decimal、文字或 None（实际为 {value!r}）"
+        if isinstance(value, Decimal) and not value.is_finite():
+            return f"Finding 的 claimed、computed 应为有限的数（实际为 {value!r}）"
+    if finding.place is not None and not isinstance(finding.place, Place):
+        return f"Finding 的 place 应为 Place 或 None（实际为 {finding.place!r}）"
+    return None
+
+
 @frozen
 class AuditContext:
     """What every check sees."""

@@ -161,7 +161,7 @@ class Formula:
             if error.args and error.args[0] in self.names:
                 raise FormulaError(f"未提供名称 “{error.args[0]}” 的值", formula=self.source) from None
             raise self._failure(error) from None
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # a registered function is a plugin's code
             raise self._failure(error) from None
         return self._checked(result)
 
@@ -178,7 +178,7 @@ class Formula:
             _VALUES.reset(token)
         return self._checked(result)
 
-    def _failure(self, error: Exception) -> FormulaError:
+    def _failure(self, error: BaseException) -> FormulaError:
         if isinstance(error, FormulaError):
             return error
         if isinstance(error, (decimal.DivisionByZero, ZeroDivisionError)):
@@ -205,7 +205,7 @@ class Formula:
         return result
 
 
-def _describe(error: Exception) -> str:
+def _describe(error: BaseException) -> str:
     if isinstance(error, decimal.InvalidOperation):
         return "无效的数值运算（例如 0/0 或对负数开方）"
     if isinstance(error, ArithmeticError) and error.args:

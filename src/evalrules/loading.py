@@ -247,7 +247,7 @@ class _Builder(RulesetReader):
                 for p in located.problems
             )
             return None
-        except Exception as error:  # a plugin's bug: reported with its place, never a traceback
+        except (Exception, SystemExit) as error:  # a plugin's bug: at its place, never a traceback
             plugin = self.registry.origin("strategy", strategy.name)
             self.problem(
                 "E-PARAM",

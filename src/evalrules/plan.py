@@ -183,7 +183,7 @@ class RulesetPlan:
             return None
         try:
             return self.numbers(project)
-        except Exception:  # _Refused, or a kernel refusing its input: the explaining scorer says why
+        except (Exception, SystemExit):  # _Refused, or a kernel refusing its input: the scorer says why
             return None
 
     def numbers(self, project: Project) -> Numbers:

@@ -175,7 +175,7 @@ def _load_entry_points(loaded: _Loaded, *, strict: bool, blocked: set[str]) -> N
             continue
         try:
             plugin = entry_point.load()
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             message = f"无法加载（{entry_point.value}）：{error!r}"
             if strict:
                 raise PluginError([Problem("E-PLUGIN-IMPORT", f"插件 {name} {message}")]) from None
@@ -204,7 +204,13 @@ def build_registry(
                 for error in errors
             ]
         )
-    found, origins = _merge([plugin for plugin in order if plugin not in failures], contributions)
+    found, origins, clashes = _merge([plugin for plugin in order if plugin not in failures], contributions)
+    if clashes and strict:
+        raise PluginError([Problem("E-PLUGIN-DUPLICATE", clash) for clash in clashes.values()])
+    if clashes:  # the later plugin contributes nothing; the rest (built-ins first) keep working
+        for plugin, clash in clashes.items():
+            failures.setdefault(plugin, []).append(clash + "，该插件未启用")
+        found, origins, _ = _merge([plugin for plugin in order if plugin not in failures], contributions)
     # pluggy's call order: tryfirst/trylast honoured, otherwise the last registered first
     adjusters = tuple(
         (_owner(manager, implementation), implementation.function, tuple(implementation.argnames))
@@ -254,7 +260,7 @@ def _collect(manager: pluggy.PluginManager) -> tuple[dict[str, dict[str, list[An
                     key(item)
                     if isinstance(item, RulesetOption):
                         check_option(item)
-            except Exception as error:
+            except (Exception, SystemExit) as error:
                 failures.setdefault(plugin, []).append(f"{hook_name} 出错：{error!r}")
                 continue
             contributions.setdefault(plugin, {}).setdefault(kind, []).extend(items)
@@ -263,28 +269,23 @@ def _collect(manager: pluggy.PluginManager) -> tuple[dict[str, dict[str, list[An
 
 def _merge(
     order: list[str], contributions: dict[str, dict[str, list[Any]]]
-) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
-    """Every registration by kind and name, in plugin order; a name taken twice is fatal."""
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], str], dict[str, str]]:
+    """Every registration by kind and name, in plugin order; and for each plugin that takes a
+    name an earlier one took, the first such clash (its registration is not kept)."""
     found: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
     origins: dict[tuple[str, str], str] = {}
-    problems: list[Problem] = []
+    clashes: dict[str, str] = {}
     for plugin in order:
         for kind, items in contributions.get(plugin, {}).items():
             for item in items:
                 name = _KINDS[kind][1](item)
                 if name in found[kind]:
                     first = origins[(kind, name)]
-                    problems.append(
-                        Problem(
-                            "E-PLUGIN-DUPLICATE", f"{kind} “{name}” 被两个插件重复登记：{first} 与 {plugin}"
-                        )
-                    )
+                    clashes.setdefault(plugin, f"{kind} “{name}” 被两个插件重复登记：{first} 与 {plugin}")
                     continue
                 found[kind][name] = item
                 origins[(kind, name)] = plugin
-    if problems:
-        raise PluginError(problems)
-    return found, origins
+    return found, origins, clashes
 
 
 def load_registry(

@@ -26,7 +26,7 @@ from .plugins import Registry, default_registry
 from .project import Project
 from .result import Explanation, NodeResult, Result, UnknownValue
 from .sources import Place
-from .strategies import InputProblem, ScoringInput
+from .strategies import InputProblem, ScoringInput, outcome_problem
 from .unknowns import LABELS, Unknown, merge, reason, unknown_of, written
 
 
@@ -325,15 +325,17 @@ class _Scorer(Binder):
             located = error.located(ruleset=self.ruleset.info.id, path="/".join(node.path))
             self.problems.extend(located.problems)
             return self.failed(node)
-        except Exception as error:  # a plugin's bug: reported with its place, never a traceback
+        except (Exception, SystemExit) as error:  # a plugin's bug: reported at its place, no traceback
             plugin = self.registry.origin("strategy", strategy.name)
             self.problem(
                 "E-STRATEGY", f"计分方法 {strategy.name}（插件 {plugin}）出错：{error!r}", place, node.path
             )
             return self.failed(node)
-        if not isinstance(outcome.score, Decimal) or not outcome.score.is_finite():
+        wrong = outcome_problem(outcome)
+        if wrong is not None:
+            plugin = self.registry.origin("strategy", strategy.name)
             self.problem(
-                "E-STRATEGY", f"计分方法 {strategy.name} 返回的得分不是有限的 Decimal", place, node.path
+                "E-PLUGIN-RESULT", f"计分方法 {strategy.name}（插件 {plugin}）{wrong}", place, node.path
             )
             return self.failed(node)
         if not ZERO <= outcome.score <= node.weight:

@@ -87,6 +87,24 @@ class Outcome:
     inputs: Mapping[str, str] = field(factory=dict)
 
 
+def outcome_problem(outcome: object) -> str | None:
+    """What is wrong with what a strategy's score returned, in Chinese; None when it is an
+    Outcome with a finite Decimal score, text reasons and text inputs."""
+    if not isinstance(outcome, Outcome):
+        return f"应返回 Outcome，实际返回 {outcome!r}"
+    if not isinstance(outcome.score, Decimal) or not outcome.score.is_finite():
+        return f"返回的得分不是有限的 Decimal（实际为 {outcome.score!r}）"
+    reasons = outcome.reasons
+    if not isinstance(reasons, tuple) or not all(isinstance(reason, str) for reason in reasons):
+        return f"返回的理由应为文字的 tuple（实际为 {reasons!r}）"
+    inputs = outcome.inputs
+    if not isinstance(inputs, Mapping) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in inputs.items()
+    ):
+        return f"返回的 inputs 应为文字到文字的映射（实际为 {inputs!r}）"
+    return None
+
+
 @runtime_checkable
 class ScoringStrategy(Protocol):
     """What a plugin registers to add a scoring method."""
@@ -160,8 +178,14 @@ def kernel_for(strategy: ScoringStrategy, prepared: Any, path: tuple[str, ...], 
         target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
     ) -> Decimal:
         where = (*target.slot, target.name) if target is not None else path
-        return strategy.score(
-            prepared, ScoringInput(where, weight, budget, rounding, target, assessment)
-        ).score
+        try:
+            item = ScoringInput(where, weight, budget, rounding, target, assessment)
+            outcome = strategy.score(prepared, item)
+        except SystemExit as error:  # a plugin's: the explaining scorer reports it where it is
+            raise RuntimeError(error) from error
+        problem = outcome_problem(outcome)
+        if problem is not None:  # the explaining scorer reports it (E-PLUGIN-RESULT)
+            raise TypeError(problem)
+        return outcome.score
 
     return by_score

@@ -236,6 +236,17 @@ class Binder:
                 suggestion=suggest(target.method.strategy, self.registry.strategies),
             )
             return None
+        allowed = self.ruleset.allowed_project_methods
+        if strategy.name not in allowed:
+            self.problem(
+                "E-METHOD-NOT-ALLOWED",
+                f"规则集 {self.ruleset.info.id} 不允许项目为绩效指标自选计分方法 “{strategy.name}”"
+                f"（可自选：{'、'.join(allowed) or '无'}）",
+                target.place,
+                suggestion="去掉 method 和 params，按规则集的方法计分；评价方案确有规定的，"
+                "在规则集的 [project_methods] allowed 中列出这种方法",
+            )
+            return None
         try:
             prepared = strategy.prepare(target.method.params, PrepareContext(self.registry.functions))
         except ParameterProblem as problem:

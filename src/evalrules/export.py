@@ -60,6 +60,8 @@ def ruleset_to_data(ruleset: Ruleset) -> dict[str, Any]:
         data["audit"] = thresholds
     if ruleset.options:
         data["options"] = _plain(dict(ruleset.options))
+    if ruleset.project_methods is not None:
+        data["project_methods"] = {"allowed": list(ruleset.project_methods)}
     if ruleset.examples:
         data["examples"] = [_plain(dict(example.data)) for example in ruleset.examples]
     return data

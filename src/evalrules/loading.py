@@ -31,6 +31,7 @@ from .ruleset_tables import RulesetReader
 from .schema import (
     INDICATOR_KEYS,
     INFO_KEYS,
+    PROJECT_METHODS_KEYS,
     SCORING_KEYS,
     SLOT_KEYS,
     TARGET_METHOD_KEYS,
@@ -80,6 +81,7 @@ class _Builder(RulesetReader):
             audit=self.audit(self.table(data, "audit")),
             options=self.options(self.table(data, "options")),
             examples=self.examples(data, indicators),
+            project_methods=self.project_methods(data.get("project_methods")),
         )
         if self.problems:
             raise LoadError(self.problems)
@@ -281,6 +283,30 @@ class _Builder(RulesetReader):
             key="slot",
         )
         return Slot()
+
+    def project_methods(self, raw: Any) -> tuple[str, ...] | None:
+        """[project_methods] allowed: registered method names (an empty list: none)."""
+        if raw is None:
+            return None
+        where = "[project_methods] allowed"
+        allowed = raw.get("allowed") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict) or not isinstance(allowed, list):
+            self.problem("E-TYPE", '应为 allowed = ["计分方法", …]（可以为空列表）', where)
+            return None
+        self.unknown_keys(raw, PROJECT_METHODS_KEYS, "[project_methods]")
+        names = []
+        for name in allowed:
+            if str(name) not in self.registry.strategies or not isinstance(name, str):
+                self.problem(
+                    "E-METHOD-UNKNOWN",
+                    f"未知的计分方法 “{name}”",
+                    where,
+                    suggestion=suggest(str(name), self.registry.strategies)
+                    or f"可用方法：{'、'.join(self.registry.strategies)}",
+                )
+                continue
+            names.append(name)
+        return tuple(dict.fromkeys(names))
 
     def target_methods(self, raw: dict[str, Any]) -> tuple[TargetMethod, ...]:
         methods = []

@@ -210,6 +210,9 @@ class Ruleset:
     """Switches read by plugins (e.g. a one-vote veto), checked against the registered options."""
     examples: tuple[Example, ...] = ()
     """Worked examples ([[examples]]): the child's own, never inherited through ``extends``."""
+    project_methods: tuple[str, ...] | None = None
+    """[project_methods] allowed: the scoring methods a project's target may name for itself;
+    None when the ruleset does not say (then those of its [target_methods])."""
     sha256: str = field(default="", eq=False)
     """SHA-256 of the fully resolved ruleset as TOML (set by the loader)."""
 
@@ -226,6 +229,15 @@ class Ruleset:
                 return None
             level = found.children
         return found
+
+    @property
+    def allowed_project_methods(self) -> tuple[str, ...]:
+        """The methods a project's target may choose: [project_methods] allowed, else the
+        methods the ruleset itself gives ≥ ≤ = 定性 targets (so never manual or a free formula
+        unless the ruleset lists it: a project must not award itself points)."""
+        if self.project_methods is not None:
+            return self.project_methods
+        return tuple(dict.fromkeys(t.method.strategy for t in self.target_methods))
 
     def target_method(self, operator: str) -> MethodRef | None:
         return next((t.method for t in self.target_methods if t.operator == operator), None)

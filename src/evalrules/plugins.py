@@ -41,6 +41,7 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.budget_checks",
     "evalrules.default_plugins.plan_checks",
     "evalrules.default_plugins.first_level",
+    "evalrules.default_plugins.overrides",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 

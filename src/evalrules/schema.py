@@ -9,6 +9,7 @@ TOP_KEYS = {
     "not_applicable": "不适用政策",
     "grades": "等级",
     "target_methods": "绩效指标的计分方法",
+    "project_methods": "项目可以自选的计分方法",
     "provenance": "参数来源",
     "indicators": "指标树",
     "override": "覆盖上级指标",
@@ -37,6 +38,7 @@ NOT_APPLICABLE_KEYS = ("policy", "missing_actual")
 GRADE_KEYS = ("name", "min", "max")
 SLOT_KEYS = ("empty", "groups")
 TARGET_METHOD_KEYS = ("method", "params")
+PROJECT_METHODS_KEYS = ("allowed",)
 PROVENANCE_KEYS = ("tag", "status", "source", "note")
 AUDIT_KEYS = ("over_completion", "low_execution", "output_outcome_share")
 EXAMPLE_KEYS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -367,3 +368,13 @@ def test_a_year_in_full_width_digits_is_read(tmp_path: Path) -> None:
     path.write_text("project,year,kind,indicator,value\n甲,２０２３,budget,执行数,1\n", encoding="utf-8")
     [(_, project)] = read_flat(path)
     assert isinstance(project, evalrules.Project) and project.year == 2023
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_csv_is_refused_without_blocking(tmp_path: Path) -> None:
+    # issue 23, 2: every file read is a regular file under a size cap
+    fifo = tmp_path / "projects.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(LoadError) as caught:
+        read_flat(fifo)
+    assert "不是普通文件" in caught.value.render()

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import io
+import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from evalrules import LoadError
-from evalrules.sources import RulesetSource, parse_text, read_text
+from evalrules import LoadError, sources
+from evalrules.sources import RulesetSource, parse_text, read_capped, read_text
 
 TEXT = """[project]
 name = "x"
@@ -114,3 +116,60 @@ def test_numbers_no_decimal_can_hold_are_refused_at_their_line(
     [problem] = caught.value.problems
     assert (problem.code, problem.line) == ("E-JSON" if json_format else "E-TOML", line)
     assert "位数或指数过大" in problem.message
+
+
+# --- special files and sizes (issue 23, 2) ------------------------------------------------------
+
+
+def _refused(path: Path, said: str, read: object = read_text) -> None:
+    with pytest.raises(LoadError) as caught:
+        read(path)  # type: ignore[operator]
+    [problem] = caught.value.problems
+    assert problem.code == "E-FILE" and said in problem.render()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_device_is_refused_before_reading() -> None:
+    _refused(Path("/dev/zero"), "不是普通文件")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "project.toml"
+    os.mkfifo(fifo)
+    _refused(fifo, "不是普通文件")  # opening it for reading would wait for a writer forever
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    _refused(tmp_path, "是文件夹")
+
+
+def test_a_file_over_the_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sources, "MAX_TEXT_BYTES", 1024)
+    big = tmp_path / "big.toml"
+    big.write_text('[project]\nname = "p"\n' + "# 注释\n" * 400, encoding="utf-8")
+    _refused(big, "文件过大")
+
+
+def test_a_file_growing_past_the_cap_while_read_is_refused(tmp_path: Path) -> None:
+    # /proc files report size 0 and /dev/stdin-like files have none: the read itself is bounded
+    class Growing:
+        def __init__(self, size: int) -> None:
+            self.size = size
+
+        def open(self, mode: str) -> io.BytesIO:
+            return io.BytesIO(b"#" * self.size)
+
+    with pytest.raises(LoadError) as caught:
+        read_capped(Growing(5000), "growing.toml", 4096)  # type: ignore[arg-type]
+    assert "文件过大" in caught.value.render()
+    assert read_capped(Growing(4096), "fits.toml", 4096) == b"#" * 4096  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".json"])
+def test_a_byte_order_mark_is_not_content(tmp_path: Path, suffix: str) -> None:
+    # Windows Notepad writes UTF-8 with a BOM
+    path = tmp_path / f"project{suffix}"
+    text = '[project]\nname = "项目"\n' if suffix == ".toml" else '{"project": {"name": "项目"}}'
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert read_text(path).data == {"project": {"name": "项目"}}

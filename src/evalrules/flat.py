@@ -29,7 +29,7 @@ from .numbers import fmt
 from .project import Project
 from .project_export import project_to_data
 from .project_loading import project_from_document
-from .sources import Document, parse_json
+from .sources import MAX_FLAT_BYTES, Document, parse_json, read_capped
 
 __all__ = ["COLUMNS", "KINDS", "read_flat", "write_flat"]
 
@@ -88,12 +88,7 @@ def read_flat(path: str | Path) -> list[tuple[str, Project | LoadError]]:
     raises LoadError."""
     path = Path(path)
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError([Problem("E-FILE", "文件不存在", file=name)]) from None
-    except OSError as error:
-        raise LoadError([Problem("E-FILE", f"无法读取文件：{error.strerror}", file=name)]) from None
+    data = read_capped(path, name, MAX_FLAT_BYTES)
     text, _ = decode_text(data, name, gb18030=path.suffix.lower() == ".csv")
     if path.suffix.lower() == ".jsonl":
         rows = _jsonl_rows(text, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import stat
 from collections.abc import Callable
 from decimal import Decimal
 from importlib.resources.abc import Traversable
@@ -107,19 +108,61 @@ def _key_patterns(key: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return toml, re.compile(r'^\s*"' + re.escape(key) + r'"\s*:')
 
 
-def read_text(path: Path | Traversable, name: str | None = None) -> Document:
-    """Read and parse a TOML or JSON file (by suffix). Numbers become Decimal from their text."""
-    display = name or str(path)
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+"""The largest ruleset or project file read (TOML, JSON): far above any real one (a 5,000-target
+project is about 1 MB), far below what would exhaust memory."""
+
+MAX_FLAT_BYTES = 256 * 1024 * 1024
+"""The largest CSV or JSONL file of many projects read."""
+
+
+def read_capped(path: Path | Traversable, display: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; anything else (a device such as
+    /dev/zero, a FIFO, a folder, a file too large, or one that grows while read) is E-FILE,
+    refused before or while reading, never read until memory runs out."""
     try:
-        text = path.read_text(encoding="utf-8")
+        if isinstance(path, Path):
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                what = "文件夹" if stat.S_ISDIR(status.st_mode) else "设备、管道或套接字等特殊文件"
+                raise LoadError([Problem("E-FILE", f"不是普通文件（是{what}），不能读取", file=display)])
+            if status.st_size > limit:
+                raise LoadError([_too_large(display, status.st_size, limit)])
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)  # a file that grew after stat, or reports size 0 (/proc)
     except FileNotFoundError:
         raise LoadError([Problem("E-FILE", "文件不存在", file=display)]) from None
-    except UnicodeDecodeError:
-        raise LoadError([Problem("E-FILE", "文件不是 UTF-8 编码的文本", file=display)]) from None
+    except IsADirectoryError:
+        raise LoadError([Problem("E-FILE", "不是普通文件（是文件夹），不能读取", file=display)]) from None
     except OSError as error:
         raise LoadError([Problem("E-FILE", f"无法读取文件：{error.strerror}", file=display)]) from None
     except ValueError:  # a name the system cannot hold, e.g. with a NUL character (from an extends)
         raise LoadError([Problem("E-FILE", "文件名含有无效字符", file=repr(display))]) from None
+    if len(data) > limit:
+        raise LoadError([_too_large(display, len(data), limit)])
+    return data
+
+
+def _too_large(display: str, size: int, limit: int) -> Problem:
+    mega = 1024 * 1024
+    return Problem(
+        "E-FILE",
+        "文件过大",
+        file=display,
+        expected=f"不超过 {limit // mega} MB",
+        found=f"{size / mega:.1f} MB 以上" if size > limit else f"{size / mega:.1f} MB",
+    )
+
+
+def read_text(path: Path | Traversable, name: str | None = None) -> Document:
+    """Read and parse a TOML or JSON file (by suffix, UTF-8 with or without a BOM). Numbers become
+    Decimal from their text."""
+    display = name or str(path)
+    data = read_capped(path, display, MAX_TEXT_BYTES)
+    try:
+        text = data.decode("utf-8-sig")  # a BOM, as Windows Notepad writes it, is not content
+    except UnicodeDecodeError:
+        raise LoadError([Problem("E-FILE", "文件不是 UTF-8 编码的文本", file=display)]) from None
     return parse_text(text, display, json_format=str(path).lower().endswith(".json"))
 
 

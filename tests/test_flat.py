@@ -378,3 +378,14 @@ def test_a_fifo_named_csv_is_refused_without_blocking(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         read_flat(fifo)
     assert "不是普通文件" in caught.value.render()
+
+
+def test_a_jsonl_row_with_a_key_twice_is_that_projects_error_only(tmp_path: Path) -> None:
+    path = tmp_path / "projects.jsonl"
+    row = '{"project": "%s", "name": "戊", "slot": "x/y", "indicator": "n", "operator": "=", "value": 1, %s}'
+    good, bad = row % ("d", '"actual": 1'), row % ("e", '"value": 2')
+    path.write_text(good + "\n" + bad + "\n", encoding="utf-8")
+    found = dict(read_flat(path))
+    assert isinstance(found["d"], evalrules.Project)
+    [broken] = [item for key, item in found.items() if key != "d"]
+    assert isinstance(broken, LoadError) and "“value” 出现了两次" in broken.render()

@@ -173,3 +173,13 @@ def test_a_byte_order_mark_is_not_content(tmp_path: Path, suffix: str) -> None:
     text = '[project]\nname = "项目"\n' if suffix == ".toml" else '{"project": {"name": "项目"}}'
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert read_text(path).data == {"project": {"name": "项目"}}
+
+
+def test_a_json_key_given_twice_is_refused_at_its_second_line() -> None:
+    # issue 23, 7: the last of two weights won silently and moved a score from 99.78 to 89.88
+    text = '{"project": {"name": "p"},\n "weights": {"决策": 20,\n  "决策": 10}}'
+    with pytest.raises(LoadError) as caught:
+        parse_text(text, "p.json", json_format=True)
+    [problem] = caught.value.problems
+    assert problem.code == "E-JSON" and problem.line == 3 and "“决策” 出现了两次" in problem.message
+    assert parse_text('{"a": {"x": 1}, "b": {"x": 2}}', "ok.json", json_format=True).data["b"] == {"x": 2}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import evalrules
@@ -183,3 +184,16 @@ def test_states_reads_a_figure_as_a_report_writes_it() -> None:
     assert states(D("86.1"), D("86.19"))  # cut, not rounded
     assert not states(D("86.3"), D("86.2069"))
     assert states(D("99.9"), D("99.94"), D("0.1"))
+
+
+def test_a_budget_near_zero_is_reported_not_a_crash(seed: evalrules.Project) -> None:
+    # found by the fuzzer: 全年预算数 = 1e-300 gave InvalidOperation in A-OVERSPENT and in the
+    # explanation of 资金到位率 (the fast plan had scored it)
+    figures = {**seed.budget.figures, "全年预算数": Decimal("1e-300")}
+    project = attrs.evolve(seed, budget=attrs.evolve(seed.budget, figures=figures))
+    ruleset = evalrules.load_ruleset("caiyu_2020_10")
+    result = evalrules.score(project, ruleset)
+    assert any("1.9205e+304%" in reason for node in result.walk() for reason in node.reasons)
+    report = evalrules.audit(project, ruleset)
+    assert not [f for f in report.findings if f.code == "A-CHECK-FAILED"]
+    assert [f for f in report.findings if f.code == "A-OVERSPENT"]

@@ -184,3 +184,43 @@ def test_derived_from_that_is_not_a_list_is_a_located_problem(write: Callable[[s
         str(path),
         text.splitlines().index("[ruleset]") + 2,
     )
+
+
+def _nested(depth: int) -> str:
+    node = '{ name = "n0", weight = 100, method = "manual" }'
+    for level in range(1, depth + 1):
+        node = f'{{ name = "n{level}", weight = 100, children = [{node}] }}'
+    return node
+
+
+@pytest.mark.parametrize(("depth", "refused"), [(9, False), (10, True), (130, True)])
+def test_an_indicator_tree_deeper_than_the_cap_is_refused_located(
+    write: Callable[[str, str], Path], depth: int, refused: bool
+) -> None:
+    # issue 23, 5: a 130-level tree gave RecursionError in tomli_w when the ruleset was hashed
+    text = (
+        f"indicators = [{_nested(depth)}]\n"
+        '[ruleset]\nid = "deep"\nversion = "1"\ntitle = "t"\ndocument = "d"\nissuer = "i"\n'
+        '[[grades]]\nname = "合格"\nmin = 0\n'
+    )
+    path = write("deep.toml", text)
+    if not refused:
+        assert evalrules.load_ruleset(path).find(tuple(f"n{i}" for i in range(depth, -1, -1)))
+        return
+    with pytest.raises(evalrules.LoadError) as caught:
+        evalrules.load_ruleset(path)
+    [problem] = caught.value.problems
+    assert problem.code == "E-TREE-DEPTH" and problem.where.count("/") == 9
+
+
+def test_more_grades_than_the_cap_are_refused(write: Callable[[str, str], Path]) -> None:
+    # issue 23, 5: `evalrules check` with 100,001 grades ran past 60 s
+    grades = "".join(f'[[grades]]\nname = "g{i}"\nmin = {100 - i}\n' for i in range(21))
+    text = (
+        '[ruleset]\nid = "many"\nversion = "1"\ntitle = "t"\ndocument = "d"\nissuer = "i"\n'
+        '[[indicators]]\nname = "a"\nweight = 100\nmethod = "manual"\n'
+        + grades.replace("min = 80\n", "min = 0\n")
+    )
+    with pytest.raises(evalrules.LoadError) as caught:
+        evalrules.load_ruleset(write("many.toml", text))
+    assert [p.code for p in caught.value.problems] == ["E-GRADES"] and "21 档" in caught.value.render()

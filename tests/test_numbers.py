@@ -19,6 +19,7 @@ from evalrules.numbers import (
     fmt,
     parse_number,
     round_to,
+    rounded_for_text,
     split_equally,
 )
 
@@ -339,3 +340,14 @@ def test_a_sum_is_exact_only_when_no_digit_is_lost() -> None:
         is None
     )
     assert exact_sum([Decimal("1e30"), Decimal("1e-30")]) is None
+
+
+@pytest.mark.parametrize("value", [Decimal("1.9205E+302"), Decimal("1E+26"), Decimal("-3E+40")])
+def test_rounded_for_text_keeps_a_value_too_large_for_its_places(value: Decimal) -> None:
+    # a rate over a budget of 1e-300 万元 raised InvalidOperation in the explanation only (found by
+    # the fuzzer): such a value has no digit down at the places, so rounding leaves it as it is
+    assert rounded_for_text(value, 2) == value and rounded_for_text(value, 10, "ROUND_DOWN") == value
+    big = Decimal("123456789012345678901234.567")
+    assert rounded_for_text(big, 2) == round_to(big, 2) == Decimal("123456789012345678901234.57")
+    with pytest.raises(decimal.InvalidOperation):
+        round_to(value, 2)  # scores and formulas keep refusing what they cannot round

@@ -196,11 +196,17 @@ class Binder:
             holder.base_weight = sum((child.base_weight for child in holder.children), ZERO)
             if all(child.na_reason for child in holder.children):
                 holder.na_reason = NOT_APPLICABLE
-        for parent in groups.values():
-            names = [child.path[-1] for child in parent.children if child.kind == "target"]
-            for name in sorted({name for name in names if names.count(name) > 1}):
-                place = next(t.place for t in targets if t.slot == parent.path and t.name == name)
-                self.problem("E-TARGET-DUPLICATE", f"同一位置下绩效指标 “{name}” 重复", place, parent.path)
+        # linear: counting each name in a list took 53 s for 50,000 targets
+        first: dict[tuple[tuple[str, ...], str], Place | None] = {}
+        repeated: dict[tuple[tuple[str, ...], str], None] = {}
+        for target in targets:
+            key = (target.slot, target.name)
+            if key in first:
+                repeated[key] = None
+            else:
+                first[key] = target.place
+        for key in sorted(repeated):
+            self.problem("E-TARGET-DUPLICATE", f"同一位置下绩效指标 “{key[1]}” 重复", first[key], key[0])
         if weighted:
             self.check_sum(node, targets[0].place)
 

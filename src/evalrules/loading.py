@@ -31,6 +31,7 @@ from .ruleset_tables import RulesetReader
 from .schema import (
     INDICATOR_KEYS,
     INFO_KEYS,
+    MAX_TREE_DEPTH,
     PROJECT_METHODS_KEYS,
     SCORING_KEYS,
     SLOT_KEYS,
@@ -185,6 +186,16 @@ class _Builder(RulesetReader):
             return None
         children: tuple[Indicator, ...] = ()
         method = slot = None
+        if "children" in entry and len(path) >= MAX_TREE_DEPTH:
+            self.problem(
+                "E-TREE-DEPTH",
+                f"指标树超过 {MAX_TREE_DEPTH} 级",
+                where,
+                name=name,
+                key="children",
+                suggestion="指标体系一般为三级（一级、二级、三级指标），最多四级",
+            )
+            return None
         if "children" in entry:
             children = self.indicators(entry["children"], path, where + " 的 children")
             total = sum((child.weight for child in children), ZERO)

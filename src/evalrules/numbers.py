@@ -87,9 +87,19 @@ def parse_number(value: object) -> Decimal:
 
 
 def round_to(value: Decimal, places: int, mode: str = "ROUND_HALF_UP") -> Decimal:
-    """Round to a number of decimal places with a declared mode (default 四舍五入)."""
+    """Round to a number of decimal places with a declared mode (default 四舍五入); a value too
+    large to carry them in the context's precision raises InvalidOperation (see rounded_for_text)."""
     exponent = Decimal(1).scaleb(-places)
     return value.quantize(exponent, rounding=ROUNDING_MODES[mode], context=CONTEXT)
+
+
+def rounded_for_text(value: Decimal, places: int, mode: str = "ROUND_HALF_UP") -> Decimal:
+    """round_to for a figure only shown or compared with a stated one (a rate over a budget of
+    1e-300 万元): a value too large to carry the places has no digit that far down, and is
+    returned as it is instead of raising InvalidOperation."""
+    if value.is_finite() and value and value.adjusted() >= CONTEXT.prec - 1 - places:
+        return value
+    return round_to(value, places, mode)
 
 
 def fmt(value: Decimal) -> str:

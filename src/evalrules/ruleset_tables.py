@@ -27,6 +27,7 @@ from .plugins import Registry
 from .schema import (
     AUDIT_KEYS,
     GRADE_KEYS,
+    MAX_GRADES,
     NOT_APPLICABLE_KEYS,
     PROVENANCE_KEYS,
     ROUNDING_KEYS,
@@ -121,6 +122,15 @@ class RulesetReader:
     def grades(self, raw: Any, maximum: Decimal) -> tuple[GradeBand, ...]:
         if not isinstance(raw, list) or not raw or not all(isinstance(e, dict) for e in raw):
             self.problem("E-GRADES", "缺少等级表 [[grades]]（每项 name 与 min）", "[[grades]]")
+            return ()
+        if len(raw) > MAX_GRADES:
+            self.problem(
+                "E-GRADES",
+                f"等级过多：最多 {MAX_GRADES} 档",
+                "[[grades]]",
+                found=f"{len(raw)} 档",
+                suggestion="评价等级一般为优、良、中、差四档",
+            )
             return ()
         entries = []
         for index, entry in enumerate(raw):

@@ -57,3 +57,11 @@ project file) and the scores expected (``expected = { total = …, grade = "…"
 EXPECTED_RESERVED = ("total", "grade")
 EDIT_KEYS = {"override": ("path", *INDICATOR_KEYS), "add": ("parent", *INDICATOR_KEYS), "remove": ("path",)}
 """Keys of the [[override]], [[add]] and [[remove]] tables of a ruleset that ``extends`` another."""
+
+MAX_TREE_DEPTH = 10
+"""The deepest indicator tree a ruleset may have (real ones have three or four levels): deeper
+trees are refused (E-TREE-DEPTH) before anything recurses through them."""
+
+MAX_GRADES = 20
+"""The most grade bands a ruleset may have (real ones have four): each one is checked against
+every generated total by `evalrules check`."""

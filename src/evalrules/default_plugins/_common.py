@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from ..numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number
+from ..numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number, rounded_for_text
 from ..project import Target
 from ..strategies import InputProblem, Outcome, ParameterProblem, PrepareContext, ScoringInput, check_keys
 
@@ -75,10 +75,11 @@ def full(item: ScoringInput, description: str, verdict: str = "达到目标") ->
 
 def percent(ratio: Decimal) -> str:
     """A ratio as a percentage with two decimals, rounded 四舍五入 (ROUND_HALF_UP)."""
-    value = CONTEXT.multiply(ratio, HUNDRED).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP, context=CONTEXT
-    )
-    return f"{fmt(value)}%"
+    scaled = CONTEXT.multiply(ratio, HUNDRED)
+    if scaled.adjusted() >= 15:  # a denominator near 0 (1e-300 万元): shown short, not 300 digits
+        mantissa, _, exponent = f"{scaled:.6e}".partition("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}%"
+    return f"{fmt(rounded_for_text(scaled, 2))}%"
 
 
 class KeysOnly:

@@ -13,7 +13,7 @@ from attrs import frozen
 from ..claims import FigureClaim
 from ..findings import AuditCheck, AuditContext, Finding, Severity
 from ..hookspecs import hookimpl
-from ..numbers import CONTEXT, HUNDRED, fmt, round_to
+from ..numbers import CONTEXT, HUNDRED, fmt, rounded_for_text
 from ..sources import Place
 from .budget_rates import APPROVED, RATE_STRATEGIES, rate_methods
 from .claimed import key_of, nodes_by_key
@@ -57,7 +57,7 @@ class Overspent:
         if row is None or spent is None or spent <= budget.figures[row]:
             return
         base = budget.figures[row]
-        rate = round_to(CONTEXT.multiply(CONTEXT.divide(spent, base), HUNDRED), 2)
+        rate = rounded_for_text(CONTEXT.multiply(CONTEXT.divide(spent, base), HUNDRED), 2)
         paths = [m.path for m in rate_methods(context) if m.strategy == "execution_rate"]
         capped = "；预算执行率按 100% 计分" if paths else ""
         yield Finding(
@@ -135,8 +135,8 @@ def states(claimed: Decimal, computed: Decimal, tolerance: Decimal = Decimal(0))
     places = _places(claimed)
     return (
         abs(claimed - computed) <= tolerance
-        or round_to(computed, places) == claimed
-        or round_to(computed, places, "ROUND_DOWN") == claimed
+        or rounded_for_text(computed, places) == claimed
+        or rounded_for_text(computed, places, "ROUND_DOWN") == claimed
     )
 
 
@@ -165,10 +165,10 @@ def _rate(context: AuditContext, figure: FigureClaim, strategy: str) -> _Compute
     main = bases[0]
     label = (
         f"按 [budget] 算得 {RATE_STRATEGIES[strategy]} = {numerator} {fmt(top)}{unit} ÷ {main} "
-        f"{fmt(figures[main])}{unit} = {fmt(round_to(rates[0], 2))}%"
+        f"{fmt(figures[main])}{unit} = {fmt(rounded_for_text(rates[0], 2))}%"
     )
     return _Computed(
-        label, round_to(rates[0], 2), tuple(rates), methods[0].path if methods else (), capped=True
+        label, rounded_for_text(rates[0], 2), tuple(rates), methods[0].path if methods else (), capped=True
     )
 
 

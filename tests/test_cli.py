@@ -67,6 +67,10 @@ def test_formula_prints_exact_value(run: Run) -> None:
         (("formula", "--set", "实际值=3", "-实际值*2"), "-6"),
         (("formula", "--set", "实际值=3", "--", "-实际值 + 10"), "7"),
         (("formula", "--set=x=-2", "-x"), "2"),
+        # issue 23, 9: the formula reads ｘ as x (NFKC, as Python does), and so does --set
+        (("formula", "ｘ + 1", "--set", "ｘ=5"), "6"),
+        (("formula", "x + 1", "--set", "ｘ=5"), "6"),
+        (("formula", "ｘ + 1", "--set", "x=5"), "6"),
     ],
 )
 def test_a_formula_may_start_with_a_minus(run: Run, argv: tuple[str, ...], printed: str) -> None:
@@ -83,6 +87,9 @@ def test_a_formula_may_start_with_a_minus(run: Run, argv: tuple[str, ...], print
         ("formula", "9 ** 9 ** 9"),
         ("formula", "x", "--set", "x=abc"),
         ("formula", "x", "--set", "x"),
+        ("formula", "1", "--set", "1x=5"),  # issue 23, 9: not a name a formula can use
+        ("formula", "1", "--set", "if=5"),
+        ("formula", "1", "--set", "a b=5"),
         ("score", "no-such-file.toml"),
         ("show", "caiyu_2020_1"),
     ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -389,3 +390,48 @@ def test_a_jsonl_row_with_a_key_twice_is_that_projects_error_only(tmp_path: Path
     assert isinstance(found["d"], evalrules.Project)
     [broken] = [item for key, item in found.items() if key != "d"]
     assert isinstance(broken, LoadError) and "“value” 出现了两次" in broken.render()
+
+
+def _csv_example(tmp_path: Path, edit: Callable[[list[str]], list[str]]) -> Path:
+    lines = example("csv").splitlines()
+    path = tmp_path / "projects.csv"
+    path.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_unbalanced_quote_that_swallows_rows_is_refused_at_its_line(tmp_path: Path) -> None:
+    # issue 23, 9: a quote left open took the next project's rows into one cell, silently
+    def open_quote(lines: list[str]) -> list[str]:
+        lines[3] = lines[3].replace(",", ',"', 1)  # the first cell after the key opens a quote
+        return lines
+
+    with pytest.raises(LoadError) as caught:
+        read_flat(_csv_example(tmp_path, open_quote))
+    [problem] = caught.value.problems
+    assert problem.line == 4 and "引号不成对" in problem.message
+
+
+def test_a_cell_spanning_lines_is_still_a_cell(tmp_path: Path) -> None:
+    # Excel writes a cell with Alt+Enter as a quoted field over two lines: not an open quote
+    def two_line_name(lines: list[str]) -> list[str]:
+        header = lines[0].split(",")
+        cells = lines[1].split(",")
+        cells[header.index("name")] = '"第一行\n第二行"'
+        lines[1] = ",".join(cells)
+        return lines
+
+    found = dict(read_flat(_csv_example(tmp_path, two_line_name)))
+    assert any(isinstance(p, evalrules.Project) and p.name == "第一行\n第二行" for p in found.values())
+
+
+def test_a_cell_over_the_csv_modules_default_limit_loses_nothing(tmp_path: Path) -> None:
+    # issue 23, 4: a field over 131,072 characters turned the whole file into one error
+    def long_reason(lines: list[str]) -> list[str]:
+        header = lines[0].split(",")
+        cells = lines[1].split(",")
+        cells[header.index("name")] = "长" * 140_000
+        lines[1] = ",".join(cells)
+        return lines
+
+    found = read_flat(_csv_example(tmp_path, long_reason))
+    assert len(found) == len(read_flat(_csv_example(tmp_path, lambda lines: lines)))

@@ -124,6 +124,7 @@ def test_json_nan_is_refused(write: Callable[[str, str], Path]) -> None:
         (('"执行数" = 95.5', '"执行款" = 95.5'), "E-KEY-UNKNOWN"),
         (("year = 2023", 'year = "二〇二三"'), "E-TYPE"),
         (('name = "测试项目"', 'title = "测试项目"'), "E-PROJECT"),
+        (('name = "测试项目"', "name = 123"), "E-TYPE"),  # issue 23, 9: not "缺少项目名称"
         (('slot = "产出指标/数量指标"\n', ""), "E-TARGET"),
         (("score = 20", 'score = "满分"'), "E-NUMBER"),
         (("[[targets]]", "[claims]\ntotl = 1\n\n[[targets]]"), "E-KEY-UNKNOWN"),

@@ -699,3 +699,17 @@ def test_assessment_values_cannot_shadow_weight_budget_or_target() -> None:
     with pytest.raises(InputProblem) as caught:
         FreeFormula().score(formula, item)
     assert "分值" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("strategy", "params", "key"),
+    [
+        (FreeFormula(), {"formula": 5}, "formula"),  # issue 23, 9: a number is not a formula
+        (FreeFormula(), {"formula": ["分值"]}, "formula"),
+        (StepTable(), {"steps": STEPS, "measure": 1}, "measure"),
+    ],
+)
+def test_a_formula_parameter_must_be_text(strategy: Any, params: dict[str, Any], key: str) -> None:
+    with pytest.raises(ParameterProblem) as caught:
+        strategy.prepare(params, CONTEXT)
+    assert caught.value.key == key and "应为文字的公式" in caught.value.message

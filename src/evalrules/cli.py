@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import keyword
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -416,11 +418,17 @@ def _json_value(value: object) -> object:
 def _formula(arguments: argparse.Namespace) -> str:
     values, problems = {}, []
     for assignment in arguments.values:
-        name, equals, text = assignment.partition("=")
+        written, equals, text = assignment.partition("=")
+        # as Python reads the formula: ｘ (full width) is x there, so it is here
+        name = unicodedata.normalize("NFKC", written.strip())
         try:
-            if not equals or not name.strip():
+            if not equals or not name:
                 raise NumberProblem("应写成 名称=数值")
-            values[name.strip()] = parse_number(text)
+            if not name.isidentifier() or keyword.iskeyword(name):
+                raise NumberProblem(
+                    f"“{written.strip()}” 不能作公式中的名称（应以汉字或字母开头，不含运算符和空格）"
+                )
+            values[name] = parse_number(text)
         except NumberProblem as problem:
             problems.append(Problem("E-SET", str(problem), where=f"--set {assignment}"))
     if problems:

@@ -208,19 +208,49 @@ def project_rows(key: str, project: Project) -> list[dict[str, Any]]:
 
 
 def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # one long cell is that project's business, not a reason to lose the file (the default
+    # limit, 131,072 characters, made the csv module give up on every row after it)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FLAT_BYTES))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     header = [column.strip() for column in reader.fieldnames or ()]
     reader.fieldnames = header
     _check_columns(header, name)
     rows: list[tuple[int, Row]] = []
+    ended = reader.line_num
     try:
         for row in reader:
-            rows.append((reader.line_num, {k: v for k, v in row.items() if k is not None}))
+            cells = {k: v for k, v in row.items() if k is not None}
+            swallowed = _swallowed_rows(cells.values(), len(header))
+            if swallowed:
+                raise LoadError([_unbalanced(name, ended + 1, swallowed)])
+            rows.append((reader.line_num, cells))
+            ended = reader.line_num
     except csv.Error as error:
-        raise LoadError(
-            [Problem("E-FILE", f"CSV 格式错误：{error}", file=name, line=reader.line_num)]
-        ) from None
+        said = str(error)
+        if "end of data" in said:
+            said = "引号不成对：从这一行的引号起到文件末尾都被当成一个格子"
+        raise LoadError([Problem("E-FILE", f"CSV 格式错误：{said}", file=name, line=ended + 1)]) from None
     return rows
+
+
+def _swallowed_rows(cells: Iterable[Any], columns: int) -> int:
+    """How many whole rows a cell holds: a quote left open takes the next lines into one cell
+    (a cell may span lines, as Excel writes Alt+Enter, but not lines shaped like rows)."""
+    swallowed = 0
+    for cell in cells:
+        if isinstance(cell, str) and "\n" in cell:
+            swallowed += sum(1 for line in cell.splitlines()[1:] if line.count(",") >= max(columns - 1, 2))
+    return swallowed
+
+
+def _unbalanced(name: str, line: int, swallowed: int) -> Problem:
+    return Problem(
+        "E-FILE",
+        f"CSV 格式错误：引号不成对，一个格子吞下了其后的 {swallowed} 行",
+        file=name,
+        line=line,
+        suggestion="检查这一行中的双引号：格子内容中的双引号要写两次（\"\"），或整格不加引号",
+    )
 
 
 def _jsonl_rows(text: str, name: str) -> list[tuple[int, Row]]:

@@ -130,7 +130,17 @@ class _ProjectReader:
         header = self.table("project")
         header_line = self.document.line_of("project")
         self.unknown(header, PROJECT_KEYS, "[project]", header_line)
-        if not isinstance(header.get("name"), str) or not header.get("name"):
+        name = header.get("name")
+        if name is not None and not isinstance(name, str):
+            self.problem(
+                "E-TYPE",
+                "项目名称 name 应为文字（加引号）",
+                "[project] name",
+                self.document.line_after(header_line, "name"),
+                expected=f'name = "{name}"',
+                found=f"name = {name}",
+            )
+        elif not name:
             self.problem("E-PROJECT", "缺少项目名称 [project] name", "[project]", header_line)
         year = header.get("year")
         if year is not None and (not isinstance(year, int) or isinstance(year, bool)):

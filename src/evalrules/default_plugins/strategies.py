@@ -113,7 +113,9 @@ class StepTable:
         if any(higher.share < lower.share for higher, lower in itertools.pairwise(steps)):
             raise ParameterProblem("steps", "完成度更高的档位得分比例不能更低（档位应单调）")
         measure = params.get("measure", "实际值 / 指标值")
-        formula = compile_formula(str(measure), functions=context.functions, names=_MEASURE_NAMES)
+        if not isinstance(measure, str):
+            raise ParameterProblem("measure", f'measure 应为文字的公式（加引号，如 measure = "{measure}"）')
+        formula = compile_formula(measure, functions=context.functions, names=_MEASURE_NAMES)
         return tuple(steps), formula
 
     def score(self, prepared: Any, item: ScoringInput) -> Outcome:
@@ -367,6 +369,9 @@ class FreeFormula:
         check_keys(params, self.params_doc)
         if "formula" not in params:
             raise ParameterProblem("formula", "缺少参数 “formula”")
+        written = params["formula"]
+        if not isinstance(written, str):  # formula = 5 is a number, not a formula
+            raise ParameterProblem("formula", f'formula 应为文字的公式（加引号，如 formula = "{written}"）')
         inputs = params.get("inputs", [])
         if not isinstance(inputs, list) or not all(isinstance(name, str) for name in inputs):
             raise ParameterProblem("inputs", "inputs 应为名称的列表")

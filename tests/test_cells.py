@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from evalrules.cells import TRIGGERS, neutralise, restore, string_cell
+from evalrules.cells import TRIGGERS, neutralise, restore, string_cell, visible
 
 HOSTILE = '=HYPERLINK("http://example.com/x","点这里")'
 
@@ -29,3 +34,36 @@ def test_an_xlsx_cell_openpyxl_took_for_a_formula_is_a_string() -> None:
     cell = string_cell(sheet.cell(1, 1, value=HOSTILE))
     assert cell.data_type == "s" and cell.value == HOSTILE
     assert string_cell(sheet.cell(2, 1, value=5)).data_type == "n"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("正常\x1b[31m项目\x01", "正常\\x1b[31m项目\\x01"),
+        ("abc\u202edef", "abc\\u202edef"),  # RIGHT-TO-LEFT OVERRIDE: would show "abcfed"
+        ("a\u2066b\u2069\u200f", "a\\u2066b\\u2069\\u200f"),
+        ("行一\n行二\t列", "行一\n行二\t列"),  # tab and line feed are text
+        ("x\ry\x7f\x85", "x\\x0dy\\x7f\\x85"),
+        ("绩效评价 ═ ≧ ％", "绩效评价 ═ ≧ ％"),
+    ],
+)
+def test_visible_escapes_what_could_drive_a_terminal_or_reorder_text(text: str, shown: str) -> None:
+    assert visible(text) == shown
+
+
+def test_cli_output_shows_control_characters_escaped(
+    write: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 23, 7: a name carrying ESC [2J cleared the analyst's terminal
+    from evalrules.cli import main
+
+    source = (Path(__file__).parent / "forms" / "audit_self_subsidy.toml").read_text(encoding="utf-8")
+    path = write(
+        "p.toml", source.replace('name = "困难残疾人生活补贴"', 'name = "困难\\u001b[2J残疾人\\u202e补贴"')
+    )
+    for argv in (["score", str(path)], ["score", str(path), "--format", "json"], ["audit", str(path)]):
+        main(argv)
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\u202e" not in out and "困难\\" in out
+    main(["score", str(path), "--format", "json"])
+    assert json.loads(capsys.readouterr().out)  # the escapes are JSON escapes: still valid JSON

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import batch_cli
 from .audit import audit, render_text
+from .cells import visible
 from .checking import DEFAULT_EXAMPLES, check_ruleset
 from .errors import EvalrulesError, LoadError, Problem
 from .export import ruleset_to_toml
@@ -169,13 +170,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         output = _COMMANDS[arguments.command](arguments)
     except _Findings as findings:
-        sys.stdout.write(findings.output)
+        sys.stdout.write(visible(findings.output))
         return 3
     except EvalrulesError as error:
         print(f"evalrules：发现 {len(error.problems)} 个问题：", file=sys.stderr)
-        print(error.render(), file=sys.stderr)
+        print(visible(error.render()), file=sys.stderr)
         return 1
-    sys.stdout.write(output)
+    sys.stdout.write(visible(output))  # a name cannot drive the terminal or reorder the text
     return 0
 
 

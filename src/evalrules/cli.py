@@ -27,6 +27,7 @@ from .formula import compile_formula
 from .loading import load_ruleset
 from .model import Ruleset
 from .numbers import NumberProblem, fmt, parse_number
+from .outputs import unique_file_names
 from .plugins import STRICT_ENV, default_registry
 from .project import Project
 from .project_loading import load_project
@@ -321,7 +322,7 @@ def _convert(arguments: argparse.Namespace) -> str:
     if not projects:
         raise LoadError([Problem("E-CONVERT-EMPTY", "输入中没有找到项目", file=str(source))])
     if len(projects) == 1 and output.suffix.lower() == ".toml":
-        targets = [(output, projects[0][1])]
+        targets = [(output, "", projects[0][1])]
     elif output.suffix:
         raise LoadError(
             [
@@ -334,17 +335,19 @@ def _convert(arguments: argparse.Namespace) -> str:
             ]
         )
     else:
-        output.mkdir(parents=True, exist_ok=True)
-        targets = [(output / f"{_file_name(key)}.toml", project) for key, project in projects]
-    from .report.files import write_atomic
+        names = unique_file_names([key for key, _ in projects])
+        # a key the file name does not spell out (P/1 → P_1, P_1 → P_1-2) is said beside it
+        targets = [
+            (output / f"{names[key]}.toml", key if names[key] != key else "", project)
+            for key, project in projects
+        ]
+    from .outputs import write_atomic
 
-    for path, project in targets:
+    written = []
+    for path, key, project in targets:
         write_atomic(path, project_to_toml(project).encode("utf-8"))
-    return "".join(f"已写出 {path}（{project.name}）\n" for path, project in targets)
-
-
-def _file_name(key: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in key)
+        written.append(f"已写出 {path}（{project.name}" + (f"；输入中的键 {key}" if key else "") + "）\n")
+    return "".join(written)
 
 
 def _rulesets(arguments: argparse.Namespace) -> str:

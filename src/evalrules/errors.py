@@ -143,3 +143,7 @@ def rebuilt_error(name: str, problems: Sequence[Problem]) -> EvalrulesError:
     error: EvalrulesError = cls.__new__(cls)
     EvalrulesError.__init__(error, problems)
     return error
+
+
+class OutputError(EvalrulesError):
+    """An output file could not be written (E-OUTPUT); nothing was left half-written."""

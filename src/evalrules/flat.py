@@ -13,9 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +24,7 @@ from attrs import frozen
 
 from .errors import LoadError, Problem, suggest
 from .numbers import fmt
+from .outputs import write_atomic
 from .project import Project
 from .project_export import project_to_data
 from .project_loading import project_from_document
@@ -142,14 +141,7 @@ def write_flat(projects: Iterable[Project | tuple[str, Project]], path: str | Pa
         text, encoding = buffer.getvalue(), "utf-8-sig"
     else:
         raise ValueError(f"扁平格式的文件名应以 .csv 或 .jsonl 结尾：{path}")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding=encoding, newline="") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text.encode(encoding))
 
 
 def project_rows(key: str, project: Project) -> list[dict[str, Any]]:
@@ -249,7 +241,7 @@ def _unbalanced(name: str, line: int, swallowed: int) -> Problem:
         f"CSV 格式错误：引号不成对，一个格子吞下了其后的 {swallowed} 行",
         file=name,
         line=line,
-        suggestion="检查这一行中的双引号：格子内容中的双引号要写两次（\"\"），或整格不加引号",
+        suggestion='检查这一行中的双引号：格子内容中的双引号要写两次（""），或整格不加引号',
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import importlib.util
 import json
 import sys
@@ -14,6 +15,7 @@ import pytest
 import evalrules
 from evalrules import batch
 from evalrules.batch import read_inputs, results_frame, run_batch, score_many
+from evalrules.errors import OutputError
 from evalrules.project import Project
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
@@ -145,7 +147,7 @@ def _fail_on_fifth(monkeypatch: pytest.MonkeyPatch) -> None:
             nonlocal calls
             calls += 1
             if calls == 5:
-                raise OSError("disk full")
+                raise OSError(errno.ENOSPC, "No space left on device")
             return function(*args)
 
         return wrapper
@@ -161,7 +163,7 @@ def test_failed_write_leaves_existing_file_intact(
     output = tmp_path / name
     output.write_bytes(b"old results")
     _fail_on_fifth(monkeypatch)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="磁盘空间不足"):  # one located E-OUTPUT (issue 23, 3)
         run_batch([folder], RULESET, output, progress=False)
     assert output.read_bytes() == b"old results"
     assert list(tmp_path.iterdir()) == [output]  # the temporary file is removed
@@ -172,7 +174,7 @@ def test_failed_write_creates_no_file(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     _fail_on_fifth(monkeypatch)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="磁盘空间不足"):
         run_batch([folder], RULESET, tmp_path / name, progress=False)
     assert list(tmp_path.iterdir()) == []
 
@@ -248,3 +250,19 @@ def test_paths_with_chinese_and_spaces(folder: Path, tmp_path: Path, jobs: int) 
             "项目 p00001.toml",
             "项目 p00002.toml",
         ]
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path: Path, self_eval: evalrules.Ruleset) -> None:
+    # issue 23, 4: batch flat.csv -o flat.csv replaced the input with results
+    flat = tmp_path / "flat.csv"
+    flat.write_text(
+        (Path(__file__).parents[1] / "docs" / "flat-formats.md")
+        .read_text(encoding="utf-8")
+        .split("```csv\n", 1)[1]
+        .split("```", 1)[0],
+        encoding="utf-8",
+    )
+    before = flat.read_bytes()
+    with pytest.raises(OutputError, match="就是输入文件"):
+        run_batch([flat], self_eval, flat, progress=False)
+    assert flat.read_bytes() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,3 +68,39 @@ def test_cli_output_shows_control_characters_escaped(
         assert "\x1b" not in out and "\u202e" not in out and "困难\\" in out
     main(["score", str(path), "--format", "json"])
     assert json.loads(capsys.readouterr().out)  # the escapes are JSON escapes: still valid JSON
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["batch", "{p}", "-o", "{d}/结果.xlsx"],
+        ["batch", "{p}", "-o", "{d}/结果.csv"],
+        ["batch", "{p}", "-o", "{d}/结果.jsonl"],
+        ["report", "{p}", "--form", "self", "-o", "{d}/自评表.xlsx"],
+        ["report", "{p}", "-o", "{d}/报告.docx"],
+        ["report", "{p}", "-o", "{d}/报告.html"],
+        ["report", "{p}", "-o", "{d}/报告.md"],
+    ],
+)
+def test_every_writer_takes_a_name_with_control_characters(
+    write: Callable[[str, str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    # issue 23, 4: "正常\u001b[31m项目\u0001" made batch -o r.xlsx fail with IllegalCharacterError:
+    # no file, every project lost (also report --form self and .docx)
+    from evalrules.cli import main
+
+    source = (Path(__file__).parent / "forms" / "audit_self_subsidy.toml").read_text(encoding="utf-8")
+    hostile = 'name = "正常\\u001b[31m项目\\u0001"'
+    path = write("p.toml", source.replace('name = "困难残疾人生活补贴"', hostile))
+    out = tmp_path / "out"
+    code = main([a.format(p=path, d=out) for a in argv])
+    captured = capsys.readouterr()
+    assert code in (0, 3) and "Traceback" not in captured.err, captured.err
+    [written] = [p for p in out.iterdir() if not p.name.endswith(".png")]
+    if zipfile.is_zipfile(written):  # xlsx, docx: the XML inside
+        with zipfile.ZipFile(written) as archive:
+            data = b"".join(archive.read(name) for name in archive.namelist() if name.endswith(".xml"))
+    else:
+        data = written.read_bytes()
+    assert b"\x1b" not in data and b"\x01" not in data
+    assert b"\\x1b[31m" in data or b"\\u001b[31m" in data  # escaped: in JSONL the JSON way

@@ -12,9 +12,7 @@ import contextlib
 import csv
 import importlib
 import json
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -23,8 +21,9 @@ from typing import Any, TextIO
 import attrs
 from attrs import frozen
 
-from .cells import neutralise, string_cell
+from .cells import cell_text, neutralise, string_cell
 from .errors import EvalrulesError, LoadError, Problem, internal_error, rebuilt_error
+from .outputs import atomic_path, refuse_inputs_as_output
 from .parallel import CHUNKSIZE, RulesetRef, clean_context, score_many
 from .project import Project
 from .project_loading import load_project
@@ -247,6 +246,7 @@ def run_batch(
                 )
             ]
         )
+    refuse_inputs_as_output(output, [path for path in map(Path, inputs) if not path.is_dir()])
     start = time.perf_counter()
     read = list(read_inputs(inputs, jobs))
     reading = time.perf_counter() - start
@@ -324,22 +324,6 @@ def _read_as_gb18030(path: Path) -> bool:
 # --------------------------------------------------------------------------- writing
 
 
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path in the same folder, renamed over path when the block succeeds, else removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-
-
 FIXED_COLUMNS = ("key", "project", "unit", "year", "total", "grade")
 TAIL_COLUMNS = ("status", "error", "location")
 
@@ -377,9 +361,9 @@ def write_csv(items: Sequence[BatchItem], path: Path) -> None:
     firsts = _firsts(items)
     with path.open("w", encoding="utf-8-sig", newline="") as stream:  # BOM: Excel reads it as UTF-8
         out = csv.writer(stream)
-        out.writerow([neutralise(column) for column in columns(items)])
+        out.writerow([neutralise(cell_text(column)) for column in columns(items)])
         for item in items:
-            out.writerow([_text(neutralise(value)) for value in row(item, firsts)])
+            out.writerow([_text(neutralise(cell_text(value))) for value in row(item, firsts)])
 
 
 def item_dict(item: BatchItem) -> dict[str, Any]:
@@ -427,7 +411,7 @@ def write_xlsx(items: Sequence[BatchItem], path: Path) -> None:
     errors = workbook.create_sheet("错误")
 
     def cells(sheet: Any, values: Sequence[Any]) -> list[Any]:  # text stays text (evalrules.cells)
-        return [string_cell(WriteOnlyCell(sheet, value=value)) for value in values]
+        return [string_cell(WriteOnlyCell(sheet, value=cell_text(value))) for value in values]
 
     results.append(cells(results, columns(items)))
     for line in rows:

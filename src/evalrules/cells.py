@@ -55,3 +55,9 @@ def visible(text: str) -> str:
     written as an escape (ESC as \\x1b, RIGHT-TO-LEFT OVERRIDE as \\u202e): it can neither drive
     a terminal, nor break an XLSX file, nor show a name in another order than it is."""
     return _INVISIBLE.sub(_escaped, text)
+
+
+def cell_text(value: Any) -> Any:
+    """A value ready for a written cell: text with its control characters escaped (openpyxl
+    refuses them: one ESC in a name lost a whole batch's XLSX), other values unchanged."""
+    return visible(value) if isinstance(value, str) else value

@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from ..cells import visible
 from ..numbers import fmt
 from .context import CHAPTERS, Part, ReportContext, Row, placeholder
 from .files import write_atomic
@@ -37,11 +38,29 @@ _SHEET_WIDTHS = (2.0, 2.6, 4.2, 1.3, 2.4, 3.0, 1.8, 5.5)
 _CHAPTER_NUMBERS = "一二三四五六七八九十"
 
 
+class _Visible:
+    """A python-docx Document whose paragraphs and headings take their text through
+    cells.visible: a control character in a name (which lxml refuses, losing the report) is
+    written escaped."""
+
+    def __init__(self, document: Any) -> None:
+        self._document = document
+
+    def add_paragraph(self, text: str = "", *args: Any, **kwargs: Any) -> Any:
+        return self._document.add_paragraph(visible(text), *args, **kwargs)
+
+    def add_heading(self, text: str = "", *args: Any, **kwargs: Any) -> Any:
+        return self._document.add_heading(visible(text), *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._document, name)
+
+
 def render_docx(context: ReportContext, path: Path) -> None:
     """Write the report of the context to path (.docx), atomically."""
     from docx import Document
 
-    doc = Document()
+    doc = _Visible(Document())
     _set_fonts(doc)
     doc.add_heading(context.title, level=0)
 
@@ -256,5 +275,5 @@ def _sheet(doc: Any, context: ReportContext) -> None:
 def _cells(row: Any, values: tuple[str, ...], *, bold: bool = False) -> None:
     for cell, value in zip(row.cells, values, strict=True):
         cell.text = ""
-        run = cell.paragraphs[0].add_run(value)
+        run = cell.paragraphs[0].add_run(visible(value))
         run.bold = bold

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from ..cells import visible
 from .chart import rate_chart_png
 from .context import ReportContext
 from .files import write_atomic
@@ -20,4 +21,5 @@ def render_html(context: ReportContext, path: Path) -> None:
         for level in CHART_LEVELS
         if context.chart(level)
     }
-    write_atomic(Path(path), render("report.html.j2", context, charts=charts).encode("utf-8"))
+    text = render("report.html.j2", context, charts=charts)
+    write_atomic(Path(path), visible(text).encode("utf-8"))  # a name cannot carry control characters

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..cells import visible
 from .chart import rate_chart_png
 from .context import ReportContext
 from .files import write_atomic
@@ -27,4 +28,5 @@ def render_markdown(context: ReportContext, path: Path) -> None:
             image = chart_path(path, level)
             write_atomic(image, rate_chart_png(context, level))
             charts[level] = image.name
-    write_atomic(path, render("report.md.j2", context, charts=charts).encode("utf-8"))
+    text = render("report.md.j2", context, charts=charts)
+    write_atomic(path, visible(text).encode("utf-8"))  # a name cannot carry control characters

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from ..cells import string_cell
+from ..cells import cell_text, string_cell
 from ..numbers import fmt
 from ..project import Target
 from ..result import NodeResult
@@ -311,7 +311,7 @@ class _Sheet:
         bold: bool = False,
         border: bool = True,
     ) -> Any:
-        cell = string_cell(self.ws.cell(row=line, column=column, value=value))
+        cell = string_cell(self.ws.cell(row=line, column=column, value=cell_text(value)))
         cell.alignment = align
         if bold:
             cell.font = _BOLD

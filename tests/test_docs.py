@@ -508,7 +508,7 @@ def test_scoring_result_sample_is_the_real_result(tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(tmp_path)
     for ruleset_id, body in _rulesets_of_the_docs().items():
         (tmp_path / f"{ruleset_id}.toml").write_text(body, encoding="utf-8")
-    for sample in [json.loads(b) for b in blocks(text, "json")]:
+    for sample in [json.loads(b, parse_float=Decimal) for b in blocks(text, "json")]:
         if {"total", "indicators"} <= set(sample):
             path = tmp_path / "project.toml"
             path.write_text(projects[sample["project"]["name"]], encoding="utf-8")

@@ -7,7 +7,6 @@ results a plugin adjusted.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import sys
 import threading
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import evalrules
-from evalrules import Result, parallel, testing
+from evalrules import Result, json_text, parallel, testing
 from evalrules.batch import score_many
 from evalrules.errors import EvalrulesError
 from evalrules.plugins import Registry
@@ -49,7 +48,7 @@ def _fields(project: Project) -> dict[str, object]:
 
 def _seen(outcomes: Sequence[Result | EvalrulesError]) -> list[object]:
     return [
-        json.dumps(outcome.to_dict(), ensure_ascii=False)
+        json_text.dumps(outcome.to_dict(), ensure_ascii=False)
         if isinstance(outcome, Result)
         else [problem.code for problem in outcome.problems]
         for outcome in outcomes

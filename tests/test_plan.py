@@ -10,7 +10,6 @@ or both ways must refuse with the same problems.
 
 from __future__ import annotations
 
-import json
 import pickle
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from evalrules import LoadError, ScoringError, default_registry, load_ruleset, score, testing
+from evalrules import LoadError, ScoringError, default_registry, json_text, load_ruleset, score, testing
 from evalrules.model import Ruleset
 from evalrules.plan import MAX_KEPT_SPLIT, RulesetPlan
 from evalrules.project import Project
@@ -156,7 +155,7 @@ def _outcome(scorer: object, project: Project, ruleset: Ruleset) -> object:
     # as text too: Decimal("50") == Decimal("50.00"), but a report shows them differently
     subtotals = {name: str(value) for name, value in result.subtotals().items()}
     fast = (str(result.total), str(result.exact_total), result.grade, subtotals)
-    return "scored", fast, json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=True)
+    return "scored", fast, json_text.dumps(result.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
 def _agree(project: Project, ruleset: Ruleset) -> None:

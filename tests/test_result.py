@@ -7,13 +7,16 @@ from pathlib import Path
 import attrs
 
 import evalrules
+from evalrules import json_text
 from evalrules.result import Rescaled, json_number
 
 
 def test_json_numbers_keep_their_text() -> None:
     assert json_number(Decimal("100.00")) == 100 and isinstance(json_number(Decimal("100.00")), int)
-    assert json_number(Decimal("1.82")) == 1.82 and repr(json_number(Decimal("1.82"))) == "1.82"
-    assert json_number(Decimal(10) / 9, places=2) == 1.111111
+    # exact for embedders (issue 22): a Decimal, never the float 1.82 (whose text differs)
+    exact = json_number(Decimal("1.82"))
+    assert exact == Decimal("1.82") and isinstance(exact, Decimal)
+    assert json_number(Decimal(10) / 9, places=2) == Decimal("1.111111")
 
 
 def test_walk_and_node_lookup(seed: evalrules.Project, national: evalrules.Ruleset) -> None:
@@ -27,7 +30,7 @@ def test_walk_and_node_lookup(seed: evalrules.Project, national: evalrules.Rules
 
 def test_to_dict_is_json_and_stable(seed: evalrules.Project, national: evalrules.Ruleset) -> None:
     data = evalrules.score(seed, national).to_dict()
-    again = json.loads(json.dumps(data, ensure_ascii=False))
+    again = json.loads(json_text.dumps(data, ensure_ascii=False), parse_float=Decimal)
     assert again == data
     statuses = {n["status"] for n in data["indicators"]}
     assert statuses == {"scored", "not_applicable"}

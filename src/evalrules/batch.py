@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import importlib
-import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,6 +20,7 @@ from typing import Any, TextIO
 import attrs
 from attrs import frozen
 
+from . import json_text
 from .cells import cell_text, neutralise, string_cell
 from .errors import EvalrulesError, LoadError, Problem, internal_error, rebuilt_error
 from .outputs import atomic_path, refuse_inputs_as_output
@@ -389,7 +389,7 @@ def item_dict(item: BatchItem) -> dict[str, Any]:
 def write_jsonl(items: Sequence[BatchItem], path: Path) -> None:
     with path.open("w", encoding="utf-8") as stream:
         for item in items:
-            stream.write(json.dumps(item_dict(item), ensure_ascii=False) + "\n")
+            stream.write(json_text.dumps(item_dict(item), ensure_ascii=False) + "\n")
 
 
 ERROR_COLUMNS = ("key", "code", "message", "file", "line", "where", "expected", "found", "suggestion")

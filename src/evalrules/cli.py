@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import keyword
 import os
 import sys
@@ -17,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from . import batch_cli
+from . import batch_cli, json_text
 from .audit import audit, render_text
 from .cells import visible
 from .checking import DEFAULT_EXAMPLES, check_ruleset
@@ -221,7 +220,7 @@ def _score(arguments: argparse.Namespace) -> str:
     project = load_project(arguments.project)
     result = score(project, _ruleset_for(project, arguments.ruleset), ranges=True, partial=arguments.partial)
     if arguments.format == "json":
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json_text.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if arguments.format == "markdown":
         return result_markdown(result)
     return result_text(result)
@@ -238,7 +237,7 @@ def _audit(arguments: argparse.Namespace) -> str:
     project = load_project(arguments.project)
     report = audit(project, _ruleset_for(project, arguments.ruleset))
     if arguments.format == "json":
-        output = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        output = json_text.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     else:
         output = render_text(report)
     if report.fails(arguments.fail_on):
@@ -406,7 +405,7 @@ def _check(arguments: argparse.Namespace) -> str:
     with the report on stdout when one does not; 1 when the ruleset cannot be loaded."""
     report = check_ruleset(load_ruleset(arguments.ruleset), examples=arguments.examples, seed=arguments.seed)
     if arguments.format == "json":
-        output = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_json_value) + "\n"
+        output = json_text.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_json_value) + "\n"
     else:
         output = report.render()
     if not report.ok:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from . import json_text
 from .errors import LoadError, Problem, suggest
 from .numbers import fmt
 from .outputs import write_atomic
@@ -546,27 +546,10 @@ def _unique(name: str, used: set[str]) -> str:
 
 def _csv_text(value: Any) -> str:
     if isinstance(value, dict):
-        return json.dumps(_json_ready(value), ensure_ascii=False)
+        return json_text.dumps(value, ensure_ascii=False)
     return _cell(value) if not isinstance(value, str) else value
-
-
-def _json_ready(value: Any) -> Any:
-    """Whole Decimals as JSON integers; the others keep their text, see _json_line."""
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value() and abs(value) < 2**63:
-            return int(value)
-        return _NUMBER_MARK + str(value) + _NUMBER_MARK
-    if isinstance(value, dict):
-        return {k: _json_ready(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_ready(v) for v in value]
-    return value
-
-
-_NUMBER_MARK = "\x00"
-_MARKED = re.compile(r'"\\u0000([-+0-9.Ee]+)\\u0000"')
 
 
 def _json_line(row: Mapping[str, Any]) -> str:
     """One JSON object per line, Decimals written with their exact text (192.05, not a float)."""
-    return _MARKED.sub(r"\1", json.dumps(_json_ready(row), ensure_ascii=False)) + "\n"
+    return json_text.dumps(row, ensure_ascii=False) + "\n"

@@ -264,7 +264,8 @@ class _ProjectReader:
             ok = False
         value = actual = None
         value_text, actual_text = _text(entry.get("value")), _text(entry.get("actual"))
-        blank = not value_text and not actual_text and "rating" not in entry and "score" not in entry
+        rating_text = _text(entry.get("rating"))  # rating = "" is as blank as no rating
+        blank = not value_text and not actual_text and not rating_text and "score" not in entry
         not_applicable = self.flag(entry, "na", where, at("na")) or blank
         unknown = _unknown(entry, ("value", "actual", "score", "rating"))
         if operator not in (None, "定性") and not not_applicable:

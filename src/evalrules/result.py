@@ -322,10 +322,11 @@ class Result:
         return data
 
 
-def json_number(value: Decimal, places: int | None = None) -> int | float:
-    """A JSON number for a Decimal: an int when whole, else the float whose text is the same."""
+def json_number(value: Decimal, places: int | None = None) -> int | Decimal:
+    """A number of a ``to_dict``: an int when whole, else the exact Decimal (never a float; the
+    JSON text writes it with its own digits, see evalrules.json_text)."""
     if places is not None:
         value = value.quantize(Decimal(1).scaleb(-places - 4)).normalize()
     if value == value.to_integral_value():
         return int(value)
-    return float(str(value))
+    return value.normalize()

@@ -357,15 +357,33 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     assert error.problems[0].code == "E-EXCEL" and error.problems[0].file == str(path)
 
 
-@pytest.mark.parametrize("text", ["≥95%", "95%以上"])
-def test_symbol_spellings(tmp_path: Path, text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "operator"),
+    [
+        ("≥95%", ">="),
+        ("95%以上", ">="),
+        ("不低于95%", ">="),  # issue 14: printed forms write the words
+        ("大于等于 95%", ">="),
+        ("＞＝95％", ">="),
+        ("≦95%", "<="),
+        ("不超过95%", "<="),
+        ("═95%", "="),  # U+2550, a box-drawing line some forms print for =
+    ],
+)
+def test_symbol_spellings(tmp_path: Path, text: str, operator: str) -> None:
     workbook = Workbook()
     _unit_form(workbook.active)
     workbook.active["D13"] = text
     path = tmp_path / "s.xlsx"
     workbook.save(path)
     rate = {t.name: t for t in _only(read_workbook(path)).targets}["养护合格率"]
-    assert (rate.operator, rate.value, rate.unit) == (">=", Decimal(95), "%")
+    assert (rate.operator, rate.value, rate.unit) == (operator, Decimal(95), "%")
+
+
+def test_a_strict_comparison_is_pointed_to_its_inclusive_form(tmp_path: Path) -> None:
+    error = _broken(tmp_path, lambda sheet: sheet.__setitem__("D12", ">40人"))
+    [problem] = error.problems
+    assert problem.code == "E-OPERATOR" and "≥" in (problem.suggestion or "")
 
 
 @pytest.mark.parametrize("cell", ["D11", "F11", "C3", "C11", "A1"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import evalrules
+import evalrules.project
 from evalrules import LoadError
 from evalrules.project_loading import project_from_text
 
@@ -230,3 +231,39 @@ def test_negative_target_weight_is_refused(write: Callable[[str, str], Path]) ->
     with pytest.raises(LoadError) as caught:
         evalrules.load_project(write("p.toml", SMALL.replace("actual = 180", "actual = 180\nweight = -10")))
     assert codes(caught.value) == {"E-WEIGHT"}
+
+
+FORMS = Path(__file__).parent / "forms"
+
+
+@pytest.mark.parametrize(("written", "canonical"), sorted(evalrules.project.OPERATORS.items()))
+def test_every_printed_operator_reads(
+    write: Callable[[str, str], Path], written: str, canonical: str
+) -> None:
+    text = SMALL.replace('operator = "≥"', f'operator = "{written}"', 1)
+    project = evalrules.load_project(write("p.toml", text))
+    assert project.targets[0].operator == canonical
+
+
+def test_a_form_with_printed_operators_scores() -> None:
+    # issue 14: ═ ≧ 不低于 以上 不高于 ≦ ＞＝ 大于等于, as a 自评表 prints them
+    project = evalrules.load_project(FORMS / "fmt_operators_printed.toml")
+    natures = [target.operator for target in project.targets]
+    assert natures == [">=", ">=", ">=", "=", "<=", "<=", ">=", ">="]
+    result = evalrules.score(project, evalrules.load_ruleset("caiyu_2020_10_self"))
+    assert (result.total, result.grade) == (Decimal("99.8"), "优")
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [("大于", "≥"), (">", "≥"), ("高于", "≥"), ("小于", "≤"), ("<", "≤"), ("约等于", "定性")],
+)
+def test_an_unknown_operator_is_never_told_its_opposite(
+    write: Callable[[str, str], Path], written: str, hint: str
+) -> None:
+    # difflib offered 不大于 (≤) for 大于 (>)
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_project(write("p.toml", SMALL.replace('operator = "≥"', f'operator = "{written}"', 1)))
+    [problem] = caught.value.problems
+    assert problem.code == "E-OPERATOR" and hint in (problem.suggestion or "")
+    assert "不大于" not in (problem.suggestion or "") and "不小于" not in (problem.suggestion or "")

@@ -52,11 +52,19 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from .claims import Claims
 from .errors import LoadError, Problem
 from .numbers import HUNDRED, NumberProblem, fmt, parse_number
-from .project import OPERATORS, Budget, Project, Target, is_unknown
+from .project import (
+    OPERATORS,
+    PREFIX_OPERATORS,
+    SUFFIX_OPERATORS,
+    Budget,
+    Project,
+    Target,
+    is_unknown,
+    suggest_operator,
+)
 from .sources import Place
 
 DEFAULT_RULESET = "caiyu_2020_10_self"
-EXTRA_OPERATORS = {"正向": ">=", "反向": "<="}
 NOT_APPLICABLE_WORDS = frozenset({"不适用", "本项目无该指标", "无", "-", "/", "—", "／", "－"})
 RATINGS = (
     ("达成年度指标", Decimal("0.8")),
@@ -89,14 +97,13 @@ BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "得分": ("得分",),
 }
 
-_SYMBOL = re.compile(r"^\s*([<>=≥≤≧≦＞＜＝≈~～≠]+)\s*")
+_SYMBOL = re.compile(r"^\s*(" + "|".join(map(re.escape, PREFIX_OPERATORS)) + r"|[<>=≥≤≧≦＞＜＝═≈~～≠]+)\s*")
 _NUMBER = re.compile(r"^([-+]?\d[\d,]*(?:\.\d+)?)\s*(%?)\s*(\D*)$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]$")
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _RULESET = re.compile(r"规则集[:：]?\s*([A-Za-z][A-Za-z0-9_]*)")
 _GRADE = re.compile(r"评价等级[:：]\s*(\S+)")
-_SUFFIX_OPERATORS = (("以上", ">="), ("以下", "<="), ("以内", "<="))
 
 MAX_SHEET_ROWS = 2000
 """Most rows a 自评表 sheet may use, up to its last non-empty cell (a form has a few dozen)."""
@@ -278,9 +285,18 @@ class _SheetReader:
         return Place(self.file, self.where(row, column))
 
     def problem(
-        self, code: str, message: str, where: str, *, expected: str | None = None, found: str | None = None
+        self,
+        code: str,
+        message: str,
+        where: str,
+        *,
+        expected: str | None = None,
+        found: str | None = None,
+        suggestion: str | None = None,
     ) -> None:
-        problem = Problem(code, message, file=self.file, where=where, expected=expected, found=found)
+        problem = Problem(
+            code, message, file=self.file, where=where, expected=expected, found=found, suggestion=suggestion
+        )
         if problem not in self.problems:  # a cell read twice (operator, then value) is reported once
             self.problems.append(problem)
 
@@ -607,7 +623,7 @@ class _SheetReader:
             self.problem("E-NUMBER", f"数值无法使用：{problem}", self.where(row, column), found=text)
             return _Entry(text, symbol, None, False, "")
         unit = found.group(3).strip()
-        for word, operator in _SUFFIX_OPERATORS:
+        for word, operator in SUFFIX_OPERATORS:
             if unit.endswith(word) and not symbol:
                 unit, symbol = unit[: -len(word)].strip(), operator
         return _Entry(text, symbol, number, found.group(2) == "%", unit)
@@ -624,11 +640,12 @@ class _SheetReader:
                     self.where(row, columns["value"]),
                     expected="≥、≤、= 或 定性",
                     found=value.text,
+                    suggestion=suggest_operator(value.symbol),
                 )
                 return None
         nature = _label(self.value(row, columns["nature"])) if "nature" in columns else ""
         if nature:
-            operator = OPERATORS.get(nature) or EXTRA_OPERATORS.get(nature)
+            operator = OPERATORS.get(nature)
             if operator is None:
                 if not allow_missing:
                     self.problem(
@@ -636,6 +653,7 @@ class _SheetReader:
                         f"未知的指标性质 “{nature}”",
                         self.where(row, columns["nature"]),
                         expected="≥、≤、= 或 定性",
+                        suggestion=suggest_operator(nature),
                     )
                 return None
             if symbol_operator is not None and symbol_operator != operator and not allow_missing:

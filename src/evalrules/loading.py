@@ -26,7 +26,7 @@ from .model import (
 )
 from .numbers import ZERO, fmt
 from .plugins import Registry, default_registry
-from .project import OPERATORS
+from .project import OPERATORS, suggest_operator
 from .ruleset_tables import RulesetReader
 from .schema import (
     INDICATOR_KEYS,
@@ -330,7 +330,7 @@ class _Builder(RulesetReader):
                     f"未知的指标性质 “{operator}”",
                     where,
                     expected="≥、≤、= 或 定性",
-                    suggestion=suggest(operator, OPERATORS),
+                    suggestion=suggest_operator(operator),
                 )
                 continue
             if not isinstance(spec, dict) or "method" not in spec:

@@ -21,6 +21,7 @@ from .project import (
     Project,
     Target,
     is_unknown,
+    suggest_operator,
 )
 from .sources import Document, Place, parse_text, read_text
 
@@ -259,7 +260,7 @@ class _ProjectReader:
                 where,
                 at("operator"),
                 expected="≥、≤、= 或 定性",
-                suggestion=suggest(raw_operator, OPERATORS),
+                suggestion=suggest_operator(raw_operator),
             )
             ok = False
         value = actual = None

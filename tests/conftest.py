@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +47,16 @@ def fuzz_settings(examples: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     )
+
+
+@pytest.fixture
+def sichuan(monkeypatch: pytest.MonkeyPatch) -> evalrules.Registry:
+    """The built-ins and the Sichuan plugin of this repository, imported from its source folder:
+    the README's test command runs before the plugins are installed (.ci/run)."""
+    from evalrules import testing
+
+    monkeypatch.syspath_prepend(str(ROOT / "plugins" / "evalrules-sichuan" / "src"))
+    return testing.plugin_registry(importlib.import_module("evalrules_sichuan"))
 
 
 @pytest.fixture(scope="session")

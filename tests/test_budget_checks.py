@@ -23,9 +23,11 @@ def text_of(name: str) -> str:
     return (FORMS / name).read_text(encoding="utf-8")
 
 
-def audit(text: str, name: str = "表.toml", ruleset: str | None = None) -> AuditReport:
+def audit(
+    text: str, name: str = "表.toml", ruleset: str | None = None, registry: evalrules.Registry | None = None
+) -> AuditReport:
     project = project_from_text(text, name)
-    return evalrules.audit(project, evalrules.load_ruleset(ruleset or project.ruleset))
+    return evalrules.audit(project, evalrules.load_ruleset(ruleset or project.ruleset, registry), registry)
 
 
 def found(report: AuditReport, code: str) -> list[Finding]:
@@ -69,15 +71,18 @@ def test_spending_within_the_budget_is_no_finding() -> None:
     assert found(audit(text), "A-OVERSPENT") == []
 
 
-def test_sichuan_holds_spending_to_the_adjusted_budget_its_execution_rate_divides_by() -> None:
+def test_sichuan_holds_spending_to_the_adjusted_budget_its_execution_rate_divides_by(
+    sichuan: evalrules.Registry,
+) -> None:
     text = (
         text_of("audit_self_overspent.toml")
         .replace('ruleset = "caiyu_2020_10_self"', 'ruleset = "sichuan_self"')
         .replace('"全年预算数" = 100', '"调整后预算数" = 140')
     )
-    assert found(audit(text), "A-OVERSPENT")[0].message.startswith("执行数 150万元 超过调整后预算数 140万元")
+    [over] = found(audit(text, registry=sichuan), "A-OVERSPENT")
+    assert over.message.startswith("执行数 150万元 超过调整后预算数 140万元")
     within = text.replace('"调整后预算数" = 140', '"调整后预算数" = 150')
-    assert found(audit(within), "A-OVERSPENT") == []  # 150 > 年初 100, but the adjusted budget allows it
+    assert found(audit(within, registry=sichuan), "A-OVERSPENT") == []  # 150 > 年初 100, but the adjusted budget allows it
 
 
 def test_department_evaluation_compares_spending_with_the_full_year_budget_not_money_received() -> None:

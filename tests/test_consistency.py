@@ -219,15 +219,15 @@ def test_unit_costs_are_never_summed() -> None:
     assert not found(run(spec, SELF)[0], "A-COST-SUM")
 
 
-def test_cost_sum_compares_with_the_budget_the_ruleset_divides_by() -> None:
-    sichuan = evalrules.load_ruleset("sichuan_self")
+def test_cost_sum_compares_with_the_budget_the_ruleset_divides_by(sichuan: evalrules.Registry) -> None:
+    ruleset = evalrules.load_ruleset("sichuan_self", sichuan)
     spec = base(SELF_BASE)
     spec["project"]["ruleset"] = "sichuan_self"
     spec["budget"].update({"年初预算数": D(40), "调整后预算数": D(50), "全年预算数": D(60)})
-    report = run(spec, sichuan)[0]
+    report = run(spec, ruleset)[0]
     assert not found(report, "A-COST-SUM")  # 50 万元 = 调整后预算数, not 年初预算数 40 nor 全年预算数 60
     target(spec, "设备购置成本")["value"] = D(55)
-    assert "调整后预算数 50" in one(run(spec, sichuan)[0], "A-COST-SUM").message
+    assert "调整后预算数 50" in one(run(spec, ruleset)[0], "A-COST-SUM").message
 
 
 # --- A-FIGURE-CONFLICT --------------------------------------------------------------------------------

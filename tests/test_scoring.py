@@ -154,7 +154,8 @@ def test_unknown_slot_and_path_suggest(seed: Project, national: evalrules.Rulese
     by_code = {p.code: p for p in caught.value.problems}
     assert "产出/产出数量" in (by_code["E-TARGET-SLOT"].suggestion or "")
     assert "立项依据充分性" in (by_code["E-ASSESSMENT-PATH"].suggestion or "")
-    assert "E-WEIGHT-SUM" in by_code  # the moved target leaves 产出数量 at 9 of 10 points
+    # the moved target leaves 产出数量 at 9 of 10 points: the same mistake, not told twice (issue 14)
+    assert "E-WEIGHT-SUM" not in by_code
 
 
 def test_every_problem_at_once(seed: Project, national: evalrules.Ruleset) -> None:
@@ -603,3 +604,12 @@ def test_under_share_a_weight_0_group_given_a_share_passes_it_to_its_targets(
     assert (quantity.weight, quantity.children[0].weight) == (15, 15)
     assert quantity.score == Decimal("7.5")
     assert result.node("产出指标").score == Decimal("25")  # half of 15 + half of 35
+
+
+def test_one_target_in_a_wrong_slot_is_one_error_not_a_cascade(self_eval: evalrules.Ruleset) -> None:
+    # issue 14: the only 效益 row put under a misspelt slot gave E-TARGET-SLOT, then E-SLOT-EMPTY
+    form = Path(__file__).parent / "forms" / "fmt_operators_printed.toml"
+    text = form.read_text(encoding="utf-8").replace("效益指标/社会效益指标", "效益指标/社会效益")
+    with pytest.raises(evalrules.ScoringError) as caught:
+        evalrules.score(project_from_text(text), self_eval)
+    assert [p.code for p in caught.value.problems] == ["E-TARGET-SLOT"]

@@ -44,6 +44,7 @@ class Binder:
         self.registry = registry
         self.problems: list[Problem] = []
         self.rounding = ruleset.rounding
+        self.misplaced = False
 
     def problem(
         self, code: str, message: str, place: Place | None, path: tuple[str, ...] = (), **details: str | None
@@ -65,6 +66,10 @@ class Binder:
     def bound(self) -> BoundNode:
         """The bound tree with effective weights; raises ScoringError listing every problem."""
         self.check_plan_weights()
+        slots = self.slot_paths()
+        # a target in no known slot is reported once (E-TARGET-SLOT); the slot it was meant for is
+        # then neither "empty" nor short of its weight: that would be the same mistake told twice
+        self.misplaced = any(target.slot not in slots for target in self.project.targets)
         roots = [self.bind(indicator, (indicator.name,)) for indicator in self.ruleset.indicators]
         self.check_leftovers(roots)
         root = BoundNode((), self.ruleset.max, children=roots)
@@ -159,7 +164,7 @@ class Binder:
         if not targets:
             if indicator.slot is not None and indicator.slot.empty == "not_applicable":
                 node.na_reason = NOT_APPLICABLE
-            else:
+            elif not self.misplaced:
                 slot = "/".join(node.path)
                 self.problem(
                     "E-SLOT-EMPTY",
@@ -207,7 +212,7 @@ class Binder:
                 first[key] = target.place
         for key in sorted(repeated):
             self.problem("E-TARGET-DUPLICATE", f"同一位置下绩效指标 “{key[1]}” 重复", first[key], key[0])
-        if weighted:
+        if weighted and not self.misplaced:
             self.check_sum(node, targets[0].place)
 
     def target_node(self, target: Target, equal_share: Decimal) -> BoundNode:
@@ -266,13 +271,17 @@ class Binder:
             return None
         return MethodRef(target.method.strategy, target.method.params, prepared)
 
-    def check_leftovers(self, roots: list[BoundNode]) -> None:
-        slots = {
+    def slot_paths(self) -> set[tuple[str, ...]]:
+        """Every place a project's target may be put (a slot, or a group under it)."""
+        return {
             (*path, *group)
             for path, indicator in self.ruleset.walk()
             if indicator.slot
             for group in _group_paths(indicator)
         }
+
+    def check_leftovers(self, roots: list[BoundNode]) -> None:
+        slots = self.slot_paths()
         leaves = {node.path for root in roots for node in _walk(root) if node.kind in ("indicator", "slot")}
         for target in self.project.targets:
             if target.slot not in slots:

@@ -14,6 +14,7 @@ import pytest
 from evalrules import testing
 from evalrules.cli import main
 from evalrules.plugins import Registry
+from evalrules.project_loading import project_from_text
 
 import evalrules_sichuan
 
@@ -23,6 +24,9 @@ GROUPS = (
     "产出指标/质量指标",
     "产出指标/时效指标",
     "产出指标/成本指标",
+    "产出指标/成本指标/经济成本指标",
+    "产出指标/成本指标/社会成本指标",
+    "产出指标/成本指标/生态环境成本指标",
     "效益指标/经济效益指标",
     "效益指标/社会效益指标",
     "效益指标/生态效益指标",
@@ -288,3 +292,20 @@ def test_ruleset_properties_and_worked_examples_hold(ruleset: evalrules.Ruleset,
         ("各指标自填分值", Decimal("98.5"), "优"),
         ("分值平均分配", Decimal("76.5"), "中"),
     ]
+
+
+FORM = Path(__file__).parents[3] / "tests" / "forms" / "fmt_sichuan_cost_groups.toml"
+
+
+def test_the_printed_cost_groups_are_slots_and_one_wrong_slot_is_one_error() -> None:
+    # issue 14: 经济成本指标 / 社会成本指标 / 生态环境成本指标 under 成本指标, as the form prints them;
+    # a wrong slot gave E-TARGET-SLOT and then a spurious E-WEIGHT-SUM
+    text = FORM.read_text(encoding="utf-8")
+    with pytest.raises(evalrules.ScoringError) as caught:
+        evalrules.score(evalrules.load_project(FORM), evalrules.load_ruleset("sichuan_self"))
+    assert [p.code for p in caught.value.problems] == ["E-TARGET-SLOT"]
+    assert "服务对象满意度指标" in (caught.value.problems[0].suggestion or "")
+    fixed = project_from_text(text.replace('服务对象满意度"', '服务对象满意度指标"'))
+    result = evalrules.score(fixed, evalrules.load_ruleset("sichuan_self"))
+    assert result.node("绩效指标", "产出指标", "成本指标", "生态环境成本指标").weight == 10
+    assert (result.total, result.grade) == (Decimal("99.7"), "优")

@@ -41,7 +41,7 @@ def _refuse_foreign(images: list[Path]) -> None:
                         "E-OUTPUT",
                         f"图表文件 {image} 已存在且不是 evalrules 生成的，为免覆盖他人文件，未写出任何文件",
                         file=str(image),
-                        expected="删除或改名该文件，或用 -o 换一个报告文件名",
+                        suggestion="删除或改名该文件，或用 -o 换一个报告文件名",
                     )
                 ]
             )

@@ -134,7 +134,7 @@ def test_markdown_chart_next_to_the_file(context: ReportContext, tmp_path: Path)
     path = tmp_path / "report.md"
     render_markdown(context, path)
     text = path.read_text(encoding="utf-8")
-    assert "](report_chart.svg)" in text
+    assert "](<report_chart.svg>)" in text  # <...>: a file name with spaces still links
     assert (tmp_path / "report_chart.svg").read_text(encoding="utf-8").startswith("<?xml")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "report.md",

@@ -82,7 +82,8 @@ def test_sichuan_holds_spending_to_the_adjusted_budget_its_execution_rate_divide
     [over] = found(audit(text, registry=sichuan), "A-OVERSPENT")
     assert over.message.startswith("执行数 150万元 超过调整后预算数 140万元")
     within = text.replace('"调整后预算数" = 140', '"调整后预算数" = 150')
-    assert found(audit(within, registry=sichuan), "A-OVERSPENT") == []  # 150 > 年初 100, but the adjusted budget allows it
+    # 150 > 年初 100, but the adjusted budget allows it
+    assert found(audit(within, registry=sichuan), "A-OVERSPENT") == []
 
 
 def test_department_evaluation_compares_spending_with_the_full_year_budget_not_money_received() -> None:

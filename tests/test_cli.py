@@ -180,6 +180,17 @@ def test_report_writes_every_format_and_refuses_others(run: Run, tmp_path: Path)
     assert code == 1 and ".xlsx" in err
 
 
+def test_report_refuses_to_overwrite_a_chart_file_it_did_not_write(run: Run, tmp_path: Path) -> None:
+    # Issue 23 (7): `report -o r.md` writes r_chart.svg / r_chart2.svg next to it.
+    (tmp_path / "r_chart2.svg").write_text("<svg/>", encoding="utf-8")
+    code, _, err = run("report", SEED, "-o", tmp_path / "r.md")
+    assert code == 1 and "E-OUTPUT" in err and "r_chart2.svg" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r_chart2.svg"]
+    (tmp_path / "r_chart2.svg").unlink()
+    assert run("report", SEED, "-o", tmp_path / "r.md")[0] == 0
+    assert run("report", SEED, "-o", tmp_path / "r.md")[0] == 0  # its own charts are replaced
+
+
 SELF_PROJECT = """
 [project]
 name = "培训项目"

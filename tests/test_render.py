@@ -32,3 +32,24 @@ def test_markdown_says_how_a_total_was_rescaled(self_eval: evalrules.Ruleset) ->
     project = evalrules.load_project(Path(__file__).parent / "forms" / "na_benefit_blank.toml")
     markdown = result_markdown(evalrules.score(project, self_eval))
     assert "- 折算：效益指标 不适用；适用分值 70 分，得分合计 70 分，按 100 分折算为 100 分" in markdown
+
+
+def test_markdown_cell_keeps_a_name_in_its_cell() -> None:
+    # Issue 23 (7): shared by `score --format markdown` and the Markdown report's tables.
+    from evalrules.render import markdown_cell
+
+    cell = markdown_cell("产出|伪造| 1 |\n<script>x</script> & a\\")
+    assert cell == "产出\\|伪造\\| 1 \\| &lt;script&gt;x&lt;/script&gt; &amp; a\\\\"
+    assert "\n" not in cell and "<" not in cell
+
+
+def test_markdown_escapes_indicator_names(seed: evalrules.Project, national: evalrules.Ruleset) -> None:
+    from attrs import evolve
+
+    result = evalrules.score(seed, national)
+    first = result.nodes[0]
+    evil = evolve(first, path=("决策|伪造| 1 |\n<script>",), children=())
+    markdown = result_markdown(evolve(result, nodes=(evil, *result.nodes[1:])))
+    row = next(line for line in markdown.splitlines() if line.startswith("| 决策"))
+    assert row.startswith("| 决策\\|伪造\\| 1 \\| &lt;script&gt; | 1 |")
+    assert "<script>" not in markdown

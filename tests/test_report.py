@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from pathlib import Path
 
@@ -36,8 +35,6 @@ def context() -> ReportContext:
 
 @pytest.fixture(scope="module")
 def markdown(context: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if find_cjk_font() is None:
-        pytest.skip("no CJK font installed: the report's chart cannot be drawn")
     path = tmp_path_factory.mktemp("md") / "akto.md"
     render_markdown(context, path)
     return path.read_text(encoding="utf-8")
@@ -45,8 +42,6 @@ def markdown(context: ReportContext, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture(scope="module")
 def html(context: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if find_cjk_font() is None:
-        pytest.skip("no CJK font installed: the report's chart cannot be drawn")
     path = tmp_path_factory.mktemp("html") / "akto.html"
     render_html(context, path)
     return path.read_text(encoding="utf-8")
@@ -136,29 +131,44 @@ def test_html_score_table_has_a_row_per_node(html: str, context: ReportContext) 
 
 
 def test_markdown_chart_next_to_the_file(context: ReportContext, tmp_path: Path) -> None:
-    if find_cjk_font() is None:
-        pytest.skip("no CJK font installed")
     path = tmp_path / "report.md"
     render_markdown(context, path)
     text = path.read_text(encoding="utf-8")
-    assert "](report_chart.png)" in text
-    assert (tmp_path / "report_chart.png").read_bytes().startswith(PNG_SIGNATURE)
+    assert "](<report_chart.svg>)" in text  # <...>: a file name with spaces still links
+    assert (tmp_path / "report_chart.svg").read_text(encoding="utf-8").startswith("<?xml")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "report.md",
-        "report_chart.png",
-        "report_chart2.png",
+        "report_chart.svg",
+        "report_chart2.svg",
     ]
 
 
-def test_html_embeds_a_png(html: str) -> None:
-    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
-    assert images
-    assert base64.b64decode(images[0]).startswith(PNG_SIGNATURE)
+def test_html_inlines_an_svg_chart(html: str, context: ReportContext) -> None:
+    assert "<img" not in html
+    assert html.count("<svg ") == 2
+    for name, _ in context.chart(1):
+        assert f">{name}</text>" in html
+
+
+def test_markdown_and_html_need_no_font(
+    context: ReportContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 16 (6): the reader's browser draws the SVG's text; no font lookup, no matplotlib.
+    from evalrules.report import chart
+
+    def no_font() -> None:
+        raise AssertionError("md/html must not look up a font")
+
+    monkeypatch.setattr(chart, "find_cjk_font", no_font)
+    render_markdown(context, tmp_path / "r.md")
+    render_html(context, tmp_path / "r.html")
+    svg = (tmp_path / "r_chart.svg").read_text(encoding="utf-8")
+    assert "Microsoft YaHei" in svg and "Noto Sans CJK SC" in svg
+    for name, _ in context.chart(1):
+        assert f">{name}</text>" in svg
 
 
 def test_html_escapes_project_text(tmp_path: Path) -> None:
-    if find_cjk_font() is None:
-        pytest.skip("no CJK font installed")
     source = SEED.read_text(encoding="utf-8").replace(
         "[texts]\n", '[texts]\nother = "<script>alert(1)</script> & 其他"\n', 1
     )
@@ -174,8 +184,6 @@ def test_html_escapes_project_text(tmp_path: Path) -> None:
 
 
 def test_lost_points_say_expected_achieved_and_deducted(tmp_path: Path) -> None:
-    if find_cjk_font() is None:
-        pytest.skip("no CJK font installed")
     seed = SEED.read_text(encoding="utf-8")
     met = 'name = "保障职工人数"\noperator = "="\nvalue = 44\nunit = "人"\nactual = 44\n'
     assert met in seed
@@ -244,3 +252,59 @@ def test_the_font_message_ends_once() -> None:
         "E-FONT", chart.NO_FONT_MESSAGE, suggestion="apt-get install fonts-noto-cjk"
     )
     assert "。。" not in problem.render() and "然后重新运行。apt-get" in problem.render()
+
+
+EVIL = "决策|伪造| 100 |\n<script>alert(1)</script>&$\\frac{a$"
+
+
+def _evil_context(context: ReportContext) -> ReportContext:
+    """The seed with its first first-level indicator renamed to something hostile."""
+    from attrs import evolve
+
+    first = context.rows[0].path[0]
+    rows = tuple(
+        evolve(row, path=(EVIL, *row.path[1:])) if row.path[0] == first else row for row in context.rows
+    )
+    parts = tuple(evolve(part, name=EVIL) if part.name == first else part for part in context.parts)
+    return evolve(context, rows=rows, parts=parts)
+
+
+def test_names_cannot_forge_rows_or_inject_markup(context: ReportContext, tmp_path: Path) -> None:
+    # Issue 23 (7): a | or a newline in a name would split a Markdown table row; <script> is HTML.
+    evil = _evil_context(context)
+    render_markdown(evil, tmp_path / "evil.md")
+    render_html(evil, tmp_path / "evil.html")
+    md = (tmp_path / "evil.md").read_text(encoding="utf-8")
+    html = (tmp_path / "evil.html").read_text(encoding="utf-8")
+    svg = (tmp_path / "evil_chart.svg").read_text(encoding="utf-8")
+    assert "<script>" not in md and "<script>" not in html and "<script>" not in svg
+    row = next(line for line in md.splitlines() if line.startswith("| 决策"))
+    assert len(re.findall(r"(?<!\\)\|", row)) == 5  # still four cells: no forged columns or rows
+    assert "决策\\|伪造\\| 100 \\| &lt;script&gt;" in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;$\\frac{a$</text>" in svg
+
+
+def test_markdown_refuses_to_overwrite_a_chart_it_did_not_write(
+    context: ReportContext, tmp_path: Path
+) -> None:
+    mine = tmp_path / "r_chart.svg"
+    mine.write_text("<svg>someone's drawing</svg>", encoding="utf-8")
+    with pytest.raises(evalrules.errors.LoadError) as raised:
+        render_markdown(context, tmp_path / "r.md")
+    assert raised.value.problems[0].code == "E-OUTPUT"
+    assert "r_chart.svg" in str(raised.value)
+    assert mine.read_text(encoding="utf-8") == "<svg>someone's drawing</svg>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r_chart.svg"]  # nothing written
+
+
+def test_markdown_overwrites_its_own_charts(context: ReportContext, tmp_path: Path) -> None:
+    render_markdown(context, tmp_path / "r.md")
+    (tmp_path / "r.md").unlink()
+    render_markdown(context, tmp_path / "r.md")  # the charts of the last run are evalrules's own
+    assert (tmp_path / "r.md").exists()
+
+
+@needs_font
+def test_png_chart_takes_names_as_plain_text_not_mathtext(context: ReportContext) -> None:
+    # Issue 23 (9): "$\frac{a$" made matplotlib's mathtext parser raise in `report -o r.docx`.
+    assert rate_chart_png(_evil_context(context), 1).startswith(PNG_SIGNATURE)

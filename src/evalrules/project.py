@@ -88,6 +88,7 @@ def suggest_operator(written: object) -> str:
     shown = {">=": "≥（大于等于、不低于）", "<=": "≤（小于等于、不高于）"}[closest]
     return f"是否想写 {shown}？evalrules 没有“严格大于/小于”的指标性质：达到指标值即算完成"
 
+
 UNKNOWN_WORDS = ("?", "unknown", "不详")
 """What a value that is there but cannot be read (a cut-off or illegible cell) is written as, in
 TOML/JSON and in CSV/Excel cells alike: neither not applicable nor an error, it is scored as a

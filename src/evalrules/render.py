@@ -50,6 +50,14 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - used, 1)
 
 
+def markdown_cell(value: object) -> str:
+    """Text made safe for a Markdown table cell: one line, no column-splitting pipe, and no raw
+    HTML (< > & become entities), so a name can neither forge table rows nor inject <script>."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
 def result_markdown(result: Result) -> str:
     total, grade = _total(result)
     lines = [
@@ -66,10 +74,9 @@ def result_markdown(result: Result) -> str:
         "| --- | --- | ---: | ---: | --- |",
     ]
     for node in result.walk():
-        reasons = "；".join(node.reasons).replace("|", "\\|")
-        lines.append(
-            f"| {'/'.join(node.path)} | {node.level} | {fmt(node.weight)} | {_score(node)} | {reasons} |"
-        )
+        reasons = markdown_cell("；".join(node.reasons))
+        name = markdown_cell("/".join(node.path))
+        lines.append(f"| {name} | {node.level} | {fmt(node.weight)} | {_score(node)} | {reasons} |")
     return "\n".join(lines) + "\n"
 
 

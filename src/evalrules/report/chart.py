@@ -1,4 +1,6 @@
-"""The 得分率 chart of a report: a horizontal bar per indicator, drawn with matplotlib (Agg).
+"""The 得分率 chart of the Word report: a horizontal bar per indicator, drawn with matplotlib (Agg).
+
+Markdown and HTML reports draw their chart as SVG instead (report.svgchart) and need no font.
 
 Chinese labels need a CJK font; one is looked up at run time and, when none is installed, the
 chart refuses with a message saying how to install one rather than drawing empty boxes.
@@ -10,6 +12,7 @@ import contextlib
 import io
 from typing import Any
 
+from ..cells import visible
 from ..errors import LoadError, Problem
 from ..numbers import fmt
 from .context import ReportContext
@@ -92,18 +95,20 @@ def rate_chart_png(context: ReportContext, level: int = 1) -> bytes:
     if font is None:
         raise LoadError([Problem("E-FONT", NO_FONT_MESSAGE, suggestion="apt-get install fonts-noto-cjk")])
     data = context.chart(level)
-    names = [name for name, _ in data][::-1]  # first indicator on top
+    names = [visible(name) for name, _ in data][::-1]  # first indicator on top; no control characters
     rates = [float(rate) for _, rate in data][::-1]
 
     height = 1.4 + 0.45 * max(len(data), 1)
     figure = Figure(figsize=(8, height), dpi=150)
     axes = figure.subplots()
     bars = axes.barh(range(len(names)), rates, color="#4472c4", height=0.6)
-    axes.set_yticks(range(len(names)), names, fontfamily=font, fontsize=10)
+    # parse_math=False: names are plain text; "$\\frac{a$" must not be read as mathtext (and crash)
+    axes.set_yticks(range(len(names)), names, fontfamily=font, fontsize=10, parse_math=False)
     axes.set_xlim(0, 110)
-    axes.set_xlabel("得分率（%）", fontfamily=font, fontsize=10)
+    axes.set_xlabel("得分率（%）", fontfamily=font, fontsize=10, parse_math=False)
     level_name = _LEVEL_NAMES.get(level, f"{level}级")
-    axes.set_title(f"{context.project.name}：{level_name}指标得分率", fontfamily=font, fontsize=12)
+    title = f"{visible(context.project.name)}：{level_name}指标得分率"
+    axes.set_title(title, fontfamily=font, fontsize=12, parse_math=False)
     for bar, (_, rate) in zip(bars, data[::-1], strict=True):
         axes.text(
             bar.get_width() + 1,
@@ -112,6 +117,7 @@ def rate_chart_png(context: ReportContext, level: int = 1) -> bytes:
             va="center",
             fontsize=9,
             fontfamily=font,
+            parse_math=False,
         )
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)

@@ -1,14 +1,15 @@
-"""The 绩效评价报告 as one self-contained HTML file (charts embedded as base64 PNG)."""
+"""The 绩效评价报告 as one self-contained HTML file (charts inlined as SVG: no font needed)."""
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
+from markupsafe import Markup
+
 from ..cells import visible
-from .chart import rate_chart_png
 from .context import ReportContext
 from .files import write_atomic
+from .svgchart import inline_svg, rate_chart_svg
 from .templating import render
 
 CHART_LEVELS = (1, 2)
@@ -16,8 +17,9 @@ CHART_LEVELS = (1, 2)
 
 def render_html(context: ReportContext, path: Path) -> None:
     """Write the report to path as HTML."""
+    # Markup: the SVG is built by svgchart with every text escaped, so it goes in as markup.
     charts = {
-        level: "data:image/png;base64," + base64.b64encode(rate_chart_png(context, level)).decode("ascii")
+        level: Markup(inline_svg(rate_chart_svg(context, level)))
         for level in CHART_LEVELS
         if context.chart(level)
     }

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from ..numbers import fmt
+from ..render import markdown_cell
 from .context import CHAPTERS, TEXT_FIELDS, ReportContext, Row, placeholder
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -41,9 +42,15 @@ def level_columns(rows: tuple[Row, ...]) -> list[str]:
     return [f"{numeral(level)}级指标" for level in range(1, max(depth, 3) + 1)]
 
 
-def cell(value: object) -> str:
-    """Text made safe for a Markdown table cell (no pipes, no line breaks)."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+cell = markdown_cell
+"""Text made safe for a Markdown table cell (shared with `score --format markdown`)."""
+
+
+def inline(value: object) -> str:
+    """A name or generated sentence in Markdown running text: one line, raw HTML as entities
+    (the project's own [texts] are the author's Markdown and are left as written)."""
+    text = " ".join(str(value).split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -64,7 +71,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(number=number, score=score, numeral=numeral, cell=cell)
+    env.filters.update(number=number, score=score, numeral=numeral, cell=cell, inline=inline)
     env.globals.update(
         level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY, chapters=CHAPTERS
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import batch_cli
 from .audit import audit, render_text
-from .checking import DEFAULT_EXAMPLES, check_ruleset
+from .check_report import DEFAULT_EXAMPLES
 from .errors import EvalrulesError, LoadError, Problem
 from .export import ruleset_to_toml
 from .formula import compile_formula
@@ -398,6 +398,8 @@ def _validate(arguments: argparse.Namespace) -> str:
 def _check(arguments: argparse.Namespace) -> str:
     """Exit 0 when every property holds and every worked example matches; 3 (like audit findings)
     with the report on stdout when one does not; 1 when the ruleset cannot be loaded."""
+    from .checking import check_ruleset  # hypothesis is slow to import; only ``check`` needs it
+
     report = check_ruleset(load_ruleset(arguments.ruleset), examples=arguments.examples, seed=arguments.seed)
     if arguments.format == "json":
         output = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_json_value) + "\n"

@@ -20,6 +20,7 @@ from .audit import audit, render_text
 from .check_report import DEFAULT_EXAMPLES
 from .errors import EvalrulesError, LoadError, Problem
 from .export import ruleset_to_toml
+from .extras import MissingExtraError
 from .formula import compile_formula
 from .loading import load_ruleset
 from .model import Ruleset
@@ -169,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Findings as findings:
         sys.stdout.write(findings.output)
         return 3
+    except MissingExtraError as error:
+        print(f"evalrules：{error.message}", file=sys.stderr)  # one line: what to pip install
+        return 1
     except EvalrulesError as error:
         print(f"evalrules：发现 {len(error.problems)} 个问题：", file=sys.stderr)
         print(error.render(), file=sys.stderr)

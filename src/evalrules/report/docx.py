@@ -39,6 +39,9 @@ _CHAPTER_NUMBERS = "一二三四五六七八九十"
 
 def render_docx(context: ReportContext, path: Path) -> None:
     """Write the report of the context to path (.docx), atomically."""
+    from ..extras import need
+
+    need("docx", "生成 Word 报告")
     from docx import Document
 
     doc = Document()

@@ -323,3 +323,28 @@ def test_the_self_form_shows_a_range_and_a_report_refuses_it(run: Run, tmp_path:
     assert code == 0 and "不低于 76.5 分、不高于 99.5 分，中至优，未定" in out
     code, _, err = run("report", FORMS / "na_cutoff.toml", "-o", tmp_path / "report.md")
     assert code == 1 and "E-REPORT" in err and "实际完成值不详" in err
+
+
+HEAVY = ("hypothesis", "openpyxl", "matplotlib", "jinja2", "docx", "numpy")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import evalrules",
+        "import evalrules.cli",
+        "from evalrules.cli import main; main(['score', sys.argv[1]])",
+    ],
+)
+def test_import_and_score_load_no_heavy_packages(code: str) -> None:
+    """Start-up stays quick (docs/performance.md): hypothesis, Excel, charts and templates are imported
+    only by the commands that need them, never by ``import evalrules`` or ``evalrules score``."""
+    probe = (
+        f"import sys\n{code}\n"
+        f"print('heavy:' + ','.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe, str(SEED)], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines()[-1] == "heavy:"

@@ -396,6 +396,9 @@ ERROR_COLUMNS = ("key", "code", "message", "file", "line", "where", "expected", 
 
 
 def write_xlsx(items: Sequence[BatchItem], path: Path) -> None:
+    from .extras import need
+
+    need("openpyxl", "写 Excel 结果表 ")
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 

@@ -11,6 +11,10 @@ from attrs import frozen
 from .golden import Coverage, ExampleOutcome
 from .numbers import ZERO, fmt
 
+DEFAULT_EXAMPLES = 100
+"""Generated projects per property unless told otherwise (``--examples N``); here, not in checking,
+so the command line can show it without importing hypothesis."""
+
 Status = Literal["passed", "failed", "skipped"]
 
 

@@ -24,7 +24,7 @@ from hypothesis.errors import HypothesisException
 
 from .check_oracle import applicability
 from .check_projects import amounts, describe, projects, target_text
-from .check_report import CheckReport, CounterExample, PropertyOutcome
+from .check_report import DEFAULT_EXAMPLES, CheckReport, CounterExample, PropertyOutcome
 from .errors import Problem, ScoringError
 from .golden import coverage, run_example
 from .model import Ruleset
@@ -42,9 +42,6 @@ __all__ = [
     "check_ruleset",
     "grade_gaps",
 ]
-
-DEFAULT_EXAMPLES = 100
-"""Generated projects per property unless told otherwise (``--examples N``)."""
 
 SHRINK_CALLS = 30
 """Least number of projects scored while shrinking a counter-example (2 × --examples if more):

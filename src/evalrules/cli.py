@@ -19,9 +19,10 @@ from pathlib import Path
 from . import batch_cli, json_text
 from .audit import audit, render_text
 from .cells import visible
-from .checking import DEFAULT_EXAMPLES, check_ruleset
+from .check_report import DEFAULT_EXAMPLES
 from .errors import EvalrulesError, LoadError, Problem
 from .export import ruleset_to_toml
+from .extras import MissingExtraError
 from .formula import compile_formula
 from .loading import load_ruleset
 from .model import Ruleset
@@ -172,6 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Findings as findings:
         sys.stdout.write(visible(findings.output))
         return 3
+    except MissingExtraError as error:
+        print(f"evalrules：{error.message}", file=sys.stderr)  # one line: what to pip install
+        return 1
     except EvalrulesError as error:
         print(f"evalrules：发现 {len(error.problems)} 个问题：", file=sys.stderr)
         print(visible(error.render()), file=sys.stderr)
@@ -403,6 +407,8 @@ def _validate(arguments: argparse.Namespace) -> str:
 def _check(arguments: argparse.Namespace) -> str:
     """Exit 0 when every property holds and every worked example matches; 3 (like audit findings)
     with the report on stdout when one does not; 1 when the ruleset cannot be loaded."""
+    from .checking import check_ruleset  # hypothesis is slow to import; only ``check`` needs it
+
     report = check_ruleset(load_ruleset(arguments.ruleset), examples=arguments.examples, seed=arguments.seed)
     if arguments.format == "json":
         output = json_text.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_json_value) + "\n"

@@ -46,11 +46,10 @@ from pathlib import Path
 from typing import Any
 
 from attrs import frozen
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
 
 from .claims import Claims
 from .errors import LoadError, Problem
+from .extras import MissingExtraError
 from .numbers import HUNDRED, NumberProblem, fmt, parse_number
 from .project import (
     OPERATORS,
@@ -63,6 +62,12 @@ from .project import (
     suggest_operator,
 )
 from .sources import Place
+
+try:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter, range_boundaries
+except ImportError as missing:  # the core install has no Excel; say which extra brings it
+    raise MissingExtraError("openpyxl", "读取 Excel ") from missing
 
 DEFAULT_RULESET = "caiyu_2020_10_self"
 NOT_APPLICABLE_WORDS = frozenset({"不适用", "本项目无该指标", "无", "-", "/", "—", "／", "－"})

@@ -86,8 +86,9 @@ def _cjk_font(names: set[str]) -> str | None:
 
 def rate_chart_png(context: ReportContext, level: int = 1) -> bytes:
     """A PNG bar chart of 得分率 (%) of every scored indicator at a level (1 = 决策/过程/产出/效益)."""
-    import matplotlib
+    from ..extras import need
 
+    matplotlib = need("matplotlib", "绘制得分率图表")
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 

@@ -58,6 +58,9 @@ class _Visible:
 
 def render_docx(context: ReportContext, path: Path) -> None:
     """Write the report of the context to path (.docx), atomically."""
+    from ..extras import need
+
+    need("docx", "生成 Word 报告")
     from docx import Document
 
     doc = _Visible(Document())

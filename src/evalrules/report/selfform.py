@@ -19,16 +19,20 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-
 from ..cells import cell_text, string_cell
+from ..extras import MissingExtraError
 from ..numbers import fmt
 from ..project import Target
 from ..result import NodeResult
 from .context import ReportContext, Row, placeholder
 from .files import write_atomic
+
+try:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+except ImportError as missing:  # the core install has no Excel; say which extra brings it
+    raise MissingExtraError("openpyxl", "生成自评表（.xlsx）") from missing
 
 SHEET_TITLE = "项目支出绩效自评表"
 HEADERS = (

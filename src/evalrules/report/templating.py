@@ -11,11 +11,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
+from ..extras import MissingExtraError
 from ..numbers import fmt
 from ..render import markdown_cell
 from .context import CHAPTERS, TEXT_FIELDS, ReportContext, Row, placeholder
+
+try:
+    import jinja2
+except ImportError as missing:  # the core install has no reports; say which extra brings it
+    raise MissingExtraError("jinja2", "生成报告") from missing
 
 TEMPLATES = Path(__file__).parent / "templates"
 _NUMERALS = "一二三四五六七八九十"

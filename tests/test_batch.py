@@ -248,3 +248,38 @@ def test_paths_with_chinese_and_spaces(folder: Path, tmp_path: Path, jobs: int) 
             "项目 p00001.toml",
             "项目 p00002.toml",
         ]
+
+
+def test_output_that_is_an_input_is_refused_and_input_kept(folder: Path, tmp_path: Path) -> None:
+    flat = tmp_path / "flat.csv"
+    original = (folder / "p00001.toml").read_text(encoding="utf-8")
+    flat.write_text("不是结果\n", encoding="utf-8")
+    with pytest.raises(evalrules.LoadError, match="E-OUTPUT-IS-INPUT"):
+        run_batch([flat], RULESET, tmp_path / "." / "flat.csv", progress=False)
+    assert flat.read_text(encoding="utf-8") == "不是结果\n"
+    flat_jsonl = tmp_path / "flat.jsonl"
+    flat_jsonl.write_text("{}\n", encoding="utf-8")
+    with pytest.raises(evalrules.LoadError, match="E-OUTPUT-IS-INPUT"):
+        run_batch([folder, flat_jsonl], RULESET, flat_jsonl, progress=False)
+    assert flat_jsonl.read_text(encoding="utf-8") == "{}\n" and original
+
+
+def test_output_inside_an_input_folder_is_fine(folder: Path, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "p00001.toml").write_text((folder / "p00001.toml").read_text(encoding="utf-8"), "utf-8")
+    summary = run_batch([inputs], RULESET, inputs / "results.csv", progress=False)
+    assert summary.failed == 0 and (inputs / "results.csv").exists()
+
+
+def test_jobs_above_the_cap_are_lowered_with_a_note(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evalrules import batch_cli
+
+    monkeypatch.setattr(batch_cli.os, "cpu_count", lambda: 2)
+    assert batch_cli.jobs_for(0) == 2
+    assert batch_cli.jobs_for(8) == 8
+    assert capsys.readouterr().err == ""
+    assert batch_cli.jobs_for(1000) == 8
+    assert "改用 8" in capsys.readouterr().err

@@ -247,6 +247,7 @@ def run_batch(
                 )
             ]
         )
+    _refuse_overwriting_input(inputs, output)
     start = time.perf_counter()
     read = list(read_inputs(inputs, jobs))
     reading = time.perf_counter() - start
@@ -307,6 +308,24 @@ def run_batch(
         end - written,
         tuple(str(path) for path in _expand(inputs) if _read_as_gb18030(path)),
     )
+
+
+def _refuse_overwriting_input(inputs: Sequence[Path], output: Path) -> None:
+    """The results must not replace a file that is read as input (`batch flat.csv -o flat.csv`).
+    An input folder may hold the output: only its .toml/.json files are read."""
+    target = output.resolve()
+    read = {path.resolve() for path in _expand(inputs)}
+    if target in read:
+        raise LoadError(
+            [
+                Problem(
+                    "E-OUTPUT-IS-INPUT",
+                    f"结果文件 {output} 也是输入文件，写出会覆盖输入",
+                    where="-o",
+                    expected="与输入不同的结果文件路径",
+                )
+            ]
+        )
 
 
 def _read_as_gb18030(path: Path) -> bool:

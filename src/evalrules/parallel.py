@@ -14,13 +14,16 @@ ruleset once each and receive the projects pickled in chunks.
 
 from __future__ import annotations
 
-import collections
 import gc
+import itertools
 import multiprocessing
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal, localcontext
 from pathlib import Path
+from typing import TypeVar
 
 from .adjusting import apply_adjustments
 from .errors import EvalrulesError, Problem, internal_error, rebuilt_error
@@ -108,6 +111,69 @@ def _finished(
     return made
 
 
+# --- pools that survive a dead worker -----------------------------------------------------------
+
+Task = TypeVar("Task")
+WINDOW = 4
+"""Tasks in flight per worker: enough to keep them busy, few enough not to hold an iterator whole."""
+
+
+def _worker_died(project: Project) -> Failed:
+    name = getattr(project, "name", "") or project.file or "?"
+    return (
+        "EvalrulesError",
+        (
+            Problem(
+                "E-WORKER",
+                f"打分进程在处理项目“{name}”时意外退出（可能被系统因内存不足终止），该项目未打分",
+                file=project.file,
+            ),
+        ),
+    )
+
+
+def _resilient(
+    make_pool: Callable[[], ProcessPoolExecutor],
+    work: Callable[[Task], list[Scored | Failed]],
+    tasks: Iterator[Task],
+    singles: Callable[[Task], list[tuple[Task, Project]]],
+    window: int,
+) -> Iterator[tuple[Task, list[Scored | Failed]]]:
+    """Each task with its outcomes, in order. A worker that dies (SIGKILL, the OOM killer) breaks
+    the pool and every task in flight: the broken task is run again one project at a time, so that
+    only the project that kills its worker becomes an E-WORKER error; then a new pool goes on."""
+    pool = make_pool()
+    try:
+        flight: list[tuple[Task, Future[list[Scored | Failed]]]] = []
+        while True:
+            flight.extend(
+                (task, pool.submit(work, task)) for task in itertools.islice(tasks, window - len(flight))
+            )
+            if not flight:
+                return
+            task, future = flight.pop(0)
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                outcomes = []
+                for single, project in singles(task):
+                    try:
+                        pool = make_pool()
+                        outcomes.extend(pool.submit(work, single).result())
+                    except BrokenProcessPool:
+                        outcomes.append(_worker_died(project))
+                    finally:
+                        pool.shutdown(wait=True)
+                retry = [task for task, _ in flight]
+                flight = []
+                tasks = itertools.chain(retry, tasks)
+                pool = make_pool()
+            yield task, outcomes
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 # --- forked workers: inherit everything, receive index ranges ----------------------------------
 
 _inherited: tuple[Sequence[Project], Ruleset, Registry] | None = None
@@ -119,26 +185,37 @@ def _score_range(bounds: tuple[int, int]) -> list[Scored | Failed]:
     return _numbers(map(projects.__getitem__, range(*bounds)), ruleset, registry)
 
 
+def _nothing() -> None:
+    pass
+
+
 def _forked(
     projects: Sequence[Project], ruleset: Ruleset, registry: Registry, jobs: int
 ) -> Iterator[Result | EvalrulesError]:
-    global _inherited
     size = max(1, min(MAX_RANGE, -(-len(projects) // (jobs * 8))))
     ranges = [(start, min(start + size, len(projects))) for start in range(0, len(projects), size)]
-    _inherited = (projects, ruleset, registry)
-    gc.freeze()  # the workers share these pages: no collection in them writes to every object
-    try:
-        pool = multiprocessing.get_context("fork").Pool(jobs)
-    finally:
-        gc.unfreeze()
-        _inherited = None
-    with pool:
-        for (start, _), outcomes in zip(ranges, pool.imap(_score_range, ranges), strict=True):
-            for offset in range(0, len(outcomes), FINISHED):
-                some = outcomes[offset : offset + FINISHED]
-                begin = start + offset
-                owners = [projects[index] for index in range(begin, begin + len(some))]
-                yield from _finished(owners, ruleset, registry, some)
+
+    def make_pool() -> ProcessPoolExecutor:
+        global _inherited
+        _inherited = (projects, ruleset, registry)
+        gc.freeze()  # the workers share these pages: no collection in them writes to every object
+        try:
+            pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+            pool.submit(_nothing).result()  # a fork pool starts all its workers at the first task
+        finally:
+            gc.unfreeze()
+            _inherited = None
+        return pool
+
+    def singles(bounds: tuple[int, int]) -> list[tuple[tuple[int, int], Project]]:
+        return [((index, index + 1), projects[index]) for index in range(*bounds)]
+
+    for (start, _), outcomes in _resilient(make_pool, _score_range, iter(ranges), singles, jobs * WINDOW):
+        for offset in range(0, len(outcomes), FINISHED):
+            some = outcomes[offset : offset + FINISHED]
+            begin = start + offset
+            owners = [projects[index] for index in range(begin, begin + len(some))]
+            yield from _finished(owners, ruleset, registry, some)
 
 
 # --- forkserver workers: load the ruleset, receive pickled chunks ------------------------------
@@ -163,23 +240,22 @@ def _served(
     projects: Iterable[Project], reference: RulesetRef, ruleset: Ruleset, jobs: int, chunksize: int
 ) -> Iterator[Result | EvalrulesError]:
     registry = default_registry()
-    sent: collections.deque[list[Project]] = collections.deque()
 
     def chunks() -> Iterator[list[Project]]:
-        chunk: list[Project] = []
-        for project in projects:
-            chunk.append(project)
-            if len(chunk) == chunksize:
-                sent.append(chunk)
-                yield chunk
-                chunk = []
-        if chunk:
-            sent.append(chunk)
+        iterator = iter(projects)
+        while chunk := list(itertools.islice(iterator, chunksize)):
             yield chunk
 
-    with clean_context().Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
-        for outcomes in pool.imap(_score_chunk, chunks()):
-            yield from _finished(sent.popleft(), ruleset, registry, outcomes)  # chunksize at a time
+    def make_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            jobs, mp_context=clean_context(), initializer=_init_worker, initargs=(reference,)
+        )
+
+    def singles(chunk: list[Project]) -> list[tuple[list[Project], Project]]:
+        return [([project], project) for project in chunk]
+
+    for chunk, outcomes in _resilient(make_pool, _score_chunk, chunks(), singles, jobs * WINDOW):
+        yield from _finished(chunk, ruleset, registry, outcomes)  # chunksize at a time
 
 
 def score_many(

@@ -162,7 +162,10 @@ def numbers(chunk, ruleset, registry):
 
 parallel._numbers = numbers  # forked workers inherit it
 for outcome in score_many(projects, RULESET, jobs=2):
-    print(outcome.total if hasattr(outcome, "total") else [p.code + ":" + str(p.file) + ":" + p.message for p in outcome.problems])
+    if hasattr(outcome, "total"):
+        print(outcome.total)
+    else:
+        print([f"{{p.code}}:{{p.file}}:{{p.message}}" for p in outcome.problems])
 summary = run_batch([folder], RULESET, folder / "out.csv", jobs=2, progress=False)
 print("batch", summary.failed, len((folder / "out.csv").read_text("utf-8").splitlines()))
 """

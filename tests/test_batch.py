@@ -283,3 +283,46 @@ def test_jobs_above_the_cap_are_lowered_with_a_note(
     assert capsys.readouterr().err == ""
     assert batch_cli.jobs_for(1000) == 8
     assert "改用 8" in capsys.readouterr().err
+
+
+INTERRUPTED = """
+import os, signal, sys, time
+from evalrules import batch
+from evalrules.cli import main
+
+def row(*args):
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the results are being written
+    time.sleep(30)
+
+batch.row = row
+sys.exit(main(["batch", {folder!r}, "--ruleset", {ruleset!r}, "-o", {output!r}]))
+"""
+
+
+def test_ctrl_c_prints_one_line_exits_130_and_keeps_the_old_output(folder: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    output = tmp_path / "out.csv"
+    output.write_text("旧结果\n", encoding="utf-8")
+    script = INTERRUPTED.format(folder=str(folder), ruleset=RULESET, output=str(output))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
+    assert done.returncode == 130
+    assert done.stderr.strip() == f"evalrules：已中断，未写出结果；原有的 {output} 未改动"
+    assert output.read_text(encoding="utf-8") == "旧结果\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv"]  # no temporary left
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed(folder: Path, tmp_path: Path) -> None:
+    import os
+
+    stale = tmp_path / ".results.csv.k3_x9q2a.tmp"
+    stale.write_text("半截", encoding="utf-8")
+    os.utime(stale, (1_000_000_000, 1_000_000_000))
+    others = [tmp_path / ".results.csv.notours.tmp", tmp_path / ".other.csv.k3_x9q2a.tmp"]
+    for other in others:
+        other.write_text("别人的", encoding="utf-8")
+        os.utime(other, (1_000_000_000, 1_000_000_000))
+    run_batch([folder], RULESET, tmp_path / "results.csv", progress=False)
+    assert not stale.exists() and all(other.exists() for other in others)

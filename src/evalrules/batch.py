@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import importlib
 import json
 import os
+import re
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,7 +29,7 @@ from attrs import frozen
 
 from .cells import neutralise, string_cell
 from .errors import EvalrulesError, LoadError, Problem, internal_error, rebuilt_error
-from .parallel import CHUNKSIZE, RulesetRef, clean_context, score_many
+from .parallel import CHUNKSIZE, RulesetRef, _ignore_interrupt, clean_context, score_many
 from .project import Project
 from .project_loading import load_project
 from .result import Result
@@ -142,6 +146,18 @@ def _read_in_worker(path: Path) -> tuple[str, Project | tuple[str, tuple[Problem
     return key, (type(entry).__name__, entry.problems) if isinstance(entry, EvalrulesError) else entry
 
 
+def _read_in_pool(
+    pool: ProcessPoolExecutor, files: list[Path]
+) -> Iterator[tuple[str, Project | EvalrulesError]]:
+    done = 0
+    try:
+        for key, entry in pool.map(_read_in_worker, files, chunksize=CHUNKSIZE):
+            yield key, rebuilt_error(*entry) if isinstance(entry, tuple) else entry
+            done += 1
+    except BrokenProcessPool:  # a reader was killed: read the rest here rather than hang or stop
+        yield from map(_read_project, files[done:])
+
+
 def _expand(inputs: Iterable[Path]) -> Iterator[Path]:
     for path in map(Path, inputs):
         if path.is_dir():
@@ -162,11 +178,12 @@ def read_inputs(inputs: Iterable[Path], jobs: int = 1) -> Iterator[tuple[str, Pr
     loaded: Iterator[tuple[str, Project | EvalrulesError]]
     with contextlib.ExitStack() as stack:
         if jobs > 1 and len(files) > 1:
-            pool = stack.enter_context(clean_context().Pool(min(jobs, len(files))))
-            loaded = (
-                (key, rebuilt_error(*entry) if isinstance(entry, tuple) else entry)
-                for key, entry in pool.imap(_read_in_worker, files, CHUNKSIZE)
+            pool = stack.enter_context(
+                ProcessPoolExecutor(
+                    min(jobs, len(files)), mp_context=clean_context(), initializer=_ignore_interrupt
+                )
             )
+            loaded = _read_in_pool(pool, files)
         else:
             loaded = map(_read_project, files)
         for path in paths:
@@ -347,6 +364,7 @@ def _read_as_gb18030(path: Path) -> bool:
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path in the same folder, renamed over path when the block succeeds, else removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     temporary = Path(name)
@@ -357,6 +375,19 @@ def atomic_path(path: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+
+
+_STARTED = time.time()
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove what a killed earlier run left: our own temporary names next to path (mkstemp's
+    eight characters between `.NAME.` and `.tmp`), last written before this process started."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if pattern.fullmatch(candidate.name) and candidate.stat().st_mtime < _STARTED:
+                candidate.unlink()
 
 
 FIXED_COLUMNS = ("key", "project", "unit", "year", "total", "grade")

@@ -59,7 +59,13 @@ def run(arguments: argparse.Namespace) -> str:
     from .cli import _Findings
 
     jobs = jobs_for(arguments.jobs)
-    summary = run_batch(arguments.inputs, arguments.ruleset, arguments.output, jobs=jobs)
+    output_existed = Path(arguments.output).exists()
+    try:
+        summary = run_batch(arguments.inputs, arguments.ruleset, arguments.output, jobs=jobs)
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback; the temporary file is already gone
+        kept = f"；原有的 {arguments.output} 未改动" if output_existed else ""
+        print(f"evalrules：已中断，未写出结果{kept}", file=sys.stderr)
+        raise SystemExit(130) from None
     output = f"{summary.line()}\n结果已写入 {summary.output}\n"
     if summary.failed:
         raise _Findings(output)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -114,6 +115,7 @@ def _finished(
 # --- pools that survive a dead worker -----------------------------------------------------------
 
 Task = TypeVar("Task")
+Outcomes = list[Scored | Failed]
 WINDOW = 4
 """Tasks in flight per worker: enough to keep them busy, few enough not to hold an iterator whole."""
 
@@ -132,23 +134,31 @@ def _worker_died(project: Project) -> Failed:
     )
 
 
+def _submit(pool: ProcessPoolExecutor, work: Callable[[Task], Outcomes], task: Task) -> Future[Outcomes]:
+    try:
+        return pool.submit(work, task)
+    except BrokenProcessPool as error:  # broken since the last result: handled where it is awaited
+        future: Future[Outcomes] = Future()
+        future.set_exception(error)
+        return future
+
+
 def _resilient(
     make_pool: Callable[[], ProcessPoolExecutor],
-    work: Callable[[Task], list[Scored | Failed]],
+    work: Callable[[Task], Outcomes],
     tasks: Iterator[Task],
     singles: Callable[[Task], list[tuple[Task, Project]]],
     window: int,
-) -> Iterator[tuple[Task, list[Scored | Failed]]]:
+) -> Iterator[tuple[Task, Outcomes]]:
     """Each task with its outcomes, in order. A worker that dies (SIGKILL, the OOM killer) breaks
     the pool and every task in flight: the broken task is run again one project at a time, so that
     only the project that kills its worker becomes an E-WORKER error; then a new pool goes on."""
     pool = make_pool()
     try:
-        flight: list[tuple[Task, Future[list[Scored | Failed]]]] = []
+        flight: list[tuple[Task, Future[Outcomes]]] = []
         while True:
-            flight.extend(
-                (task, pool.submit(work, task)) for task in itertools.islice(tasks, window - len(flight))
-            )
+            more = itertools.islice(tasks, window - len(flight))
+            flight.extend((task, _submit(pool, work, task)) for task in more)
             if not flight:
                 return
             task, future = flight.pop(0)
@@ -156,19 +166,17 @@ def _resilient(
                 outcomes = future.result()
             except BrokenProcessPool:
                 pool.shutdown(wait=True, cancel_futures=True)
+                pool = make_pool()
                 outcomes = []
                 for single, project in singles(task):
                     try:
-                        pool = make_pool()
-                        outcomes.extend(pool.submit(work, single).result())
+                        outcomes.extend(_submit(pool, work, single).result())
                     except BrokenProcessPool:
                         outcomes.append(_worker_died(project))
-                    finally:
                         pool.shutdown(wait=True)
-                retry = [task for task, _ in flight]
+                        pool = make_pool()
+                tasks = itertools.chain([task for task, _ in flight], tasks)
                 flight = []
-                tasks = itertools.chain(retry, tasks)
-                pool = make_pool()
             yield task, outcomes
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -189,6 +197,11 @@ def _nothing() -> None:
     pass
 
 
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to this process, which stops the run (else each prints a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _forked(
     projects: Sequence[Project], ruleset: Ruleset, registry: Registry, jobs: int
 ) -> Iterator[Result | EvalrulesError]:
@@ -200,7 +213,9 @@ def _forked(
         _inherited = (projects, ruleset, registry)
         gc.freeze()  # the workers share these pages: no collection in them writes to every object
         try:
-            pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+            pool = ProcessPoolExecutor(
+                jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt
+            )
             pool.submit(_nothing).result()  # a fork pool starts all its workers at the first task
         finally:
             gc.unfreeze()
@@ -226,6 +241,7 @@ _loaded: tuple[Ruleset, Registry] | None = None
 def _init_worker(ruleset: RulesetRef) -> None:
     """Pool initializer: load the registry and the ruleset once per worker process."""
     global _loaded
+    _ignore_interrupt()
     registry = default_registry()
     _loaded = (ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset), registry)
 

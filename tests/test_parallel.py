@@ -187,3 +187,44 @@ def test_a_worker_killed_mid_batch_costs_only_its_project(tmp_path: Path) -> Non
     assert "E-WORKER" in lines[3] and "意外退出" in lines[3] and "p00004" in lines[3]
     assert all("E-WORKER" not in line and "[" not in line for i, line in enumerate(lines[:10]) if i != 3)
     assert lines[10] == "batch 1 11"  # header + 10 rows, one of them the dead worker's
+
+
+class Exiting(GradeCap):
+    """A plugin whose hook exits (SystemExit) or interrupts (KeyboardInterrupt) for flagged projects."""
+
+    def __init__(self, raised: BaseException) -> None:
+        super().__init__()
+        self.raised = raised
+
+    @evalrules.hookimpl
+    def adjust_result(
+        self, result: evalrules.Result, ruleset: evalrules.Ruleset, project: evalrules.Project
+    ) -> object:
+        if project.flags:
+            raise self.raised
+        return None
+
+
+@pytest.mark.parametrize("raised", [SystemExit(9), KeyboardInterrupt()])
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=needs_fork)])
+def test_a_plugin_that_exits_or_interrupts_costs_only_its_project(
+    write: Callable[[str, str], Path], raised: BaseException, jobs: int
+) -> None:
+    registry: Registry = testing.plugin_registry(Exiting(raised))
+    ruleset = testing.assert_ruleset_loads(write("capped.toml", CAPPED), registry)
+    capped, plain = load_project(flagged(write, '"尚未整改"')), load_project(SEED)
+    with parallel.noticing_interrupts():  # as `evalrules batch` runs: a real Ctrl-C still stops it
+        outcomes = list(score_many([plain, capped, plain], ruleset, jobs=jobs, registry=registry))
+    assert isinstance(outcomes[0], Result) and isinstance(outcomes[2], Result)
+    assert isinstance(outcomes[1], EvalrulesError)
+    (problem,) = outcomes[1].problems
+    assert problem.code == "E-EXIT-IN-PLUGIN" and type(raised).__name__ in problem.message
+    assert "adjust_result" in problem.message and problem.file == capped.file
+
+
+def test_a_real_ctrl_c_still_stops_the_run(write: Callable[[str, str], Path]) -> None:
+    registry: Registry = testing.plugin_registry(Exiting(KeyboardInterrupt()))
+    ruleset = testing.assert_ruleset_loads(write("capped.toml", CAPPED), registry)
+    capped = load_project(flagged(write, '"尚未整改"'))
+    with pytest.raises(KeyboardInterrupt):  # not noticing: a library caller's Ctrl-C is not eaten
+        list(score_many([capped], ruleset, jobs=1, registry=registry))

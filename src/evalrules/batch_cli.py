@@ -60,8 +60,11 @@ def run(arguments: argparse.Namespace) -> str:
 
     jobs = jobs_for(arguments.jobs)
     output_existed = Path(arguments.output).exists()
+    from .parallel import noticing_interrupts
+
     try:
-        summary = run_batch(arguments.inputs, arguments.ruleset, arguments.output, jobs=jobs)
+        with noticing_interrupts():
+            summary = run_batch(arguments.inputs, arguments.ruleset, arguments.output, jobs=jobs)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback; the temporary file is already gone
         kept = f"；原有的 {arguments.output} 未改动" if output_existed else ""
         print(f"evalrules：已中断，未写出结果{kept}", file=sys.stderr)

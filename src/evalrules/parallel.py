@@ -14,11 +14,13 @@ ruleset once each and receive the projects pickled in chunks.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import multiprocessing
 import signal
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -53,6 +55,55 @@ FINISHED = 32
 garbage collector to go through them, and all the projects with them."""
 
 
+_signalled = False
+"""Set when Ctrl-C reached this process while noticing_interrupts() was on: only then is a
+KeyboardInterrupt the user's, to be raised; any other one was raised by plugin code."""
+
+
+def _flag_interrupt(signum: int, frame: object) -> None:
+    global _signalled
+    _signalled = True
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def noticing_interrupts() -> Iterator[None]:
+    """Tell a real Ctrl-C from a KeyboardInterrupt raised by a plugin (main thread only)."""
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    signal.signal(signal.SIGINT, _flag_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def plugin_exit(error: BaseException, file: str | None) -> EvalrulesError:
+    """A KeyboardInterrupt or SystemExit raised by plugin code as the project's error item; a real
+    Ctrl-C (see noticing_interrupts) goes on up."""
+    if isinstance(error, KeyboardInterrupt) and (_signalled or not _noticing()):
+        raise error
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno} {frames[-1].name}" if frames else "?"
+    return EvalrulesError(
+        [
+            Problem(
+                "E-EXIT-IN-PLUGIN",
+                f"插件代码抛出 {type(error).__name__}: {error}（在 {where}），该项目未打分，批处理继续",
+                file=file,
+            )
+        ]
+    )
+
+
+def _noticing() -> bool:
+    handler = signal.getsignal(signal.SIGINT)
+    return handler is _flag_interrupt or handler == signal.SIG_IGN
+
+
 def score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> Result | EvalrulesError:
     try:
         return score(project, ruleset, registry)
@@ -60,6 +111,8 @@ def score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> 
         return error
     except Exception as error:  # isolate the project: report it as an error item
         return internal_error(error, project.file)
+    except (KeyboardInterrupt, SystemExit) as error:
+        return plugin_exit(error, project.file)
 
 
 def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) -> list[Scored | Failed]:
@@ -69,7 +122,11 @@ def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) 
     sent: list[Scored | Failed] = []
     with localcontext(CONTEXT):
         for project in projects:
-            numbers = run(project)
+            try:
+                numbers = run(project)
+            except (KeyboardInterrupt, SystemExit) as error:  # from a plugin's strategy
+                sent.append(("EvalrulesError", plugin_exit(error, project.file).problems))
+                continue
             if numbers is None:  # off the plan's road: explained at once, or refused with its problems
                 try:
                     result = score_unadjusted(project, ruleset, registry)
@@ -78,6 +135,9 @@ def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) 
                     continue
                 except Exception as error:
                     sent.append(("EvalrulesError", internal_error(error, project.file).problems))
+                    continue
+                except (KeyboardInterrupt, SystemExit) as error:  # SIGINT is ignored in workers
+                    sent.append(("EvalrulesError", plugin_exit(error, project.file).problems))
                     continue
                 numbers = result.total, result.exact_total, tuple(result.subtotals().items())
             total, exact, firsts = numbers
@@ -109,6 +169,8 @@ def _finished(
                 made.append(error)
             except Exception as error:
                 made.append(internal_error(error, project.file))
+            except (KeyboardInterrupt, SystemExit) as error:
+                made.append(plugin_exit(error, project.file))
     return made
 
 

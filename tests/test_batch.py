@@ -266,3 +266,82 @@ def test_an_output_that_is_an_input_is_refused(tmp_path: Path, self_eval: evalru
     with pytest.raises(OutputError, match="就是输入文件"):
         run_batch([flat], self_eval, flat, progress=False)
     assert flat.read_bytes() == before
+
+
+def test_output_that_is_an_input_is_refused_and_input_kept(folder: Path, tmp_path: Path) -> None:
+    flat = tmp_path / "flat.csv"
+    original = (folder / "p00001.toml").read_text(encoding="utf-8")
+    flat.write_text("不是结果\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="就是输入文件"):
+        run_batch([flat], RULESET, tmp_path / "." / "flat.csv", progress=False)
+    assert flat.read_text(encoding="utf-8") == "不是结果\n"
+    flat_jsonl = tmp_path / "flat.jsonl"
+    flat_jsonl.write_text("{}\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="就是输入文件"):
+        run_batch([folder, flat_jsonl], RULESET, flat_jsonl, progress=False)
+    assert flat_jsonl.read_text(encoding="utf-8") == "{}\n" and original
+
+
+def test_output_inside_an_input_folder_is_fine(folder: Path, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "p00001.toml").write_text((folder / "p00001.toml").read_text(encoding="utf-8"), "utf-8")
+    summary = run_batch([inputs], RULESET, inputs / "results.csv", progress=False)
+    assert summary.failed == 0 and (inputs / "results.csv").exists()
+
+
+def test_jobs_above_the_cap_are_lowered_with_a_note(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evalrules import batch_cli
+
+    monkeypatch.setattr(batch_cli.os, "cpu_count", lambda: 2)
+    assert batch_cli.jobs_for(0) == 2
+    assert batch_cli.jobs_for(8) == 8
+    assert capsys.readouterr().err == ""
+    assert batch_cli.jobs_for(1000) == 8
+    assert "改用 8" in capsys.readouterr().err
+
+
+INTERRUPTED = """
+import os, signal, sys, time
+from evalrules import batch
+from evalrules.cli import main
+
+def row(*args):
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the results are being written
+    time.sleep(30)
+
+batch.row = row
+sys.exit(main(["batch", {folder!r}, "--ruleset", {ruleset!r}, "-o", {output!r}]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="os.kill(SIGINT) terminates on Windows")
+def test_ctrl_c_prints_one_line_exits_130_and_keeps_the_old_output(folder: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    output = tmp_path / "out.csv"
+    output.write_text("旧结果\n", encoding="utf-8")
+    script = INTERRUPTED.format(folder=str(folder), ruleset=RULESET, output=str(output))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
+    assert done.returncode == 130
+    assert done.stderr.strip() == f"evalrules：已中断，未写出结果；原有的 {output} 未改动"
+    assert output.read_text(encoding="utf-8") == "旧结果\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv"]  # no temporary left
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed(folder: Path, tmp_path: Path) -> None:
+    import os
+
+    stale = tmp_path / ".results.csv.k3_x9q2a.tmp"
+    stale.write_text("半截", encoding="utf-8")
+    os.utime(stale, (1_000_000_000, 1_000_000_000))
+    others = [tmp_path / ".results.csv.notours.tmp", tmp_path / ".other.csv.k3_x9q2a.tmp"]
+    for other in others:
+        other.write_text("别人的", encoding="utf-8")
+        os.utime(other, (1_000_000_000, 1_000_000_000))
+    run_batch([folder], RULESET, tmp_path / "results.csv", progress=False)
+    assert not stale.exists() and all(other.exists() for other in others)

@@ -137,3 +137,96 @@ def test_a_custom_registry_cannot_go_to_forkserver_workers(projects: list[Projec
 def test_jobs_must_be_positive(projects: list[Project]) -> None:
     with pytest.raises(ValueError):
         score_many(projects, RULESET, jobs=0)
+
+
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {benchmarks!r})
+from generate import RULESET, generate
+from evalrules import parallel
+from evalrules.batch import read_inputs, run_batch, score_many
+
+folder = Path({folder!r})
+generate(10, folder, seed=5)
+projects = [entry for _, entry in read_inputs([folder])]
+victim = projects[{victim}].file
+original = parallel._numbers
+
+def numbers(chunk, ruleset, registry):
+    chunk = list(chunk)
+    if any(project.file == victim for project in chunk):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+    return original(chunk, ruleset, registry)
+
+parallel._numbers = numbers  # forked workers inherit it
+for outcome in score_many(projects, RULESET, jobs=2):
+    if hasattr(outcome, "total"):
+        print(outcome.total)
+    else:
+        print([f"{{p.code}}:{{p.file}}:{{p.message}}" for p in outcome.problems])
+summary = run_batch([folder], RULESET, folder / "out.csv", jobs=2, progress=False)
+print("batch", summary.failed, len((folder / "out.csv").read_text("utf-8").splitlines()))
+"""
+
+
+@needs_fork
+def test_a_worker_killed_mid_batch_costs_only_its_project(tmp_path: Path) -> None:
+    # issue 23 item 4: a SIGKILLed worker (OOM killer) used to leave the pool waiting forever
+    import subprocess
+
+    benchmarks = str(Path(__file__).parent.parent / "benchmarks")
+    script = KILLER.format(benchmarks=benchmarks, folder=str(tmp_path / "p"), victim=3)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 11
+    assert "E-WORKER" in lines[3] and "意外退出" in lines[3] and "p00004" in lines[3]
+    assert all("E-WORKER" not in line and "[" not in line for i, line in enumerate(lines[:10]) if i != 3)
+    assert lines[10] == "batch 1 11"  # header + 10 rows, one of them the dead worker's
+
+
+class Exiting(GradeCap):
+    """A plugin whose hook exits (SystemExit) or interrupts (KeyboardInterrupt) for flagged projects."""
+
+    def __init__(self, raised: BaseException) -> None:
+        super().__init__()
+        self.raised = raised
+
+    @evalrules.hookimpl
+    def adjust_result(
+        self, result: evalrules.Result, ruleset: evalrules.Ruleset, project: evalrules.Project
+    ) -> object:
+        if project.flags:
+            raise self.raised
+        return None
+
+
+@pytest.mark.parametrize("raised", [SystemExit(9), KeyboardInterrupt()])
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=needs_fork)])
+def test_a_plugin_that_exits_or_interrupts_costs_only_its_project(
+    write: Callable[[str, str], Path], raised: BaseException, jobs: int
+) -> None:
+    registry: Registry = testing.plugin_registry(Exiting(raised))
+    ruleset = testing.assert_ruleset_loads(write("capped.toml", CAPPED), registry)
+    capped, plain = load_project(flagged(write, '"尚未整改"')), load_project(SEED)
+    with parallel.noticing_interrupts():  # as `evalrules batch` runs: a real Ctrl-C still stops it
+        outcomes = list(score_many([plain, capped, plain], ruleset, jobs=jobs, registry=registry))
+    assert isinstance(outcomes[0], Result) and isinstance(outcomes[2], Result)
+    assert isinstance(outcomes[1], EvalrulesError)
+    (problem,) = outcomes[1].problems
+    # sys.exit in adjust_result is that hook's failure (E-PLUGIN-ADJUST, docs/hooks.md); an interrupt
+    # from plugin code is E-EXIT-IN-PLUGIN: either way only this project, and the batch goes on
+    code = "E-PLUGIN-ADJUST" if isinstance(raised, SystemExit) else "E-EXIT-IN-PLUGIN"
+    assert problem.code == code and type(raised).__name__ in problem.message
+    assert "adjust_result" in problem.message and problem.file == capped.file
+
+
+def test_a_real_ctrl_c_still_stops_the_run(write: Callable[[str, str], Path]) -> None:
+    registry: Registry = testing.plugin_registry(Exiting(KeyboardInterrupt()))
+    ruleset = testing.assert_ruleset_loads(write("capped.toml", CAPPED), registry)
+    capped = load_project(flagged(write, '"尚未整改"'))
+    with pytest.raises(KeyboardInterrupt):  # not noticing: a library caller's Ctrl-C is not eaten
+        list(score_many([capped], ruleset, jobs=1, registry=registry))

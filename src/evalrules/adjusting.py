@@ -109,9 +109,8 @@ def apply_adjustments(
         try:
             adjustment = function(**{name: arguments[name] for name in argnames})
         except (Exception, SystemExit) as error:  # a veto that silently did not run: a wrong grade
-            raise ScoringError(
-                [Problem("E-PLUGIN-ADJUST", f"插件 {plugin} 调整结果时出错：{error!r}", file=project.file)]
-            ) from None
+            message = f"插件 {plugin} 的 adjust_result 调整结果时出错：{error!r}"
+            raise ScoringError([Problem("E-PLUGIN-ADJUST", message, file=project.file)]) from None
         if adjustment is None:
             continue
         problem = _check(adjustment, [band.name for band in ruleset.grades], ruleset.max)

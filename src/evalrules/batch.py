@@ -14,6 +14,8 @@ import importlib
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,7 +26,7 @@ from . import json_text
 from .cells import cell_text, neutralise, string_cell
 from .errors import EvalrulesError, LoadError, Problem, internal_error, rebuilt_error
 from .outputs import atomic_path, refuse_inputs_as_output
-from .parallel import CHUNKSIZE, RulesetRef, clean_context, score_many
+from .parallel import CHUNKSIZE, RulesetRef, _ignore_interrupt, clean_context, score_many
 from .project import Project
 from .project_loading import load_project
 from .result import Result
@@ -141,6 +143,18 @@ def _read_in_worker(path: Path) -> tuple[str, Project | tuple[str, tuple[Problem
     return key, (type(entry).__name__, entry.problems) if isinstance(entry, EvalrulesError) else entry
 
 
+def _read_in_pool(
+    pool: ProcessPoolExecutor, files: list[Path]
+) -> Iterator[tuple[str, Project | EvalrulesError]]:
+    done = 0
+    try:
+        for key, entry in pool.map(_read_in_worker, files, chunksize=CHUNKSIZE):
+            yield key, rebuilt_error(*entry) if isinstance(entry, tuple) else entry
+            done += 1
+    except BrokenProcessPool:  # a reader was killed: read the rest here rather than hang or stop
+        yield from map(_read_project, files[done:])
+
+
 def _expand(inputs: Iterable[Path]) -> Iterator[Path]:
     for path in map(Path, inputs):
         if path.is_dir():
@@ -161,11 +175,12 @@ def read_inputs(inputs: Iterable[Path], jobs: int = 1) -> Iterator[tuple[str, Pr
     loaded: Iterator[tuple[str, Project | EvalrulesError]]
     with contextlib.ExitStack() as stack:
         if jobs > 1 and len(files) > 1:
-            pool = stack.enter_context(clean_context().Pool(min(jobs, len(files))))
-            loaded = (
-                (key, rebuilt_error(*entry) if isinstance(entry, tuple) else entry)
-                for key, entry in pool.imap(_read_in_worker, files, CHUNKSIZE)
+            pool = stack.enter_context(
+                ProcessPoolExecutor(
+                    min(jobs, len(files)), mp_context=clean_context(), initializer=_ignore_interrupt
+                )
             )
+            loaded = _read_in_pool(pool, files)
         else:
             loaded = map(_read_project, files)
         for path in paths:

@@ -8,8 +8,25 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
+
+JOBS_PER_CPU = 4
+"""--jobs is lowered to this many processes per CPU: more only costs memory and start-up time."""
+
+
+def jobs_for(requested: int) -> int:
+    """The number of processes for --jobs: 0 means every CPU; above JOBS_PER_CPU × CPUs is lowered
+    to that cap with a note on stderr."""
+    cpus = os.cpu_count() or 1
+    if requested <= 0:
+        return cpus
+    cap = JOBS_PER_CPU * cpus
+    if requested > cap:
+        print(f"evalrules：--jobs {requested} 超过 CPU 数的 {JOBS_PER_CPU} 倍，改用 {cap}", file=sys.stderr)
+        return cap
+    return requested
 
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
@@ -28,7 +45,10 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         default=1,
-        help=f"并行进程数；0 表示使用全部 CPU（本机 {os.cpu_count()} 个）；缺省 1",
+        help=(
+            f"并行进程数；0 表示使用全部 CPU（本机 {os.cpu_count()} 个）；缺省 1；"
+            f"大于 CPU 数的 {JOBS_PER_CPU} 倍时降为该上限并提示"
+        ),
     )
     return batch  # type: ignore[no-any-return]
 
@@ -38,8 +58,17 @@ def run(arguments: argparse.Namespace) -> str:
     from .batch import run_batch
     from .cli import _Findings
 
-    jobs = arguments.jobs if arguments.jobs > 0 else os.cpu_count() or 1
-    summary = run_batch(arguments.inputs, arguments.ruleset, arguments.output, jobs=jobs)
+    jobs = jobs_for(arguments.jobs)
+    output_existed = Path(arguments.output).exists()
+    from .parallel import noticing_interrupts
+
+    try:
+        with noticing_interrupts():
+            summary = run_batch(arguments.inputs, arguments.ruleset, arguments.output, jobs=jobs)
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback; the temporary file is already gone
+        kept = f"；原有的 {arguments.output} 未改动" if output_existed else ""
+        print(f"evalrules：已中断，未写出结果{kept}", file=sys.stderr)
+        raise SystemExit(130) from None
     output = f"{summary.line()}\n结果已写入 {summary.output}\n"
     if summary.failed:
         raise _Findings(output)

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -54,6 +57,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        _remove_stale_temporaries(path)
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(handle)
     except OSError as error:
@@ -71,6 +75,19 @@ def atomic_path(path: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+
+
+_STARTED = time.time()
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove what a killed earlier run left: our own temporary names next to path (mkstemp's
+    eight characters between `.NAME.` and `.tmp`), last written before this process started."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if pattern.fullmatch(candidate.name) and candidate.stat().st_mtime < _STARTED:
+                candidate.unlink()
 
 
 def write_atomic(path: Path, data: bytes) -> None:

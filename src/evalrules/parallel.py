@@ -14,13 +14,19 @@ ruleset once each and receive the projects pickled in chunks.
 
 from __future__ import annotations
 
-import collections
+import contextlib
 import gc
+import itertools
 import multiprocessing
+import signal
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal, localcontext
 from pathlib import Path
+from typing import TypeVar
 
 from .adjusting import apply_adjustments
 from .errors import EvalrulesError, Problem, internal_error, rebuilt_error
@@ -49,6 +55,55 @@ FINISHED = 32
 garbage collector to go through them, and all the projects with them."""
 
 
+_signalled = False
+"""Set when Ctrl-C reached this process while noticing_interrupts() was on: only then is a
+KeyboardInterrupt the user's, to be raised; any other one was raised by plugin code."""
+
+
+def _flag_interrupt(signum: int, frame: object) -> None:
+    global _signalled
+    _signalled = True
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def noticing_interrupts() -> Iterator[None]:
+    """Tell a real Ctrl-C from a KeyboardInterrupt raised by a plugin (main thread only)."""
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    signal.signal(signal.SIGINT, _flag_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def plugin_exit(error: BaseException, file: str | None) -> EvalrulesError:
+    """A KeyboardInterrupt or SystemExit raised by plugin code as the project's error item; a real
+    Ctrl-C (see noticing_interrupts) goes on up."""
+    if isinstance(error, KeyboardInterrupt) and (_signalled or not _noticing()):
+        raise error
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno} {frames[-1].name}" if frames else "?"
+    return EvalrulesError(
+        [
+            Problem(
+                "E-EXIT-IN-PLUGIN",
+                f"插件代码抛出 {type(error).__name__}: {error}（在 {where}），该项目未打分，批处理继续",
+                file=file,
+            )
+        ]
+    )
+
+
+def _noticing() -> bool:
+    handler = signal.getsignal(signal.SIGINT)
+    return handler is _flag_interrupt or handler == signal.SIG_IGN
+
+
 def score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> Result | EvalrulesError:
     try:
         return score(project, ruleset, registry)
@@ -56,6 +111,8 @@ def score_one(project: Project, ruleset: Ruleset, registry: Registry | None) -> 
         return error
     except Exception as error:  # isolate the project: report it as an error item
         return internal_error(error, project.file)
+    except (KeyboardInterrupt, SystemExit) as error:
+        return plugin_exit(error, project.file)
 
 
 def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) -> list[Scored | Failed]:
@@ -65,7 +122,11 @@ def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) 
     sent: list[Scored | Failed] = []
     with localcontext(CONTEXT):
         for project in projects:
-            numbers = run(project)
+            try:
+                numbers = run(project)
+            except (KeyboardInterrupt, SystemExit) as error:  # from a plugin's strategy
+                sent.append(("EvalrulesError", plugin_exit(error, project.file).problems))
+                continue
             if numbers is None:  # off the plan's road: explained at once, or refused with its problems
                 try:
                     result = score_unadjusted(project, ruleset, registry)
@@ -74,6 +135,9 @@ def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) 
                     continue
                 except Exception as error:
                     sent.append(("EvalrulesError", internal_error(error, project.file).problems))
+                    continue
+                except (KeyboardInterrupt, SystemExit) as error:  # SIGINT is ignored in workers
+                    sent.append(("EvalrulesError", plugin_exit(error, project.file).problems))
                     continue
                 numbers = result.total, result.exact_total, tuple(result.subtotals().items())
             total, exact, firsts = numbers
@@ -105,7 +169,79 @@ def _finished(
                 made.append(error)
             except Exception as error:
                 made.append(internal_error(error, project.file))
+            except (KeyboardInterrupt, SystemExit) as error:
+                made.append(plugin_exit(error, project.file))
     return made
+
+
+# --- pools that survive a dead worker -----------------------------------------------------------
+
+Task = TypeVar("Task")
+Outcomes = list[Scored | Failed]
+WINDOW = 4
+"""Tasks in flight per worker: enough to keep them busy, few enough not to hold an iterator whole."""
+
+
+def _worker_died(project: Project) -> Failed:
+    name = getattr(project, "name", "") or project.file or "?"
+    return (
+        "EvalrulesError",
+        (
+            Problem(
+                "E-WORKER",
+                f"打分进程在处理项目“{name}”时意外退出（可能被系统因内存不足终止），该项目未打分",
+                file=project.file,
+            ),
+        ),
+    )
+
+
+def _submit(pool: ProcessPoolExecutor, work: Callable[[Task], Outcomes], task: Task) -> Future[Outcomes]:
+    try:
+        return pool.submit(work, task)
+    except BrokenProcessPool as error:  # broken since the last result: handled where it is awaited
+        future: Future[Outcomes] = Future()
+        future.set_exception(error)
+        return future
+
+
+def _resilient(
+    make_pool: Callable[[], ProcessPoolExecutor],
+    work: Callable[[Task], Outcomes],
+    tasks: Iterator[Task],
+    singles: Callable[[Task], list[tuple[Task, Project]]],
+    window: int,
+) -> Iterator[tuple[Task, Outcomes]]:
+    """Each task with its outcomes, in order. A worker that dies (SIGKILL, the OOM killer) breaks
+    the pool and every task in flight: the broken task is run again one project at a time, so that
+    only the project that kills its worker becomes an E-WORKER error; then a new pool goes on."""
+    pool = make_pool()
+    try:
+        flight: list[tuple[Task, Future[Outcomes]]] = []
+        while True:
+            more = itertools.islice(tasks, window - len(flight))
+            flight.extend((task, _submit(pool, work, task)) for task in more)
+            if not flight:
+                return
+            task, future = flight.pop(0)
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = make_pool()
+                outcomes = []
+                for single, project in singles(task):
+                    try:
+                        outcomes.extend(_submit(pool, work, single).result())
+                    except BrokenProcessPool:
+                        outcomes.append(_worker_died(project))
+                        pool.shutdown(wait=True)
+                        pool = make_pool()
+                tasks = itertools.chain([task for task, _ in flight], tasks)
+                flight = []
+            yield task, outcomes
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- forked workers: inherit everything, receive index ranges ----------------------------------
@@ -119,26 +255,44 @@ def _score_range(bounds: tuple[int, int]) -> list[Scored | Failed]:
     return _numbers(map(projects.__getitem__, range(*bounds)), ruleset, registry)
 
 
+def _nothing() -> None:
+    pass
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to this process, which stops the run (else each prints a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _forked(
     projects: Sequence[Project], ruleset: Ruleset, registry: Registry, jobs: int
 ) -> Iterator[Result | EvalrulesError]:
-    global _inherited
     size = max(1, min(MAX_RANGE, -(-len(projects) // (jobs * 8))))
     ranges = [(start, min(start + size, len(projects))) for start in range(0, len(projects), size)]
-    _inherited = (projects, ruleset, registry)
-    gc.freeze()  # the workers share these pages: no collection in them writes to every object
-    try:
-        pool = multiprocessing.get_context("fork").Pool(jobs)
-    finally:
-        gc.unfreeze()
-        _inherited = None
-    with pool:
-        for (start, _), outcomes in zip(ranges, pool.imap(_score_range, ranges), strict=True):
-            for offset in range(0, len(outcomes), FINISHED):
-                some = outcomes[offset : offset + FINISHED]
-                begin = start + offset
-                owners = [projects[index] for index in range(begin, begin + len(some))]
-                yield from _finished(owners, ruleset, registry, some)
+
+    def make_pool() -> ProcessPoolExecutor:
+        global _inherited
+        _inherited = (projects, ruleset, registry)
+        gc.freeze()  # the workers share these pages: no collection in them writes to every object
+        try:
+            pool = ProcessPoolExecutor(
+                jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt
+            )
+            pool.submit(_nothing).result()  # a fork pool starts all its workers at the first task
+        finally:
+            gc.unfreeze()
+            _inherited = None
+        return pool
+
+    def singles(bounds: tuple[int, int]) -> list[tuple[tuple[int, int], Project]]:
+        return [((index, index + 1), projects[index]) for index in range(*bounds)]
+
+    for (start, _), outcomes in _resilient(make_pool, _score_range, iter(ranges), singles, jobs * WINDOW):
+        for offset in range(0, len(outcomes), FINISHED):
+            some = outcomes[offset : offset + FINISHED]
+            begin = start + offset
+            owners = [projects[index] for index in range(begin, begin + len(some))]
+            yield from _finished(owners, ruleset, registry, some)
 
 
 # --- forkserver workers: load the ruleset, receive pickled chunks ------------------------------
@@ -149,6 +303,7 @@ _loaded: tuple[Ruleset, Registry] | None = None
 def _init_worker(ruleset: RulesetRef) -> None:
     """Pool initializer: load the registry and the ruleset once per worker process."""
     global _loaded
+    _ignore_interrupt()
     registry = default_registry()
     _loaded = (ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset), registry)
 
@@ -163,23 +318,22 @@ def _served(
     projects: Iterable[Project], reference: RulesetRef, ruleset: Ruleset, jobs: int, chunksize: int
 ) -> Iterator[Result | EvalrulesError]:
     registry = default_registry()
-    sent: collections.deque[list[Project]] = collections.deque()
 
     def chunks() -> Iterator[list[Project]]:
-        chunk: list[Project] = []
-        for project in projects:
-            chunk.append(project)
-            if len(chunk) == chunksize:
-                sent.append(chunk)
-                yield chunk
-                chunk = []
-        if chunk:
-            sent.append(chunk)
+        iterator = iter(projects)
+        while chunk := list(itertools.islice(iterator, chunksize)):
             yield chunk
 
-    with clean_context().Pool(jobs, initializer=_init_worker, initargs=(reference,)) as pool:
-        for outcomes in pool.imap(_score_chunk, chunks()):
-            yield from _finished(sent.popleft(), ruleset, registry, outcomes)  # chunksize at a time
+    def make_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            jobs, mp_context=clean_context(), initializer=_init_worker, initargs=(reference,)
+        )
+
+    def singles(chunk: list[Project]) -> list[tuple[list[Project], Project]]:
+        return [([project], project) for project in chunk]
+
+    for chunk, outcomes in _resilient(make_pool, _score_chunk, chunks(), singles, jobs * WINDOW):
+        yield from _finished(chunk, ruleset, registry, outcomes)  # chunksize at a time
 
 
 def score_many(

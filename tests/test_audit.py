@@ -169,3 +169,12 @@ def test_cli_exit_codes_follow_fail_on(
     assert all({"code", "severity", "path", "message"} <= set(f) for f in data["findings"])
     assert main(["audit", str(project), "--fail-on", "never"]) == 0
     assert "复核：工作经费" in capsys.readouterr().out
+
+
+def test_a_scoring_finding_carries_the_indicator_path() -> None:
+    form = Path(__file__).parent / "forms" / "fmt_scoring_path_2023.toml"
+    project = evalrules.load_project(form)
+    report = evalrules.audit(project, evalrules.load_ruleset(project.ruleset or ""))
+    (finding,) = [f for f in report.findings if f.code == "A-SCORING"]
+    assert finding.path == ("产出指标", "质量指标", "水质检测合格率")
+    assert finding.to_dict()["path"] == ["产出指标", "质量指标", "水质检测合格率"]

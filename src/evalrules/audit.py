@@ -70,6 +70,7 @@ def audit(project: Project, ruleset: Ruleset, registry: Registry | None = None) 
                 "error",
                 f"无法复算：{problem.message}"
                 + (f"（应为 {problem.expected}；实际为 {problem.found}）" if problem.expected else ""),
+                path=tuple(problem.path.split("/")) if problem.path else (),
                 place=Place(problem.file or project.file, problem.where or "", problem.line),
             )
             for problem in error.problems

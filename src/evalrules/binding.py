@@ -59,6 +59,7 @@ class Binder:
                 file=place.file if place else self.project.file,
                 line=place.line if place else None,
                 where=where or None,
+                path="/".join(path) or None,
                 **details,
             )
         )

@@ -24,6 +24,8 @@ class Problem:
     expected: str | None = None
     found: str | None = None
     suggestion: str | None = None
+    path: str | None = None
+    """The indicator the problem is about ("产出指标/质量指标/…"), when it is about one (scoring)."""
 
     def render(self) -> str:
         place = []

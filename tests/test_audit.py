@@ -178,3 +178,10 @@ def test_a_scoring_finding_carries_the_indicator_path() -> None:
     (finding,) = [f for f in report.findings if f.code == "A-SCORING"]
     assert finding.path == ("产出指标", "质量指标", "水质检测合格率")
     assert finding.to_dict()["path"] == ["产出指标", "质量指标", "水质检测合格率"]
+
+
+def test_text_report_prints_numbers_without_trailing_zeros() -> None:
+    form = Path(__file__).parent / "forms" / "audit_self_subsidy.toml"
+    project = evalrules.load_project(form)
+    text = render_text(evalrules.audit(project, evalrules.load_ruleset(project.ruleset or "")))
+    assert "申报 1000，复算 15；" in text and "复算 15.00" not in text

@@ -10,6 +10,7 @@ submission: a project that cannot be scored becomes findings too.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Literal
 
 from attrs import frozen
@@ -17,6 +18,7 @@ from attrs import frozen
 from .errors import ScoringError
 from .findings import SEVERITIES, AuditCheck, AuditContext, Finding, Severity, finding_problem
 from .model import Ruleset
+from .numbers import fmt
 from .plugins import Registry, default_registry
 from .project import Project
 from .result import Result, json_number
@@ -119,7 +121,7 @@ def render_text(report: AuditReport) -> str:
             at = f"{place.file}:{place.line}" if place and place.line else (place.file if place else "")
             lines.append(f"  [{finding.code}] {where + '：' if where else ''}{finding.message}")
             values = [
-                f"{label} {value}"
+                f"{label} {fmt(value) if isinstance(value, Decimal) else value}"  # 5, not 5.00
                 for label, value in (("申报", finding.claimed), ("复算", finding.computed))
                 if value is not None
             ]

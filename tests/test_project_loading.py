@@ -267,3 +267,57 @@ def test_an_unknown_operator_is_never_told_its_opposite(
     [problem] = caught.value.problems
     assert problem.code == "E-OPERATOR" and hint in (problem.suggestion or "")
     assert "不大于" not in (problem.suggestion or "") and "不小于" not in (problem.suggestion or "")
+
+
+@pytest.mark.parametrize(
+    ("operator_line", "value", "canonical", "number"),
+    [
+        ("", '"≥95%"', ">=", 95),
+        ("", '"不低于 95%"', ">=", 95),
+        ("", '"95%以上"', ">=", 95),
+        ("", '"≤3天"', None, None),  # "3天" is no number: the unit belongs in unit, so E-OPERATOR
+        ('operator = "≥"\n', '"≥95%"', ">=", 95),
+        ('operator = "> ="\n', '"95"', ">=", 95),  # a cell cut as "> ="
+        ('operator = "≮"\n', "95", ">=", 95),
+        ('operator = "≯"\n', "5", "<=", 5),
+        ('operator = "="\n', '"═100%"', "=", 100),
+    ],
+)
+def test_the_operator_may_be_written_with_the_value_as_printed(
+    write: Callable[[str, str], Path],
+    operator_line: str,
+    value: str,
+    canonical: str | None,
+    number: int | None,
+) -> None:
+    # issue 14 §3: a 指标值 copied from the form keeps its operator ("≥95%", "95%以上")
+    text = SMALL.replace('operator = "≥"\n', operator_line, 1).replace("value = 200", f"value = {value}", 1)
+    if canonical is None:
+        with pytest.raises(LoadError) as caught:
+            evalrules.load_project(write("p.toml", text))
+        assert "E-OPERATOR" in codes(caught.value)
+        return
+    target = evalrules.load_project(write("p.toml", text)).targets[0]
+    assert (target.operator, target.value) == (canonical, number)
+
+
+def test_an_operator_that_contradicts_the_value_is_refused(write: Callable[[str, str], Path]) -> None:
+    text = SMALL.replace("value = 200", 'value = "≤200"', 1)
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_project(write("p.toml", text))
+    [problem] = caught.value.problems
+    assert problem.code == "E-OPERATOR" and "矛盾" in problem.message and "≤" in problem.message
+    assert problem.line == text.splitlines().index('operator = "≥"') + 1
+
+
+def test_a_qualitative_value_keeps_its_words() -> None:
+    # "良好以上" is a 定性 指标值, not "良好" with the operator ≥
+    project = project_from_text(SMALL.replace('value = "明显提升"', 'value = "良好以上"'))
+    assert (project.targets[1].operator, project.targets[1].value_text) == ("定性", "良好以上")
+
+
+def test_a_missing_operator_is_named_as_missing(write: Callable[[str, str], Path]) -> None:
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_project(write("p.toml", SMALL.replace('operator = "≥"\n', "", 1)))
+    [problem] = caught.value.problems
+    assert problem.code == "E-OPERATOR" and "缺少指标性质" in problem.message

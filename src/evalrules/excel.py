@@ -52,12 +52,12 @@ from .errors import LoadError, Problem
 from .extras import MissingExtraError
 from .numbers import HUNDRED, NumberProblem, fmt, parse_number
 from .project import (
-    OPERATORS,
     PREFIX_OPERATORS,
     SUFFIX_OPERATORS,
     Budget,
     Project,
     Target,
+    canonical_operator,
     is_unknown,
     suggest_operator,
 )
@@ -637,7 +637,7 @@ class _SheetReader:
         value = self.entry(row, columns["value"])
         symbol_operator = None
         if value.symbol:
-            symbol_operator = OPERATORS.get(value.symbol)
+            symbol_operator = canonical_operator(value.symbol)
             if symbol_operator is None and not allow_missing:
                 self.problem(
                     "E-OPERATOR",
@@ -650,7 +650,7 @@ class _SheetReader:
                 return None
         nature = _label(self.value(row, columns["nature"])) if "nature" in columns else ""
         if nature:
-            operator = OPERATORS.get(nature)
+            operator = canonical_operator(nature)
             if operator is None:
                 if not allow_missing:
                     self.problem(

@@ -26,7 +26,7 @@ from .model import (
 )
 from .numbers import ZERO, fmt
 from .plugins import Registry, default_registry
-from .project import OPERATORS, suggest_operator
+from .project import canonical_operator, suggest_operator
 from .ruleset_tables import RulesetReader
 from .schema import (
     INDICATOR_KEYS,
@@ -323,7 +323,7 @@ class _Builder(RulesetReader):
         methods = []
         for operator, spec in raw.items():
             where = f"[target_methods] “{operator}”"
-            canonical = OPERATORS.get(operator)
+            canonical = canonical_operator(operator)
             if canonical is None:
                 self.problem(
                     "E-OPERATOR",

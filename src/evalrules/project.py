@@ -33,6 +33,7 @@ _AT_LEAST = (
     "不低于",
     "不少于",
     "不小于",
+    "≮",
 )
 _AT_MOST = (
     "<=",
@@ -50,6 +51,7 @@ _AT_MOST = (
     "不超过",
     "不多于",
     "不大于",
+    "≯",
 )
 _EQUAL = ("=", "＝", "==", "＝＝", "═", "等于")
 OPERATORS = {
@@ -71,6 +73,25 @@ PREFIX_OPERATORS = tuple(sorted((*_AT_LEAST, *_AT_MOST, *_EQUAL), key=len, rever
 
 SUFFIX_OPERATORS = (("以上", ">="), ("以下", "<="), ("以内", "<="))
 """The words that follow a value written with its operator ("95%以上")."""
+
+
+def canonical_operator(written: object) -> str | None:
+    """The canonical operator (>=, <=, =, 定性) a printed spelling stands for, or None. Spaces
+    inside do not matter ("> =", "≥ =", "不 低于" as cut from a form)."""
+    return OPERATORS.get("".join(str(written).split()))
+
+
+def operator_in_value(text: str) -> tuple[str | None, str]:
+    """The operator written inside a value ("≥95%", "不低于 95%", "95%以上") and the value without
+    it; (None, text) when there is none."""
+    stripped = text.strip()
+    for word in PREFIX_OPERATORS:
+        if stripped.startswith(word):
+            return OPERATORS[word], stripped[len(word) :].strip()
+    for word, operator in SUFFIX_OPERATORS:
+        if stripped.endswith(word):
+            return operator, stripped[: -len(word)].strip()
+    return None, stripped
 
 
 def suggest_operator(written: object) -> str:

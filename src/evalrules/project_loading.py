@@ -14,13 +14,14 @@ from .model import MethodRef
 from .numbers import NumberProblem, fmt, parse_number
 from .project import (
     BUDGET_FIELDS,
-    OPERATORS,
     Assessment,
     Budget,
     Deduction,
     Project,
     Target,
+    canonical_operator,
     is_unknown,
+    operator_in_value,
     suggest_operator,
 )
 from .sources import Document, Place, parse_text, read_text
@@ -251,20 +252,34 @@ class _ProjectReader:
             if not isinstance(entry.get(key), str) or not entry.get(key):
                 self.problem("E-TARGET", f"缺少 {key}", where, line)
                 ok = False
-        raw_operator = str(entry.get("operator", ""))
-        operator = OPERATORS.get(raw_operator.strip())
-        if operator is None:
+        raw_operator = _text(entry.get("operator"))
+        operator = canonical_operator(raw_operator)
+        value_text, actual_text = _text(entry.get("value")), _text(entry.get("actual"))
+        # a value copied from the form with its operator: "≥95%", "不低于95%", "95%以上"
+        # only before or after a number: a 定性 value such as "良好以上" keeps its words
+        in_value, bare_value = _operator_in_number(entry.get("value"))
+        if in_value is not None and operator not in (None, "定性", in_value):
             self.problem(
                 "E-OPERATOR",
-                f"未知的指标性质 “{raw_operator}”",
+                f"指标性质 “{raw_operator}” 与年度指标值 “{value_text}” 中的 “{_shown(in_value)}” 矛盾",
                 where,
                 at("operator"),
+                expected="两处一致，或只写一处",
+            )
+            ok = False
+        elif in_value is not None and operator is None:
+            operator = in_value
+        elif operator is None:
+            self.problem(
+                "E-OPERATOR",
+                f"未知的指标性质 “{raw_operator}”" if raw_operator else "缺少指标性质 operator",
+                where,
+                at("operator") if raw_operator else line,
                 expected="≥、≤、= 或 定性",
                 suggestion=suggest_operator(raw_operator),
             )
             ok = False
         value = actual = None
-        value_text, actual_text = _text(entry.get("value")), _text(entry.get("actual"))
         rating_text = _text(entry.get("rating"))  # rating = "" is as blank as no rating
         blank = not value_text and not actual_text and not rating_text and "score" not in entry
         not_applicable = self.flag(entry, "na", where, at("na")) or blank
@@ -273,7 +288,8 @@ class _ProjectReader:
             if "value" in unknown:
                 value = None  # there, but not known ("?"): scored as a range
             elif value_text:
-                value = self.number(entry["value"], where + " 的 value（年度指标值）", at("value"))
+                written = bare_value if in_value is not None else entry["value"]
+                value = self.number(written, where + " 的 value（年度指标值）", at("value"))
                 ok = ok and value is not None
             else:
                 self.problem("E-TARGET", "缺少年度指标值 value", where, line)
@@ -399,6 +415,24 @@ class _ProjectReader:
 def _unknown(entry: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
     """The keys of entry whose value is the marker of a value not known ("?", "不详")."""
     return tuple(key for key in keys if is_unknown(entry.get(key)))
+
+
+def _operator_in_number(value: Any) -> tuple[str | None, str]:
+    """The operator written around a numeric value ("≥95%", "95%以上") and the number's text."""
+    if not isinstance(value, str):
+        return None, ""
+    operator, bare = operator_in_value(value)
+    if operator is None:
+        return None, ""
+    try:
+        parse_number(bare)
+    except NumberProblem:
+        return None, ""
+    return operator, bare
+
+
+def _shown(operator: str) -> str:
+    return {">=": "≥", "<=": "≤"}.get(operator, operator)
 
 
 def _text(value: Any) -> str:

@@ -39,7 +39,6 @@ How the form is read (RULES.md §3; the layout :mod:`evalrules.report.selfform` 
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -65,9 +64,11 @@ from .sources import Place
 
 try:
     from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter, range_boundaries
+    from openpyxl.utils import get_column_letter
 except ImportError as missing:  # the core install has no Excel; say which extra brings it
     raise MissingExtraError("openpyxl", "读取 Excel ") from missing
+
+from .workbook_guard import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, workbook_problem
 
 DEFAULT_RULESET = "caiyu_2020_10_self"
 NOT_APPLICABLE_WORDS = frozenset({"不适用", "本项目无该指标", "无", "-", "/", "—", "／", "－"})
@@ -110,61 +111,11 @@ _YEAR = re.compile(r"(\d{4})\s*年度")
 _RULESET = re.compile(r"规则集[:：]?\s*([A-Za-z][A-Za-z0-9_]*)")
 _GRADE = re.compile(r"评价等级[:：]\s*(\S+)")
 
-MAX_SHEET_ROWS = 2000
-"""Most rows a 自评表 sheet may use, up to its last non-empty cell (a form has a few dozen)."""
-MAX_SHEET_COLUMNS = 100
-"""Most columns a 自评表 sheet may use, up to its last non-empty cell (a form has about ten)."""
-MAX_WORKBOOK_BYTES = 20_000_000
-"""Largest total size, uncompressed, of the parts of an .xlsx file (a form takes tens of kB)."""
-
-_EXCEL_ROWS, _EXCEL_COLUMNS = 1_048_576, 16_384
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]*)"')
-
-
-def _too_large(path: Path, name: str) -> Problem | None:
-    """Refuse, before openpyxl reads it, a workbook that would take too long or too much memory:
-    a zip bomb, or a merged range spanning a whole sheet (openpyxl makes one object per cell it
-    covers). A file that is not a zip at all is left for load_workbook to report."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            parts = archive.infolist()
-            size = sum(part.file_size for part in parts)
-            if size > MAX_WORKBOOK_BYTES:
-                return Problem(
-                    "E-EXCEL-SIZE",
-                    "Excel 工作簿解压后过大，不像一张自评表",
-                    file=name,
-                    expected=f"不超过 {MAX_WORKBOOK_BYTES} 字节",
-                    found=f"{size} 字节",
-                )
-            for part in parts:
-                if not (part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")):
-                    continue
-                for ref in _MERGE_REF.findall(archive.read(part)):
-                    text = ref.decode("ascii", "replace")
-                    try:
-                        low_column, low_row, high_column, high_row = range_boundaries(text)
-                    except (ValueError, TypeError):
-                        continue  # openpyxl reports (or ignores) a malformed range itself
-                    rows = (high_row or _EXCEL_ROWS) - (low_row or 1) + 1  # "A:A" is a whole column
-                    columns = (high_column or _EXCEL_COLUMNS) - (low_column or 1) + 1
-                    if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS:
-                        return Problem(
-                            "E-EXCEL-SIZE",
-                            "合并单元格的范围过大，不像一张自评表",
-                            file=name,
-                            where=f"{part.filename} 合并单元格 {text}",
-                            expected=f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列",
-                        )
-    except Exception:  # not a readable zip (bad headers, damaged data, encrypted): load_workbook says why
-        return None
-    return None
-
 
 def read_workbook(path: Path) -> list[tuple[str, Project | LoadError]]:
     """Every project in an .xlsx workbook, keyed "file.xlsx#sheet", each a Project or its LoadError."""
     name = str(path)
-    too_large = _too_large(Path(path), name)
+    too_large = workbook_problem(Path(path), name)
     if too_large is not None:
         return [(name, LoadError([too_large]))]
     try:

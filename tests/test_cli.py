@@ -348,3 +348,26 @@ def test_import_and_score_load_no_heavy_packages(code: str) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.splitlines()[-1] == "heavy:"
+
+
+def test_formula_reference_evaluates_twice_and_compares(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 15, 1: simpleeval is the documented reference semantics, reachable from the CLI
+    from evalrules.formula import Formula
+
+    argv = [
+        "formula",
+        "min(实际值 / 指标值, 1) * 分值",
+        "--set",
+        "实际值=90",
+        "--set",
+        "指标值=100",
+        "--set",
+        "分值=10",
+    ]
+    assert main([*argv, "--reference"]) == 0
+    assert capsys.readouterr().out == "9.0\n参照（simpleeval 逐节点求值）：9.0，一致\n"
+    monkeypatch.setattr(Formula, "evaluate_reference", lambda self, values: Decimal("9.1"))
+    assert main([*argv, "--reference"]) == 3
+    assert "不一致" in capsys.readouterr().out

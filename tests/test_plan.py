@@ -331,3 +331,58 @@ def test_targets_that_weigh_0_beside_a_weighted_not_applicable_one_agree_in_orde
     project = _weighted(*long)
     _only(monkeypatch, "added", project)
     assert score(project, load_ruleset("caiyu_2020_10_self")).subtotals()["产出指标"] is None
+
+
+def _plan_rate(rulesets: list[Ruleset], examples: int = 80) -> tuple[int, int]:
+    """How many of the generated projects the plan scores (the rest go the explaining way)."""
+    taken: list[bool] = []
+
+    @settings(max_examples=examples, database=None, derandomize=True)
+    @given(projects(), st.integers(0, 3))
+    def draw(project: Project, which: int) -> None:
+        taken.append(plan_for(rulesets[which], default_registry()).run(project) is not None)
+
+    draw()
+    return sum(taken), len(taken)
+
+
+MIN_PLAN_RATE = Decimal("0.5")
+"""The equivalence tests prove something only if the generated projects take the plan's road:
+at least this share of them must (issue 15: a plan that always declined still passed)."""
+
+
+def test_generated_projects_take_the_plan_path(rulesets: list[Ruleset]) -> None:
+    planned, drawn = _plan_rate(rulesets)
+    assert drawn and Decimal(planned) / drawn >= MIN_PLAN_RATE, (planned, drawn)
+
+
+def test_a_plan_that_always_declines_fails_the_suite(
+    rulesets: list[Ruleset], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the mutation the rate test exists for: every project would be scored the explaining way
+    monkeypatch.setattr(RulesetPlan, "run", lambda self, project: None)
+    with pytest.raises(AssertionError):
+        test_generated_projects_take_the_plan_path(rulesets)
+
+
+@pytest.mark.parametrize("wrong", ["total", "subtotal"])
+def test_the_runtime_cross_check_catches_a_plan_that_disagrees(
+    national: Ruleset, monkeypatch: pytest.MonkeyPatch, wrong: str
+) -> None:
+    # a plan that computes a different total, or a right total with a wrong first-level score
+    # (batch writes those from the plan), is an E-INTERNAL when the result is explained
+    real = RulesetPlan.run
+
+    def skewed(self: RulesetPlan, project: Project) -> object:
+        numbers = real(self, project)
+        assert numbers is not None
+        total, exact, firsts = numbers
+        if wrong == "total":
+            return total, exact - 1, firsts
+        (name, value), *rest = firsts
+        return total, exact, ((name, (value or Decimal(0)) - 1), *rest)
+
+    monkeypatch.setattr(RulesetPlan, "run", skewed)
+    result = score(load_project(SEED), national)
+    with pytest.raises(ScoringError, match="E-INTERNAL"):
+        result.to_dict()  # explaining the result runs the cross-check

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +27,7 @@ from evalrules.model import Rounding
 from evalrules.project import Assessment, Budget, Deduction, Place, Target
 from evalrules.strategies import (
     InputProblem,
+    KernelStrategy,
     Outcome,
     ParameterProblem,
     PrepareContext,
@@ -713,3 +715,55 @@ def test_a_formula_parameter_must_be_text(strategy: Any, params: dict[str, Any],
     with pytest.raises(ParameterProblem) as caught:
         strategy.prepare(params, CONTEXT)
     assert caught.value.key == key and "应为文字的公式" in caught.value.message
+
+
+# ---------------------------------------------------------------------------------------------
+# one scoring truth (issue 15, 1): every built-in strategy's score takes its number from its
+# own kernel, so the plan (kernels) and the explanation (score) cannot compute two numbers
+
+
+def _kernel_cases() -> list[tuple[ScoringStrategy, ScoringInput, Mapping[str, Any]]]:
+    from evalrules.default_plugins.targets import Equal, Positive, Qualitative, Reverse
+
+    rated = attrs.evolve(target("100", "90"), operator="定性", rating="部分达成")
+    return [
+        (DeductionList(), item(the_assessment=assessment(deductions=[("制度不全", "1")])), {}),
+        (DeductionList(), item(the_assessment=assessment(deductions=[])), {}),
+        (StepTable(), item(the_target=target("100", "90")), {"steps": [{"min": "0.8", "share": "0.5"}]}),
+        (
+            Checklist(),
+            item(the_assessment=assessment(checklist={"a": True, "b": False})),
+            {"elements": [{"key": "a"}, {"key": "b"}]},
+        ),
+        (EXECUTION_RATE, item(), {}),
+        (ARRIVAL_RATE, item(), {}),
+        (Manual(), item(the_assessment=assessment(score="7")), {}),
+        (FreeFormula(), item(the_target=target("100", "90")), {"formula": "实际值 / 指标值 * 分值"}),
+        (Positive(), item(the_target=target("100", "90")), {}),
+        (Positive(), item(the_target=target("100", "120")), {}),
+        (Reverse(), item(the_target=target("100", "120")), {}),
+        (Equal(), item(the_target=target("0", "0")), {}),
+        (Equal(), item(the_target=target("100", "90")), {}),
+        (Qualitative(), item(the_target=rated), {}),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_kernel_cases())))
+def test_score_takes_its_number_from_its_own_kernel(case: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    strategy, the_item, params = _kernel_cases()[case]
+    assert isinstance(strategy, KernelStrategy), f"{strategy.name} has no kernel"
+    prepared = strategy.prepare(params, CONTEXT)
+    real = strategy.score(prepared, the_item).score
+    assert real == strategy.kernel(prepared)(
+        the_item.target, the_item.assessment, the_item.budget, the_item.weight
+    )
+    marker = Decimal("0.123")
+    monkeypatch.setattr(type(strategy), "kernel", lambda self, prepared: lambda *arguments: marker)
+    assert strategy.score(prepared, the_item).score == marker, "score computed its own number"
+
+
+def test_every_builtin_strategy_is_covered_by_the_kernel_cases() -> None:
+    from evalrules.default_plugins.targets import TARGET_STRATEGIES
+
+    covered = {strategy.name for strategy, _, _ in _kernel_cases()}
+    assert covered == {strategy.name for strategy in (*BUILTIN_STRATEGIES, *TARGET_STRATEGIES)}

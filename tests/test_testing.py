@@ -91,3 +91,68 @@ def test_generated_projects_score_under_their_ruleset() -> None:
         assert 0 <= result.total <= 100 and result.grade in {"优", "良", "中", "差"}
 
     scores()
+
+
+def _target_items(pairs: list[tuple[str, str]]) -> list[evalrules.ScoringInput]:
+    from evalrules.model import Rounding
+    from evalrules.project import Budget, Target
+    from evalrules.sources import Place
+
+    return [
+        evalrules.ScoringInput(
+            ("产出", "数量", "x"),
+            Decimal("10"),
+            Budget(),
+            Rounding(),
+            Target(
+                slot=("产出", "数量"),
+                name="x",
+                operator="<=",
+                value=Decimal(value),
+                value_text=value,
+                unit="",
+                actual=Decimal(actual),
+                actual_text=actual,
+                place=Place("p.toml", "targets[0]"),
+            ),
+        )
+        for value, actual in pairs
+    ]
+
+
+PAIRS = [("100", "90"), ("100", "150"), ("100", "250"), ("0", "0"), ("0", "3"), ("-1", "2"), ("7", "7.5")]
+
+
+def test_assert_kernel_agrees_passes_a_builtin_and_counts_what_it_compared() -> None:
+    from evalrules.default_plugins.targets import Reverse
+
+    for variant in ("ratio", "deviation"):
+        assert (
+            testing.assert_kernel_agrees(Reverse(), {"variant": variant}, _target_items(PAIRS)) == 6
+        )  # -1 refused
+
+
+def test_assert_kernel_agrees_catches_a_kernel_that_disagrees() -> None:
+    @attrs.frozen
+    class Halving:
+        """A plugin's strategy whose kernel forgot what its score does above the target."""
+
+        name: str = "halving"
+        title: str = "半分"
+        doc: str = "达到指标值得满分，否则半分"
+        params_doc: dict[str, str] = attrs.Factory(dict)
+
+        def prepare(self, params: Any, context: Any) -> None:
+            return None
+
+        def score(self, prepared: None, item: evalrules.ScoringInput) -> evalrules.Outcome:
+            target = item.target
+            assert target is not None and target.actual is not None and target.value is not None
+            full = target.actual <= target.value
+            return evalrules.Outcome(item.weight if full else item.weight / 2, ("",))
+
+        def kernel(self, prepared: None) -> Any:
+            return lambda target, assessment, budget, weight: weight / 2
+
+    with pytest.raises(AssertionError, match=r"kernel 得 5，score 得 10"):
+        testing.assert_kernel_agrees(Halving(), {}, _target_items(PAIRS))

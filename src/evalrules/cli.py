@@ -134,6 +134,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="名称=数值",
         help="给公式中的名称赋值，可重复",
     )
+    formula.add_argument(
+        "--reference",
+        action="store_true",
+        help="再用参照语义（simpleeval 逐节点求值）计算一次并比较；不一致时退出码 3",
+    )
     return parser
 
 
@@ -194,7 +199,8 @@ def _dashed_formula(argv: list[str]) -> list[str]:
     for word in argv[commands[0] + 1 :]:
         if word == "--":
             return rewritten + argv[len(rewritten) :]
-        dashed = word.startswith("-") and not after_set and word not in ("-h", "--help", "--set")
+        options = ("-h", "--help", "--set", "--reference")
+        dashed = word.startswith("-") and not after_set and word not in options
         if dashed and not word.startswith(("--set=", "--expression=")):
             word = "--expression=" + word
         rewritten.append(word)
@@ -444,9 +450,21 @@ def _formula(arguments: argparse.Namespace) -> str:
         raise LoadError(problems)
     formula = compile_formula(arguments.expression, functions=default_registry().functions, names=values)
     result = formula.evaluate(values)
-    if isinstance(result, bool):
-        return ("真" if result else "假") + f"（{result}）\n"
-    return format(result, "f") + "\n"
+    text = _formula_value(result) + "\n"
+    if arguments.reference:  # the documented semantics, walked node by node (docs/formulas.md)
+        reference = formula.evaluate_reference(values)
+        agree = type(reference) is type(result) and reference == result
+        verdict = "一致" if agree else "不一致"
+        text += f"参照（simpleeval 逐节点求值）：{_formula_value(reference)}，{verdict}\n"
+        if not agree:
+            raise _Findings(text)
+    return text
+
+
+def _formula_value(value: object) -> str:
+    if isinstance(value, bool):
+        return ("真" if value else "假") + f"（{value}）"
+    return format(value, "f")
 
 
 _COMMANDS = {

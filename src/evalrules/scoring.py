@@ -88,7 +88,7 @@ def planned_result(
         project_year=project.year,
         places=ruleset.rounding.places,
         reasons=None,
-        explain=partial(_explanation, project, ruleset, registry, exact),
+        explain=partial(_explanation, project, ruleset, registry, exact, firsts),
         subtotals=firsts,
     )
 
@@ -131,20 +131,34 @@ def _planned(project: Project, ruleset: Ruleset, registry: Registry) -> Result |
     return None if numbers is None else planned_result(project, ruleset, registry, *numbers)
 
 
-def _explanation(project: Project, ruleset: Ruleset, registry: Registry, exact: Decimal) -> Explanation:
+def _explanation(
+    project: Project,
+    ruleset: Ruleset,
+    registry: Registry,
+    exact: Decimal,
+    firsts: tuple[tuple[str, Decimal | None], ...],
+) -> Explanation:
     with localcontext(CONTEXT):
         explained = _Scorer(project, ruleset, registry).run()
-    if explained.exact_total != exact:  # the plan and the scorer must never disagree
+    # the plan and the scorer must never disagree: on the total, and on the first-level scores
+    # (batch writes those from the plan, a report from the explanation)
+    shown = tuple((node.name, node.score) for node in explained.nodes)
+    if explained.exact_total != exact or [(n, str(s)) for n, s in shown] != [(n, str(s)) for n, s in firsts]:
         raise ScoringError(
             [
                 Problem(
                     "E-INTERNAL",
-                    f"内部错误：按计划打分得 {exact}，逐项解释得 {explained.exact_total}",
+                    f"内部错误：按计划打分得 {exact}（{_firsts(firsts)}），"
+                    f"逐项解释得 {explained.exact_total}（{_firsts(shown)}）",
                     file=project.file,
                 )
             ]
         )
     return explained.nodes, explained.reasons
+
+
+def _firsts(firsts: tuple[tuple[str, Decimal | None], ...]) -> str:
+    return "，".join(f"{name} {'不适用' if value is None else value}" for name, value in firsts)
 
 
 class _Scorer(Binder):

@@ -8,6 +8,7 @@
     testing.assert_grades_cover(ruleset)
     testing.assert_scores("tests/sample.toml", ruleset, registry, total="95.5", grade="优")
     testing.assert_ruleset_properties(ruleset, registry, examples=30)  # evalrules check, as a test
+    testing.assert_kernel_agrees(MyStrategy(), {"param": 1}, items)     # kernel == score, per item
 
 Every assertion raises AssertionError with a message in Chinese that says what was wrong.
 """
@@ -15,8 +16,10 @@ Every assertion raises AssertionError with a message in Chinese that says what w
 from __future__ import annotations
 
 import itertools
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, localcontext
 from pathlib import Path
+from typing import Any
 
 from .check_projects import projects
 from .check_report import CheckReport
@@ -24,15 +27,17 @@ from .checking import DEFAULT_EXAMPLES, check_ruleset
 from .errors import EvalrulesError
 from .loading import load_ruleset
 from .model import Ruleset
-from .numbers import fmt
+from .numbers import CONTEXT, fmt
 from .plugins import Registry, load_registry
 from .project import Project
 from .project_loading import load_project
 from .result import Result
 from .scoring import score
+from .strategies import InputProblem, KernelStrategy, PrepareContext, ScoringInput, ScoringStrategy
 
 __all__ = [
     "assert_grades_cover",
+    "assert_kernel_agrees",
     "assert_ruleset_loads",
     "assert_ruleset_properties",
     "assert_scores",
@@ -111,3 +116,36 @@ def assert_ruleset_properties(
     if not report.ok:
         raise AssertionError(f"规则集 {ruleset.info.id} 自检未通过：\n{report.render()}")
     return report
+
+
+def assert_kernel_agrees(
+    strategy: ScoringStrategy,
+    params: Mapping[str, Any],
+    items: Iterable[ScoringInput],
+    registry: Registry | None = None,
+) -> int:
+    """A strategy's ``kernel`` gives the number its ``score`` gives, for every item ``score``
+    accepts (the plan scores many projects with the kernel; an explanation uses ``score``, and
+    the two must never disagree). Items ``score`` refuses (InputProblem) are skipped: the engine
+    then never uses the kernel. Feed it generated items, e.g. from hypothesis; returns how many
+    items were compared, so a test can insist that enough were."""
+    if not isinstance(strategy, KernelStrategy):
+        raise AssertionError(f"计分方法 {strategy.name} 没有 kernel：无需比较（evalrules 会调用 score）")
+    registry = registry or load_registry((), defaults=True, entry_points=False, strict=True, blocked=())
+    prepared = strategy.prepare(params, PrepareContext(registry.functions))
+    kernel = strategy.kernel(prepared)
+    compared = 0
+    for item in items:
+        with localcontext(CONTEXT):
+            try:
+                expected = strategy.score(prepared, item).score
+            except InputProblem:
+                continue
+            got = kernel(item.target, item.assessment, item.budget, item.weight)
+        if got != expected:
+            raise AssertionError(
+                f"计分方法 {strategy.name} 的 kernel 得 {got}，score 得 {expected}（{'/'.join(item.path)}，"
+                f"分值 {fmt(item.weight)}）：两者必须一致"
+            )
+        compared += 1
+    return compared

@@ -47,16 +47,16 @@ class DeductionList(KeysOnly):
         assessment = _assessment_for(item, "扣分清单 deductions")
         if assessment.deductions is None:
             raise InputProblem("该指标按扣分制评分，需要扣分清单 deductions（无扣分时写 deductions = []）")
-        if not assessment.deductions:
-            basis = f"{assessment.note}，" if assessment.note else ""
-            return Outcome(item.weight, (f"{basis}无扣分事项，该指标不扣分，得 {fmt(item.weight)} 分",))
         negative = next((d for d in assessment.deductions if d.points < 0), None)
         if negative is not None:
             raise InputProblem(
                 f"扣分不能为负数（{negative.reason}）", expected="≥ 0", found=fmt(negative.points)
             )
+        score = self.kernel(prepared)(item.target, assessment, item.budget, item.weight)  # the kernel's
+        if not assessment.deductions:
+            basis = f"{assessment.note}，" if assessment.note else ""
+            return Outcome(score, (f"{basis}无扣分事项，该指标不扣分，得 {fmt(item.weight)} 分",))
         total = sum((d.points for d in assessment.deductions), ZERO)
-        score = max(CONTEXT.subtract(item.weight, total), ZERO)
         parts = "；".join(f"{d.reason}，扣 {fmt(d.points)} 分" for d in assessment.deductions)
         floor = "，扣完为止" if total > item.weight else ""
         reason = f"{parts}{floor}，得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
@@ -120,17 +120,28 @@ class StepTable:
 
     def score(self, prepared: Any, item: ScoringInput) -> Outcome:
         steps, formula = prepared
-        values = _formula_values(item, formula)
-        degree = formula.number(values)
+        degree = formula.number(_formula_values(item, formula))
         step = next((s for s in steps if degree >= s.min), None)
         share = step.share if step else ZERO
-        score = CONTEXT.multiply(share, item.weight)
+        score = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
         where = f"达到 ≥{fmt(step.min)} 档" if step else "低于所有档位"
         reason = (
             f"{item.name} 完成度 {fmt(round_to(degree, 4))}，{where}，得分值的 {percent(share)}，"
             f"即 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         )
         return Outcome(score, (reason,))
+
+    def kernel(self, prepared: Any) -> Kernel:
+        steps, formula = prepared
+
+        def step(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
+            degree = formula.number(formula_values(formula, weight, target, assessment, budget))
+            reached = next((s for s in steps if degree >= s.min), None)
+            return (reached.share if reached else ZERO) * weight
+
+        return step
 
 
 @frozen
@@ -192,8 +203,7 @@ class Checklist:
         if missing:
             raise InputProblem("评价要点未逐项回答", expected="、".join(missing) + " 的 true/false")
         unmet = [e for e in prepared if not answers[e.key]]
-        share = sum((e.share for e in prepared if answers[e.key]), ZERO)
-        score = CONTEXT.multiply(share, item.weight)
+        score = self.kernel(prepared)(item.target, assessment, item.budget, item.weight)  # the kernel's
         if not unmet:
             return Outcome(score, (f"评价要点全部满足，该指标不扣分，得 {fmt(item.weight)} 分",))
         lost = "；".join(
@@ -202,6 +212,19 @@ class Checklist:
             for e in unmet
         )
         return Outcome(score, (f"{lost}，得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）",))
+
+    def kernel(self, prepared: tuple[Element, ...]) -> Kernel:
+        keys = {element.key for element in prepared}
+
+        def checklist(
+            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
+        ) -> Decimal:
+            answers = assessment.checklist  # type: ignore[union-attr]  # None fails: score() says why
+            if answers.keys() != keys:  # type: ignore[union-attr]
+                raise ValueError(sorted(answers))  # type: ignore[arg-type]
+            return sum((e.share for e in prepared if answers[e.key]), ZERO) * weight  # type: ignore[index]
+
+        return checklist
 
 
 @frozen
@@ -257,7 +280,7 @@ class BudgetRate:
         if numerator < 0:
             raise InputProblem(f"{numerator_name} 不能为负数", expected="≥ 0", found=fmt(numerator))
         rate = CONTEXT.divide(numerator, denominator)
-        score = CONTEXT.multiply(min(rate, ONE), item.weight)
+        score = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
         description = (
             f"{numerator_name} {fmt(numerator)}{unit} ÷ {denominator_name} {fmt(denominator)}{unit}"
             f" = {percent(rate)}"
@@ -308,6 +331,7 @@ class Manual(KeysOnly):
             raise InputProblem("人工得分超出范围", expected=f"[0, {fmt(item.weight)}]", found=fmt(manual))
         why = source.reason if source is not None and source.reason else ""
         basis = f"，{why}" if why else ""
+        manual = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
         return Outcome(manual, (f"评价组给分 {fmt(manual)} 分（分值 {fmt(item.weight)} 分）{basis}",))
 
     def kernel(self, prepared: None) -> Kernel:
@@ -380,7 +404,8 @@ class FreeFormula:
         )
 
     def score(self, prepared: Formula, item: ScoringInput) -> Outcome:
-        score = prepared.number(_formula_values(item, prepared))
+        _formula_values(item, prepared)  # what is missing or shadowed, said in words
+        score = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
         if not ZERO <= score <= item.weight:
             raise InputProblem(
                 f"公式 “{prepared.source}” 的结果超出 [0, 分值]",

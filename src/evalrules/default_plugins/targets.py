@@ -37,7 +37,7 @@ class Positive(KeysOnly):
 
     def score(self, prepared: None, item: ScoringInput) -> Outcome:
         target, goal, actual = target_values(item)
-        return _score_at_least(item, target, goal, actual, "≥")
+        return _score_at_least(item, target, goal, actual, "≥", self.kernel(prepared))
 
     def kernel(self, prepared: None) -> Kernel:
         return _positive
@@ -67,19 +67,19 @@ def at_most(goal: Decimal, actual: Decimal, weight: Decimal, variant: str) -> De
 
 
 def _score_at_least(
-    item: ScoringInput, target: Target, goal: Decimal, actual: Decimal, symbol: str
+    item: ScoringInput, target: Target, goal: Decimal, actual: Decimal, symbol: str, kernel: Kernel
 ) -> Outcome:
     description = describe(target, symbol)
     if goal < 0:
         raise InputProblem(f"{symbol} 型指标的指标值应不小于 0", expected="≥ 0", found=target.value_text)
+    score = kernel(target, None, item.budget, item.weight)  # the number: the strategy's kernel's
     if actual >= goal:
         verdict = "达到目标" if actual == goal else "超额完成"
-        return Outcome(item.weight, full(item, description, verdict).reasons, inputs(target))
+        return Outcome(score, full(item, description, verdict).reasons, inputs(target))
     if goal == 0:
         reason = f"{description}，指标值为 0 而实际小于 0，得 0 分（分值 {fmt(item.weight)} 分）"
-        return Outcome(ZERO, (reason,), inputs(target))
+        return Outcome(score, (reason,), inputs(target))
     ratio = CONTEXT.divide(actual, goal)
-    score = _positive(target, None, item.budget, item.weight)
     reason = (
         f"{description}，完成 {percent(ratio)}，按完成比例得 {item.shown(score)} 分"
         f"（分值 {fmt(item.weight)} 分）"
@@ -117,17 +117,17 @@ class Reverse:
         description = describe(target, "≤")
         if goal < 0:
             raise InputProblem("反向指标的指标值应不小于 0", expected="≥ 0", found=target.value_text)
+        score = self.kernel(prepared)(target, None, item.budget, item.weight)  # the number: the kernel's
         if actual <= goal:
-            return Outcome(item.weight, full(item, description, "未超出指标值").reasons, inputs(target))
+            return Outcome(score, full(item, description, "未超出指标值").reasons, inputs(target))
         if goal == 0:
             reason = f"{description}，指标值为 0 而实际大于 0，得 0 分（分值 {fmt(item.weight)} 分）"
-            return Outcome(ZERO, (reason,), inputs(target))
+            return Outcome(score, (reason,), inputs(target))
         if prepared == "ratio":
             how = f"按 指标值 ÷ 实际值（{percent(CONTEXT.divide(goal, actual))}）"
         else:
             excess = CONTEXT.divide(CONTEXT.subtract(actual, goal), goal)
             how = f"超出指标值 {percent(excess)}，按偏离度"
-        score = at_most(goal, actual, item.weight, prepared)
         reason = f"{description}，{how}得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         return Outcome(score, (reason,), inputs(target))
 
@@ -155,12 +155,13 @@ class Equal(KeysOnly):
     def score(self, prepared: None, item: ScoringInput) -> Outcome:
         target, goal, actual = target_values(item)
         if goal != 0:
-            return _score_at_least(item, target, goal, actual, "=")
+            return _score_at_least(item, target, goal, actual, "=", self.kernel(prepared))
         description = describe(target, "=")
+        score = self.kernel(prepared)(target, None, item.budget, item.weight)  # the number: the kernel's
         if actual <= 0:
-            return Outcome(item.weight, full(item, description, "与预期目标一致").reasons, inputs(target))
+            return Outcome(score, full(item, description, "与预期目标一致").reasons, inputs(target))
         reason = f"{description}，指标值为 0 而实际大于 0，得 0 分（分值 {fmt(item.weight)} 分）"
-        return Outcome(ZERO, (reason,), inputs(target))
+        return Outcome(score, (reason,), inputs(target))
 
     def kernel(self, prepared: None) -> Kernel:
         def equal(
@@ -285,9 +286,10 @@ class Qualitative:
                     expected=f"[{fmt(low)}, {fmt(high)}{bracket}",
                     found=fmt(manual),
                 )
-            score, how = manual, "评价组给分"
+            how = "评价组给分"
         else:
-            score, how = CONTEXT.multiply(band.default, item.weight), f"取该档 {percent(band.default)}"
+            how = f"取该档 {percent(band.default)}"
+        score = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
         inputs = {"评价等级": rating}
         if item.target is not None:
             inputs |= {"指标值": item.target.value_text, "实际完成值": item.target.actual_text}

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+import copy
 import pickle
+
+import pytest
 
 from evalrules.errors import (
     EvalrulesError,
     FormulaError,
     LoadError,
+    OutputError,
+    PluginError,
     Problem,
+    ScoringError,
     internal_error,
-    rebuilt_error,
     suggest,
 )
+from evalrules.extras import MissingExtraError
 
 
 def test_problem_renders_file_line_place_expected_found_suggestion() -> None:
@@ -49,18 +55,23 @@ def test_suggest_compares_names_that_are_not_text() -> None:
     assert suggest(12, ["123"]) == "是否想写 “123”？"  # type: ignore[arg-type]
 
 
-def test_an_error_crosses_processes_as_its_class_name_and_problems() -> None:
-    problems = (Problem("E-FILE", "文件不存在", file="a.toml"),)
-    error = pickle.loads(pickle.dumps((type(LoadError(problems)).__name__, problems)))
-    rebuilt = rebuilt_error(*error)
-    assert (
-        type(rebuilt) is LoadError
-        and rebuilt.problems == problems
-        and str(rebuilt) == str(LoadError(problems))
-    )
-    # a name that is not an evalrules error (a worker of another version, say) is a plain EvalrulesError
-    assert type(rebuilt_error("Problem", problems)) is EvalrulesError
-    assert type(rebuilt_error("NoSuchError", problems)) is EvalrulesError
+@pytest.mark.parametrize(
+    "error",
+    [
+        LoadError([Problem("E-FILE", "文件不存在", file="a.toml")]),
+        ScoringError([Problem("E-INPUT", "缺少实际完成值", path="产出/数量")]),
+        FormulaError("未知名称 “x”", formula="x + 1", ruleset="r", path="产出", column=1),
+        OutputError([Problem("E-OUTPUT", "磁盘空间不足", file="r.csv")]),
+        MissingExtraError("openpyxl", "读取 Excel"),
+        PluginError([Problem("E-PLUGIN", "坏插件")]),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_every_error_pickles_and_deep_copies_as_it_is(error: EvalrulesError) -> None:
+    # issue 15, 5: a process pool or celery carries them; no class-name workaround in between
+    for again in (pickle.loads(pickle.dumps(error)), copy.deepcopy(error), copy.copy(error)):
+        assert type(again) is type(error) and again.problems == error.problems
+        assert str(again) == str(error) and vars(again) == vars(error)
 
 
 def test_an_unexpected_exception_is_an_internal_error_item() -> None:

@@ -24,7 +24,7 @@ from attrs import frozen
 
 from . import json_text
 from .cells import cell_text, neutralise, string_cell
-from .errors import EvalrulesError, LoadError, Problem, internal_error, rebuilt_error
+from .errors import EvalrulesError, LoadError, Problem, internal_error
 from .outputs import atomic_path, refuse_inputs_as_output
 from .parallel import CHUNKSIZE, RulesetRef, _ignore_interrupt, clean_context, score_many
 from .project import Project
@@ -137,19 +137,13 @@ def _read_project(path: Path) -> tuple[str, Project | EvalrulesError]:
         return str(path), internal_error(error, str(path))
 
 
-def _read_in_worker(path: Path) -> tuple[str, Project | tuple[str, tuple[Problem, ...]]]:
-    key, entry = _read_project(path)
-    # exceptions whose __init__ takes problems do not pickle: send the class name and problems
-    return key, (type(entry).__name__, entry.problems) if isinstance(entry, EvalrulesError) else entry
-
-
 def _read_in_pool(
     pool: ProcessPoolExecutor, files: list[Path]
 ) -> Iterator[tuple[str, Project | EvalrulesError]]:
     done = 0
     try:
-        for key, entry in pool.map(_read_in_worker, files, chunksize=CHUNKSIZE):
-            yield key, rebuilt_error(*entry) if isinstance(entry, tuple) else entry
+        for key, entry in pool.map(_read_project, files, chunksize=CHUNKSIZE):
+            yield key, entry  # an error pickles as it is (EvalrulesError.__reduce__)
             done += 1
     except BrokenProcessPool:  # a reader was killed: read the rest here rather than hang or stop
         yield from map(_read_project, files[done:])

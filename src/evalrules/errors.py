@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from attrs import frozen
 
@@ -56,6 +57,19 @@ class EvalrulesError(Exception):
 
     def render(self) -> str:
         return "\n".join(problem.render() for problem in self.problems)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # subclasses' __init__ take other arguments (FormulaError, MissingExtraError): rebuild
+        # from the problems and the attributes, so every error pickles and deep-copies as it is
+        # (a process pool or celery carries it; copy.deepcopy works)
+        return _rebuilt, (type(self), self.problems, dict(self.__dict__))
+
+
+def _rebuilt(cls: type[EvalrulesError], problems: Sequence[Problem], state: dict[str, Any]) -> EvalrulesError:
+    error = cls.__new__(cls)
+    EvalrulesError.__init__(error, problems)
+    error.__dict__.update(state)
+    return error
 
 
 class LoadError(EvalrulesError):
@@ -134,17 +148,6 @@ def internal_error(error: Exception, file: str | None = None) -> EvalrulesError:
     """An unexpected exception as an error item (``E-INTERNAL``): in a batch, one project's bug
     must not stop the run."""
     return EvalrulesError([Problem("E-INTERNAL", f"内部错误：{type(error).__name__}: {error}", file=file)])
-
-
-def rebuilt_error(name: str, problems: Sequence[Problem]) -> EvalrulesError:
-    """An error sent between processes as its class name and problems (an error's ``__init__``
-    takes its problems, so it does not pickle as it is)."""
-    cls = globals().get(name)
-    if not (isinstance(cls, type) and issubclass(cls, EvalrulesError)):
-        cls = EvalrulesError
-    error: EvalrulesError = cls.__new__(cls)
-    EvalrulesError.__init__(error, problems)
-    return error
 
 
 class OutputError(EvalrulesError):

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .adjusting import apply_adjustments
-from .errors import EvalrulesError, Problem, internal_error, rebuilt_error
+from .errors import EvalrulesError, Problem, internal_error
 from .loading import load_ruleset
 from .model import Ruleset
 from .numbers import CONTEXT
@@ -43,7 +43,8 @@ Scored = str
 """A result crossing processes: total, exact total and first-level scores as text, joined by
 SEPARATOR (pickling Decimals one by one costs more than scoring them)."""
 SEPARATOR = ";"
-Failed = tuple[str, tuple[Problem, ...]]
+Failed = EvalrulesError
+"""A project's error, sent from a worker as it is (errors pickle)."""
 """An error crossing processes: its class name and problems (its __init__ does not pickle)."""
 
 CHUNKSIZE = 16
@@ -125,19 +126,19 @@ def _numbers(projects: Iterable[Project], ruleset: Ruleset, registry: Registry) 
             try:
                 numbers = run(project)
             except (KeyboardInterrupt, SystemExit) as error:  # from a plugin's strategy
-                sent.append(("EvalrulesError", plugin_exit(error, project.file).problems))
+                sent.append(plugin_exit(error, project.file))
                 continue
             if numbers is None:  # off the plan's road: explained at once, or refused with its problems
                 try:
                     result = score_unadjusted(project, ruleset, registry)
                 except EvalrulesError as error:
-                    sent.append((type(error).__name__, error.problems))
+                    sent.append(error)
                     continue
                 except Exception as error:
-                    sent.append(("EvalrulesError", internal_error(error, project.file).problems))
+                    sent.append(internal_error(error, project.file))
                     continue
                 except (KeyboardInterrupt, SystemExit) as error:  # SIGINT is ignored in workers
-                    sent.append(("EvalrulesError", plugin_exit(error, project.file).problems))
+                    sent.append(plugin_exit(error, project.file))
                     continue
                 numbers = result.total, result.exact_total, tuple(result.subtotals().items())
             total, exact, firsts = numbers
@@ -157,8 +158,8 @@ def _finished(
     made: list[Result | EvalrulesError] = []
     with localcontext(CONTEXT):
         for project, numbers in zip(projects, outcomes):
-            if isinstance(numbers, tuple):
-                made.append(rebuilt_error(*numbers))
+            if isinstance(numbers, EvalrulesError):
+                made.append(numbers)
                 continue
             total, exact, *scores = numbers.split(SEPARATOR)
             firsts = tuple((name, Decimal(score) if score else None) for name, score in zip(names, scores))
@@ -184,15 +185,14 @@ WINDOW = 4
 
 def _worker_died(project: Project) -> Failed:
     name = getattr(project, "name", "") or project.file or "?"
-    return (
-        "EvalrulesError",
-        (
+    return EvalrulesError(
+        [
             Problem(
                 "E-WORKER",
                 f"打分进程在处理项目“{name}”时意外退出（可能被系统因内存不足终止），该项目未打分",
                 file=project.file,
-            ),
-        ),
+            )
+        ]
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from evalrules import AuditCheck, RulesetSource, ScoringStrategy, hookimpl
+from evalrules.plugin import AuditCheck, RulesetSource, ScoringStrategy, hookimpl
 
 from .survey import DEFAULT_LEVELS, SatisfactionSurvey
 

@@ -12,10 +12,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from attrs import frozen
-from evalrules import Ruleset
-from evalrules.findings import AuditContext, Finding, Severity
-from evalrules.numbers import CONTEXT, HUNDRED, fmt, round_to
-from evalrules.sources import Document, Place
+from evalrules.plugin import (
+    CONTEXT,
+    HUNDRED,
+    AuditContext,
+    Document,
+    Finding,
+    Place,
+    Ruleset,
+    Severity,
+    fmt,
+    round_to,
+)
 
 from . import RULESET_ID
 

@@ -23,10 +23,22 @@ from decimal import Decimal
 from typing import Any
 
 from attrs import frozen
-from evalrules import InputProblem, Outcome, ParameterProblem, ScoringInput
-from evalrules.errors import suggest
-from evalrules.numbers import CONTEXT, HUNDRED, ZERO, NumberProblem, fmt, parse_number, round_to
-from evalrules.strategies import PrepareContext, check_keys
+from evalrules.plugin import (
+    CONTEXT,
+    HUNDRED,
+    ZERO,
+    InputProblem,
+    NumberProblem,
+    Outcome,
+    ParameterProblem,
+    PrepareContext,
+    ScoringInput,
+    check_keys,
+    fmt,
+    parse_number,
+    round_to,
+    suggest,
+)
 
 DEFAULT_LEVELS: Mapping[str, str] = {"非常满意": "1", "满意": "0.8", "基本满意": "0.6", "不满意": "0"}
 """缺省的等级与系数。等级名见 RULES.md §5（Likert 式满意度问卷）；系数 1 / 0.8 / 0.6 / 0 为本插件选定，

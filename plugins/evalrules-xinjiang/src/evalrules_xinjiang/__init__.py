@@ -22,8 +22,16 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from evalrules import AuditCheck, Project, Result, Ruleset, RulesetSource, hookimpl
-from evalrules.adjusting import Adjustment, RulesetOption
+from evalrules.plugin import (
+    Adjustment,
+    AuditCheck,
+    Project,
+    Result,
+    Ruleset,
+    RulesetOption,
+    RulesetSource,
+    hookimpl,
+)
 
 __all__ = [
     "DOCUMENT",

@@ -13,9 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from attrs import frozen
-from evalrules import Ruleset
-from evalrules.findings import AuditContext, Finding, Severity
-from evalrules.sources import Document, Place
+from evalrules.plugin import AuditContext, Document, Finding, Place, Ruleset, Severity
 
 from . import DOCUMENT, RULESET_ID, UNVERIFIED, triggered_flags, veto_settings
 

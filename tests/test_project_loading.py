@@ -321,3 +321,30 @@ def test_a_missing_operator_is_named_as_missing(write: Callable[[str, str], Path
         evalrules.load_project(write("p.toml", SMALL.replace('operator = "≥"\n', "", 1)))
     [problem] = caught.value.problems
     assert problem.code == "E-OPERATOR" and "缺少指标性质" in problem.message
+
+
+def test_project_from_data_checks_as_a_file_does() -> None:
+    # issue 15, 5: embedders build a project from a dict without touching Target's internals
+    data = {
+        "project": {"name": "数据项目", "unit": "单位", "ruleset": "caiyu_2020_10_self"},
+        "budget": {"全年预算数": 100, "执行数": 95.5},  # a float is read from its repr: 95.5
+        "targets": [
+            {"slot": "产出指标/数量指标", "name": "培训人数", "operator": "≥", "value": 200, "actual": "180"},
+            {
+                "slot": "效益指标/社会效益指标",
+                "name": "受益",
+                "operator": "≥",
+                "value": "95%",
+                "actual": 96.0,
+            },
+        ],
+    }
+    project = evalrules.project_from_data(data)
+    assert project.budget.figures["执行数"] == Decimal("95.5") and project.targets[1].actual == 96
+    result = evalrules.score(project, evalrules.load_ruleset("caiyu_2020_10_self"))
+    assert result.total > 0
+    with pytest.raises(LoadError) as caught:
+        evalrules.project_from_data({**data, "targets": [{"slot": "产出指标", "name": "x", "operatr": "≥"}]})
+    assert {"E-KEY-UNKNOWN", "E-OPERATOR"} <= codes(caught.value)
+    with pytest.raises(LoadError, match="映射"):
+        evalrules.project_from_data([1, 2])  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from .loading import load_ruleset
 from .model import GradeBand, Indicator, MethodRef, Ruleset
 from .plugins import DEFAULT_PLUGINS, Registry, default_registry
 from .project import Project
-from .project_loading import load_project
+from .project_loading import load_project, project_from_data
 from .result import NodeResult, Result
 from .scoring import score
 from .sources import RulesetSource
@@ -61,5 +61,6 @@ __all__ = [
     "hookimpl",
     "load_project",
     "load_ruleset",
+    "project_from_data",
     "score",
 ]

@@ -59,6 +59,15 @@ def project_from_text(text: str, name: str = "<project>", *, json_format: bool =
     return project_from_document(parse_text(text, name, json_format=json_format))
 
 
+def project_from_data(data: Mapping[str, Any], name: str = "<data>") -> Project:
+    """A project from plain data in the JSON shape (docs/project-format.md), for embedders: the
+    same checks and messages as a file, located by key instead of line. Numbers may be int,
+    Decimal, text ("95%") or float (read from its shortest repr: 0.1 is 0.1)."""
+    if not isinstance(data, Mapping):
+        raise LoadError([Problem("E-FILE", "项目数据的顶层应为映射（dict）", file=name)])
+    return project_from_document(Document(name, "", dict(data)))
+
+
 def project_from_document(document: Document) -> Project:
     return _ProjectReader(document).read()
 

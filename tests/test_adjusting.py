@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import evalrules
-from evalrules import testing
+from evalrules import LoadError, testing
 from evalrules.adjusting import Adjustment, RulesetOption
 from evalrules.export import ruleset_to_toml
 
@@ -167,3 +167,42 @@ def test_a_total_adjustment_is_recorded() -> None:
     )
     assert result.total == Decimal("85.5") and result.grade == "良"  # graded again by the ruleset's bands
     assert "等级由 优 调整为 良，总分由 100 调整为 85.5" in result.reasons[-1]
+
+
+class CheckedCap(GradeCap):
+    """GradeCap whose option is checked against the ruleset when it loads."""
+
+    def __init__(self, check: Any) -> None:
+        super().__init__()
+        self.check = check
+
+    @evalrules.hookimpl
+    def register_options(self) -> list[RulesetOption]:
+        return [RulesetOption("grade_cap", "bool", False, "有整改事项时等级最高为良", check=self.check)]
+
+
+def test_an_option_is_checked_against_the_ruleset_when_it_loads(write: Callable[[str, str], Path]) -> None:
+    # issue 15, 5: a setting that cannot work is refused by validate, not at the first project scored
+    def needs_liang(value: Any, ruleset: evalrules.Ruleset) -> str | None:
+        names = [band.name for band in ruleset.grades]
+        return None if "良" in names else f"封顶等级“良”不是规则集的等级（{'、'.join(names)}）"
+
+    ruleset = testing.assert_ruleset_loads(
+        write("capped.toml", CAPPED), testing.plugin_registry(CheckedCap(needs_liang))
+    )
+    assert ruleset.options == {"grade_cap": True}
+    no_liang = CAPPED + '\n[[grades]]\nname = "合格"\nmin = 60\n\n[[grades]]\nname = "不合格"\nmin = 0\n'
+    with pytest.raises(LoadError) as refused:
+        evalrules.load_ruleset(
+            write("no_liang.toml", no_liang), testing.plugin_registry(CheckedCap(needs_liang))
+        )
+    [problem] = [p for p in refused.value.problems if p.code == "E-OPTION"]
+    assert problem.where == "[options] grade_cap" and "不是规则集的等级" in problem.message
+
+
+def test_a_failing_option_check_is_a_message_not_a_traceback(write: Callable[[str, str], Path]) -> None:
+    def broken(value: Any, ruleset: evalrules.Ruleset) -> str | None:
+        raise KeyError("oops")
+
+    with pytest.raises(LoadError, match="插件检查开关 “grade_cap” 时出错"):
+        evalrules.load_ruleset(write("capped.toml", CAPPED), testing.plugin_registry(CheckedCap(broken)))

@@ -62,6 +62,11 @@ class RulesetOption:
     kind: OptionKind
     default: Any
     doc: str
+    check: Callable[[Any, Ruleset], str | None] | None = attrs.field(default=None, eq=False)
+    """Run when a ruleset that writes this option is loaded, with the option's value and the
+    ruleset: a message (in Chinese) when the value does not fit the ruleset (a grade it does
+    not have, say), None when it does. The loader reports it as E-OPTION at ``[options] name``,
+    so a wrong setting stops at ``validate``, not at the first project scored."""
 
 
 @frozen

@@ -84,9 +84,23 @@ class _Builder(RulesetReader):
             examples=self.examples(data, indicators),
             project_methods=self.project_methods(data.get("project_methods")),
         )
+        self.check_options(ruleset)
         if self.problems:
             raise LoadError(self.problems)
         return ruleset
+
+    def check_options(self, ruleset: Ruleset) -> None:
+        """Each written option against the whole ruleset, by the plugin that registered it."""
+        for key, value in ruleset.options.items():
+            option = self.registry.options.get(key)
+            if option is None or option.check is None:
+                continue
+            try:
+                message = option.check(value, ruleset)
+            except Exception as error:  # a plugin's bug: said, not a traceback
+                message = f"插件检查开关 “{key}” 时出错：{error!r}"
+            if message:
+                self.problem("E-OPTION", str(message), f"[options] {key}", key=key)
 
     def info(self, header: Any) -> RulesetInfo:
         if not isinstance(header, dict):

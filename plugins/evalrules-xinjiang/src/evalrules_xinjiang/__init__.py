@@ -51,6 +51,21 @@ RULESET_ID = "xinjiang_2018_189"
 DOCUMENT = "新财预〔2018〕189号"
 UNVERIFIED = f"{DOCUMENT} 原文未核实"
 
+
+def _check_veto(value: Any, ruleset: Ruleset) -> str | None:
+    """With the veto on, its grade must be one of the ruleset's and some flag must trigger it:
+    checked when the ruleset is loaded, not at every project scored."""
+    if value is not True:
+        return None
+    _, names, grade = veto_settings(ruleset.options)
+    grades = [band.name for band in ruleset.grades]
+    if grade not in grades:
+        return f"veto_grade = “{grade}” 不是规则集的等级（{'、'.join(grades)}）"
+    if not names:
+        return "开启了一票否决（veto = true），但 veto_flags 为空：没有任何标记能触发它"
+    return None
+
+
 VETO = RulesetOption(
     name="veto",
     kind="bool",
@@ -60,6 +75,7 @@ VETO = RulesetOption(
         "为 true 或非空说明，等级即定为 veto_grade，原因写入结果。缺省 false（关闭）。"
         f"依据未核实：{DOCUMENT} 原文未取得，一票否决也没有找到权威文本。"
     ),
+    check=_check_veto,
 )
 VETO_FLAGS = RulesetOption(
     name="veto_flags",
@@ -120,15 +136,7 @@ def adjust_result(result: Result, ruleset: Ruleset, project: Project) -> Adjustm
     """一票否决：只对 ``[options] veto = true`` 的规则集起作用。"""
     if ruleset.options.get(VETO.name, VETO.default) is not True:
         return None  # checked first: this runs for every project of every ruleset
-    _, names, grade = veto_settings(ruleset.options)
-    grades = [band.name for band in ruleset.grades]
-    if grade not in grades:  # checked on every scoring with veto on, not only when a flag is set
-        raise ValueError(
-            f"规则集 {ruleset.info.id} 的 [options] veto_grade = “{grade}” 不是它的等级"
-            f"（{'、'.join(grades)}）"
-        )
-    if not names:
-        raise ValueError(f"规则集 {ruleset.info.id} 开启了一票否决（veto = true），但 veto_flags 为空")
+    _, names, grade = veto_settings(ruleset.options)  # checked when the ruleset was loaded (_check_veto)
     found = triggered_flags(project.flags, names)
     if not found:
         return None

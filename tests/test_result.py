@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import attrs
+import pytest
 
 import evalrules
 from evalrules import json_text
@@ -66,3 +67,41 @@ def test_no_rescaled_note_when_every_first_level_applies_or_the_weight_is_shared
     sharing = attrs.evolve(self_eval, not_applicable=attrs.evolve(self_eval.not_applicable, policy="share"))
     shared = evalrules.score(evalrules.load_project(FORMS / "na_benefit_blank.toml"), sharing)
     assert shared.node("效益指标").status == "not_applicable" and shared.rescaled is None
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the explanations written (each is a full re-scoring of the project)."""
+    from evalrules import scoring
+
+    calls: list[int] = []
+    real = scoring._explanation
+
+    def counting(*arguments: object) -> object:
+        calls.append(1)
+        return real(*arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scoring, "_explanation", counting)
+    return calls
+
+
+def test_comparing_results_never_writes_an_explanation(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 15, 1: == re-scored both projects to compare their reasons
+    calls = _counted(monkeypatch)
+    ruleset = evalrules.load_ruleset("caiyu_2020_10")
+    project = evalrules.load_project(Path(__file__).parents[1] / "examples" / "akto-2022.toml")
+    first, second = evalrules.score(project, ruleset), evalrules.score(project, ruleset)
+    assert first == second and hash(first) == hash(second) and calls == []
+    assert first == evalrules.scoring.explain(project, ruleset)  # an explained one compares the same
+    assert not first.explained and calls == []
+
+
+def test_explaining_writes_once_and_changes_no_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counted(monkeypatch)
+    ruleset = evalrules.load_ruleset("caiyu_2020_10")
+    result = evalrules.score(
+        evalrules.load_project(Path(__file__).parents[1] / "examples" / "akto-2022.toml"), ruleset
+    )
+    fields = {field.name: getattr(result, field.name) for field in attrs.fields(type(result)) if field.init}
+    assert result.nodes and result.reasons and result.to_dict() and result.explained
+    assert calls == [1]  # nodes, reasons and to_dict share one explanation
+    assert {name: getattr(result, name) for name in fields} == fields  # the frozen fields never change

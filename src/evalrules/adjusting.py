@@ -137,6 +137,7 @@ def apply_adjustments(
             result,
             grade=grade,
             total=total,
+            nodes=result.nodes,  # written once: the adjusted result does not explain it again
             reasons=(*result.reasons, note),
             adjustments=(*result.adjustments, record),
         )

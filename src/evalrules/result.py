@@ -178,6 +178,9 @@ class Result:
     total_range: TotalRange | None = None
     """Set when some value is not known: the total is then a range and ``total`` and ``grade``
     are its low end (see ``definite``)."""
+    _written: dict[str, Any] = field(factory=dict, init=False, repr=False)
+    """The explanation once written (``explain`` called once): kept beside the fields, which
+    never change, as functools.cached_property keeps a value beside an object's attributes."""
 
     @property
     def definite(self) -> bool:
@@ -186,43 +189,44 @@ class Result:
 
     @property
     def nodes(self) -> tuple[NodeResult, ...]:
-        if self._nodes is None:
-            self._explained()
-        assert self._nodes is not None
-        return self._nodes
+        if self._nodes is not None:
+            return self._nodes
+        nodes: tuple[NodeResult, ...] = self._explanation()[0]
+        return nodes
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        if self._reasons is None:
-            self._explained()
-        assert self._reasons is not None
-        return self._reasons
+        if self._reasons is not None:  # given, or an adjusted result's own
+            return self._reasons
+        reasons: tuple[str, ...] = self._explanation()[1]
+        return reasons
 
     @property
     def explained(self) -> bool:
         """Whether the tree of reasons has been written (it is, on first use)."""
-        return self._nodes is not None and self._reasons is not None
+        return (self._nodes is not None and self._reasons is not None) or "explanation" in self._written
 
-    def _explained(self) -> None:
-        assert self._explain is not None, "a Result without nodes needs explain"
-        nodes, reasons = self._explain()
-        if self._nodes is None:
-            object.__setattr__(self, "_nodes", nodes)
-        if self._reasons is None:  # an adjusted result keeps its own reasons
-            object.__setattr__(self, "_reasons", reasons)
+    def _explanation(self) -> Explanation:
+        """The nodes and reasons, written by ``explain`` the first time they are asked for."""
+        if "explanation" not in self._written:
+            assert self._explain is not None, "a Result without nodes needs explain"
+            self._written["explanation"] = self._explain()
+        explanation: Explanation = self._written["explanation"]
+        return explanation
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled explained, without what explains it (the project, ruleset and registry)."""
-        if not self.explained:
-            self._explained()
         state = {field.name: getattr(self, field.name) for field in attrs.fields(Result)}
-        return state | {"_explain": None}
+        return state | {"_nodes": self.nodes, "_reasons": self.reasons, "_explain": None, "_written": {}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
 
     def __eq__(self, other: object) -> bool:
+        """The same scores: totals, grade, first-level scores, adjustments, ruleset and project.
+        The reasons are how a result explains itself, not what it is: comparing two results
+        never writes (re-scores) an explanation."""
         if not isinstance(other, Result):
             return NotImplemented
         return self._key() == other._key()
@@ -236,7 +240,7 @@ class Result:
             self.exact_total,
             self.max,
             self.grade,
-            self.nodes,
+            tuple((name, str(score)) for name, score in self.subtotals().items()),
             self.ruleset_id,
             self.ruleset_version,
             self.ruleset_sha256,
@@ -245,7 +249,6 @@ class Result:
             self.project_unit,
             self.project_year,
             self.places,
-            self.reasons,
             self.adjustments,
             self.total_range,
         )

@@ -351,3 +351,17 @@ def test_rounded_for_text_keeps_a_value_too_large_for_its_places(value: Decimal)
     assert rounded_for_text(big, 2) == round_to(big, 2) == Decimal("123456789012345678901234.57")
     with pytest.raises(decimal.InvalidOperation):
         round_to(value, 2)  # scores and formulas keep refusing what they cannot round
+
+
+@pytest.mark.parametrize("text", ["1,5", "1,23", "12,34,567", "1，5", ",123", "1,234,5"])
+def test_a_comma_is_a_thousands_separator_in_its_places_only(text: str) -> None:
+    # issue 15, 4: one number parser for TOML, JSON, CSV and Excel; "1，5" read as 15 in Excel
+    with pytest.raises(NumberProblem, match="千位分隔符"):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("1,234", "1234"), ("１，２３４．５", "1234.5"), ("-12,345%", "-12345")]
+)
+def test_grouped_numbers_read(text: str, number: str) -> None:
+    assert parse_number(text) == Decimal(number)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -39,7 +40,8 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％", "0123456789.-+%")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 # the full-width comma "，" is a list separator in Chinese text, never a thousands separator
 
 MAX_MAGNITUDE = Decimal(10) ** 15
@@ -66,9 +68,15 @@ def parse_number(value: object) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip().translate(_FULLWIDTH).replace(",", "")
+        text = value.strip().translate(_FULLWIDTH)
         if text.endswith("%"):
             text = text[:-1].strip()
+        if "," in text:  # thousands separators, in their places only: "1,5" is no number
+            if not _GROUPED.fullmatch(text):
+                raise NumberProblem(
+                    f"应为数字，实际为 “{value}”：逗号只能作千位分隔符（如 1,234.5），小数点写作 ."
+                )
+            text = text.replace(",", "")
         if not text:
             raise NumberProblem("应为数字，实际为空")
         try:

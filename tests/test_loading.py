@@ -224,3 +224,24 @@ def test_more_grades_than_the_cap_are_refused(write: Callable[[str, str], Path])
     with pytest.raises(evalrules.LoadError) as caught:
         evalrules.load_ruleset(write("many.toml", text))
     assert [p.code for p in caught.value.problems] == ["E-GRADES"] and "21 档" in caught.value.render()
+
+
+def test_one_ruleset_resolution_for_every_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 15, 4: cli and batch resolved a project's ruleset each their own way (and suggested
+    # different ids when there was none)
+    from evalrules.batch import run_batch
+    from evalrules.cli import main
+    from evalrules.loading import ruleset_reference
+
+    assert ruleset_reference("a/p.toml", "r.toml") == str(Path("a") / "r.toml")
+    assert ruleset_reference("a/p.toml", "caiyu_2020_10") == "caiyu_2020_10"
+    assert ruleset_reference("a/p.toml", "r.toml", "chosen") == "chosen"
+    project = tmp_path / "p.toml"
+    project.write_text('[project]\nname = "无规则集"\n', encoding="utf-8")
+    assert main(["score", str(project)]) == 1
+    said = capsys.readouterr().err
+    summary = run_batch([project], None, tmp_path / "out.jsonl", progress=False)
+    assert summary.failed == 1
+    written = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    for piece in ("E-RULESET-MISSING", "caiyu_2020_10_self", "单位自评"):
+        assert piece in said and piece in written

@@ -25,6 +25,7 @@ from attrs import frozen
 from . import json_text
 from .cells import cell_text, neutralise, string_cell
 from .errors import EvalrulesError, LoadError, Problem, internal_error
+from .loading import ruleset_reference
 from .outputs import atomic_path, refuse_inputs_as_output
 from .parallel import CHUNKSIZE, RulesetRef, _ignore_interrupt, clean_context, score_many
 from .project import Project
@@ -209,26 +210,6 @@ class _Progress:
             self.stream.flush()
 
 
-def _ruleset_of(project: Project) -> str | None:
-    reference = project.ruleset
-    if reference and reference.endswith(".toml") and not Path(reference).is_absolute():
-        reference = str(Path(project.file).parent / reference)  # relative to the project file
-    return reference
-
-
-def _missing_ruleset(project: Project) -> EvalrulesError:
-    return LoadError(
-        [
-            Problem(
-                "E-RULESET-MISSING",
-                "没有指定规则集",
-                file=project.file,
-                suggestion='在 [project] 中写 ruleset = "caiyu_2020_10_self"，或使用 --ruleset',
-            )
-        ]
-    )
-
-
 def run_batch(
     inputs: Sequence[Path],
     ruleset: RulesetRef | None,
@@ -265,9 +246,10 @@ def run_batch(
     groups: dict[str, list[int]] = {}  # ruleset reference ("" for the one given) → project indexes
     for index, (_, entry) in enumerate(read):
         if isinstance(entry, Project):
-            reference = "" if ruleset is not None else _ruleset_of(entry)
-            if reference is None:
-                outcomes[index] = _missing_ruleset(entry)
+            try:
+                reference = "" if ruleset is not None else ruleset_reference(entry.file, entry.ruleset)
+            except LoadError as missing:
+                outcomes[index] = missing
             else:
                 groups.setdefault(reference, []).append(index)
     show = sys.stderr.isatty() if progress is None else progress

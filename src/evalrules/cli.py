@@ -24,7 +24,7 @@ from .errors import EvalrulesError, LoadError, Problem
 from .export import ruleset_to_toml
 from .extras import MissingExtraError
 from .formula import compile_formula
-from .loading import load_ruleset
+from .loading import load_ruleset, ruleset_reference
 from .model import Ruleset
 from .numbers import NumberProblem, fmt, parse_number
 from .outputs import unique_file_names
@@ -209,21 +209,7 @@ def _dashed_formula(argv: list[str]) -> list[str]:
 
 
 def _ruleset_for(project: Project, chosen: str | None) -> Ruleset:
-    reference = chosen or project.ruleset
-    if reference is None:
-        raise LoadError(
-            [
-                Problem(
-                    "E-RULESET-MISSING",
-                    "没有指定规则集",
-                    file=project.file,
-                    suggestion='在 [project] 中写 ruleset = "caiyu_2020_10"，或使用 --ruleset',
-                )
-            ]
-        )
-    if chosen is None and reference.endswith(".toml") and not Path(reference).is_absolute():
-        reference = str(Path(project.file).parent / reference)  # written in the project file: relative to it
-    return load_ruleset(reference)
+    return load_ruleset(ruleset_reference(project.file, project.ruleset, chosen))
 
 
 def _score(arguments: argparse.Namespace) -> str:

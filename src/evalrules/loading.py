@@ -41,6 +41,29 @@ from .schema import (
 from .strategies import ParameterProblem
 
 
+def ruleset_reference(file: str, written: str | None, chosen: str | None = None) -> str:
+    """The ruleset a project is scored under: the one chosen (``--ruleset``) or else the one the
+    project file writes, a relative .toml path taken from the project file's folder. One rule for
+    score, audit, report, validate and batch; E-RULESET-MISSING when there is none."""
+    if chosen:
+        return chosen
+    if not written:
+        raise LoadError(
+            [
+                Problem(
+                    "E-RULESET-MISSING",
+                    "没有指定规则集",
+                    file=file,
+                    suggestion='在 [project] 中写 ruleset = "caiyu_2020_10"（部门评价、财政评价）或 '
+                    '"caiyu_2020_10_self"（单位自评），或使用 --ruleset；evalrules rulesets 列出全部',
+                )
+            ]
+        )
+    if written.endswith(".toml") and not Path(written).is_absolute():
+        return str(Path(file).parent / written)
+    return written
+
+
 def load_ruleset(id_or_path: str | Path, registry: Registry | None = None) -> Ruleset:
     """A checked Ruleset from a registered id or a TOML file path (which may ``extends``)."""
     registry = registry or default_registry()

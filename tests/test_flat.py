@@ -411,6 +411,18 @@ def test_an_unbalanced_quote_that_swallows_rows_is_refused_at_its_line(tmp_path:
     assert problem.line == 4 and "引号不成对" in problem.message
 
 
+def test_an_unbalanced_quote_in_the_header_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    # found by fuzzing: the header row was read outside the csv.Error handling
+    def open_header(lines: list[str]) -> list[str]:
+        lines[0] = '"' + lines[0]
+        return lines
+
+    with pytest.raises(LoadError) as caught:
+        read_flat(_csv_example(tmp_path, open_header))
+    [problem] = caught.value.problems
+    assert problem.code == "E-FILE" and problem.line == 1 and "引号不成对" in problem.message
+
+
 def test_a_cell_spanning_lines_is_still_a_cell(tmp_path: Path) -> None:
     # Excel writes a cell with Alt+Enter as a quoted field over two lines: not an open quote
     def two_line_name(lines: list[str]) -> list[str]:

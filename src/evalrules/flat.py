@@ -204,12 +204,13 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
     # limit, 131,072 characters, made the csv module give up on every row after it)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FLAT_BYTES))
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    header = [column.strip() for column in reader.fieldnames or ()]
-    reader.fieldnames = header
-    _check_columns(header, name)
     rows: list[tuple[int, Row]] = []
-    ended = reader.line_num
+    ended = 0
     try:
+        header = [column.strip() for column in reader.fieldnames or ()]  # reads the first row: may fail too
+        reader.fieldnames = header
+        _check_columns(header, name)
+        ended = reader.line_num
         for row in reader:
             cells = {k: v for k, v in row.items() if k is not None}
             swallowed = _swallowed_rows(cells.values(), len(header))
@@ -221,6 +222,8 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
         said = str(error)
         if "end of data" in said:
             said = "引号不成对：从这一行的引号起到文件末尾都被当成一个格子"
+        elif "expected after" in said:
+            said = "引号不成对：格子的结束引号后面应紧跟逗号（格子内的引号要写成两个 \"\"）"
         raise LoadError([Problem("E-FILE", f"CSV 格式错误：{said}", file=name, line=ended + 1)]) from None
     return rows
 

@@ -172,8 +172,10 @@ def test_report_writes_every_format_and_refuses_others(run: Run, tmp_path: Path)
         code, out, err = run("report", SEED, "-o", tmp_path / name)
         assert code == 0, err
         assert out.startswith(f"已生成 {tmp_path / name}") and (tmp_path / name).stat().st_size > 0
+    # issue 22: the 附件1 自评表 is for 单位自评; the seed is a 部门评价, whose 决策/过程 rows it has not
     code, _, err = run("report", SEED, "--form", "self", "-o", tmp_path / "自评表.xlsx")
-    assert code == 0 and (tmp_path / "自评表.xlsx").exists(), err
+    assert code == 1 and "E-REPORT-FORM" in err and "单位自评" in err and "evalrules report" in err
+    assert not (tmp_path / "自评表.xlsx").exists()
     code, out, err = run("report", SEED, "-o", tmp_path / "r.pdf")
     assert code == 1 and "E-REPORT-FORMAT" in err and not (tmp_path / "r.pdf").exists()
     code, _, err = run("report", SEED, "--form", "self", "-o", tmp_path / "r.docx")
@@ -348,3 +350,32 @@ def test_import_and_score_load_no_heavy_packages(code: str) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.splitlines()[-1] == "heavy:"
+
+
+def test_new_writes_a_skeleton_that_validate_explains_and_refuses_to_overwrite(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "项目.toml"
+    code, out, err = run("new", "--ruleset", "caiyu_2020_10", "-o", path)
+    assert code == 0 and "已生成" in out and err == ""
+    code, _, err = run("validate", path)
+    assert code == 1 and "E-TODO" in err and "Traceback" not in err
+    assert f"{path}:7，[project] name：还没有填写" in err
+    path.write_text("# mine\n", encoding="utf-8")
+    code, _, err = run("new", "--ruleset", "caiyu_2020_10", "-o", path)
+    assert code == 1 and "E-OUTPUT" in err and "--force" in err
+    assert path.read_text(encoding="utf-8") == "# mine\n"
+    assert run("new", "--ruleset", "caiyu_2020_10", "-o", path, "--force")[0] == 0
+    assert "[[assessments]]" in path.read_text(encoding="utf-8")
+    code, _, err = run("new", "-o", tmp_path / "other.toml")
+    assert code == 1 and "E-RULESET-MISSING" in err
+    code, _, err = run("new", "--ruleset", "caiyu_2020_10", "-o", tmp_path / "p.json")
+    assert code == 1 and "E-NEW" in err
+
+
+def test_show_lists_the_paths_exactly_as_typed(run: Run) -> None:
+    code, out, _ = run("show", "caiyu_2020_10")
+    assert code == 0
+    assert "[[targets]] slot =" in out and '"效益/项目效益/社会效益"' in out
+    assert '"决策/项目立项/立项依据充分性"  3 分  deduction：写 deductions' in out
+    assert "[budget] 用到的预算数：全年预算数、到位资金、执行数" in out

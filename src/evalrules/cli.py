@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from . import batch_cli, json_text
+from . import batch_cli, json_text, new_cli
 from .audit import audit, render_text
 from .cells import visible
 from .check_report import DEFAULT_EXAMPLES
@@ -34,6 +34,7 @@ from .project_loading import load_project
 from .render import result_markdown, result_text, ruleset_text
 from .result import json_number
 from .scoring import score
+from .skeleton import paths_text, refuse_self_form
 from .sources import read_text
 
 
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     batch_cli.add_parser(commands)
+    new_cli.add_parser(commands)
 
     commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
     commands.add_parser("plugins", help="列出全部插件（含内置）：版本、登记的内容、加载错误")
@@ -279,8 +281,11 @@ def _report(arguments: argparse.Namespace) -> str:
             ]
         )
     project = load_project(arguments.project)
+    ruleset = _ruleset_for(project, arguments.ruleset)
+    if arguments.form == "self":
+        refuse_self_form(ruleset, project.file)
     # only the 自评表 shows a total that is a range; a report refuses values not known
-    context = build_report(project, _ruleset_for(project, arguments.ruleset), ranges=arguments.form == "self")
+    context = build_report(project, ruleset, ranges=arguments.form == "self")
     module, function = target.split(".")
     getattr(importlib.import_module(f"evalrules.report.{module}"), function)(context, path)
     span = context.result.total_range
@@ -387,7 +392,9 @@ def _plugins(arguments: argparse.Namespace) -> str:
 
 def _show(arguments: argparse.Namespace) -> str:
     ruleset = load_ruleset(arguments.ruleset)
-    return ruleset_to_toml(ruleset) if arguments.format == "toml" else ruleset_text(ruleset)
+    if arguments.format == "toml":
+        return ruleset_to_toml(ruleset)
+    return ruleset_text(ruleset) + paths_text(ruleset)  # and the paths to type in a project file
 
 
 def _validate(arguments: argparse.Namespace) -> str:
@@ -451,6 +458,7 @@ def _formula(arguments: argparse.Namespace) -> str:
 
 _COMMANDS = {
     "batch": batch_cli.run,
+    "new": new_cli.run,
     "convert": _convert,
     "report": _report,
     "audit": _audit,

@@ -536,7 +536,7 @@ class _SheetReader:
                 "E-TARGET", "缺少一级指标", self.where(row, columns["first"]), expected="如 产出指标"
             )
             return None
-        slot = (first, second) if second else (first,)
+        slot = (first, *second.split("/")) if second else (first,)  # 产出指标/数量指标 under 绩效指标
         path = "/".join((*slot, name))
         weight = self.number(row, columns["weight"], "分值")
         if weight is not None and weight < 0:

@@ -12,6 +12,7 @@ from .claims import Claims, read_claims
 from .errors import LoadError, Problem, suggest
 from .model import MethodRef
 from .numbers import NumberProblem, fmt, parse_number
+from .placeholders import placeholder_problems
 from .project import (
     BUDGET_FIELDS,
     Assessment,
@@ -67,10 +68,15 @@ class _ProjectReader:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.problems: list[Problem] = []
+        self.todo = placeholder_problems(document)
+        # a placeholder's line reports it as not filled in, not as the bad number it also is
+        self.todo_lines = {problem.line for problem in self.todo}
 
     def problem(self, code: str, message: str, where: str, line: Line, **details: str | None) -> None:
         if callable(line):
             line = line()
+        if line is not None and line in self.todo_lines:
+            return
         self.problems.append(
             Problem(code, message, file=self.document.name, where=where, line=line, **details)
         )
@@ -167,8 +173,8 @@ class _ProjectReader:
             region=str(header.get("region", "")),
             flags=self.flags(),
         )
-        if self.problems:
-            raise LoadError(self.problems)
+        if self.todo or self.problems:
+            raise LoadError([*self.todo, *self.problems])
         return project
 
     def flags(self) -> dict[str, bool | str]:

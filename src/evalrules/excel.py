@@ -317,6 +317,8 @@ class _SheetReader:
         raw = self.value(row, column)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
+        if what == "得分" and isinstance(raw, str) and raw.strip() in NOT_APPLICABLE_WORDS:
+            return None  # 得分 不适用 (as report --form self writes it): no score is claimed
         try:
             return _decimal(raw.translate(_FULLWIDTH) if isinstance(raw, str) else raw)
         except NumberProblem as problem:

@@ -10,6 +10,7 @@ from typing import Any
 
 from .claims import Claims, read_claims
 from .errors import LoadError, Problem, suggest
+from .key_aliases import TARGET_ALIASES, aliases_of, with_keys
 from .model import MethodRef
 from .numbers import NumberProblem, fmt, parse_number
 from .placeholders import placeholder_problems
@@ -238,20 +239,22 @@ class _ProjectReader:
         built = []
         for index, entry in enumerate(self.tables("targets")):
             line = self.document.nth_table_line("targets", index) or self.document.line_of("targets")
-            label = f"[[targets]] 第 {index + 1} 项" + (
-                f"（{entry['name']}）" if isinstance(entry.get("name"), str) else ""
+            name = next(
+                (entry[k] for k in ("name", "三级指标", "指标名称") if isinstance(entry.get(k), str)), None
             )
+            label = f"[[targets]] 第 {index + 1} 项" + (f"（{name}）" if name else "")
             target = self.target(entry, label, line)
             if target is not None:
                 built.append(target)
         return tuple(built)
 
     def target(self, entry: dict[str, Any], where: str, line: int | None) -> Target | None:
+        entry, spelled = self.aliased(entry, where, line)
         self.unknown(entry, TARGET_KEYS, where, line)
 
         def at(key: str) -> Callable[[], int | None]:
-            """The line of key, found only if a problem is reported there."""
-            return functools.partial(self.at, line, key)
+            """The line of key as spelled (年度指标值 for value), found only if a problem is there."""
+            return functools.partial(self.at, line, spelled.get(key, key))
 
         ok = True
         for key in ("slot", "name"):
@@ -346,6 +349,22 @@ class _ProjectReader:
             note=str(entry.get("note", "")),
             unknown=unknown,
         )
+
+    def aliased(
+        self, entry: dict[str, Any], where: str, line: int | None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        if not any(key in TARGET_ALIASES for key in entry):
+            return entry, {}
+        keys, spelled, twice = with_keys(entry, TARGET_ALIASES)
+        for first, key, canonical in twice:
+            self.problem(
+                "E-KEY-ALIAS",
+                f"“{first}” 与 “{key}” 是同一项（{canonical}），只能写一个",
+                where,
+                self.document.line_after(line, key) or line,
+                suggestion=f"删去其中一个（{canonical} 也可以写作 {'、'.join(aliases_of(canonical))}）",
+            )
+        return keys, spelled
 
     def assessments(self) -> tuple[Assessment, ...]:
         built, seen = [], set()

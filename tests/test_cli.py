@@ -379,3 +379,23 @@ def test_show_lists_the_paths_exactly_as_typed(run: Run) -> None:
     assert "[[targets]] slot =" in out and '"效益/项目效益/社会效益"' in out
     assert '"决策/项目立项/立项依据充分性"  3 分  deduction：写 deductions' in out
     assert "[budget] 用到的预算数：全年预算数、到位资金、执行数" in out
+
+
+def test_new_writes_a_blank_self_form_only_for_a_self_evaluation(run: Run, tmp_path: Path) -> None:
+    form = tmp_path / "自评表.xlsx"
+    code, out, err = run("new", "--form", "self", "-o", form)
+    assert code == 0 and form.exists() and "evalrules convert" in out, err
+    code, _, err = run("new", "--form", "self", "-o", form)
+    assert code == 1 and "E-OUTPUT" in err
+    code, _, err = run("new", "--form", "self", "--ruleset", "caiyu_2020_10", "-o", tmp_path / "b.xlsx")
+    assert code == 1 and "E-REPORT-FORM" in err and not (tmp_path / "b.xlsx").exists()
+
+
+def test_new_with_a_ruleset_file_writes_its_path_from_the_project_folder(run: Run, tmp_path: Path) -> None:
+    ruleset = tmp_path / "rules" / "mine.toml"
+    ruleset.parent.mkdir()
+    ruleset.write_text((ROOT / "rulesets" / "caiyu_2020_10_self.toml").read_text(encoding="utf-8"))
+    (tmp_path / "projects").mkdir()
+    project = tmp_path / "projects" / "p.toml"
+    assert run("new", "--ruleset", ruleset, "-o", project)[0] == 0
+    assert 'ruleset = "../rules/mine.toml"' in project.read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ blank 附件1 自评表 workbook (``--form self``)."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,10 @@ def run(arguments: argparse.Namespace) -> str:
             ]
         )
     ruleset = load_ruleset(arguments.ruleset)
-    write_atomic(path, skeleton_toml(ruleset, arguments.ruleset).encode("utf-8"))
+    reference = arguments.ruleset
+    if reference.lower().endswith(".toml"):  # read from the project file's folder (cli._ruleset_for)
+        reference = Path(os.path.relpath(Path(reference).resolve(), path.resolve().parent)).as_posix()
+    write_atomic(path, skeleton_toml(ruleset, reference).encode("utf-8"))
     return (
         f"已生成 {path}（按 {ruleset.info.id}）：把其中的 “待填写” 换成实际内容，"
         f"然后 evalrules validate {path}\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +105,32 @@ def test_show_lists_the_paths_to_type() -> None:
     assert "到位资金" in text and "positive" in text
     self_text = paths_text(evalrules.load_ruleset("caiyu_2020_10_self"))
     assert '"产出指标/数量指标"' in self_text and "（无指标时：不适用）" in self_text
+
+
+def test_each_method_gets_the_assessment_key_it_reads(tmp_path: Path) -> None:
+    ruleset = tmp_path / "mine.toml"
+    ruleset.write_text(
+        """
+[ruleset]
+id = "mine"
+version = "1"
+title = "评价方案"
+document = "某财绩〔2024〕1号"
+issuer = "某县财政局"
+extends = "caiyu_2020_10"
+
+[[override]]
+path = "决策/项目立项/立项依据充分性"
+method = "checklist"
+params = { elements = [{ key = "①", text = "符合规划" }, { key = "②", text = "符合职责" }] }
+
+[[override]]
+path = "决策/项目立项/立项程序规范性"
+method = "manual"
+""",
+        encoding="utf-8",
+    )
+    text = skeleton_toml(evalrules.load_ruleset(ruleset), "mine.toml")
+    assert 'checklist = "待填写"  # 每个评价要点 true / false，如 { ① = true, ② = true }' in text
+    assert 'score = "待填写"  # 评价组给的分数' in text
+    assert text.count('deductions = "待填写"') == 7

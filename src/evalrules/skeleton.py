@@ -27,6 +27,7 @@ ASSESSMENT_KEYS = {
     "deduction": ("deductions", '无扣分写 []；扣分写 [{ reason = "扣分原因", points = 1 }]'),
     "checklist": ("checklist", "每个评价要点 true / false"),
     "manual": ("score", "评价组给的分数"),
+    "qualitative": ("rating", "评价等级，如 达成年度指标"),
     "formula": ("values", "公式用到的数值，如 { 名称 = 1 }"),
     "step": ("values", "完成度公式用到的数值，如 { 名称 = 1 }"),
     "satisfaction_survey": ("values", "各满意等级的人数，如 { 非常满意 = 120, 满意 = 60 }"),
@@ -35,11 +36,10 @@ ASSESSMENT_KEYS = {
 
 
 @frozen
-class Place:
-    """A place a project's target may name: a slot, or a group under it (the path to type)."""
+class SlotPlace:
+    """A slot a project's targets fill, with the groups under it (the paths to type)."""
 
     path: str
-    slot: str
     weight: str
     when_empty: str
     groups: tuple[str, ...]
@@ -60,7 +60,7 @@ class Assessed:
 class Needs:
     """What a project must give under a ruleset."""
 
-    places: tuple[Place, ...]
+    places: tuple[SlotPlace, ...]
     assessments: tuple[Assessed, ...]
     budget: tuple[str, ...]
     methods: tuple[str, ...]
@@ -69,7 +69,7 @@ class Needs:
 def needs(ruleset: Ruleset, registry: Registry | None = None) -> Needs:
     """The slots, assessments, budget figures and target methods of a ruleset."""
     registry = registry or default_registry()
-    places: list[Place] = []
+    places: list[SlotPlace] = []
     assessed: list[Assessed] = []
     figures: list[str] = []
     for path, indicator in ruleset.walk():
@@ -77,7 +77,7 @@ def needs(ruleset: Ruleset, registry: Registry | None = None) -> Needs:
         if indicator.slot is not None:
             empty = "不适用" if indicator.slot.empty == "not_applicable" else "报错"
             groups = tuple(f"{text}/{group}" for group in indicator.slot.groups)
-            places.append(Place(text, text, fmt(indicator.weight), empty, groups))
+            places.append(SlotPlace(text, fmt(indicator.weight), empty, groups))
         elif not indicator.children and indicator.method is not None:
             name = indicator.method.strategy
             strategy = registry.strategies.get(name)
@@ -99,7 +99,7 @@ def _figures(indicator: Indicator, strategy: BudgetRate) -> Iterator[str]:
     yield str(params.get("denominator", strategy.denominator))
 
 
-def target_places(place: Place) -> tuple[str, ...]:
+def target_places(place: SlotPlace) -> tuple[str, ...]:
     """Where the skeleton puts a placeholder target: each group of a slot, or the slot itself."""
     return place.groups or (place.path,)
 

@@ -399,3 +399,16 @@ def test_new_with_a_ruleset_file_writes_its_path_from_the_project_folder(run: Ru
     project = tmp_path / "projects" / "p.toml"
     assert run("new", "--ruleset", ruleset, "-o", project)[0] == 0
     assert 'ruleset = "../rules/mine.toml"' in project.read_text(encoding="utf-8")
+
+
+def test_convert_to_the_other_national_ruleset(run: Run, tmp_path: Path) -> None:
+    form = ROOT / "tests" / "forms" / "fh_self_roundtrip_2023.toml"
+    output = tmp_path / "部门评价.toml"
+    code, out, err = run("convert", form, "--to", "caiyu_2020_10", "-o", output)
+    assert code == 0 and "还有 11 处 “待填写”" in out, err
+    code, _, err = run("validate", output)
+    assert code == 1 and err.count("[E-TODO]") == 11
+    code, _, err = run("convert", form, "--to", "caiyu_2020_10", "-o", output)
+    assert code == 1 and "E-OUTPUT" in err
+    code, _, err = run("convert", form, "--to", "xinjiang_2018_189", "-o", tmp_path / "x.toml")
+    assert code == 1 and ("E-CONVERT-TO" in err or "E-RULESET" in err)

@@ -91,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "-o", "--output", required=True, help="输出 .toml 文件；输入含多个项目时为一个文件夹"
     )
+    convert.add_argument(
+        "--to",
+        metavar="规则集",
+        help="把 TOML/JSON 项目文件转为另一个国家规则集的写法（caiyu_2020_10_self ↔ caiyu_2020_10）",
+    )
 
     batch_cli.add_parser(commands)
     new_cli.add_parser(commands)
@@ -322,6 +327,10 @@ def _convert(arguments: argparse.Namespace) -> str:
     from .project_export import project_to_toml
 
     source, output = Path(arguments.input), Path(arguments.output)
+    if arguments.to is not None:
+        from .retarget import convert_to
+
+        return convert_to(source, output, arguments.to)
     items = _read_many(source)
     problems = [problem for _, item in items if isinstance(item, EvalrulesError) for problem in item.problems]
     if problems:

@@ -1,7 +1,7 @@
 """Values still to be filled in: the placeholder ``evalrules new`` writes, found where it stands.
 
-A project file written by ``evalrules new`` says :data:`PLACEHOLDER` wherever the analyst has to
-give something. Loading reports each one still there (E-TODO) at its line, instead of the
+A project file written by ``evalrules new`` (or ``convert --to``) says :data:`PLACEHOLDER` wherever
+the analyst has to give something. Loading reports each one still there (E-TODO) at its line, instead of the
 number or name problem the placeholder would otherwise cause there.
 """
 
@@ -41,7 +41,7 @@ def placeholder_problems(document: Document) -> list[Problem]:
             problems.append(
                 Problem(
                     "E-TODO",
-                    f"还没有填写（仍是 evalrules new 写下的 “{PLACEHOLDER}”）",
+                    f"还没有填写（仍是占位的 “{PLACEHOLDER}”）",
                     file=document.name,
                     where=f"{table} {key}",
                     line=number,

@@ -400,3 +400,16 @@ def test_a_department_evaluation_has_no_self_form(xinjiang: evalrules.Registry) 
         assert raised.value.problems[0].code == "E-REPORT-FORM"
         assert "单位自评" in raised.value.problems[0].message
     refuse_self_form(evalrules.load_ruleset("caiyu_2020_10_self"))  # no refusal
+
+
+def test_an_implementer_not_given_does_not_come_back_as_its_placeholder(tmp_path: Path) -> None:
+    from evalrules.excel import read_workbook
+
+    text = (FORMS / "fh_self_roundtrip_2023.toml").read_text(encoding="utf-8")
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace('implementer = "某镇人民政府"\n', ""), encoding="utf-8")
+    ruleset = evalrules.load_ruleset("caiyu_2020_10_self")
+    render_self_form(build_report(evalrules.load_project(path), ruleset), tmp_path / "f.xlsx")
+    ((_, project),) = read_workbook(tmp_path / "f.xlsx")
+    assert isinstance(project, evalrules.Project)
+    assert "implementer" not in project.texts and project.unit == "某县农业农村局"

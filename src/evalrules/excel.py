@@ -350,6 +350,8 @@ class _SheetReader:
             where = self.where(*at) if at else self.title
             self.problem("E-PROJECT", "缺少项目名称", where, expected="“项目名称”及其右侧的名称")
         department, implementer = self.labelled("主管部门"), self.labelled("实施单位")
+        if implementer.startswith("【待补充"):  # report --form self's placeholder: nothing was given
+            implementer = ""
         texts = {"implementer": implementer} if implementer else {}
         texts.update(self.goal())
         score_claims: dict[str, Decimal] = {}

@@ -59,6 +59,16 @@ def sichuan(monkeypatch: pytest.MonkeyPatch) -> evalrules.Registry:
     return testing.plugin_registry(importlib.import_module("evalrules_sichuan"))
 
 
+@pytest.fixture
+def xinjiang(monkeypatch: pytest.MonkeyPatch) -> evalrules.Registry:
+    """The built-ins and the Xinjiang plugin of this repository, imported from its source folder
+    (as ``sichuan``)."""
+    from evalrules import testing
+
+    monkeypatch.syspath_prepend(str(ROOT / "plugins" / "evalrules-xinjiang" / "src"))
+    return testing.plugin_registry(importlib.import_module("evalrules_xinjiang"))
+
+
 @pytest.fixture(scope="session")
 def national() -> evalrules.Ruleset:
     return evalrules.load_ruleset("caiyu_2020_10")

@@ -172,8 +172,10 @@ def test_report_writes_every_format_and_refuses_others(run: Run, tmp_path: Path)
         code, out, err = run("report", SEED, "-o", tmp_path / name)
         assert code == 0, err
         assert out.startswith(f"已生成 {tmp_path / name}") and (tmp_path / name).stat().st_size > 0
+    # issue 22: the 附件1 自评表 is for 单位自评; the seed is a 部门评价, whose 决策/过程 rows it has not
     code, _, err = run("report", SEED, "--form", "self", "-o", tmp_path / "自评表.xlsx")
-    assert code == 0 and (tmp_path / "自评表.xlsx").exists(), err
+    assert code == 1 and "E-REPORT-FORM" in err and "单位自评" in err and "evalrules report" in err
+    assert not (tmp_path / "自评表.xlsx").exists()
     code, out, err = run("report", SEED, "-o", tmp_path / "r.pdf")
     assert code == 1 and "E-REPORT-FORMAT" in err and not (tmp_path / "r.pdf").exists()
     code, _, err = run("report", SEED, "--form", "self", "-o", tmp_path / "r.docx")
@@ -371,3 +373,65 @@ def test_formula_reference_evaluates_twice_and_compares(
     monkeypatch.setattr(Formula, "evaluate_reference", lambda self, values: Decimal("9.1"))
     assert main([*argv, "--reference"]) == 3
     assert "不一致" in capsys.readouterr().out
+
+
+def test_new_writes_a_skeleton_that_validate_explains_and_refuses_to_overwrite(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "项目.toml"
+    code, out, err = run("new", "--ruleset", "caiyu_2020_10", "-o", path)
+    assert code == 0 and "已生成" in out and err == ""
+    code, _, err = run("validate", path)
+    assert code == 1 and "E-TODO" in err and "Traceback" not in err
+    assert f"{path}:7，[project] name：还没有填写" in err
+    path.write_text("# mine\n", encoding="utf-8")
+    code, _, err = run("new", "--ruleset", "caiyu_2020_10", "-o", path)
+    assert code == 1 and "E-OUTPUT" in err and "--force" in err
+    assert path.read_text(encoding="utf-8") == "# mine\n"
+    assert run("new", "--ruleset", "caiyu_2020_10", "-o", path, "--force")[0] == 0
+    assert "[[assessments]]" in path.read_text(encoding="utf-8")
+    code, _, err = run("new", "-o", tmp_path / "other.toml")
+    assert code == 1 and "E-RULESET-MISSING" in err
+    code, _, err = run("new", "--ruleset", "caiyu_2020_10", "-o", tmp_path / "p.json")
+    assert code == 1 and "E-NEW" in err
+
+
+def test_show_lists_the_paths_exactly_as_typed(run: Run) -> None:
+    code, out, _ = run("show", "caiyu_2020_10")
+    assert code == 0
+    assert "[[targets]] slot =" in out and '"效益/项目效益/社会效益"' in out
+    assert '"决策/项目立项/立项依据充分性"  3 分  deduction：写 deductions' in out
+    assert "[budget] 用到的预算数：全年预算数、到位资金、执行数" in out
+
+
+def test_new_writes_a_blank_self_form_only_for_a_self_evaluation(run: Run, tmp_path: Path) -> None:
+    form = tmp_path / "自评表.xlsx"
+    code, out, err = run("new", "--form", "self", "-o", form)
+    assert code == 0 and form.exists() and "evalrules convert" in out, err
+    code, _, err = run("new", "--form", "self", "-o", form)
+    assert code == 1 and "E-OUTPUT" in err
+    code, _, err = run("new", "--form", "self", "--ruleset", "caiyu_2020_10", "-o", tmp_path / "b.xlsx")
+    assert code == 1 and "E-REPORT-FORM" in err and not (tmp_path / "b.xlsx").exists()
+
+
+def test_new_with_a_ruleset_file_writes_its_path_from_the_project_folder(run: Run, tmp_path: Path) -> None:
+    ruleset = tmp_path / "rules" / "mine.toml"
+    ruleset.parent.mkdir()
+    ruleset.write_text((ROOT / "rulesets" / "caiyu_2020_10_self.toml").read_text(encoding="utf-8"))
+    (tmp_path / "projects").mkdir()
+    project = tmp_path / "projects" / "p.toml"
+    assert run("new", "--ruleset", ruleset, "-o", project)[0] == 0
+    assert 'ruleset = "../rules/mine.toml"' in project.read_text(encoding="utf-8")
+
+
+def test_convert_to_the_other_national_ruleset(run: Run, tmp_path: Path) -> None:
+    form = ROOT / "tests" / "forms" / "fh_self_roundtrip_2023.toml"
+    output = tmp_path / "部门评价.toml"
+    code, out, err = run("convert", form, "--to", "caiyu_2020_10", "-o", output)
+    assert code == 0 and "还有 11 处 “待填写”" in out, err
+    code, _, err = run("validate", output)
+    assert code == 1 and err.count("[E-TODO]") == 11
+    code, _, err = run("convert", form, "--to", "caiyu_2020_10", "-o", output)
+    assert code == 1 and "E-OUTPUT" in err
+    code, _, err = run("convert", form, "--to", "xinjiang_2018_189", "-o", tmp_path / "x.toml")
+    assert code == 1 and ("E-CONVERT-TO" in err or "E-RULESET" in err)

@@ -452,6 +452,8 @@ def test_a_qualitative_label_outside_the_bands() -> None:
         "长效机制建立情况",
     )
     assert finding.claimed == "基本达成" and "达成年度指标" in finding.message
+    # issue 22: never "是否想写 “达成”？" (the top band); the bands, top first
+    assert "是否想写" not in finding.message and "从高档到低档：达成年度指标（也可写" in finding.message
     assert finding.place is not None and finding.place.line == target_line(text, "长效机制建立情况")
     assert report.result is None  # scoring refuses it too; the check still runs
 

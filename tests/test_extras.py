@@ -28,7 +28,12 @@ def _without(package: str, *argv: str) -> subprocess.CompletedProcess[str]:
     [
         (
             "openpyxl",
-            ["report", "{seed}", "--form", "self", "-o", "{tmp}/f.xlsx"],
+            ["report", "{form}", "--form", "self", "-o", "{tmp}/f.xlsx"],  # a 单位自评: the seed has none
+            'evalrules：生成自评表（.xlsx）需要安装 openpyxl：pip install "evalrules[excel]"',
+        ),
+        (
+            "openpyxl",
+            ["new", "--form", "self", "-o", "{tmp}/f.xlsx"],
             'evalrules：生成自评表（.xlsx）需要安装 openpyxl：pip install "evalrules[excel]"',
         ),
         (
@@ -62,7 +67,8 @@ def test_missing_extra_is_one_line_with_the_pip_command(
     package: str, argv: list[str], line: str, tmp_path: Path
 ) -> None:
     (tmp_path / "in.xlsx").write_bytes(b"PK\x03\x04 not read: openpyxl is missing first")
-    completed = _without(package, *(a.format(seed=SEED, tmp=tmp_path) for a in argv))
+    form = SEED.parent.parent / "tests" / "forms" / "fh_self_roundtrip_2023.toml"
+    completed = _without(package, *(a.format(seed=SEED, tmp=tmp_path, form=form) for a in argv))
     assert completed.returncode == 1
     assert completed.stderr.splitlines() == [line]
     assert not list(tmp_path.glob("[fbr]*.*")) and not (tmp_path / "out").exists()

@@ -348,3 +348,70 @@ def test_project_from_data_checks_as_a_file_does() -> None:
     assert {"E-KEY-UNKNOWN", "E-OPERATOR"} <= codes(caught.value)
     with pytest.raises(LoadError, match="映射"):
         evalrules.project_from_data([1, 2])  # type: ignore[arg-type]
+
+
+# --- issue 22: the 自评表's column words as keys ------------------------------------------------
+
+
+def test_a_target_may_use_the_forms_column_words_for_its_keys() -> None:
+    path = Path(__file__).parent / "forms" / "fh_aliases_2023.toml"
+    project = evalrules.load_project(path)
+    first, _, third, fourth = project.targets
+    assert (first.name, first.operator, first.value, first.unit, first.actual, first.weight) == (
+        "服务老年人人次",
+        ">=",
+        Decimal(12000),
+        "人次",
+        Decimal(12850),
+        Decimal(25),
+    )
+    assert (third.name, third.value_text, third.actual_text) == (
+        "老年人居家生活便利程度",
+        "明显提升",
+        "有所提升",
+    )
+    assert third.reason == "助浴服务 9 月才开通"
+    assert (fourth.operator, fourth.value, fourth.unit) == (">=", Decimal(95), "%")
+    result = evalrules.score(project, evalrules.load_ruleset("caiyu_2020_10_self"))
+    assert (result.total, result.grade) == (Decimal(91), "优")
+
+
+def test_a_key_and_its_alias_both_given_is_an_error_at_the_second() -> None:
+    text = """
+[project]
+name = "x"
+
+[[targets]]
+slot = "产出/产出数量"
+name = "培训人次"
+operator = ">="
+value = 500
+"年度指标值" = 600
+actual = 520
+"""
+    with pytest.raises(LoadError) as raised:
+        project_from_text(text, "项目.toml")
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.line) == ("E-KEY-ALIAS", 10)
+    assert "“value” 与 “年度指标值” 是同一项（value），只能写一个" in problem.message
+
+
+def test_a_problem_in_an_aliased_key_is_found_on_its_line() -> None:
+    text = (
+        '[project]\nname = "x"\n\n[[targets]]\nslot = "产出/产出数量"\n'
+        '"三级指标" = "培训人次"\n"指标性质" = ">="\n"年度指标值" = "五百"\n'
+    )
+    with pytest.raises(LoadError) as raised:
+        project_from_text(text, "项目.toml")
+    problem = raised.value.problems[0]
+    assert (problem.code, problem.line) == ("E-NUMBER", 8) and "（培训人次）" in (problem.where or "")
+
+
+def test_words_with_two_meanings_on_the_form_are_no_aliases() -> None:
+    text = (
+        '[project]\nname = "x"\n\n[[targets]]\nslot = "a"\nname = "b"\n'
+        'operator = ">="\nvalue = 1\nactual = 1\n"得分" = 5\n'
+    )
+    with pytest.raises(LoadError) as raised:
+        project_from_text(text, "项目.toml")
+    assert raised.value.problems[0].code == "E-KEY-UNKNOWN"

@@ -334,3 +334,82 @@ def test_a_form_with_values_not_known_shows_ranges(self_eval: evalrules.Ruleset,
     )
     with pytest.raises(evalrules.ScoringError, match="E-REPORT"):
         build_report(project, self_eval)  # a report refuses what it cannot show
+
+
+# --- issue 22: the 自评表 reads back to the same scores --------------------------------------
+
+FORMS = Path(__file__).parent / "forms"
+
+
+def _scores(result: evalrules.Result) -> dict[tuple[str, ...], Decimal | None]:
+    return {node.path: node.score for node in result.walk()}
+
+
+def test_the_self_form_reads_back_through_convert_and_batch_to_the_same_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evalrules.cli import main
+
+    source = FORMS / "fh_self_roundtrip_2023.toml"  # a 不适用 row, a whole 不适用 一级指标, 定性 rows
+    ruleset = evalrules.load_ruleset("caiyu_2020_10_self")
+    original = evalrules.score(evalrules.load_project(source), ruleset)
+    form, back = tmp_path / "自评表.xlsx", tmp_path / "back.toml"
+    assert main(["report", str(source), "--form", "self", "-o", str(form)]) == 0
+    assert main(["convert", str(form), "-o", str(back)]) == 0, capsys.readouterr().err
+    project = evalrules.load_project(back)
+    assert project.texts["implementer"] == "某镇人民政府"
+    again = evalrules.score(project, ruleset)
+    assert (again.total, again.grade) == (original.total, original.grade) == (Decimal("93.76"), "优")
+    assert _scores(again) == _scores(original)
+    # the 得分 of the 不适用 row is 不适用 on the form, read as no claim (not E-NUMBER)
+    assert "效益指标/经济效益指标/带动就业" not in project.claims.scores
+    assert project.claims.scores["效益指标/生态效益指标/村庄环境质量"] == 7
+    assert main(["batch", str(form), "-o", str(tmp_path / "out.csv")]) == 0
+    row = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[1]
+    assert ",93.76,优,9.50,49.38,25.50,," in row
+
+
+def test_a_plugin_self_form_reads_back_to_the_same_scores(
+    sichuan: evalrules.Registry, tmp_path: Path
+) -> None:
+    from evalrules.excel import read_workbook
+
+    source = evalrules.load_project(FORMS / "fh_sichuan_roundtrip_2023.toml")
+    ruleset = evalrules.load_ruleset("sichuan_self", sichuan)
+    render_self_form(build_report(source, ruleset, sichuan), tmp_path / "自评表.xlsx")
+    ((_, project),) = read_workbook(tmp_path / "自评表.xlsx")
+    assert isinstance(project, evalrules.Project), project
+    # 调整后预算数 (the denominator of Sichuan's 执行率) keeps its name; 经济成本指标 stays nested
+    assert project.budget.figures["调整后预算数"] == Decimal("1620.5")
+    assert ("绩效指标", "产出指标", "成本指标", "经济成本指标") in {t.slot for t in project.targets}
+    original, again = evalrules.score(source, ruleset, sichuan), evalrules.score(project, ruleset, sichuan)
+    assert again.total == original.total == Decimal("97.96")
+    assert _scores(again) == _scores(original)
+
+
+def test_a_department_evaluation_has_no_self_form(xinjiang: evalrules.Registry) -> None:
+    from evalrules.errors import LoadError
+    from evalrules.skeleton import refuse_self_form
+
+    for ruleset in (
+        evalrules.load_ruleset("caiyu_2020_10"),
+        evalrules.load_ruleset("xinjiang_2018_189", xinjiang),
+    ):
+        with pytest.raises(LoadError) as raised:
+            refuse_self_form(ruleset)
+        assert raised.value.problems[0].code == "E-REPORT-FORM"
+        assert "单位自评" in raised.value.problems[0].message
+    refuse_self_form(evalrules.load_ruleset("caiyu_2020_10_self"))  # no refusal
+
+
+def test_an_implementer_not_given_does_not_come_back_as_its_placeholder(tmp_path: Path) -> None:
+    from evalrules.excel import read_workbook
+
+    text = (FORMS / "fh_self_roundtrip_2023.toml").read_text(encoding="utf-8")
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace('implementer = "某镇人民政府"\n', ""), encoding="utf-8")
+    ruleset = evalrules.load_ruleset("caiyu_2020_10_self")
+    render_self_form(build_report(evalrules.load_project(path), ruleset), tmp_path / "f.xlsx")
+    ((_, project),) = read_workbook(tmp_path / "f.xlsx")
+    assert isinstance(project, evalrules.Project)
+    assert "implementer" not in project.texts and project.unit == "某县农业农村局"

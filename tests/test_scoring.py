@@ -613,3 +613,38 @@ def test_one_target_in_a_wrong_slot_is_one_error_not_a_cascade(self_eval: evalru
     with pytest.raises(evalrules.ScoringError) as caught:
         evalrules.score(project_from_text(text), self_eval)
     assert [p.code for p in caught.value.problems] == ["E-TARGET-SLOT"]
+
+
+def test_every_missing_assessment_and_figure_is_told_at_once_with_the_line_to_add(
+    national: evalrules.Ruleset,
+) -> None:
+    # Issue 22: a newcomer's first project (no assessments, no budget, one target in a wrong slot)
+    # was told the slot first, and only after fixing it the eleven missing inputs, one stage at a time
+    project = project_from_text(
+        """
+[project]
+name = "办公楼维修"
+ruleset = "caiyu_2020_10"
+
+[[targets]]
+slot = "产出/数量"
+name = "维修面积"
+operator = ">="
+value = 1200
+unit = "平方米"
+actual = 1200
+""",
+        "新项目.toml",
+    )
+    with pytest.raises(ScoringError) as raised:
+        evalrules.score(project, national)
+    problems = raised.value.problems
+    assert [p.code for p in problems].count("E-TARGET-SLOT") == 1
+    inputs = [p for p in problems if p.code == "E-INPUT"]
+    assert len(inputs) == 11  # 9 assessments + 资金到位率 and 预算执行率 (no [budget])
+    rendered = "\n".join(p.render() for p in inputs)
+    for path, _ in national.walk():
+        leaf = national.find(path)
+        if leaf is not None and leaf.method is not None and leaf.method.strategy == "deduction":
+            assert f'添加 [[assessments]] path = "{"/".join(path)}"，写明 deductions' in rendered
+    assert "需要预算数 “到位资金”" in rendered and "需要预算数 “执行数”" in rendered

@@ -183,3 +183,28 @@ def test_a_json_key_given_twice_is_refused_at_its_second_line() -> None:
     [problem] = caught.value.problems
     assert problem.code == "E-JSON" and problem.line == 3 and "“决策” 出现了两次" in problem.message
     assert parse_text('{"a": {"x": 1}, "b": {"x": 2}}', "ok.json", json_format=True).data["b"] == {"x": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line"),
+    [
+        ('[project]\nname = "维修"\n\n[budget]\n全年预算数 = 100\n', "全年预算数", 5),
+        ('[weights]\n"决策" = 20\n决策/项目立项 = 5\n', "决策/项目立项", 3),
+        ('[[targets]]\nslot = "产出/产出数量"\nparams = { 实际值 = 5 }\n', "实际值", 3),
+    ],
+)
+def test_an_unquoted_chinese_key_is_told_to_take_quotes(text: str, key: str, line: int) -> None:
+    # Issue 22: tomli says only "Invalid statement"
+    with pytest.raises(LoadError) as raised:
+        parse_text(text, "项目.toml")
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.line) == ("E-TOML", line)
+    assert f"键 “{key}” 含有中文" in problem.message and "须加引号" in problem.message
+    assert problem.suggestion is not None and f'写成 "{key}" = …' in problem.suggestion
+
+
+def test_other_syntax_errors_keep_their_message() -> None:
+    with pytest.raises(LoadError) as raised:
+        parse_text('name = "维修\n', "项目.toml")
+    assert "须加引号" not in raised.value.problems[0].message
+    assert raised.value.problems[0].suggestion == "检查引号、方括号和等号是否成对、完整"

@@ -651,3 +651,33 @@ def test_reverse_never_rises_when_the_actual_rises(
 )
 def test_qualitative_default_point_lies_within_zero_and_weight(rating: str, weight: Decimal) -> None:
     assert Decimal(0) <= qualitative(rating, weight=str(weight)).score <= weight
+
+
+@pytest.mark.parametrize("rating", ["基本达成", "基本完成", "较好", "达标", "部分完成"])
+def test_an_unknown_rating_is_never_steered_to_a_band(rating: str) -> None:
+    # Issue 22: 基本达成 was asked "是否想写 “达成”？", the top band
+    with pytest.raises(InputProblem) as caught:
+        qualitative(rating)
+    hint = caught.value.suggestion or ""
+    assert "是否想写" not in hint
+    top, middle = hint.index("达成年度指标（"), hint.index("部分达成年度指标并")
+    assert top < middle < hint.index("未达成年度指标且") and "（也可写 部分达成、部分达成年度指标）" in hint
+
+
+def test_a_slip_of_the_pen_is_still_corrected() -> None:
+    with pytest.raises(InputProblem) as caught:
+        qualitative("部分达成年度指标并具有一定效杲")
+    assert caught.value.suggestion == "是否想写 “部分达成年度指标并具有一定效果”？"
+    with pytest.raises(InputProblem) as caught:  # one character from 达成年度指标 and two from 未达成…
+        qualitative("达成年度指导")
+    assert "是否想写" not in (caught.value.suggestion or "")
+
+
+def test_bands_are_listed_from_the_top_whatever_their_order_in_the_ruleset() -> None:
+    bands = [
+        {"label": "差", "low": "0", "high": "0.6", "default": "0.3"},
+        {"label": "好", "aliases": ["优良"], "low": "0.6", "high": "1"},
+    ]
+    with pytest.raises(InputProblem) as caught:
+        qualitative("一般", params={"bands": bands})
+    assert caught.value.suggestion == "规则集的评价等级，从高档到低档：好（也可写 优良）；差"

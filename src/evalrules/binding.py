@@ -16,7 +16,7 @@ from .plugins import Registry
 from .project import Assessment, Project, Target
 from .result import NodeKind
 from .sources import Place
-from .strategies import ParameterProblem, PrepareContext
+from .strategies import InputProblem, ParameterProblem, PrepareContext, ScoringInput
 
 NOT_APPLICABLE = "本项目无该指标。"
 ALL_CHILDREN_NA = "下级指标均不适用。"
@@ -84,9 +84,38 @@ class Binder:
             why = "；".join(f"{c.path[-1]}：{c.na_reason}" for c in root.children if c.na_reason)
             self.problem("E-ALL-NA", f"所有指标都不适用，无法评分（{why}）", None)
         if self.problems:
+            self.check_inputs(root)
             raise ScoringError(self.problems)
         self.assign_weights(root, self.ruleset.max)
         return root
+
+    def check_inputs(self, root: BoundNode) -> None:
+        """With binding problems nothing is scored: the framework indicators' own input problems
+        (a missing assessment, a missing budget figure) are told in the same run all the same,
+        not one stage at a time."""
+        for node in _walk(root):
+            if node.kind != "indicator" or node.children or node.method is None or node.na_reason:
+                continue
+            strategy = self.registry.strategies.get(node.method.strategy)
+            if strategy is None:
+                continue
+            budget, rounding = self.project.budget, self.rounding
+            item = ScoringInput(node.path, node.base_weight, budget, rounding, None, node.assessment)
+            try:
+                strategy.score(node.method.prepared, item)
+            except InputProblem as problem:
+                place = node.assessment.place if node.assessment else None
+                self.problem(
+                    "E-INPUT",
+                    problem.message,
+                    place,
+                    node.path,
+                    expected=problem.expected,
+                    found=problem.found,
+                    suggestion=problem.suggestion,
+                )
+            except (Exception, SystemExit):  # reported where it is scored, once the rest is fixed
+                continue
 
     def check_plan_weights(self) -> None:
         for path in self.project.weights:

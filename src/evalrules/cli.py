@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from . import batch_cli, json_text
+from . import batch_cli, json_text, new_cli
 from .audit import audit, render_text
 from .cells import visible
 from .check_report import DEFAULT_EXAMPLES
@@ -34,6 +34,7 @@ from .project_loading import load_project
 from .render import result_markdown, result_text, ruleset_text
 from .result import json_number
 from .scoring import score
+from .skeleton import paths_text, refuse_self_form
 from .sources import read_text
 
 
@@ -90,8 +91,14 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "-o", "--output", required=True, help="输出 .toml 文件；输入含多个项目时为一个文件夹"
     )
+    convert.add_argument(
+        "--to",
+        metavar="规则集",
+        help="把 TOML/JSON 项目文件转为另一个国家规则集的写法（caiyu_2020_10_self ↔ caiyu_2020_10）",
+    )
 
     batch_cli.add_parser(commands)
+    new_cli.add_parser(commands)
 
     commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
     commands.add_parser("plugins", help="列出全部插件（含内置）：版本、登记的内容、加载错误")
@@ -271,8 +278,11 @@ def _report(arguments: argparse.Namespace) -> str:
             ]
         )
     project = load_project(arguments.project)
+    ruleset = _ruleset_for(project, arguments.ruleset)
+    if arguments.form == "self":
+        refuse_self_form(ruleset, project.file)
     # only the 自评表 shows a total that is a range; a report refuses values not known
-    context = build_report(project, _ruleset_for(project, arguments.ruleset), ranges=arguments.form == "self")
+    context = build_report(project, ruleset, ranges=arguments.form == "self")
     module, function = target.split(".")
     getattr(importlib.import_module(f"evalrules.report.{module}"), function)(context, path)
     span = context.result.total_range
@@ -309,6 +319,10 @@ def _convert(arguments: argparse.Namespace) -> str:
     from .project_export import project_to_toml
 
     source, output = Path(arguments.input), Path(arguments.output)
+    if arguments.to is not None:
+        from .retarget import convert_to
+
+        return convert_to(source, output, arguments.to)
     items = _read_many(source)
     problems = [problem for _, item in items if isinstance(item, EvalrulesError) for problem in item.problems]
     if problems:
@@ -379,7 +393,9 @@ def _plugins(arguments: argparse.Namespace) -> str:
 
 def _show(arguments: argparse.Namespace) -> str:
     ruleset = load_ruleset(arguments.ruleset)
-    return ruleset_to_toml(ruleset) if arguments.format == "toml" else ruleset_text(ruleset)
+    if arguments.format == "toml":
+        return ruleset_to_toml(ruleset)
+    return ruleset_text(ruleset) + paths_text(ruleset)  # and the paths to type in a project file
 
 
 def _validate(arguments: argparse.Namespace) -> str:
@@ -455,6 +471,7 @@ def _formula_value(value: object) -> str:
 
 _COMMANDS = {
     "batch": batch_cli.run,
+    "new": new_cli.run,
     "convert": _convert,
     "report": _report,
     "audit": _audit,

@@ -268,6 +268,8 @@ class _SheetReader:
         raw = self.value(row, column)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
+        if what == "得分" and isinstance(raw, str) and raw.strip() in NOT_APPLICABLE_WORDS:
+            return None  # 得分 不适用 (as report --form self writes it): no score is claimed
         try:
             return _decimal(raw.translate(_FULLWIDTH) if isinstance(raw, str) else raw)
         except NumberProblem as problem:
@@ -299,6 +301,8 @@ class _SheetReader:
             where = self.where(*at) if at else self.title
             self.problem("E-PROJECT", "缺少项目名称", where, expected="“项目名称”及其右侧的名称")
         department, implementer = self.labelled("主管部门"), self.labelled("实施单位")
+        if implementer.startswith("【待补充"):  # report --form self's placeholder: nothing was given
+            implementer = ""
         texts = {"implementer": implementer} if implementer else {}
         texts.update(self.goal())
         score_claims: dict[str, Decimal] = {}
@@ -487,7 +491,7 @@ class _SheetReader:
                 "E-TARGET", "缺少一级指标", self.where(row, columns["first"]), expected="如 产出指标"
             )
             return None
-        slot = (first, second) if second else (first,)
+        slot = (first, *second.split("/")) if second else (first,)  # 产出指标/数量指标 under 绩效指标
         path = "/".join((*slot, name))
         weight = self.number(row, columns["weight"], "分值")
         if weight is not None and weight < 0:

@@ -223,7 +223,7 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
         if "end of data" in said:
             said = "引号不成对：从这一行的引号起到文件末尾都被当成一个格子"
         elif "expected after" in said:
-            said = "引号不成对：格子的结束引号后面应紧跟逗号（格子内的引号要写成两个 \"\"）"
+            said = '引号不成对：格子的结束引号后面应紧跟逗号（格子内的引号要写成两个 ""）'
         raise LoadError([Problem("E-FILE", f"CSV 格式错误：{said}", file=name, line=ended + 1)]) from None
     return rows
 

@@ -18,12 +18,17 @@ from .claims import Claims
 from .numbers import fmt
 from .project import BUDGET_FIELDS, Assessment, Budget, Project, Target
 
-__all__ = ["exact", "project_to_data", "project_to_toml"]
+__all__ = ["data_to_toml", "exact", "project_to_data", "project_to_toml"]
 
 
 def project_to_toml(project: Project) -> str:
     """The project as a TOML project file (tomli-w), ready to be corrected by hand and loaded."""
-    return tomli_w.dumps(_plain(project_to_data(project)))
+    return data_to_toml(project_to_data(project))
+
+
+def data_to_toml(data: dict[str, Any]) -> str:
+    """The data of a project file (as project_to_data gives it, changed or not) as TOML."""
+    return tomli_w.dumps(_plain(data))
 
 
 def _plain(value: Any) -> Any:

@@ -10,8 +10,10 @@ from typing import Any
 
 from .claims import Claims, read_claims
 from .errors import LoadError, Problem, suggest
+from .key_aliases import TARGET_ALIASES, aliases_of, with_keys
 from .model import MethodRef
 from .numbers import NumberProblem, fmt, parse_number
+from .placeholders import placeholder_problems
 from .project import (
     BUDGET_FIELDS,
     Assessment,
@@ -76,10 +78,15 @@ class _ProjectReader:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.problems: list[Problem] = []
+        self.todo = placeholder_problems(document)
+        # a placeholder's line reports it as not filled in, not as the bad number it also is
+        self.todo_lines = {problem.line for problem in self.todo}
 
     def problem(self, code: str, message: str, where: str, line: Line, **details: str | None) -> None:
         if callable(line):
             line = line()
+        if line is not None and line in self.todo_lines:
+            return
         self.problems.append(
             Problem(code, message, file=self.document.name, where=where, line=line, **details)
         )
@@ -176,8 +183,8 @@ class _ProjectReader:
             region=str(header.get("region", "")),
             flags=self.flags(),
         )
-        if self.problems:
-            raise LoadError(self.problems)
+        if self.todo or self.problems:
+            raise LoadError([*self.todo, *self.problems])
         return project
 
     def flags(self) -> dict[str, bool | str]:
@@ -241,20 +248,22 @@ class _ProjectReader:
         built = []
         for index, entry in enumerate(self.tables("targets")):
             line = self.document.nth_table_line("targets", index) or self.document.line_of("targets")
-            label = f"[[targets]] 第 {index + 1} 项" + (
-                f"（{entry['name']}）" if isinstance(entry.get("name"), str) else ""
+            name = next(
+                (entry[k] for k in ("name", "三级指标", "指标名称") if isinstance(entry.get(k), str)), None
             )
+            label = f"[[targets]] 第 {index + 1} 项" + (f"（{name}）" if name else "")
             target = self.target(entry, label, line)
             if target is not None:
                 built.append(target)
         return tuple(built)
 
     def target(self, entry: dict[str, Any], where: str, line: int | None) -> Target | None:
+        entry, spelled = self.aliased(entry, where, line)
         self.unknown(entry, TARGET_KEYS, where, line)
 
         def at(key: str) -> Callable[[], int | None]:
-            """The line of key, found only if a problem is reported there."""
-            return functools.partial(self.at, line, key)
+            """The line of key as spelled (年度指标值 for value), found only if a problem is there."""
+            return functools.partial(self.at, line, spelled.get(key, key))
 
         ok = True
         for key in ("slot", "name"):
@@ -349,6 +358,22 @@ class _ProjectReader:
             note=str(entry.get("note", "")),
             unknown=unknown,
         )
+
+    def aliased(
+        self, entry: dict[str, Any], where: str, line: int | None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        if not any(key in TARGET_ALIASES for key in entry):
+            return entry, {}
+        keys, spelled, twice = with_keys(entry, TARGET_ALIASES)
+        for first, key, canonical in twice:
+            self.problem(
+                "E-KEY-ALIAS",
+                f"“{first}” 与 “{key}” 是同一项（{canonical}），只能写一个",
+                where,
+                self.document.line_after(line, key) or line,
+                suggestion=f"删去其中一个（{canonical} 也可以写作 {'、'.join(aliases_of(canonical))}）",
+            )
+        return keys, spelled
 
     def assessments(self) -> tuple[Assessment, ...]:
         built, seen = [], set()

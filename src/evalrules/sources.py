@@ -177,16 +177,13 @@ def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
         if _TOML_END in message:  # e.g. an unclosed string on the last line: the last line it is
             line = max(len(text.splitlines()), 1)
             message = message.replace(_TOML_END, "（文件末尾）").strip()
+        suggestion = "检查引号、方括号和等号是否成对、完整"
+        bare = _bare_key(text, line)
+        if bare is not None:  # tomli says only "Invalid statement" for 全年预算数 = 100
+            message = f"键 “{bare}” 含有中文或 / 等符号，须加引号（{message}）"
+            suggestion = f'写成 "{bare}" = …（TOML 中只有英文字母、数字、_ 和 - 组成的键可以不加引号）'
         raise LoadError(
-            [
-                Problem(
-                    "E-TOML",
-                    f"TOML 语法错误：{message}",
-                    file=name,
-                    line=line,
-                    suggestion="检查引号、方括号和等号是否成对、完整",
-                )
-            ]
+            [Problem("E-TOML", f"TOML 语法错误：{message}", file=name, line=line, suggestion=suggestion)]
         ) from None
     except json.JSONDecodeError as error:
         line = _constant_line(text) if error.doc in _JSON_CONSTANTS else error.lineno
@@ -203,6 +200,22 @@ def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
     if not isinstance(data, dict):
         raise LoadError([Problem("E-FILE", "文件顶层应为表（对象）", file=name)])
     return Document(name, text, data)
+
+
+_KEY_BEFORE_EQUALS = re.compile(r"(?:^|[{,])\s*([^\s\"'=,{}\[\]#]+)\s*=")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _bare_key(text: str, line: int | None) -> str | None:
+    """An unquoted key the line sets that TOML does not allow bare (全年预算数, 决策/项目立项)."""
+    lines = text.splitlines()
+    if line is None or not 0 < line <= len(lines):
+        return None
+    for match in _KEY_BEFORE_EQUALS.finditer(lines[line - 1]):
+        key = match.group(1)
+        if not _BARE_KEY.fullmatch(key):
+            return key
+    return None
 
 
 def _parse_toml(text: str) -> Any:

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from ..errors import suggest
 from ..findings import AuditCheck, AuditContext, Finding, Severity
 from ..hookspecs import hookimpl
 from ..model import MethodRef
@@ -20,6 +19,7 @@ from ..project import Target
 from ..sources import Place
 from ..strategies import PrepareContext
 from .claimed import claim_place, key_of, nodes_by_key, target_claim, target_path, target_weight
+from .targets import rating_hint
 from .units import counts_things, is_cost, normal_unit, unit_kind, wants_percent
 
 
@@ -196,8 +196,9 @@ class NameDuplicate:
             )
 
 
-def band_names(method: MethodRef | None, context: AuditContext) -> tuple[str, ...] | None:
-    """The labels and aliases of a qualitative method's bands, or None for another method."""
+def band_names(method: MethodRef | None, context: AuditContext) -> tuple[tuple[str, ...], ...] | None:
+    """The labels and aliases of a qualitative method's bands (each band's own, highest band
+    first), or None for another method."""
     if method is None:
         return None
     prepared = method.prepared
@@ -211,7 +212,9 @@ def band_names(method: MethodRef | None, context: AuditContext) -> tuple[str, ..
         return None
     if not all(callable(getattr(band, "names", None)) for band in prepared):
         return None
-    return tuple(str(name) for band in prepared for name in band.names())
+    if all(isinstance(getattr(band, "high", None), Decimal) for band in prepared):
+        prepared = tuple(sorted(prepared, key=lambda band: -band.high))
+    return tuple(tuple(str(name) for name in band.names()) for band in prepared)
 
 
 @frozen
@@ -237,16 +240,15 @@ class LabelUnknown:
                 yield from self._check(assessment.rating, own or default, assessment.path, assessment.place)
 
     def _check(
-        self, rating: str, names: tuple[str, ...] | None, path: tuple[str, ...], place: Place
+        self, rating: str, bands: tuple[tuple[str, ...], ...] | None, path: tuple[str, ...], place: Place
     ) -> Iterator[Finding]:
-        if names is None or rating in names:
+        if bands is None or any(rating in names for names in bands):
             return
-        hint = suggest(rating, names)
+        hint = rating_hint(rating, bands)  # never a name of another band (基本达成 is not 达成)
         yield Finding(
             self.code,
             self.severity,
-            f"“{path[-1]}” 的评价等级 “{rating}” 不是规则集的定性档位（{'、'.join(names)}）"
-            + (f"；{hint}" if hint else ""),
+            f"“{path[-1]}” 的评价等级 “{rating}” 不是规则集的定性档位；{hint}",
             path,
             rating,
             None,

@@ -30,7 +30,12 @@ from ._common import KeysOnly, describe, entries, number, percent, share, within
 
 def _assessment_for(item: ScoringInput, what: str) -> Any:
     if item.assessment is None:
-        raise InputProblem(f"缺少对该指标的评价（{what}）")
+        key = what.split()[-1]
+        raise InputProblem(
+            f"缺少对该指标的评价（{what}）",
+            suggestion=f'添加 [[assessments]] path = "{"/".join(item.path)}"，写明 {key}'
+            "（不适用的写 na = true 和 reason）",
+        )
     return item.assessment
 
 

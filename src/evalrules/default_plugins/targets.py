@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from difflib import SequenceMatcher
 from typing import Any
 
 from attrs import frozen
@@ -186,6 +187,36 @@ class Band:
         return (self.label, *self.aliases)
 
 
+def rating_hint(rating: str, bands: Sequence[Sequence[str]]) -> str:
+    """What to write for an unknown rating, given each band's names (label first, highest band
+    first). A did-you-mean only for a slip of the pen: nearly the same text, and every name of
+    another band clearly further; otherwise every band's names, grouped. 基本达成 is 2 characters from
+    达成 (the top band) and 部分达成 alike: proposing either would choose a band for the analyst."""
+    close = [
+        (SequenceMatcher(None, rating, name).ratio(), index, name)
+        for index, names in enumerate(bands)
+        for name in names
+    ]
+    best = max(close, default=None)
+    if best is not None and best[0] >= SLIP:
+        rivals = [entry for entry in close if entry[1] != best[1] and entry[0] >= best[0] - MARGIN]
+        if not rivals:  # 达成年度指导 is as near 未达成年度指标 as 达成年度指标: no proposal
+            return f"是否想写 “{best[2]}”？"
+    listed = "；".join(
+        f"{names[0]}（也可写 {'、'.join(names[1:])}）" if len(names) > 1 else names[0] for names in bands
+    )
+    return f"规则集的评价等级，从高档到低档：{listed}"
+
+
+def _top_first(band: Band) -> Decimal:
+    return -band.high
+
+
+SLIP = 0.85
+"""How alike (difflib ratio) a rating and a band's name must be to propose that name."""
+MARGIN = 0.15
+"""How much less alike every name of another band must be for the proposal to stand."""
+
 DEFAULT_BANDS = (
     {"label": "达成年度指标", "aliases": ["达成预期指标", "达成"], "low": "0.8", "high": "1", "default": "1"},
     {
@@ -268,12 +299,11 @@ class Qualitative:
             )
         band = next((b for b in prepared if rating in b.names()), None)
         if band is None:
-            names = [name for b in prepared for name in b.names()]
             raise InputProblem(
                 f"未知的评价等级 “{rating}”",
                 expected="、".join(b.label for b in prepared),
                 found=rating,
-                suggestion=suggest(rating, names),
+                suggestion=rating_hint(rating, [b.names() for b in sorted(prepared, key=_top_first)]),
             )
         low, high = CONTEXT.multiply(band.low, item.weight), CONTEXT.multiply(band.high, item.weight)
         manual = source.score if source is not None else None

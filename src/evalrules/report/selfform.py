@@ -139,7 +139,11 @@ class _Sheet:
         self._label(header, 1, f"项目资金\n（{budget.unit}）", last_row=data)
         self._label(header, 2, "")
         self._label(header, 3, "年初预算数", last=4)
-        self._label(header, 5, "全年预算数", last=6)
+        # the figure the project gives, under its own name: it reads back as that figure
+        annual_label = (
+            "调整后预算数" if "全年预算数" not in figures and "调整后预算数" in figures else "全年预算数"
+        )
+        self._label(header, 5, annual_label, last=6)
         self._label(header, 7, "全年执行数")
         self._label(header, 8, "分值")
         self._label(header, 9, "执行率")

@@ -308,3 +308,61 @@ def test_markdown_overwrites_its_own_charts(context: ReportContext, tmp_path: Pa
 def test_png_chart_takes_names_as_plain_text_not_mathtext(context: ReportContext) -> None:
     # Issue 23 (9): "$\frac{a$" made matplotlib's mathtext parser raise in `report -o r.docx`.
     assert rate_chart_png(_evil_context(context), 1).startswith(PNG_SIGNATURE)
+
+
+# ---------------------------------------------------------------------- title and citation (issue 22)
+
+FORMS = Path(__file__).parent / "forms"
+CITATION = "依据《项目支出绩效评价管理办法》（财预〔2020〕10号）"
+
+
+def _books(text: str) -> set[str]:
+    """Every title in 《》 a text cites."""
+    return set(re.findall(r"《([^《》]+)》", text))
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_the_measures_are_cited_by_their_title_never_by_the_rulesets(
+    fmt: str, request: pytest.FixtureRequest, context: ReportContext
+) -> None:
+    text: str = request.getfixturevalue(fmt)
+    assert CITATION in text
+    assert context.basis in text
+    assert f"《{context.ruleset_title}》" not in text
+    work = chapter(text, "二、绩效评价工作开展情况", "绩效评价工作过程")  # the rest quotes the project
+    assert _books(work) == {"项目支出绩效评价管理办法"}
+
+
+def test_a_self_evaluation_is_a_self_report(self_eval: evalrules.Ruleset, tmp_path: Path) -> None:
+    project = evalrules.load_project(FORMS / "audit_self_subsidy.toml")
+    context = build_report(project, self_eval)
+    assert context.title == "困难残疾人生活补贴项目绩效自评报告"
+    assert context.citation == "《项目支出绩效评价管理办法》（财预〔2020〕10号）"
+    render_markdown(context, tmp_path / "self.md")
+    text = (tmp_path / "self.md").read_text(encoding="utf-8")
+    assert text.startswith("# 困难残疾人生活补贴项目绩效自评报告\n")
+
+
+def test_a_department_evaluation_is_an_evaluation_report(context: ReportContext) -> None:
+    assert context.title == "工作经费项目绩效评价报告"
+
+
+def test_a_name_ending_in_xiangmu_is_not_doubled(national: evalrules.Ruleset) -> None:
+    from evalrules.report.context import report_title
+
+    assert report_title("乡村道路建设项目", national) == "乡村道路建设项目绩效评价报告"
+
+
+def test_a_ruleset_without_a_known_title_cites_only_what_is_known(
+    sichuan: evalrules.Registry, tmp_path: Path
+) -> None:
+    text = (FORMS / "fmt_sichuan_cost_groups.toml").read_text(encoding="utf-8")
+    path = tmp_path / "sichuan.toml"
+    path.write_text(text.replace('服务对象满意度"', '服务对象满意度指标"'), encoding="utf-8")
+    project = evalrules.load_project(path)
+    context = build_report(project, evalrules.load_ruleset("sichuan_self", sichuan), sichuan)
+    assert context.title.endswith("项目绩效自评报告")
+    render_html(context, tmp_path / "sichuan.html")
+    html = (tmp_path / "sichuan.html").read_text(encoding="utf-8")
+    assert "本次评价依据四川省项目支出绩效自评表（文号未核实），" in html
+    assert _books(html) == set()  # neither the national measures nor the ruleset's title

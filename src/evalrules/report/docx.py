@@ -153,10 +153,7 @@ def _basic(doc: Any, context: ReportContext) -> None:
 def _work(doc: Any, context: ReportContext) -> None:
     doc.add_heading(CHAPTERS["work"], level=1)
     doc.add_heading("（一）绩效评价依据及指标体系", level=2)
-    document = f"（{context.ruleset_document}）" if context.ruleset_document else ""
-    doc.add_paragraph(
-        f"本次评价依据《{context.ruleset_title}》{document}的指标体系及评分标准进行（详见附表）。"
-    )
+    doc.add_paragraph(context.basis)
     doc.add_heading("（二）绩效评价工作过程", level=2)
     _text(doc, context, "process")
 

@@ -366,3 +366,47 @@ def test_a_ruleset_without_a_known_title_cites_only_what_is_known(
     html = (tmp_path / "sichuan.html").read_text(encoding="utf-8")
     assert "本次评价依据四川省项目支出绩效自评表（文号未核实），" in html
     assert _books(html) == set()  # neither the national measures nor the ruleset's title
+
+
+# ------------------------------------------------------------------ the HTML page and print (issue 22)
+
+
+def test_html_score_sheet_fits_the_page(html: str, context: ReportContext) -> None:
+    """No column is cut off: fixed columns that wrap, widths adding up to the table's width."""
+    assert "table.scores { table-layout: fixed; width: 100%; }" in html
+    assert "overflow-wrap: anywhere" in html
+    assert "white-space: nowrap" not in html
+    sheet = chapter(html, '<section class="sheet">', "</section>")
+    widths = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)%">', sheet)]
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", sheet)
+    assert header is not None
+    assert len(widths) == header.group(1).count("<th>") == 9  # 一级…四级, 分值 … 扣分原因
+    assert 99.5 <= sum(widths) <= 100.5 and min(widths) > 4
+    assert '<th colspan="4">合计</th>' in sheet
+
+
+def test_html_prints_on_a4_with_the_sheet_on_landscape_pages(html: str) -> None:
+    assert "@page { size: A4; margin: 37mm 26mm 35mm 28mm;" in html  # 上 右 下 左 (GB/T 9704)
+    assert 'content: "— " counter(page) " —"' in html
+    assert "@page sheet { size: A4 landscape;" in html
+    assert "section.sheet { page: sheet; break-before: page; }" in html
+    assert "table.scores thead { display: table-header-group; }" in html  # header on every page
+
+
+def test_html_asks_for_the_typographys_fonts_by_their_windows_names_first(html: str) -> None:
+    assert 'body { font-family: "仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong",' in html
+    assert 'h1 { font-family: "方正小标宋简体",' in html
+    assert 'h2 { font-family: "黑体", "SimHei",' in html
+    assert 'h3 { font-family: "楷体_GB2312",' in html
+
+
+def test_a_font_name_cannot_break_out_of_the_style_sheet(context: ReportContext, tmp_path: Path) -> None:
+    import attrs
+
+    from evalrules.report.typography import GONGWEN
+
+    style = attrs.evolve(GONGWEN, body_font='x"; } body { display: none } </style><script>')
+    render_html(context, tmp_path / "r.html", style)
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>" not in text and "display: none" not in text
+    assert 'font-family: "x  body  display none  stylescript", serif;' in text

@@ -32,11 +32,18 @@ def header(levels: int) -> tuple[str, ...]:
     return (*(f"{_LEVEL_NAMES[level]}级指标" for level in range(levels)), *VALUE_COLUMNS)
 
 
-def widths(levels: int) -> tuple[float, ...]:
-    """Column widths (cm) filling the landscape text width: the deepest level gets what is left."""
+def widths(rows: Sequence[Row]) -> tuple[float, ...]:
+    """Column widths (cm) filling the landscape text width: the indicator columns share what the
+    value columns leave, each in proportion to its longest name (within bounds, so that a short
+    一级 name still has room and a long 三级 name wraps rather than squeezing the others)."""
+    levels = level_count(rows)
     free = TEXT_WIDTH_CM - sum(_VALUE_WIDTHS) - 0.3
-    upper = min(2.4, (free - 3.0) / (levels - 1))
-    return (*([upper] * (levels - 1)), round(free - upper * (levels - 1), 2), *_VALUE_WIDTHS)
+    longest = [6] * levels  # the header (一级指标) and a cell's padding
+    for line in sheet_cells(rows, levels):
+        for column in range(levels):
+            longest[column] = max(longest[column], len(line[column]))
+    shares = [min(length, 14) for length in longest]
+    return (*(round(free * share / sum(shares), 2) for share in shares), *_VALUE_WIDTHS)
 
 
 def sheet_cells(rows: Sequence[Row], levels: int) -> list[tuple[str, ...]]:
@@ -80,6 +87,7 @@ def score_sheet(document: Any, context: ReportContext) -> Any:
     levels = level_count(rows)
     table = document.add_table(rows=1, cols=levels + len(VALUE_COLUMNS))
     table.style = "Table Grid"
+    center(table)
     fill(table.rows[0], header(levels), bold=True)
     repeat_header(table.rows[0])
     for row, values in zip(rows, sheet_cells(rows, levels), strict=True):
@@ -93,8 +101,14 @@ def score_sheet(document: Any, context: ReportContext) -> Any:
     label = total.cells[0].merge(total.cells[levels - 1])
     for paragraph in label.paragraphs[1:]:  # merging keeps each merged cell's (empty) paragraph
         label._tc.remove(paragraph._p)
-    set_widths(table, widths(levels))
+    set_widths(table, widths(rows))
     return table
+
+
+def center(table: Any) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
 
 
 def small_table(
@@ -102,6 +116,7 @@ def small_table(
 ) -> Any:
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
+    center(table)
     fill(table.rows[0], columns, bold=True)
     repeat_header(table.rows[0])
     for index, values in enumerate(rows):

@@ -132,3 +132,31 @@ def typography(style: str = "公文", body_size: str | None = None) -> Typograph
             ]
         )
     return chosen if body_size is None else attrs.evolve(chosen, body_size=body_size)
+
+
+CSS_FAMILIES: Mapping[str, tuple[str, ...]] = {
+    "方正小标宋简体": (
+        "方正小标宋简体",
+        "FZXiaoBiaoSong-B05S",
+        "宋体",
+        "SimSun",
+        "STSong",
+        "Noto Serif CJK SC",
+    ),
+    "仿宋_GB2312": ("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong", "Noto Serif CJK SC"),
+    "仿宋": ("仿宋", "FangSong", "STFangsong", "Noto Serif CJK SC"),
+    "楷体_GB2312": ("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "Noto Serif CJK SC"),
+    "楷体": ("楷体", "KaiTi", "STKaiti", "Noto Serif CJK SC"),
+    "黑体": ("黑体", "SimHei", "STHeiti", "Noto Sans CJK SC"),
+    "宋体": ("宋体", "SimSun", "STSong", "Noto Serif CJK SC"),
+}
+"""What a browser is asked for in place of a Word font: its Windows, macOS and Linux names."""
+
+
+def css_family(font: str) -> str:
+    """A CSS font-family list for a font of the typography (names reduced to letters, digits,
+    spaces, _ and -, so that a font name cannot break out of the style sheet)."""
+    names = CSS_FAMILIES.get(font, (font,))
+    safe = ("".join(ch for ch in name if ch.isalnum() or ch in " _-").strip() for name in names)
+    generic = "sans-serif" if font == "黑体" else "serif"
+    return ", ".join([*(f'"{name}"' for name in safe if name), generic])

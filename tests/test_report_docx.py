@@ -363,3 +363,32 @@ def test_review_without_findings_says_so(context: ReportContext, tmp_path: Path)
     render_docx(clean, path)
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "复核未发现问题。" in text
+
+
+def test_the_total_row_keeps_to_the_row_above_it(document: Any) -> None:
+    table = document.tables[-1]
+    before_total = table.rows[-2]
+    assert all(p.paragraph_format.keep_with_next for cell in before_total.cells for p in cell.paragraphs)
+
+
+def test_a_self_evaluation_sheet_with_a_first_level_leaf(
+    self_eval: evalrules.Ruleset, tmp_path: Path
+) -> None:
+    from .conftest import ROOT
+
+    project = evalrules.load_project(ROOT / "tests" / "forms" / "audit_self_subsidy.toml")
+    context = build_report(project, self_eval)
+    path = tmp_path / "self.docx"
+    render_docx(context, path)
+    document = docx.Document(str(path))
+    assert document.paragraphs[0].text == "困难残疾人生活补贴项目绩效自评报告"
+    table = document.tables[-1]
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert cells[0][:3] == ["一级指标", "二级指标", "三级指标"] and len(cells[0]) == 8
+    assert cells[1][:5] == ["预算执行率", "", "", "10", ""]  # a leaf of the first level: no 小计
+    assert cells[1][6] == "8.62"
+    assert ["产出指标", "小计", "", "50", "", "", "50", ""] in cells
+    assert cells[-1][3:7] == ["100", "", "", "98.62"]
+    # 预算执行率 is a row of its own: the merge of 一级 starts again with 产出指标
+    assert table.rows[1]._tr.tc_lst[0].vMerge is None
+    assert table.rows[2]._tr.tc_lst[0].vMerge == "restart"

@@ -18,7 +18,8 @@ from .docx_style import TABLE_STYLE, qn, sub_element
 TEXT_WIDTH_CM = 24.3
 """The text width of a landscape A4 page with the 公文 margins (297 − 28 − 26 mm), in cm."""
 VALUE_COLUMNS = ("分值", "指标值", "实际完成值", "得分", "扣分原因/偏差原因")
-_VALUE_WIDTHS = (1.3, 2.4, 2.6, 1.5, 5.0)
+_VALUE_WIDTHS = (1.4, 2.4, 2.6, 1.7, 4.7)
+"""分值 and 得分 hold "100.00" in bold on one line."""
 _LEVEL_NAMES = "一二三四五六七八九十"
 SUBTOTAL = "小计"
 
@@ -94,6 +95,9 @@ def score_sheet(document: Any, context: ReportContext) -> Any:
         fill(table.add_row(), values, bold=row.level == 1)
     for column, first, last in merged_runs(rows, levels):
         _merge_down(table, column, first + 1, last + 1)  # + 1: the header row
+    for cell in table.rows[-1].cells:  # the 合计 row never starts a page on its own
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
     result = context.result
     total = table.add_row()
     grade = f"评级：{result.grade}"

@@ -392,3 +392,18 @@ def test_a_self_evaluation_sheet_with_a_first_level_leaf(
     # 预算执行率 is a row of its own: the merge of 一级 starts again with 产出指标
     assert table.rows[1]._tr.tc_lst[0].vMerge is None
     assert table.rows[2]._tr.tc_lst[0].vMerge == "restart"
+
+
+@pytest.mark.parametrize("depth", [3, 4, 5, 8])
+def test_sheet_columns_fill_the_page_and_keep_room_for_their_header(depth: int) -> None:
+    from decimal import Decimal
+
+    from evalrules.report.context import Row
+    from evalrules.report.docx_tables import TEXT_WIDTH_CM, widths
+
+    path = tuple(f"很长很长的第{level}级指标名称" for level in range(1, depth + 1))
+    rows = [Row(path[:level], "indicator", Decimal(1), Decimal(1), "scored") for level in range(1, depth + 1)]
+    columns = widths(rows)
+    assert len(columns) == depth + 5
+    assert TEXT_WIDTH_CM - 0.5 <= sum(columns) <= TEXT_WIDTH_CM
+    assert min(columns[:depth]) >= min(1.9, 11.2 / depth) - 0.01

@@ -44,7 +44,9 @@ def widths(rows: Sequence[Row]) -> tuple[float, ...]:
         for column in range(levels):
             longest[column] = max(longest[column], len(line[column]))
     shares = [min(length, 14) for length in longest]
-    return (*(round(free * share / sum(shares), 2) for share in shares), *_VALUE_WIDTHS)
+    least = min(1.9, free / levels)  # room for the header 一级指标 on one line
+    spare = free - least * levels
+    return (*(round(least + spare * share / sum(shares), 2) for share in shares), *_VALUE_WIDTHS)
 
 
 def sheet_cells(rows: Sequence[Row], levels: int) -> list[tuple[str, ...]]:

@@ -410,3 +410,11 @@ def test_a_font_name_cannot_break_out_of_the_style_sheet(context: ReportContext,
     text = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<script>" not in text and "display: none" not in text
     assert 'font-family: "x  body  display none  stylescript", serif;' in text
+
+
+def test_the_documented_citation_sentence_is_the_one_written(context: ReportContext) -> None:
+    from .conftest import ROOT
+
+    for page in ("report.md", "ruleset-format.md"):
+        text = "".join((ROOT / "docs" / page).read_text(encoding="utf-8").splitlines())
+        assert f"“{context.basis}”" in text, page

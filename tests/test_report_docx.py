@@ -407,3 +407,24 @@ def test_sheet_columns_fill_the_page_and_keep_room_for_their_header(depth: int) 
     assert len(columns) == depth + 5
     assert TEXT_WIDTH_CM - 0.5 <= sum(columns) <= TEXT_WIDTH_CM
     assert min(columns[:depth]) >= min(1.9, 11.2 / depth) - 0.01
+
+
+def test_only_the_same_indicator_is_merged_not_the_same_words() -> None:
+    from decimal import Decimal
+
+    from evalrules.report.context import Row
+    from evalrules.report.docx_tables import merged_runs, sheet_cells
+
+    def row(*path: str) -> Row:
+        return Row(path, "indicator", Decimal(1), Decimal(1), "scored")
+
+    rows = [row("产出"), row("产出", "数量"), row("产出", "数量", "人数"), row("效益"), row("效益", "数量")]
+    # 一级: 产出 over rows 0-2 and 效益 over 3-4; 二级: 产出/数量 over 1-2 only, never with 效益/数量
+    assert merged_runs(rows, 3) == [(0, 0, 2), (0, 3, 4), (1, 1, 2)]
+    assert [line[:3] for line in sheet_cells(rows, 3)] == [
+        ("产出", "小计", ""),
+        ("产出", "数量", "小计"),
+        ("产出", "数量", "人数"),
+        ("效益", "小计", ""),
+        ("效益", "数量", ""),
+    ]

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import tomllib
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -180,6 +181,21 @@ def test_report_writes_every_format_and_refuses_others(run: Run, tmp_path: Path)
     assert code == 1 and "E-REPORT-FORMAT" in err and not (tmp_path / "r.pdf").exists()
     code, _, err = run("report", SEED, "--form", "self", "-o", tmp_path / "r.docx")
     assert code == 1 and ".xlsx" in err
+
+
+def test_report_style_and_body_size_choose_the_word_and_html_typography(run: Run, tmp_path: Path) -> None:
+    pytest.importorskip("docx")
+    code, _, err = run("report", SEED, "-o", tmp_path / "r.docx", "--style", "简洁", "--body-size", "小四")
+    assert code == 0, err
+    styles = zipfile.ZipFile(tmp_path / "r.docx").read("word/styles.xml").decode("utf-8")
+    assert 'w:eastAsia="仿宋"' in styles and "_GB2312" not in styles
+    assert '<w:sz w:val="24"/>' in styles  # 小四 = 12 pt
+    code, _, err = run("report", SEED, "-o", tmp_path / "r.html", "--style", "简洁")
+    assert code == 0, err
+    assert '"SimSun"' in (tmp_path / "r.html").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as caught:
+        run("report", SEED, "-o", tmp_path / "x.docx", "--style", "公文格式")
+    assert caught.value.code == 2 and not (tmp_path / "x.docx").exists()
 
 
 def test_report_refuses_to_overwrite_a_chart_file_it_did_not_write(run: Run, tmp_path: Path) -> None:

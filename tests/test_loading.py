@@ -67,6 +67,15 @@ def test_self_evaluation_weights(self_eval: evalrules.Ruleset) -> None:
 
 
 @pytest.mark.parametrize("ruleset_id", ["caiyu_2020_10", "caiyu_2020_10_self"])
+def test_shipped_rulesets_cite_the_measures_by_their_official_title(ruleset_id: str) -> None:
+    # issue 22: 财预〔2020〕10号 is 《项目支出绩效评价管理办法》, not the ruleset's title
+    ruleset = evalrules.load_ruleset(ruleset_id)
+    assert ruleset.info.document_title == "项目支出绩效评价管理办法"
+    assert ruleset.info.citation == "《项目支出绩效评价管理办法》（财预〔2020〕10号）"
+    assert ruleset.provenance["ruleset.document_title"].status == "verified"
+
+
+@pytest.mark.parametrize("ruleset_id", ["caiyu_2020_10", "caiyu_2020_10_self"])
 def test_every_parameter_of_shipped_rulesets_has_provenance(ruleset_id: str) -> None:
     ruleset = evalrules.load_ruleset(ruleset_id)
     missing = ["/".join(path) for path, indicator in ruleset.walk() if indicator.provenance is None]
@@ -142,6 +151,7 @@ def test_missing_header_and_indicators(write: Callable[[str, str], Path]) -> Non
         (("[[grades]]", '[target_methods]\n">" = { method = "positive" }\n\n[[grades]]'), "E-OPERATOR"),
         (('issuer = "测试"', 'issuer = "测试"\neffective = "2020-02-25"'), "E-TYPE"),
         (('issuer = "测试"', 'issuer = "测试"\ntitel = "x"'), "E-KEY-UNKNOWN"),
+        (('issuer = "测试"', 'issuer = "测试"\ndocument_title = 10'), "E-TYPE"),
         (("slot = true", 'slot = true\nprovenance = { tag = "X" }'), "E-PROVENANCE"),
     ],
 )

@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 import evalrules
-from evalrules.model import SOURCE_TAGS
+from evalrules.model import SOURCE_TAGS, RulesetInfo, cite
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,34 @@ def test_worked_examples_compare_by_their_content(national: evalrules.Ruleset) -
     # where an example was read from is not part of it: the same table elsewhere is the same example
     moved = attrs.evolve(first, file="elsewhere.toml", line=1, project=second.project)
     assert moved == first and moved != second
+
+
+MEASURES = "《项目支出绩效评价管理办法》（财预〔2020〕10号）"
+
+
+@pytest.mark.parametrize(
+    ("title", "document", "cited"),
+    [
+        ("项目支出绩效评价管理办法", "财预〔2020〕10号", MEASURES),
+        ("《项目支出绩效评价管理办法》", "财预〔2020〕10号", MEASURES),
+        ("", "财预〔2020〕10号", "财预〔2020〕10号"),
+        ("自治区财政支出绩效评价管理暂行办法", "", "《自治区财政支出绩效评价管理暂行办法》"),
+        ("  ", " ", ""),
+    ],
+)
+def test_a_document_is_cited_by_what_is_known(title: str, document: str, cited: str) -> None:
+    assert cite(title, document) == cited
+
+
+def test_a_ruleset_without_a_document_title_cites_its_document_number_only() -> None:
+    # issue 22: the ruleset's own title was cited as if it were a document in 《》
+    info = RulesetInfo("x", "1", "项目支出绩效评价（部门评价、财政评价）", "财预〔2020〕10号", "财政部")
+    assert info.citation == "财预〔2020〕10号"
+    assert "《" not in info.citation
+
+
+@pytest.mark.parametrize(
+    ("mode", "self_evaluation"), [("单位自评", True), ("部门评价/财政评价", False), ("", False)]
+)
+def test_self_evaluation_is_read_from_the_mode(mode: str, self_evaluation: bool) -> None:
+    assert RulesetInfo("x", "1", "t", "d", "i", mode=mode).self_evaluation is self_evaluation

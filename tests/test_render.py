@@ -53,3 +53,7 @@ def test_markdown_escapes_indicator_names(seed: evalrules.Project, national: eva
     row = next(line for line in markdown.splitlines() if line.startswith("| 决策"))
     assert row.startswith("| 决策\\|伪造\\| 1 \\| &lt;script&gt; | 1 |")
     assert "<script>" not in markdown
+
+
+def test_ruleset_text_cites_the_document_as_reports_do(national: evalrules.Ruleset) -> None:
+    assert "依据：《项目支出绩效评价管理办法》（财预〔2020〕10号）；发布：财政部" in ruleset_text(national)

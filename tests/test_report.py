@@ -308,3 +308,113 @@ def test_markdown_overwrites_its_own_charts(context: ReportContext, tmp_path: Pa
 def test_png_chart_takes_names_as_plain_text_not_mathtext(context: ReportContext) -> None:
     # Issue 23 (9): "$\frac{a$" made matplotlib's mathtext parser raise in `report -o r.docx`.
     assert rate_chart_png(_evil_context(context), 1).startswith(PNG_SIGNATURE)
+
+
+# ---------------------------------------------------------------------- title and citation (issue 22)
+
+FORMS = Path(__file__).parent / "forms"
+CITATION = "依据《项目支出绩效评价管理办法》（财预〔2020〕10号）"
+
+
+def _books(text: str) -> set[str]:
+    """Every title in 《》 a text cites."""
+    return set(re.findall(r"《([^《》]+)》", text))
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_the_measures_are_cited_by_their_title_never_by_the_rulesets(
+    fmt: str, request: pytest.FixtureRequest, context: ReportContext
+) -> None:
+    text: str = request.getfixturevalue(fmt)
+    assert CITATION in text
+    assert context.basis in text
+    assert f"《{context.ruleset_title}》" not in text
+    work = chapter(text, "二、绩效评价工作开展情况", "绩效评价工作过程")  # the rest quotes the project
+    assert _books(work) == {"项目支出绩效评价管理办法"}
+
+
+def test_a_self_evaluation_is_a_self_report(self_eval: evalrules.Ruleset, tmp_path: Path) -> None:
+    project = evalrules.load_project(FORMS / "audit_self_subsidy.toml")
+    context = build_report(project, self_eval)
+    assert context.title == "困难残疾人生活补贴项目绩效自评报告"
+    assert context.citation == "《项目支出绩效评价管理办法》（财预〔2020〕10号）"
+    render_markdown(context, tmp_path / "self.md")
+    text = (tmp_path / "self.md").read_text(encoding="utf-8")
+    assert text.startswith("# 困难残疾人生活补贴项目绩效自评报告\n")
+
+
+def test_a_department_evaluation_is_an_evaluation_report(context: ReportContext) -> None:
+    assert context.title == "工作经费项目绩效评价报告"
+
+
+def test_a_name_ending_in_xiangmu_is_not_doubled(national: evalrules.Ruleset) -> None:
+    from evalrules.report.context import report_title
+
+    assert report_title("乡村道路建设项目", national) == "乡村道路建设项目绩效评价报告"
+
+
+def test_a_ruleset_without_a_known_title_cites_only_what_is_known(
+    sichuan: evalrules.Registry, tmp_path: Path
+) -> None:
+    text = (FORMS / "fmt_sichuan_cost_groups.toml").read_text(encoding="utf-8")
+    path = tmp_path / "sichuan.toml"
+    path.write_text(text.replace('服务对象满意度"', '服务对象满意度指标"'), encoding="utf-8")
+    project = evalrules.load_project(path)
+    context = build_report(project, evalrules.load_ruleset("sichuan_self", sichuan), sichuan)
+    assert context.title.endswith("项目绩效自评报告")
+    render_html(context, tmp_path / "sichuan.html")
+    html = (tmp_path / "sichuan.html").read_text(encoding="utf-8")
+    assert "本次评价依据四川省项目支出绩效自评表（文号未核实），" in html
+    assert _books(html) == set()  # neither the national measures nor the ruleset's title
+
+
+# ------------------------------------------------------------------ the HTML page and print (issue 22)
+
+
+def test_html_score_sheet_fits_the_page(html: str, context: ReportContext) -> None:
+    """No column is cut off: fixed columns that wrap, widths adding up to the table's width."""
+    assert "table.scores { table-layout: fixed; width: 100%; }" in html
+    assert "overflow-wrap: anywhere" in html
+    assert "white-space: nowrap" not in html
+    sheet = chapter(html, '<section class="sheet">', "</section>")
+    widths = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)%">', sheet)]
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", sheet)
+    assert header is not None
+    assert len(widths) == header.group(1).count("<th>") == 9  # 一级…四级, 分值 … 扣分原因
+    assert 99.5 <= sum(widths) <= 100.5 and min(widths) > 4
+    assert '<th colspan="4">合计</th>' in sheet
+
+
+def test_html_prints_on_a4_with_the_sheet_on_landscape_pages(html: str) -> None:
+    assert "@page { size: A4; margin: 37mm 26mm 35mm 28mm;" in html  # 上 右 下 左 (GB/T 9704)
+    assert 'content: "— " counter(page) " —"' in html
+    assert "@page sheet { size: A4 landscape;" in html
+    assert "section.sheet { page: sheet; break-before: page; }" in html
+    assert "table.scores thead { display: table-header-group; }" in html  # header on every page
+
+
+def test_html_asks_for_the_typographys_fonts_by_their_windows_names_first(html: str) -> None:
+    assert 'body { font-family: "仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong",' in html
+    assert 'h1 { font-family: "方正小标宋简体",' in html
+    assert 'h2 { font-family: "黑体", "SimHei",' in html
+    assert 'h3 { font-family: "楷体_GB2312",' in html
+
+
+def test_a_font_name_cannot_break_out_of_the_style_sheet(context: ReportContext, tmp_path: Path) -> None:
+    import attrs
+
+    from evalrules.report.typography import GONGWEN
+
+    style = attrs.evolve(GONGWEN, body_font='x"; } body { display: none } </style><script>')
+    render_html(context, tmp_path / "r.html", style)
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>" not in text and "display: none" not in text
+    assert 'font-family: "x  body  display none  stylescript", serif;' in text
+
+
+def test_the_documented_citation_sentence_is_the_one_written(context: ReportContext) -> None:
+    from .conftest import ROOT
+
+    for page in ("report.md", "ruleset-format.md"):
+        text = "".join((ROOT / "docs" / page).read_text(encoding="utf-8").splitlines())
+        assert f"“{context.basis}”" in text, page

@@ -32,6 +32,7 @@ from .plugins import STRICT_ENV, default_registry
 from .project import Project
 from .project_loading import load_project
 from .render import result_markdown, result_text, ruleset_text
+from .report.typography import BODY_SIZES, STYLES
 from .result import json_number
 from .scoring import score
 from .skeleton import paths_text, refuse_self_form
@@ -82,6 +83,16 @@ def _parser() -> argparse.ArgumentParser:
         choices=("report", "self"),
         default="report",
         help="report：绩效评价报告；self：附件1 自评表",
+    )
+    report.add_argument(
+        "--style",
+        choices=tuple(STYLES),
+        default="公文",
+        help="Word/HTML 报告的版式：公文（缺省，方正小标宋/仿宋_GB2312 三号/黑体/楷体，GB/T 9704 页边距）；"
+        "简洁（Windows 自带的宋体/仿宋/黑体/楷体，四号）",
+    )
+    report.add_argument(
+        "--body-size", choices=BODY_SIZES, help="正文字号（缺省：公文 三号，简洁 四号）；Word/HTML 报告"
     )
 
     convert = commands.add_parser(
@@ -284,7 +295,12 @@ def _report(arguments: argparse.Namespace) -> str:
     # only the 自评表 shows a total that is a range; a report refuses values not known
     context = build_report(project, ruleset, ranges=arguments.form == "self")
     module, function = target.split(".")
-    getattr(importlib.import_module(f"evalrules.report.{module}"), function)(context, path)
+    options = {}
+    if module in ("docx", "html"):  # the typography only changes how Word and HTML look
+        from .report.typography import typography
+
+        options["typography"] = typography(arguments.style, arguments.body_size)
+    getattr(importlib.import_module(f"evalrules.report.{module}"), function)(context, path, **options)
     span = context.result.total_range
     if span is not None and span.low != span.high:
         grade = span.grade or f"{span.low_grade}至{span.high_grade}，未定"

@@ -24,6 +24,8 @@ def ruleset_to_data(ruleset: Ruleset) -> dict[str, Any]:
         "document": info.document,
         "issuer": info.issuer,
     }
+    if info.document_title:
+        header["document_title"] = info.document_title
     if info.effective is not None:
         header["effective"] = info.effective
     for key in ("mode", "description"):

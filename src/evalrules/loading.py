@@ -154,6 +154,16 @@ class _Builder(RulesetReader):
                 found=repr(derived_from),
             )
             derived_from = []
+        document_title = header.get("document_title", "")
+        if not isinstance(document_title, str):
+            self.problem(
+                "E-TYPE",
+                'document_title 应为文字：所依据文件的正式名称，如 "项目支出绩效评价管理办法"',
+                "[ruleset] document_title",
+                key="document_title",
+                found=repr(document_title),
+            )
+            document_title = ""
         self.ruleset_id = str(header.get("id", "?"))
         return RulesetInfo(
             id=self.ruleset_id,
@@ -165,6 +175,7 @@ class _Builder(RulesetReader):
             mode=str(header.get("mode", "")),
             description=str(header.get("description", "")),
             derived_from=tuple(str(x) for x in derived_from),
+            document_title=document_title.strip(),
         )
 
     def indicators(self, raw: Any, prefix: tuple[str, ...], where: str) -> tuple[Indicator, ...]:

@@ -51,6 +51,32 @@ class RulesetInfo:
     mode: str = ""
     description: str = ""
     derived_from: tuple[str, ...] = ()
+    document_title: str = ""
+    """The official title of the document (项目支出绩效评价管理办法, written without 《》), or ""
+    when it is not known: a citation then gives the 文号 alone, never the ruleset's own title."""
+
+    @property
+    def citation(self) -> str:
+        """How every report cites the document: see :func:`cite`."""
+        return cite(self.document_title, self.document)
+
+    @property
+    def self_evaluation(self) -> bool:
+        """Whether the ruleset scores a 单位自评 (its mode says 自评), not a 部门/财政评价."""
+        return "自评" in self.mode
+
+
+def cite(document_title: str, document: str) -> str:
+    """The one way a document is cited: 《项目支出绩效评价管理办法》（财预〔2020〕10号）.
+
+    Only what is known is cited: the title alone, or the 文号 alone when the title is not known.
+    A ruleset's own title is never put in 《》: it names the encoding, not an issued document.
+    """
+    title = document_title.strip().strip("《》").strip()
+    number = document.strip()
+    if title and number:
+        return f"《{title}》（{number}）"
+    return f"《{title}》" if title else number
 
 
 @frozen

@@ -94,7 +94,7 @@ def ruleset_text(ruleset: Ruleset) -> str:
     info = ruleset.info
     lines = [
         f"{info.id} {info.version}：{info.title}",
-        f"文号：{info.document}；发布：{info.issuer}；生效：{info.effective or '—'}",
+        f"依据：{info.citation}；发布：{info.issuer}；生效：{info.effective or '—'}",
         f"满分 {fmt(ruleset.max)}；舍入 {ruleset.rounding.places} 位 {ruleset.rounding.mode}"
         f"（{ruleset.rounding.stage}）；"
         f"不适用政策 {ruleset.not_applicable.policy}",

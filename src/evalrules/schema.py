@@ -24,6 +24,7 @@ INFO_KEYS = (
     "version",
     "title",
     "document",
+    "document_title",
     "issuer",
     "effective",
     "mode",

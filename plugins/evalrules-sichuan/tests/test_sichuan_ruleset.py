@@ -309,3 +309,11 @@ def test_the_printed_cost_groups_are_slots_and_one_wrong_slot_is_one_error() -> 
     result = evalrules.score(fixed, evalrules.load_ruleset("sichuan_self"))
     assert result.node("绩效指标", "产出指标", "成本指标", "生态环境成本指标").weight == 10
     assert (result.total, result.grade) == (Decimal("99.7"), "优")
+
+
+def test_no_document_title_is_invented_the_citation_is_what_is_known(ruleset: evalrules.Ruleset) -> None:
+    # issue 22: the issuing document's title is not known; the national 书名 is not inherited
+    assert ruleset.info.document_title == ""
+    assert ruleset.info.citation == ruleset.info.document == "四川省项目支出绩效自评表（文号未核实）"
+    assert "《" not in ruleset.info.citation
+    assert ruleset.provenance["ruleset.document_title"].status == "unverified"

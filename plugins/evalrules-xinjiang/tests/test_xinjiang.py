@@ -497,3 +497,10 @@ def test_ruleset_properties_and_worked_examples_hold(ruleset: Ruleset, registry:
     report = testing.assert_ruleset_properties(ruleset, registry, examples=20)
     assert [example.name for example in report.examples] == ["全部达标", "有扣分、部分完成"]
     assert report.coverage.missing_indicators == ()
+
+
+def test_the_measures_are_cited_by_their_title_marked_unverified(ruleset: Ruleset) -> None:
+    # issue 22: reports cite the document through RulesetInfo.citation, never the ruleset's title
+    assert ruleset.info.citation == "《自治区财政支出绩效评价管理暂行办法》（新财预〔2018〕189号）"
+    provenance = ruleset.provenance["ruleset.document_title"]
+    assert (provenance.tag, provenance.status) == ("M", "unverified")

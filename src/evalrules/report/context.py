@@ -110,6 +110,16 @@ class ReportContext:
     rows: tuple[Row, ...]
     texts: Mapping[str, str | None]
     """Each of TEXT_FIELDS: the project's own text, or None (render a marked placeholder)."""
+    citation: str = ""
+    """The document the ruleset implements, cited as every format cites it (RulesetInfo.citation):
+    《项目支出绩效评价管理办法》（财预〔2020〕10号）, or only the 文号 when its title is not known."""
+
+    @property
+    def basis(self) -> str:
+        """Chapter 二's sentence on what the evaluation follows, the same in every format."""
+        cited = f"依据{self.citation}，" if self.citation else ""
+        framework = f"按“{self.ruleset_title}”的评价指标体系和评分标准评分"
+        return f"本次评价{cited}{framework}（指标体系及各项得分详见附表）。"
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -151,7 +161,7 @@ def build_report(
     parts = tuple(_part(node, rows) for node in result.nodes)
     texts = {key: project.texts.get(key) or None for key in TEXT_FIELDS}
     return ReportContext(
-        title=f"{project.name}项目绩效评价报告",
+        title=report_title(project.name, ruleset),
         project=project,
         result=result,
         review=review,
@@ -161,7 +171,15 @@ def build_report(
         parts=parts,
         rows=rows,
         texts=texts,
+        citation=ruleset.info.citation,
     )
+
+
+def report_title(name: str, ruleset: Ruleset) -> str:
+    """××项目绩效自评报告 under a 单位自评 ruleset, ××项目绩效评价报告 under a 部门/财政评价 one."""
+    kind = "绩效自评报告" if ruleset.info.self_evaluation else "绩效评价报告"
+    project = name if name.endswith("项目") else f"{name}项目"
+    return f"{project}{kind}"
 
 
 def _rate(score: Decimal | None, weight: Decimal) -> Decimal | None:

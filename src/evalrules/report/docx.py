@@ -1,8 +1,8 @@
 """The report as a Word document (python-docx), in the outline of 财预〔2020〕10号 附件3.
 
 Reads a ReportContext and never computes a score: every number, statement and finding comes
-from the context. The document styles carry an East Asian font (w:eastAsia on rFonts), so the
-Chinese text renders in Word and in LibreOffice; the chart comes from report.chart.
+from the context. How it looks (公文 fonts, A4, margins, page numbers) is a Typography applied by
+report.docx_style; the tables come from report.docx_tables, the charts from report.chart.
 """
 
 from __future__ import annotations
@@ -14,28 +14,15 @@ from typing import Any
 from ..cells import visible
 from ..numbers import fmt
 from .context import CHAPTERS, Part, ReportContext, Row, placeholder
+from .docx_style import FIGURE_STYLE, apply, page
+from .docx_tables import score_sheet, set_widths, small_table
 from .files import write_atomic
-
-BODY_FONT = "Noto Serif CJK SC"
-"""East Asian font of body text and tables (宋体-like; Word substitutes its own when absent)."""
-HEADING_FONT = "Noto Sans CJK SC"
-"""East Asian font of headings (黑体-like)."""
-LATIN_FONT = "Times New Roman"
+from .typography import GONGWEN, Typography
 
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
-_SHEET_HEADER = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "分值",
-    "指标值",
-    "实际完成值",
-    "得分",
-    "扣分原因/偏差原因",
-)
-_SHEET_WIDTHS = (2.0, 2.6, 4.2, 1.3, 2.4, 3.0, 1.8, 5.5)
-"""Column widths (cm) of the 附表 on a landscape A4/Letter page."""
 _CHAPTER_NUMBERS = "一二三四五六七八九十"
+_CHART_LEVELS = (1, 2)
+_LEVEL_NAMES = {1: "一级", 2: "二级"}
 
 
 class _Visible:
@@ -56,15 +43,15 @@ class _Visible:
         return getattr(self._document, name)
 
 
-def render_docx(context: ReportContext, path: Path) -> None:
-    """Write the report of the context to path (.docx), atomically."""
+def render_docx(context: ReportContext, path: Path, typography: Typography = GONGWEN) -> None:
+    """Write the report of the context to path (.docx), atomically, in the typography (公文)."""
     from ..extras import need
 
     need("docx", "生成 Word 报告")
     from docx import Document
 
     doc = _Visible(Document())
-    _set_fonts(doc)
+    apply(doc, typography)
     doc.add_heading(context.title, level=0)
 
     _basic(doc, context)
@@ -73,42 +60,11 @@ def render_docx(context: ReportContext, path: Path) -> None:
     _analysis(doc, context)
     _findings(doc, context)
     _closing(doc, context)
-    _sheet(doc, context)
+    _sheet(doc, context, typography)
 
     buffer = io.BytesIO()
     doc.save(buffer)
     write_atomic(Path(path), buffer.getvalue())
-
-
-# --- fonts ------------------------------------------------------------------------------------
-
-
-def _set_fonts(doc: Any) -> None:
-    """Give Normal, Title, the headings and the tables a Latin and an East Asian font."""
-    for style in doc.styles:
-        name = str(style.name)
-        if name == "Normal":
-            _style_font(style, BODY_FONT)
-        elif name == "Title" or name.startswith("Heading"):
-            _style_font(style, HEADING_FONT)
-    normal = doc.styles["Normal"]
-    from docx.shared import Pt
-
-    normal.font.size = Pt(11)
-
-
-def _style_font(style: Any, east_asian: str) -> None:
-    from docx.oxml.ns import qn
-
-    style.font.name = LATIN_FONT
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)  # a theme font would override the names set here
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), east_asian)
-    fonts.set(qn("w:hint"), "eastAsia")
 
 
 # --- chapters ---------------------------------------------------------------------------------
@@ -153,10 +109,7 @@ def _basic(doc: Any, context: ReportContext) -> None:
 def _work(doc: Any, context: ReportContext) -> None:
     doc.add_heading(CHAPTERS["work"], level=1)
     doc.add_heading("（一）绩效评价依据及指标体系", level=2)
-    document = f"（{context.ruleset_document}）" if context.ruleset_document else ""
-    doc.add_paragraph(
-        f"本次评价依据《{context.ruleset_title}》{document}的指标体系及评分标准进行（详见附表）。"
-    )
+    doc.add_paragraph(context.basis)
     doc.add_heading("（二）绩效评价工作过程", level=2)
     _text(doc, context, "process")
 
@@ -165,31 +118,31 @@ def _overall(doc: Any, context: ReportContext) -> None:
     doc.add_heading(CHAPTERS["conclusion"], level=1)
     doc.add_heading("（一）综合评价情况", level=2)
     doc.add_paragraph(context.conclusion)
-    table = doc.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    _cells(table.rows[0], ("一级指标", "分值", "得分", "得分率"), bold=True)
+    rows = []
     for part in context.parts:
         score = "不适用" if part.score is None else fmt(part.score)
         rate = "—" if part.rate is None else f"{fmt(part.rate)}%"
-        _cells(table.add_row(), (part.name, fmt(part.weight), score, rate))
+        rows.append((part.name, fmt(part.weight), score, rate))
     result = context.result
-    _cells(table.add_row(), ("合计", fmt(result.max), fmt(result.total), f"评级：{result.grade}"), bold=True)
-    png = _chart(context)
-    if png is not None:
-        from docx.shared import Cm
-
-        doc.add_paragraph()
-        doc.add_picture(io.BytesIO(png), width=Cm(15))
-        doc.add_paragraph("图1 一级指标得分率")
+    rows.append(("合计", fmt(result.max), fmt(result.total), f"评级：{result.grade}"))
+    table = small_table(doc, ("一级指标", "分值", "得分", "得分率"), rows, last_bold=True)
+    set_widths(table, (4.0, 3.0, 3.0, 5.0))
+    _charts(doc, context)
 
 
-def _chart(context: ReportContext) -> bytes | None:
-    """The 得分率 chart, or None when no first-level indicator has a rate to draw."""
-    if not context.chart(1):
-        return None
+def _charts(doc: Any, context: ReportContext) -> None:
+    """The 得分率 charts of the first and second levels (a level with no rate to draw has none)."""
+    levels = [level for level in _CHART_LEVELS if context.chart(level)]
+    if not levels:
+        return
+    from docx.shared import Cm
+
     from .chart import rate_chart_png  # lazy: matplotlib only when a chart is drawn
 
-    return rate_chart_png(context, level=1)
+    for number, level in enumerate(levels, start=1):
+        png = rate_chart_png(context, level=level)
+        doc.add_paragraph(style=FIGURE_STYLE).add_run().add_picture(io.BytesIO(png), width=Cm(15))
+        doc.add_paragraph(f"图{number} {_LEVEL_NAMES[level]}指标得分率", style=FIGURE_STYLE)
 
 
 def _analysis(doc: Any, context: ReportContext) -> None:
@@ -247,36 +200,9 @@ def _closing(doc: Any, context: ReportContext) -> None:
     _text(doc, context, "other")
 
 
-def _sheet(doc: Any, context: ReportContext) -> None:
-    from docx.enum.section import WD_ORIENT
-
+def _sheet(doc: Any, context: ReportContext, typography: Typography) -> None:
+    """The 附表 on landscape pages of its own section (the page numbers run on)."""
     section = doc.add_section()
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    page(section, typography, landscape=True)
     doc.add_heading(CHAPTERS["sheet"], level=1)
-    table = doc.add_table(rows=1, cols=len(_SHEET_HEADER))
-    table.style = "Table Grid"
-    _cells(table.rows[0], _SHEET_HEADER, bold=True)
-    for row in context.rows:
-        first = row.path[0]
-        second = row.path[1] if row.level > 1 else ""
-        third = "／".join(row.path[2:])
-        score = "不适用" if row.score is None else fmt(row.score)
-        actual = f"{row.actual}{row.unit}" if row.actual else ""
-        target = f"{row.target_value}{row.unit}" if row.target_value else ""
-        values = (first, second, third, fmt(row.weight), target, actual, score, row.note)
-        _cells(table.add_row(), values, bold=row.level == 1)
-    from docx.shared import Cm
-
-    table.autofit = False
-    for column, width in zip(table.columns, _SHEET_WIDTHS, strict=True):
-        column.width = Cm(width)  # w:gridCol, which LibreOffice reads
-        for cell in column.cells:  # w:tcW, which Word reads
-            cell.width = Cm(width)
-
-
-def _cells(row: Any, values: tuple[str, ...], *, bold: bool = False) -> None:
-    for cell, value in zip(row.cells, values, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(visible(value))
-        run.bold = bold
+    score_sheet(doc, context)

@@ -193,9 +193,12 @@ def test_report_style_and_body_size_choose_the_word_and_html_typography(run: Run
     code, _, err = run("report", SEED, "-o", tmp_path / "r.html", "--style", "简洁")
     assert code == 0, err
     assert '"SimSun"' in (tmp_path / "r.html").read_text(encoding="utf-8")
-    with pytest.raises(SystemExit) as caught:
-        run("report", SEED, "-o", tmp_path / "x.docx", "--style", "公文格式")
-    assert caught.value.code == 2 and not (tmp_path / "x.docx").exists()
+    # an unknown style is E-REPORT-STYLE with a suggestion, for every format, before anything is read
+    for name in ("x.docx", "x.md"):
+        code, _, err = run("report", SEED, "-o", tmp_path / name, "--style", "公文格式")
+        assert code == 1 and "E-REPORT-STYLE" in err and "公文" in err and not (tmp_path / name).exists()
+    code, _, err = run("report", SEED, "-o", tmp_path / "x.html", "--body-size", "大号")
+    assert code == 1 and "--body-size" in err
 
 
 def test_report_refuses_to_overwrite_a_chart_file_it_did_not_write(run: Run, tmp_path: Path) -> None:

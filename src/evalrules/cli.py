@@ -32,7 +32,6 @@ from .plugins import STRICT_ENV, default_registry
 from .project import Project
 from .project_loading import load_project
 from .render import result_markdown, result_text, ruleset_text
-from .report.typography import BODY_SIZES, STYLES
 from .result import json_number
 from .scoring import score
 from .skeleton import paths_text, refuse_self_form
@@ -86,13 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--style",
-        choices=tuple(STYLES),
         default="公文",
         help="Word/HTML 报告的版式：公文（缺省，方正小标宋/仿宋_GB2312 三号/黑体/楷体，GB/T 9704 页边距）；"
         "简洁（Windows 自带的宋体/仿宋/黑体/楷体，四号）",
     )
     report.add_argument(
-        "--body-size", choices=BODY_SIZES, help="正文字号（缺省：公文 三号，简洁 四号）；Word/HTML 报告"
+        "--body-size", help="正文字号：三号、四号或小四（缺省：公文 三号，简洁 四号）；Word/HTML 报告"
     )
 
     convert = commands.add_parser(
@@ -288,6 +286,9 @@ def _report(arguments: argparse.Namespace) -> str:
                 )
             ]
         )
+    from .report.typography import typography  # here: the report machinery loads only for reports
+
+    chosen = typography(arguments.style, arguments.body_size)  # an unknown style is refused for every format
     project = load_project(arguments.project)
     ruleset = _ruleset_for(project, arguments.ruleset)
     if arguments.form == "self":
@@ -297,9 +298,7 @@ def _report(arguments: argparse.Namespace) -> str:
     module, function = target.split(".")
     options = {}
     if module in ("docx", "html"):  # the typography only changes how Word and HTML look
-        from .report.typography import typography
-
-        options["typography"] = typography(arguments.style, arguments.body_size)
+        options["typography"] = chosen
     getattr(importlib.import_module(f"evalrules.report.{module}"), function)(context, path, **options)
     span = context.result.total_range
     if span is not None and span.low != span.high:

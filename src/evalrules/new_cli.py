@@ -11,7 +11,6 @@ from typing import Any
 from .errors import LoadError, Problem
 from .loading import load_ruleset
 from .outputs import write_atomic
-from .skeleton import skeleton_toml
 
 DEFAULT_SELF_RULESET = "caiyu_2020_10_self"
 
@@ -75,6 +74,8 @@ def run(arguments: argparse.Namespace) -> str:
     reference = arguments.ruleset
     if reference.lower().endswith(".toml"):  # read from the project file's folder (cli._ruleset_for)
         reference = Path(os.path.relpath(Path(reference).resolve(), path.resolve().parent)).as_posix()
+    from .skeleton import skeleton_toml  # here: only `new` needs it
+
     write_atomic(path, skeleton_toml(ruleset, reference).encode("utf-8"))
     return (
         f"已生成 {path}（按 {ruleset.info.id}）：把其中的 “待填写” 换成实际内容，"

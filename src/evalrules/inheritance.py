@@ -148,16 +148,7 @@ def _apply(base: dict[str, Any], child: Document) -> dict[str, Any]:
     data = copy.deepcopy(child.data)
     result = copy.deepcopy(base)
     problems: list[Problem] = []
-    for key in (
-        "scoring",
-        "rounding",
-        "not_applicable",
-        "target_methods",
-        "project_methods",
-        "provenance",
-        "options",
-        "audit",
-    ):
+    for key in _TABLES[1:]:  # every table but [ruleset], whose keys are merged on their own
         if isinstance(data.get(key), dict):
             result.setdefault(key, {}).update(data[key])
     header = data.get("ruleset", {})  # a child is its own document: its header replaces the parent's

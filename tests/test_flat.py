@@ -435,3 +435,10 @@ def test_a_cell_over_the_csv_modules_default_limit_loses_nothing(tmp_path: Path)
 
     found = read_flat(_csv_example(tmp_path, long_reason))
     assert len(found) == len(read_flat(_csv_example(tmp_path, lambda lines: lines)))
+
+
+def test_budget_rows_are_refused_not_dropped(tmp_path: Path) -> None:
+    project = evalrules.load_project(Path(__file__).parent / "forms" / "bud_rows_water_2023.toml")
+    with pytest.raises(ValueError, match=r"budget\.rows"):
+        write_flat([project], tmp_path / "rows.csv")
+    assert not list(tmp_path.iterdir())

@@ -13,12 +13,16 @@ from .errors import LoadError, Problem, suggest
 from .model import MethodRef
 from .numbers import NumberProblem, fmt, parse_number
 from .project import (
+    BUDGET_ALIASES,
     BUDGET_FIELDS,
+    BUDGET_ROW_ALIASES,
+    BUDGET_ROWS,
     Assessment,
     Budget,
     Deduction,
     Project,
     Target,
+    budget_row_name,
     canonical_operator,
     is_unknown,
     operator_in_value,
@@ -190,27 +194,92 @@ class _ProjectReader:
     def budget(self) -> Budget:
         raw = self.table("budget")
         line = self.document.line_of("budget")
-        self.unknown(raw, ("unit", "reason", *BUDGET_FIELDS), "[budget]", line)
-        figures = {}
-        for key in BUDGET_FIELDS:
-            if key in raw:
-                value = self.number(raw[key], f"[budget] {key}", self.document.line_after(line, key))
-                if value is not None and value < 0:
-                    self.problem(
-                        "E-BUDGET",
-                        f"{key} 不能为负数",
-                        f"[budget] {key}",
-                        self.document.line_after(line, key),
-                        found=fmt(value),
-                    )
-                elif value is not None:
-                    figures[key] = value
+        self.unknown(raw, ("unit", "reason", "rows", *BUDGET_FIELDS, *BUDGET_ALIASES), "[budget]", line)
         file = self.document.name
         places = {"": Place(file, "[budget]", line)}
-        for key in (*BUDGET_FIELDS, "reason"):
-            if key in raw:
-                places[key] = Place(file, f"[budget] {key}", self.document.line_after(line, key))
-        return Budget(str(raw.get("unit", "万元")), figures, str(raw.get("reason", "")), places)
+        figures = self.budget_figures(raw, "[budget]", line, "", places)
+        if "reason" in raw:
+            places["reason"] = Place(file, "[budget] reason", self.document.line_after(line, "reason"))
+        rows = self.budget_rows(raw.get("rows", {}), line, places)
+        summed = []
+        for key in BUDGET_FIELDS:  # a form that prints only the rows: the total is their sum
+            if key not in figures and any(key in row for row in rows.values()):
+                figures[key] = sum((row[key] for row in rows.values() if key in row), Decimal(0))
+                summed.append(key)
+                places[key] = Place(file, f"[budget.rows] 各行{key}之和", places.get("rows", places[""]).line)
+        return Budget(
+            str(raw.get("unit", "万元")), figures, str(raw.get("reason", "")), places, rows, tuple(summed)
+        )
+
+    def budget_figures(
+        self, raw: Mapping[str, Any], where: str, line: int | None, prefix: str, places: dict[str, Place]
+    ) -> dict[str, Decimal]:
+        """The figures of a budget table (the total or a row), read under their names or aliases
+        (全年执行数 for 执行数); a figure given twice with different values is E-BUDGET."""
+        figures: dict[str, Decimal] = {}
+        written_as: dict[str, str] = {}
+        for written, value in raw.items():
+            key = BUDGET_ALIASES.get(written, written)
+            if key not in BUDGET_FIELDS:
+                continue
+            at = self.document.line_after(line, written)
+            number = self.number(value, f"{where} {written}", at)
+            if number is not None and number < 0:
+                self.problem("E-BUDGET", f"{written} 不能为负数", f"{where} {written}", at, found=fmt(number))
+            elif number is not None and key in figures:
+                if number != figures[key]:
+                    first = written_as[key]
+                    self.problem(
+                        "E-BUDGET",
+                        f"“{written}” 与 “{first}” 都是{key}，却写了不同的值",
+                        f"{where} {written}",
+                        at,
+                        expected="只写其中一个",
+                        found=f"{first} = {fmt(figures[key])}，{written} = {fmt(number)}",
+                    )
+            elif number is not None:
+                figures[key], written_as[key] = number, written
+                places[prefix + key] = Place(self.document.name, f"{where} {written}", at)
+        return figures
+
+    def budget_rows(
+        self, raw: Any, line: int | None, places: dict[str, Place]
+    ) -> dict[str, dict[str, Decimal]]:
+        """The parts of the 年度资金总额 ([budget.rows."财政拨款"] …), in the form's order."""
+        if not raw:
+            return {}
+        rows_line = self.document.line_of("budget", "rows")
+        if not isinstance(raw, dict) or not all(isinstance(entry, dict) for entry in raw.values()):
+            self.problem(
+                "E-TYPE",
+                '[budget.rows] 应为表，每行一个子表，如 [budget.rows."财政拨款"]',
+                "[budget.rows]",
+                rows_line,
+            )
+            return {}
+        places["rows"] = Place(self.document.name, "[budget.rows]", rows_line)
+        rows: dict[str, dict[str, Decimal]] = {}
+        for name, entry in raw.items():
+            where = f'[budget.rows."{name}"]'
+            row_line = self.document.line_of("budget", "rows", str(name))
+            row = budget_row_name(str(name))
+            if row is None:
+                self.problem(
+                    "E-BUDGET",
+                    f"未知的资金来源 “{name}”",
+                    where,
+                    row_line,
+                    expected=f"年度资金总额的“其中”各行：{'、'.join(BUDGET_ROWS)}",
+                    suggestion=suggest(str(name), [*BUDGET_ROWS, *BUDGET_ROW_ALIASES]),
+                )
+                continue
+            if row in rows:
+                self.problem("E-BUDGET", f"资金来源 “{row}” 写了两次", where, row_line)
+                continue
+            self.unknown(entry, (*BUDGET_FIELDS, *BUDGET_ALIASES), where, row_line)
+            places[row] = Place(self.document.name, where, row_line)
+            rows[row] = self.budget_figures(entry, where, row_line, f"{row}/", places)
+        return {row: rows[row] for row in BUDGET_ROWS if row in rows}
 
     def weights(self) -> tuple[dict[tuple[str, ...], Decimal], dict[tuple[str, ...], Place]]:
         raw, line = self.table("weights"), self.document.line_of("weights")

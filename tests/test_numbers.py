@@ -351,3 +351,19 @@ def test_rounded_for_text_keeps_a_value_too_large_for_its_places(value: Decimal)
     assert rounded_for_text(big, 2) == round_to(big, 2) == Decimal("123456789012345678901234.57")
     with pytest.raises(decimal.InvalidOperation):
         round_to(value, 2)  # scores and formulas keep refusing what they cannot round
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("2.0"), "2.0"),
+        (Decimal("1E+1"), "10"),
+        (Decimal("94.0000"), "94.0000"),
+        ("x", "'x'"),
+        (True, "True"),
+    ],
+)
+def test_a_value_is_shown_as_written_never_as_a_decimal_repr(value: object, shown: str) -> None:
+    from evalrules.numbers import written
+
+    assert written(value) == shown

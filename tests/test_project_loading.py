@@ -401,3 +401,11 @@ def test_budget_rows_in_json_are_read_the_same() -> None:
         "财政拨款": {"全年预算数": 70, "执行数": 70},
         "上年结转": {"全年预算数": 30, "执行数": 20},
     }
+
+
+def test_a_wrong_flag_shows_the_number_as_written() -> None:
+    text = SMALL.replace('reason = "疫情影响，部分培训取消"', 'reason = "疫情影响，部分培训取消"\nna = 1.0')
+    with pytest.raises(LoadError) as caught:
+        project_from_text(text, "表.toml")
+    (problem,) = caught.value.problems
+    assert problem.code == "E-TYPE" and problem.found == "1.0"  # not Decimal('1.0')

@@ -11,7 +11,7 @@ from typing import Any
 from .claims import Claims, read_claims
 from .errors import LoadError, Problem, suggest
 from .model import MethodRef
-from .numbers import NumberProblem, fmt, parse_number
+from .numbers import NumberProblem, fmt, parse_number, written
 from .project import (
     BUDGET_ALIASES,
     BUDGET_FIELDS,
@@ -105,7 +105,7 @@ class _ProjectReader:
     def flag(self, entry: Mapping[str, Any], key: str, where: str, line: Line) -> bool:
         value = entry.get(key, False)
         if not isinstance(value, bool):
-            self.problem("E-TYPE", f"{key} 应为 true 或 false（不加引号）", where, line, found=repr(value))
+            self.problem("E-TYPE", f"{key} 应为 true 或 false（不加引号）", where, line, found=written(value))
             return False
         return value
 
@@ -187,7 +187,7 @@ class _ProjectReader:
                     f"“{key}” 应为 true/false 或一段说明文字",
                     "[flags]",
                     self.document.line_after(line, str(key)),
-                    found=repr(value),
+                    found=written(value),
                 )
         return flags
 
@@ -218,28 +218,28 @@ class _ProjectReader:
         (全年执行数 for 执行数); a figure given twice with different values is E-BUDGET."""
         figures: dict[str, Decimal] = {}
         written_as: dict[str, str] = {}
-        for written, value in raw.items():
-            key = BUDGET_ALIASES.get(written, written)
+        for spelled, value in raw.items():
+            key = BUDGET_ALIASES.get(spelled, spelled)
             if key not in BUDGET_FIELDS:
                 continue
-            at = self.document.line_after(line, written)
-            number = self.number(value, f"{where} {written}", at)
+            at = self.document.line_after(line, spelled)
+            number = self.number(value, f"{where} {spelled}", at)
             if number is not None and number < 0:
-                self.problem("E-BUDGET", f"{written} 不能为负数", f"{where} {written}", at, found=fmt(number))
+                self.problem("E-BUDGET", f"{spelled} 不能为负数", f"{where} {spelled}", at, found=fmt(number))
             elif number is not None and key in figures:
                 if number != figures[key]:
                     first = written_as[key]
                     self.problem(
                         "E-BUDGET",
-                        f"“{written}” 与 “{first}” 都是{key}，却写了不同的值",
-                        f"{where} {written}",
+                        f"“{spelled}” 与 “{first}” 都是{key}，却写了不同的值",
+                        f"{where} {spelled}",
                         at,
                         expected="只写其中一个",
-                        found=f"{first} = {fmt(figures[key])}，{written} = {fmt(number)}",
+                        found=f"{first} = {fmt(figures[key])}，{spelled} = {fmt(number)}",
                     )
             elif number is not None:
-                figures[key], written_as[key] = number, written
-                places[prefix + key] = Place(self.document.name, f"{where} {written}", at)
+                figures[key], written_as[key] = number, spelled
+                places[prefix + key] = Place(self.document.name, f"{where} {spelled}", at)
         return figures
 
     def budget_rows(
@@ -357,8 +357,8 @@ class _ProjectReader:
             if "value" in unknown:
                 value = None  # there, but not known ("?"): scored as a range
             elif value_text:
-                written = bare_value if in_value is not None else entry["value"]
-                value = self.number(written, where + " 的 value（年度指标值）", at("value"))
+                number_text = bare_value if in_value is not None else entry["value"]
+                value = self.number(number_text, where + " 的 value（年度指标值）", at("value"))
                 ok = ok and value is not None
             else:
                 self.problem("E-TARGET", "缺少年度指标值 value", where, line)

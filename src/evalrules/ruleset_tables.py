@@ -22,7 +22,7 @@ from .model import (
     Provenance,
     Rounding,
 )
-from .numbers import ROUNDING_MODES, NumberProblem, fmt, parse_number
+from .numbers import ROUNDING_MODES, NumberProblem, fmt, parse_number, written
 from .plugins import Registry
 from .schema import (
     AUDIT_KEYS,
@@ -185,7 +185,7 @@ class RulesetReader:
                 "places 应为 0 到 10 的整数",
                 "[rounding] places",
                 key="places",
-                found=repr(places),
+                found=written(places),
             )
             places = 2
         if not isinstance(mode, str) or mode not in ROUNDING_MODES:
@@ -319,7 +319,7 @@ class RulesetReader:
                     where,
                     key=key,
                     expected=OPTION_KINDS[option.kind],
-                    found=repr(value),
+                    found=written(value),
                 )
                 continue
             options[key] = checked

@@ -224,3 +224,40 @@ def test_more_grades_than_the_cap_are_refused(write: Callable[[str, str], Path])
     with pytest.raises(evalrules.LoadError) as caught:
         evalrules.load_ruleset(write("many.toml", text))
     assert [p.code for p in caught.value.problems] == ["E-GRADES"] and "21 档" in caught.value.render()
+
+
+TWO_OF_A_NAME = MINIMAL.replace(
+    """[[indicators]]
+name = "产出"
+weight = 100
+slot = true
+""",
+    """[[indicators]]
+name = "过程"
+weight = 50
+
+  [[indicators.children]]
+  name = "资金管理"
+  weight = 50
+  method = "manual"
+
+[[indicators]]
+name = "产出"
+weight = 50
+
+  [[indicators.children]]
+  name = "资金管理"
+  weight = -5
+  method = "manual"
+""",
+)
+
+
+def test_two_indicators_of_one_name_under_different_parents_have_their_own_lines(
+    write: Callable[[str, str], Path],
+) -> None:
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("two.toml", TWO_OF_A_NAME))
+    weight = [p for p in caught.value.problems if p.code == "E-WEIGHT"]
+    text = TWO_OF_A_NAME.splitlines()
+    assert [p.line for p in weight] == [text.index("  weight = -5") + 1]  # 产出's, not 过程's (line 33)

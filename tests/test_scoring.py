@@ -613,3 +613,29 @@ def test_one_target_in_a_wrong_slot_is_one_error_not_a_cascade(self_eval: evalru
     with pytest.raises(evalrules.ScoringError) as caught:
         evalrules.score(project_from_text(text), self_eval)
     assert [p.code for p in caught.value.problems] == ["E-TARGET-SLOT"]
+
+
+LOCATIONS = Path(__file__).parent / "forms" / "bud_locations_2023.toml"
+
+
+def test_an_actual_that_is_not_a_number_is_located_at_its_line_in_toml_and_json(tmp_path: Path) -> None:
+    import json
+
+    from evalrules.project_export import project_to_data
+
+    project = evalrules.load_project(LOCATIONS)
+    text = LOCATIONS.read_text(encoding="utf-8").splitlines()
+    with pytest.raises(evalrules.ScoringError) as caught:
+        evalrules.score(project, evalrules.load_ruleset("caiyu_2020_10_self"))
+    (problem,) = caught.value.problems
+    assert problem.line == text.index('actual = "约九成"') + 1  # not the [[targets]] header
+    assert problem.where is not None and problem.where.startswith(
+        "[[targets]] 第 4 项（群众满意度） 的 actual"
+    )
+    data = json.dumps(project_to_data(project), ensure_ascii=False, indent=2, default=str)
+    path = tmp_path / "表.json"
+    path.write_text(data, encoding="utf-8")
+    with pytest.raises(evalrules.ScoringError) as caught:
+        evalrules.score(evalrules.load_project(path), evalrules.load_ruleset("caiyu_2020_10_self"))
+    (problem,) = caught.value.problems
+    assert problem.line == data.splitlines().index('      "actual": "约九成",') + 1  # not "targets"

@@ -183,3 +183,30 @@ def test_a_json_key_given_twice_is_refused_at_its_second_line() -> None:
     [problem] = caught.value.problems
     assert problem.code == "E-JSON" and problem.line == 3 and "“决策” 出现了两次" in problem.message
     assert parse_text('{"a": {"x": 1}, "b": {"x": 2}}', "ok.json", json_format=True).data["b"] == {"x": 2}
+
+
+def test_json_lines_are_found_by_key_path() -> None:
+    from evalrules.sources import json_key_lines, parse_text
+
+    text = (
+        '{\n  "a": {"b": 1},\n  "t": [\n    {\n      "n": "x \\" y",\n      "v": 2\n    },\n'
+        '    {"n": "z",\n     "v": 3}\n  ]\n}'
+    )
+    assert json_key_lines(text) == {
+        ("a",): 2,
+        ("a", "b"): 2,
+        ("t",): 3,
+        ("t", 0): 4,
+        ("t", 0, "n"): 5,
+        ("t", 0, "v"): 6,
+        ("t", 1): 8,
+        ("t", 1, "n"): 8,
+        ("t", 1, "v"): 9,
+    }
+    document = parse_text(text, "x.json", json_format=True)
+    second = document.nth_table_line("t", 1)
+    assert (second, document.line_after(second, "v"), document.line_of("t", 0, "v")) == (8, 9, 6)
+    assert (
+        document.line_after(second, "missing") == 8
+        and document.line_after(second, "missing", fallback=False) is None
+    )

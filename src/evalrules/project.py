@@ -196,6 +196,9 @@ class Target:
     unknown: tuple[str, ...] = ()
     """The keys whose value is marked as not known ("value", "actual", "score", "rating"); the
     value itself is then None (its text, such as "?", is kept in value_text / actual_text)."""
+    lines: Mapping[str, int] = field(factory=dict)
+    """The lines of the keys a problem found later (when scoring) may be about: a written actual
+    that is not a number, a score; such a problem is located there, not at the table's header."""
 
 
 @pickled_by_fields
@@ -222,6 +225,9 @@ class Assessment:
     note: str = ""
     unknown: tuple[str, ...] = ()
     """The keys whose value is marked as not known ("score", "rating"); the value is then None."""
+    lines: Mapping[str, int] = field(factory=dict)
+    """The lines of the keys a problem found later (when scoring) may be about: a written actual
+    that is not a number, a score; such a problem is located there, not at the table's header."""
 
 
 @pickled_by_fields

@@ -368,6 +368,9 @@ class _ProjectReader:
                     actual = parse_number(entry["actual"])
                 except NumberProblem:
                     actual = None  # scoring reports a non-numeric actual with the ruleset's policy
+        lines = {key: self.at(line, key) for key in ("actual", "score") if key in entry}
+        if actual is not None or not actual_text:  # only a written non-number is reported later
+            lines.pop("actual", None)
         weight = (
             self.number(entry["weight"], where + " 的 weight", at("weight")) if "weight" in entry else None
         )
@@ -408,6 +411,7 @@ class _ProjectReader:
             method=method,
             note=str(entry.get("note", "")),
             unknown=unknown,
+            lines={key: at for key, at in lines.items() if at is not None},
         )
 
     def assessments(self) -> tuple[Assessment, ...]:
@@ -456,6 +460,7 @@ class _ProjectReader:
                     reason=str(entry.get("reason", "")),
                     note=str(entry.get("note", "")),
                     unknown=unknown,
+                    lines={"score": found} if "score" in entry and (found := at("score")) else {},
                 )
             )
         return tuple(built)

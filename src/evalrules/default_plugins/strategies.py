@@ -335,7 +335,9 @@ class Manual(KeysOnly):
         if manual is None:
             raise InputProblem("该指标为人工评分，需要 score")
         if not ZERO <= manual <= item.weight:
-            raise InputProblem("人工得分超出范围", expected=f"[0, {fmt(item.weight)}]", found=fmt(manual))
+            raise InputProblem(
+                "人工得分超出范围", expected=f"[0, {fmt(item.weight)}]", found=fmt(manual), key="score"
+            )
         why = source.reason if source is not None and source.reason else ""
         basis = f"，{why}" if why else ""
         return Outcome(manual, (f"评价组给分 {fmt(manual)} 分（分值 {fmt(item.weight)} 分）{basis}",))

@@ -807,3 +807,11 @@ def test_the_ruleset_chooses_the_row_that_drives_the_execution_rate(tmp_path: Pa
     )
     total = evalrules.score(project, evalrules.load_ruleset("caiyu_2020_10_self"))
     assert [n.score for n in total.walk() if n.path == ("预算执行率",)] == [D("9.55")]
+
+
+def test_a_stated_figure_under_the_forms_word_is_compared_with_the_budget() -> None:
+    stated = '\n[[claims.figures]]\nname = "全年执行数"\nvalue = 280\nsource = "报告正文 二（一）"\n'
+    report = water(WATER.read_text(encoding="utf-8") + stated)
+    (finding,) = [f for f in report.findings if f.code == "A-FIGURE-CONFLICT"]
+    assert finding.message.endswith("[budget] 中的全年执行数是 286.4万元")
+    assert (finding.claimed, finding.computed) == (D(280), D("286.40"))

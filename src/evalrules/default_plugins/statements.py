@@ -14,7 +14,7 @@ from ..errors import suggest
 from ..findings import AuditCheck, AuditContext, Finding, Severity
 from ..hookspecs import hookimpl
 from ..numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
-from ..project import BUDGET_FIELDS, Target
+from ..project import BUDGET_ALIASES, BUDGET_FIELDS, Target
 from ..sources import Place
 from .budget_rates import execution_denominator, execution_method, row_label
 from .claimed import key_of, nodes_by_key, target_path
@@ -191,14 +191,16 @@ class FigureConflict:
     doc: str = (
         "同一个数据在一份材料中有两个不同的值：报告文字中同名的数据（[[claims.figures]]，单位可比时）"
         "互相矛盾（如第四章写满意度 95%，第三章写 99%），或与同名绩效指标的实际完成值、同名的预算数"
-        "（[budget] 中的全年预算数、执行数等）不同。每个与前文或表格不符的数据报告一次。"
+        "（[budget] 中的全年预算数、执行数等，也认“全年执行数”这类别名）不同。"
+        "每个与前文或表格不符的数据报告一次。"
     )
 
     def run(self, context: AuditContext) -> Iterator[Finding]:
         figures, budget = context.project.claims.figures, context.project.budget
 
         def unit(figure: FigureClaim) -> str:  # a budget row's figure without a unit: the budget's
-            return figure.unit or (budget.unit if figure.name.strip() in BUDGET_FIELDS else "")
+            name = figure.name.strip()
+            return figure.unit or (budget.unit if BUDGET_ALIASES.get(name, name) in BUDGET_FIELDS else "")
 
         for index, figure in enumerate(figures):
             name = figure.name.strip()
@@ -229,7 +231,7 @@ class FigureConflict:
                 conflicts.append(
                     f"同名绩效指标（{key_of(target.slot)}）的实际完成值是 {target.actual_text}{target.unit}"
                 )
-            row = budget.figures.get(name)
+            row = budget.figures.get(BUDGET_ALIASES.get(name, name))  # 全年执行数 is 执行数
             if row is not None:
                 value = _comparable(figure.value, unit(figure), row, budget.unit)
                 if value is not None and value != figure.value:

@@ -21,7 +21,7 @@ from .conftest import ROOT
 
 PAGE = (ROOT / "docs" / "flat-formats.md").read_text(encoding="utf-8")
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
-PLACES = {"place", "places", "weights_place", "file"}
+PLACES = {"place", "places", "weights_place", "file", "lines"}  # lines: where keys stand
 
 
 def example(kind: str) -> str:

@@ -17,7 +17,7 @@ from evalrules.project import BUDGET_FIELDS, OPERATORS
 from evalrules.project_export import exact, project_to_data, project_to_toml
 from evalrules.project_loading import project_from_text
 
-PLACES = {"place", "places", "weights_place", "file"}
+PLACES = {"place", "places", "weights_place", "file", "lines"}  # lines: where keys stand
 
 
 def normalised(project: evalrules.Project) -> dict[str, Any]:

@@ -349,6 +349,7 @@ class _ProjectReader:
             )
             ok = False
         value = actual = None
+        lines: dict[str, int | None] = {}
         rating_text = _text(entry.get("rating"))  # rating = "" is as blank as no rating
         blank = not value_text and not actual_text and not rating_text and "score" not in entry
         not_applicable = self.flag(entry, "na", where, at("na")) or blank
@@ -368,9 +369,9 @@ class _ProjectReader:
                     actual = parse_number(entry["actual"])
                 except NumberProblem:
                     actual = None  # scoring reports a non-numeric actual with the ruleset's policy
-        lines = {key: self.at(line, key) for key in ("actual", "score") if key in entry}
-        if actual is not None or not actual_text:  # only a written non-number is reported later
-            lines.pop("actual", None)
+                    lines["actual"] = self.at(line, "actual")  # only such an actual is looked up
+        if "score" in entry:
+            lines["score"] = self.at(line, "score")
         weight = (
             self.number(entry["weight"], where + " 的 weight", at("weight")) if "weight" in entry else None
         )

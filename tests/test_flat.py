@@ -442,3 +442,12 @@ def test_budget_rows_are_refused_not_dropped(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"budget\.rows"):
         write_flat([project], tmp_path / "rows.csv")
     assert not list(tmp_path.iterdir())
+
+
+def test_a_quote_left_open_in_the_header_row_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "坏表头.csv"
+    path.write_text('project,kind,"indicator\n甲,budget,执行数\n', encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        read_flat(path)
+    (problem,) = caught.value.problems
+    assert problem.code == "E-FILE" and problem.line == 1 and "引号不成对" in problem.message

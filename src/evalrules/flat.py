@@ -206,12 +206,13 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
     # limit, 131,072 characters, made the csv module give up on every row after it)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FLAT_BYTES))
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    header = [column.strip() for column in reader.fieldnames or ()]
-    reader.fieldnames = header
-    _check_columns(header, name)
     rows: list[tuple[int, Row]] = []
-    ended = reader.line_num
-    try:
+    ended = 0
+    try:  # the header row too: a quote left open in it runs to the end of the file
+        header = [column.strip() for column in reader.fieldnames or ()]
+        reader.fieldnames = header
+        _check_columns(header, name)
+        ended = reader.line_num
         for row in reader:
             cells = {k: v for k, v in row.items() if k is not None}
             swallowed = _swallowed_rows(cells.values(), len(header))

@@ -28,7 +28,9 @@ BUDGET_ALIASES = {
 prints 全年执行数). Words that could mean two figures (年初预算 or 预算数 alone) are not among them."""
 
 BUDGET_ROWS = ("财政拨款", "上年结转", "其他资金")
-"""The rows under 年度资金总额 in the 自评表 (其中：当年财政拨款 / 上年结转资金 / 其他资金)."""
+"""The rows under 年度资金总额 in the 自评表 (其中：当年财政拨款 / 上年结转资金 / 其他资金).
+Provenance: [M] 财预〔2020〕10号 附件1 from memory; the words 当年财政拨款 and 上年结转资金 [V] in
+the seed report (资金到位率: "其中当年财政拨款192.05万元，上年结转资金0万元")."""
 
 BUDGET_ROW_ALIASES = {"当年财政拨款": "财政拨款", "上年结转资金": "上年结转"}
 """The rows' names as forms print them."""

@@ -185,3 +185,13 @@ def test_text_report_prints_numbers_without_trailing_zeros() -> None:
     project = evalrules.load_project(form)
     text = render_text(evalrules.audit(project, evalrules.load_ruleset(project.ruleset or "")))
     assert "申报 1000，复算 15；" in text and "复算 15.00" not in text
+
+
+def test_the_recomputed_total_is_shown_without_trailing_zeros() -> None:
+    # a ruleset at 4 places keeps 94 as 94.0000: the text says 94, as the score table does
+    project = evalrules.load_project(Path(__file__).parent / "forms" / "bud_rows_water_2023.toml")
+    report = evalrules.audit(project, evalrules.load_ruleset("caiyu_2020_10_self"))
+    assert report.result is not None
+    four_places = attrs.evolve(report, result=attrs.evolve(report.result, total=Decimal("94.0000")))
+    assert "复算结果：总分 94，等级" in render_text(four_places)
+    assert "复算结果：总分 98.6，等级" in render_text(report)

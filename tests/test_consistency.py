@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import evalrules
 from evalrules import Ruleset
 from evalrules.default_plugins.units import counts_things, unit_kind, wants_percent
+from evalrules.project_loading import project_from_text
 
 from .test_checks import (
     BASE,
@@ -736,3 +737,83 @@ def test_the_seed_months_measured_in_money_are_still_flagged() -> None:
     report = evalrules.audit(project, NATIONAL)
     assert {f.path[-1] for f in found(report, "A-UNIT-KIND")} == {"水费缴费月数", "电费缴费月数"}
     assert not found(report, "A-COST-SUM")  # nine cost targets = 192.05 = 全年预算数
+
+
+# --- A-BUDGET-ROWS: 年度资金总额 against 其中各行 ---------------------------------------------------
+
+WATER = Path(__file__).parent / "forms" / "bud_rows_water_2023.toml"
+
+
+def water(text: str | None = None) -> evalrules.AuditReport:
+    source = WATER.read_text(encoding="utf-8") if text is None else text
+    project = project_from_text(source, "bud_rows_water_2023.toml")
+    return evalrules.audit(project, evalrules.load_ruleset("caiyu_2020_10_self"))
+
+
+def test_a_total_its_rows_do_not_add_up_to_is_a_warning_at_the_row() -> None:
+    (finding,) = [f for f in water().findings if f.code == "A-BUDGET-ROWS"]
+    assert finding.severity == "warning"
+    assert finding.message == (
+        "年度资金总额的执行数 286.4万元，而其中各行 财政拨款 200 + 上年结转 80 + 其他资金 5.6 = 285.6万元，"
+        "相差 0.8万元"
+    )
+    assert (finding.claimed, finding.computed) == (D("286.40"), D("285.60"))
+    assert finding.place is not None and finding.place.line == 21  # 当年财政拨款's 全年执行数
+
+
+def test_rows_off_only_by_rounding_to_the_printed_places_are_no_finding() -> None:
+    # 年初预算数 213.33 + 86.66 = 299.99 under a printed 300.00; 0.03 off is more than rounding
+    report = water()
+    assert not any("年初预算数" in f.message for f in report.findings if f.code == "A-BUDGET-ROWS")
+    text = WATER.read_text(encoding="utf-8").replace('"年初预算数" = 86.66', '"年初预算数" = 86.64')
+    messages = [f.message for f in water(text).findings if f.code == "A-BUDGET-ROWS"]
+    assert any(
+        m.startswith("年度资金总额的年初预算数 300万元") and "（其他资金未写年初预算数）" in m
+        for m in messages
+    )
+
+
+def test_a_total_taken_as_the_sum_of_its_rows_is_not_compared_with_itself() -> None:
+    text = WATER.read_text(encoding="utf-8").replace('"全年执行数" = 286.40\n', "")
+    report = water(text)
+    assert not [f for f in report.findings if f.code == "A-BUDGET-ROWS"]
+    assert report.result is not None
+    (rate,) = [n for n in report.result.walk() if n.path == ("预算执行率",)]
+    assert rate.inputs["执行数"] == "285.6"
+
+
+ROW_RULESET = """
+[ruleset]
+id = "self_by_appropriation"
+version = "1"
+title = "按当年财政拨款计预算执行率的自评"
+document = "测试"
+issuer = "测试"
+extends = "caiyu_2020_10_self"
+
+[[override]]
+path = "预算执行率"
+params = { numerator = "执行数", denominator = "全年预算数", row = "当年财政拨款" }
+"""
+
+
+def test_the_ruleset_chooses_the_row_that_drives_the_execution_rate(tmp_path: Path) -> None:
+    ruleset_file = tmp_path / "row.toml"
+    ruleset_file.write_text(ROW_RULESET, encoding="utf-8")
+    ruleset = evalrules.load_ruleset(str(ruleset_file))
+    project = evalrules.load_project(WATER)
+    result = evalrules.score(project, ruleset)
+    (rate,) = [n for n in result.walk() if n.path == ("预算执行率",)]
+    assert rate.score == 10 and rate.reasons[0].startswith(
+        "财政拨款的执行数 200万元 ÷ 财政拨款的全年预算数 200万元"
+    )
+    total = evalrules.score(project, evalrules.load_ruleset("caiyu_2020_10_self"))
+    assert [n.score for n in total.walk() if n.path == ("预算执行率",)] == [D("9.55")]
+
+
+def test_a_stated_figure_under_the_forms_word_is_compared_with_the_budget() -> None:
+    stated = '\n[[claims.figures]]\nname = "全年执行数"\nvalue = 280\nsource = "报告正文 二（一）"\n'
+    report = water(WATER.read_text(encoding="utf-8") + stated)
+    (finding,) = [f for f in report.findings if f.code == "A-FIGURE-CONFLICT"]
+    assert finding.message.endswith("[budget] 中的全年执行数是 286.4万元")
+    assert (finding.claimed, finding.computed) == (D(280), D("286.40"))

@@ -185,7 +185,7 @@ def test_non_finite_numbers_in_a_toml_project_are_refused_at_their_line(
 
 
 @pytest.mark.parametrize("spelling", [*NON_FINITE, "1e300", str(MAX_MAGNITUDE)])
-def test_an_actual_that_is_not_a_finite_number_is_an_input_error_at_its_target(
+def test_an_actual_that_is_not_a_finite_number_is_an_input_error_at_its_actual(
     write: Write, spelling: str
 ) -> None:
     # like any actual that is not a number (a word): always an error, whatever missing_actual says
@@ -193,7 +193,8 @@ def test_an_actual_that_is_not_a_finite_number_is_an_input_error_at_its_target(
     path = write("p.toml", text)
     project = evalrules.load_project(path)
     problem = refusal(lambda: evalrules.score(project, ruleset(write)), ScoringError)
-    assert (problem.code, problem.file, problem.line) == ("E-INPUT", str(path), line(text, "[[targets]]"))
+    # at the actual's own line, not the [[targets]] header (issue 14 §3)
+    assert (problem.code, problem.file, problem.line) == ("E-INPUT", str(path), line(text, "actual = "))
     assert "不是数字" in problem.message
 
 

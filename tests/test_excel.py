@@ -149,7 +149,9 @@ def test_reads_back_evalrules_own_self_form(
     assert "A-SCORE-DIFF" in codes
 
 
-def _unit_form(sheet: Any, *, budget_label: str = "项目资金（元）") -> None:
+def _unit_form(
+    sheet: Any, *, budget_label: str = "项目资金（元）", budget_rows: list[list[Any]] | None = None
+) -> None:
     """A form as a unit fills it: merged 一级/二级, no 指标性质, symbols and units in values."""
     sheet.append(["项目支出绩效自评表"])
     sheet.append(["（ 2024年度 ）"])
@@ -158,8 +160,11 @@ def _unit_form(sheet: Any, *, budget_label: str = "项目资金（元）") -> No
     sheet.append(
         [budget_label, None, "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率", "得分"]
     )
-    sheet.append([None, "年度资金总额", 1000000, 1200000, 1080000, 10, 0.9, 9])
-    sheet.append([None, "其中：财政拨款", 1000000, 1200000, 1080000])
+    for row in budget_rows or [
+        [None, "年度资金总额", 1000000, 1200000, 1080000, 10, 0.9, 9],
+        [None, "其中：财政拨款", 1000000, 1200000, 1080000],
+    ]:
+        sheet.append(row)
     sheet.append(["年度总体目标", "预期目标", None, None, "实际完成情况"])
     sheet.append([None, "养护道路 120 公里", None, None, "养护道路 118 公里"])
     sheet.append(
@@ -535,3 +540,24 @@ def test_an_entity_trick_in_a_sheet_is_refused_with_defusedxml(tmp_path: Path) -
     error = _error(read_workbook(path))
     assert error.problems[0].file == str(path)
     assert error.problems[0].code == "E-EXCEL"
+
+
+def test_the_rows_under_the_annual_total_are_read(self_eval: evalrules.Ruleset, tmp_path: Path) -> None:
+    # 其中：当年财政拨款 / 上年结转资金 / 其他资金 as printed: 分值/执行率/得分 cells "—", 其他资金 blank
+    workbook = Workbook()
+    rows = [
+        [None, "年度资金总额", 100, None, 108, 10, 0.9, 9],  # 全年预算数 of the total left blank
+        [None, "其中：当年财政拨款", 80, 96.5, 90.2, "—", "—", "—"],
+        [None, "上年结转资金", 20, 23.5, 17.8, "—", "—", "—"],
+        [None, "其他资金", None, None, None, "—", "—", "—"],
+    ]
+    _unit_form(workbook.active, budget_label="项目资金（万元）", budget_rows=rows)
+    path = tmp_path / "rows.xlsx"
+    workbook.save(path)
+    budget = _only(read_workbook(path)).budget
+    assert budget.rows == {
+        "财政拨款": {"年初预算数": 80, "全年预算数": Decimal("96.5"), "执行数": Decimal("90.2")},
+        "上年结转": {"年初预算数": 20, "全年预算数": Decimal("23.5"), "执行数": Decimal("17.8")},
+    }
+    assert budget.figures["全年预算数"] == 120 and budget.summed == ("全年预算数",)
+    assert budget.places["上年结转/执行数"].where == "Sheet!E8"

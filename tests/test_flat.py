@@ -21,7 +21,7 @@ from .conftest import ROOT
 
 PAGE = (ROOT / "docs" / "flat-formats.md").read_text(encoding="utf-8")
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
-PLACES = {"place", "places", "weights_place", "file"}
+PLACES = {"place", "places", "weights_place", "file", "lines"}  # lines: where keys stand
 
 
 def example(kind: str) -> str:
@@ -447,3 +447,19 @@ def test_a_cell_over_the_csv_modules_default_limit_loses_nothing(tmp_path: Path)
 
     found = read_flat(_csv_example(tmp_path, long_reason))
     assert len(found) == len(read_flat(_csv_example(tmp_path, lambda lines: lines)))
+
+
+def test_budget_rows_are_refused_not_dropped(tmp_path: Path) -> None:
+    project = evalrules.load_project(Path(__file__).parent / "forms" / "bud_rows_water_2023.toml")
+    with pytest.raises(ValueError, match=r"budget\.rows"):
+        write_flat([project], tmp_path / "rows.csv")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_quote_left_open_in_the_header_row_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "坏表头.csv"
+    path.write_text('project,kind,"indicator\n甲,budget,执行数\n', encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        read_flat(path)
+    (problem,) = caught.value.problems
+    assert problem.code == "E-FILE" and problem.line == 1 and "引号不成对" in problem.message

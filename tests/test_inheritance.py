@@ -59,7 +59,7 @@ method = "deduction"
     ]
     rate = ruleset.find(("过程", "资金管理", "预算执行率"))
     assert rate is not None and rate.method is not None
-    assert rate.method.prepared == ("执行数", "调整后预算数")
+    assert rate.method.prepared == ("执行数", "调整后预算数", "")  # "": the 年度资金总额 row
     assert ruleset.grades == national.grades
 
 

@@ -255,3 +255,40 @@ def test_one_ruleset_resolution_for_every_command(tmp_path: Path, capsys: pytest
     written = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
     for piece in ("E-RULESET-MISSING", "caiyu_2020_10_self", "单位自评"):
         assert piece in said and piece in written
+
+
+TWO_OF_A_NAME = MINIMAL.replace(
+    """[[indicators]]
+name = "产出"
+weight = 100
+slot = true
+""",
+    """[[indicators]]
+name = "过程"
+weight = 50
+
+  [[indicators.children]]
+  name = "资金管理"
+  weight = 50
+  method = "manual"
+
+[[indicators]]
+name = "产出"
+weight = 50
+
+  [[indicators.children]]
+  name = "资金管理"
+  weight = -5
+  method = "manual"
+""",
+)
+
+
+def test_two_indicators_of_one_name_under_different_parents_have_their_own_lines(
+    write: Callable[[str, str], Path],
+) -> None:
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("two.toml", TWO_OF_A_NAME))
+    weight = [p for p in caught.value.problems if p.code == "E-WEIGHT"]
+    text = TWO_OF_A_NAME.splitlines()
+    assert [p.line for p in weight] == [text.index("  weight = -5") + 1]  # 产出's, not 过程's (line 33)

@@ -365,3 +365,19 @@ def test_a_comma_is_a_thousands_separator_in_its_places_only(text: str) -> None:
 )
 def test_grouped_numbers_read(text: str, number: str) -> None:
     assert parse_number(text) == Decimal(number)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("2.0"), "2.0"),
+        (Decimal("1E+1"), "10"),
+        (Decimal("94.0000"), "94.0000"),
+        ("x", "'x'"),
+        (True, "True"),
+    ],
+)
+def test_a_value_is_shown_as_written_never_as_a_decimal_repr(value: object, shown: str) -> None:
+    from evalrules.numbers import written
+
+    assert written(value) == shown

@@ -17,7 +17,7 @@ from evalrules.project import BUDGET_FIELDS, OPERATORS
 from evalrules.project_export import exact, project_to_data, project_to_toml
 from evalrules.project_loading import project_from_text
 
-PLACES = {"place", "places", "weights_place", "file"}
+PLACES = {"place", "places", "weights_place", "file", "lines"}  # lines: where keys stand
 
 
 def normalised(project: evalrules.Project) -> dict[str, Any]:
@@ -219,3 +219,14 @@ def test_round_trip_property(data: dict[str, Any]) -> None:
     assert [(t.value_text, t.actual_text) for t in again.targets] == [
         (t.value_text, t.actual_text) for t in project.targets
     ]
+
+
+def test_budget_rows_round_trip_and_a_summed_total_stays_a_sum() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "forms" / "bud_rows_water_2023.toml").read_text(encoding="utf-8")
+    project = project_from_text(text.replace('"全年预算数" = 300.00\n', ""), "表.toml")
+    again = round_trip(project)
+    assert normalised(again) == normalised(project)
+    assert "全年预算数" not in project_to_data(project)["budget"]
+    assert again.budget.summed == ("全年预算数",)

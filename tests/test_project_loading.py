@@ -415,3 +415,91 @@ def test_words_with_two_meanings_on_the_form_are_no_aliases() -> None:
     with pytest.raises(LoadError) as raised:
         project_from_text(text, "项目.toml")
     assert raised.value.problems[0].code == "E-KEY-UNKNOWN"
+
+
+# --- budget rows (年度资金总额 其中：当年财政拨款 / 上年结转资金 / 其他资金) and figure aliases ----------
+
+FORMS = Path(__file__).parent / "forms"
+
+
+def test_budget_rows_are_read_as_the_form_prints_them() -> None:
+    project = evalrules.load_project(FORMS / "bud_rows_water_2023.toml")
+    budget = project.budget
+    assert list(budget.rows) == ["财政拨款", "上年结转", "其他资金"]
+    assert budget.rows["财政拨款"] == {"年初预算数": Decimal("213.33"), "全年预算数": 200, "执行数": 200}
+    assert "年初预算数" not in budget.rows["其他资金"]  # a blank cell is no figure, not an error
+    assert budget.figures["执行数"] == Decimal("286.40") and budget.summed == ()
+    assert budget.places["财政拨款/执行数"].line == 21
+    assert budget.places["财政拨款/执行数"].where == '[budget.rows."当年财政拨款"] 全年执行数'
+    assert budget.row_figures("上年结转")["执行数"] == 80 and budget.row_figures("")["执行数"] == Decimal(
+        "286.40"
+    )
+
+
+def test_a_total_left_out_is_the_sum_of_its_rows() -> None:
+    text = (FORMS / "bud_rows_water_2023.toml").read_text(encoding="utf-8")
+    project = project_from_text(text.replace('"全年预算数" = 300.00\n', ""), "表.toml")
+    assert project.budget.figures["全年预算数"] == Decimal("300.00") and project.budget.summed == (
+        "全年预算数",
+    )
+
+
+def test_a_project_without_rows_scores_its_total_for_any_row() -> None:
+    budget = project_from_text(SMALL).budget
+    assert budget.rows == {} and budget.row_figures("财政拨款") is budget.figures
+
+
+@pytest.mark.parametrize(("alias", "key"), [("全年执行数", "执行数"), ("调整预算数", "调整后预算数")])
+def test_a_budget_figure_may_be_written_as_the_form_prints_it(alias: str, key: str) -> None:
+    project = project_from_text(SMALL.replace('"执行数" = 95.5', f'"{alias}" = 95.5'))
+    assert project.budget.figures[key] == Decimal("95.5")
+    assert project.budget.places[key].where == f"[budget] {alias}"
+
+
+def test_a_figure_and_its_alias_with_different_values_is_an_error() -> None:
+    text = SMALL.replace('"执行数" = 95.5', '"执行数" = 95.5\n"全年执行数" = 59.5')
+    with pytest.raises(LoadError) as caught:
+        project_from_text(text, "表.toml")
+    (problem,) = caught.value.problems
+    assert problem.code == "E-BUDGET" and problem.line == 12 and problem.where == "[budget] 全年执行数"
+    assert "“全年执行数” 与 “执行数” 都是执行数" in problem.message
+    assert problem.found == "执行数 = 95.5，全年执行数 = 59.5"
+    same = SMALL.replace('"执行数" = 95.5', '"执行数" = 95.5\n"全年执行数" = 95.50')
+    assert project_from_text(same).budget.figures["执行数"] == Decimal("95.5")
+
+
+def test_an_unknown_budget_row_is_refused_with_a_suggestion() -> None:
+    text = SMALL.replace('"执行数" = 95.5', '"执行数" = 95.5\n\n[budget.rows."其它资金"]\n"执行数" = 1')
+    with pytest.raises(LoadError) as caught:
+        project_from_text(text, "表.toml")
+    (problem,) = caught.value.problems
+    assert problem.code == "E-BUDGET" and problem.line == 13
+    assert problem.suggestion == "是否想写 “其他资金”？"
+
+
+def test_budget_rows_in_json_are_read_the_same() -> None:
+    data = {
+        "project": {"name": "x"},
+        "budget": {
+            "全年预算数": 100,
+            "全年执行数": 90,
+            "rows": {
+                "当年财政拨款": {"全年预算数": 70, "执行数": 70},
+                "上年结转资金": {"全年预算数": 30, "执行数": 20},
+            },
+        },
+    }
+    budget = project_from_text(json.dumps(data, ensure_ascii=False, indent=2), json_format=True).budget
+    assert budget.figures == {"全年预算数": 100, "执行数": 90}
+    assert budget.rows == {
+        "财政拨款": {"全年预算数": 70, "执行数": 70},
+        "上年结转": {"全年预算数": 30, "执行数": 20},
+    }
+
+
+def test_a_wrong_flag_shows_the_number_as_written() -> None:
+    text = SMALL.replace('reason = "疫情影响，部分培训取消"', 'reason = "疫情影响，部分培训取消"\nna = 1.0')
+    with pytest.raises(LoadError) as caught:
+        project_from_text(text, "表.toml")
+    (problem,) = caught.value.problems
+    assert problem.code == "E-TYPE" and problem.found == "1.0"  # not Decimal('1.0')

@@ -413,3 +413,23 @@ def test_an_implementer_not_given_does_not_come_back_as_its_placeholder(tmp_path
     ((_, project),) = read_workbook(tmp_path / "f.xlsx")
     assert isinstance(project, evalrules.Project)
     assert "implementer" not in project.texts and project.unit == "某县农业农村局"
+
+
+def test_the_budget_rows_are_written_under_the_annual_total_and_read_back(
+    self_eval: evalrules.Ruleset, tmp_path: Path
+) -> None:
+    from evalrules.excel import read_workbook
+
+    project = evalrules.load_project(Path(__file__).parent / "forms" / "bud_rows_water_2023.toml")
+    sheet = _sheet(build_report(project, self_eval), tmp_path / "form.xlsx")
+    total = _find(sheet, "年度资金总额").row
+    assert [sheet.cell(total + n, 2).value for n in (1, 2, 3)] == [
+        "其中：当年财政拨款",
+        "上年结转资金",
+        "其他资金",
+    ]
+    assert [sheet.cell(total + 3, c).value for c in (3, 5, 7, 8)] == [None, 6, 5.6, "—"]
+    (entry,) = read_workbook(tmp_path / "form.xlsx")
+    back = entry[1]
+    assert isinstance(back, evalrules.Project)
+    assert back.budget.rows == project.budget.rows and back.budget.figures == project.budget.figures

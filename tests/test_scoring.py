@@ -648,3 +648,29 @@ actual = 1200
         if leaf is not None and leaf.method is not None and leaf.method.strategy == "deduction":
             assert f'添加 [[assessments]] path = "{"/".join(path)}"，写明 deductions' in rendered
     assert "需要预算数 “到位资金”" in rendered and "需要预算数 “执行数”" in rendered
+
+
+LOCATIONS = Path(__file__).parent / "forms" / "bud_locations_2023.toml"
+
+
+def test_an_actual_that_is_not_a_number_is_located_at_its_line_in_toml_and_json(tmp_path: Path) -> None:
+    import json
+
+    from evalrules.project_export import project_to_data
+
+    project = evalrules.load_project(LOCATIONS)
+    text = LOCATIONS.read_text(encoding="utf-8").splitlines()
+    with pytest.raises(evalrules.ScoringError) as caught:
+        evalrules.score(project, evalrules.load_ruleset("caiyu_2020_10_self"))
+    (problem,) = caught.value.problems
+    assert problem.line == text.index('actual = "约九成"') + 1  # not the [[targets]] header
+    assert problem.where is not None and problem.where.startswith(
+        "[[targets]] 第 4 项（群众满意度） 的 actual"
+    )
+    data = json.dumps(project_to_data(project), ensure_ascii=False, indent=2, default=str)
+    path = tmp_path / "表.json"
+    path.write_text(data, encoding="utf-8")
+    with pytest.raises(evalrules.ScoringError) as caught:
+        evalrules.score(evalrules.load_project(path), evalrules.load_ruleset("caiyu_2020_10_self"))
+    (problem,) = caught.value.problems
+    assert problem.line == data.splitlines().index('      "actual": "约九成",') + 1  # not "targets"

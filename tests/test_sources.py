@@ -208,3 +208,30 @@ def test_other_syntax_errors_keep_their_message() -> None:
         parse_text('name = "维修\n', "项目.toml")
     assert "须加引号" not in raised.value.problems[0].message
     assert raised.value.problems[0].suggestion == "检查引号、方括号和等号是否成对、完整"
+
+
+def test_json_lines_are_found_by_key_path() -> None:
+    from evalrules.sources import json_key_lines, parse_text
+
+    text = (
+        '{\n  "a": {"b": 1},\n  "t": [\n    {\n      "n": "x \\" y",\n      "v": 2\n    },\n'
+        '    {"n": "z",\n     "v": 3}\n  ]\n}'
+    )
+    assert json_key_lines(text) == {
+        ("a",): 2,
+        ("a", "b"): 2,
+        ("t",): 3,
+        ("t", 0): 4,
+        ("t", 0, "n"): 5,
+        ("t", 0, "v"): 6,
+        ("t", 1): 8,
+        ("t", 1, "n"): 8,
+        ("t", 1, "v"): 9,
+    }
+    document = parse_text(text, "x.json", json_format=True)
+    second = document.nth_table_line("t", 1)
+    assert (second, document.line_after(second, "v"), document.line_of("t", 0, "v")) == (8, 9, 6)
+    assert (
+        document.line_after(second, "missing") == 8
+        and document.line_after(second, "missing", fallback=False) is None
+    )

@@ -767,3 +767,43 @@ def test_every_builtin_strategy_is_covered_by_the_kernel_cases() -> None:
 
     covered = {strategy.name for strategy, _, _ in _kernel_cases()}
     assert covered == {strategy.name for strategy in (*BUILTIN_STRATEGIES, *TARGET_STRATEGIES)}
+
+
+# --- the row a budget rate reads (row = "财政拨款") ---------------------------------------------------
+
+ROWS = {
+    "财政拨款": {"全年预算数": Decimal(160), "执行数": Decimal(144)},
+    "上年结转": {"全年预算数": Decimal(40)},
+}
+
+
+def rated_row(params: Mapping[str, Any], rows: Mapping[str, Mapping[str, Decimal]]) -> Outcome:
+    budget = Budget("万元", {name: Decimal(value) for name, value in BUDGET.items()}, rows=rows)
+    the_item = ScoringInput(("预算执行率",), Decimal(10), budget, Rounding(), None, None)
+    return run(EXECUTION_RATE, the_item, params)
+
+
+def test_execution_rate_reads_the_row_the_ruleset_names() -> None:
+    outcome = rated_row({"row": "财政拨款"}, ROWS)
+    assert outcome.score == Decimal(9)
+    assert outcome.reasons[0].startswith("财政拨款的执行数 144万元 ÷ 财政拨款的全年预算数 160万元 = 90%")
+    assert rated_row({"row": "年度资金总额"}, ROWS).score == rate(EXECUTION_RATE).score
+
+
+def test_a_project_that_does_not_split_its_money_is_scored_on_its_total_and_says_so() -> None:
+    outcome = rated_row({"row": "当年财政拨款"}, {})
+    assert outcome.score == rate(EXECUTION_RATE).score
+    assert "（项目未分列资金来源，财政拨款按年度资金总额计）" in outcome.reasons[0]
+
+
+def test_a_row_without_the_figure_the_rate_needs_is_refused() -> None:
+    with pytest.raises(InputProblem) as caught:
+        rated_row({"row": "上年结转"}, ROWS)
+    assert caught.value.message == "计算预算执行率需要上年结转的预算数 “执行数”"
+    assert caught.value.expected == '[budget.rows."上年结转"] 中的 执行数'
+
+
+def test_an_unknown_row_is_refused_with_a_suggestion() -> None:
+    with pytest.raises(ParameterProblem) as caught:
+        EXECUTION_RATE.prepare({"row": "财政拔款"}, CONTEXT)
+    assert caught.value.key == "row" and caught.value.suggestion == "是否想写 “财政拨款”？"

@@ -109,7 +109,7 @@ def render_text(report: AuditReport) -> str:
     titles: Mapping[Severity, str] = {"error": "错误", "warning": "警告", "info": "提示"}
     lines = [f"复核：{report.project_name}（规则集 {report.ruleset_id}）"]
     if report.result is not None:
-        lines.append(f"复算结果：总分 {report.result.total}，等级 {report.result.grade}")
+        lines.append(f"复算结果：总分 {fmt(report.result.total)}，等级 {report.result.grade}")
     for severity in SEVERITIES:
         group = [finding for finding in report.findings if finding.severity == severity]
         if not group:

@@ -304,7 +304,7 @@ def _report(arguments: argparse.Namespace) -> str:
     if span is not None and span.low != span.high:
         grade = span.grade or f"{span.low_grade}至{span.high_grade}，未定"
         return f"已生成 {path}（不低于 {fmt(span.low)} 分、不高于 {fmt(span.high)} 分，{grade}）\n"
-    return f"已生成 {path}（{context.result.total} 分，{context.result.grade}）\n"
+    return f"已生成 {path}（{fmt(context.result.total)} 分，{context.result.grade}）\n"
 
 
 def _read_many(path: Path) -> list[tuple[str, Project | EvalrulesError]]:

@@ -10,7 +10,8 @@ How the form is read (RULES.md §3; the layout :mod:`evalrules.report.selfform` 
   一级指标 / 三级指标; its columns are matched by label (年度指标值 or 指标值, 度量单位 or 计量单位,
   实际完成值 or 实际值, 分值, 得分, 偏差原因…; 指标性质 is optional). The budget header is the row
   holding 年初预算数 / 全年预算数 / 调整后预算数 / 全年执行数; its figures are read from the
-  年度资金总额 row (else the row under the header).
+  年度资金总额 row (else the row under the header), and the rows under it labelled 其中：当年财政拨款 /
+  上年结转资金 / 其他资金 become the budget's rows (a total left blank is the sum of its rows).
 - A merged cell applies to every cell it spans (its top-left value), so a merged 一级/二级 cell
   fills every row it covers.
 - 指标性质: the column when present and filled (≥ ≧ ＞= >= ≤ <= = ＝ 定性 …, see
@@ -51,11 +52,14 @@ from .errors import LoadError, Problem
 from .extras import MissingExtraError
 from .numbers import HUNDRED, NumberProblem, fmt, parse_number
 from .project import (
+    BUDGET_FIELDS,
+    BUDGET_ROWS,
     PREFIX_OPERATORS,
     SUFFIX_OPERATORS,
     Budget,
     Project,
     Target,
+    budget_row_name,
     canonical_operator,
     is_unknown,
     suggest_operator,
@@ -371,10 +375,10 @@ class _SheetReader:
             for key, labels in BUDGET_COLUMNS.items():
                 if label in labels and key not in columns:
                     columns[key] = column
-        data = header + 1
+        data, total_row = header + 1, False
         for row in range(header + 1, min(header + 6, self.rows) + 1):
             if any(_label(self.value(row, c)) == "年度资金总额" for c in range(1, self.columns + 1)):
-                data = row
+                data, total_row = row, True
                 break
         figures: dict[str, Decimal] = {}
         budget_places = {"": Place(self.file, self.where(header, at[1]))}
@@ -390,7 +394,45 @@ class _SheetReader:
                     self.problem("E-BUDGET", f"{key} 不能为负数", self.where(data, column), found=fmt(number))
                 figures[key] = number
                 budget_places[key] = self.place(data, column)
-        return Budget(self.budget_unit(header, data), figures, "", budget_places)
+        rows = self.budget_rows(data, columns, budget_places) if total_row else {}
+        summed = []
+        for key in BUDGET_FIELDS:  # a form that fills in only the rows: the total is their sum
+            if key not in figures and any(key in row for row in rows.values()):
+                figures[key] = sum((row[key] for row in rows.values() if key in row), Decimal(0))
+                summed.append(key)
+                budget_places[key] = budget_places[""]
+        unit = self.budget_unit(header, data)
+        return Budget(unit, figures, "", budget_places, rows, tuple(summed))
+
+    def budget_rows(
+        self, total: int, columns: dict[str, int], places: dict[str, Place]
+    ) -> dict[str, dict[str, Decimal]]:
+        """The rows under 年度资金总额 (其中：当年财政拨款 / 上年结转资金 / 其他资金), each with the
+        figures the total row has columns for; their 分值 / 执行率 / 得分 cells (— in the form) are
+        not read."""
+        rows: dict[str, dict[str, Decimal]] = {}
+        first = min(columns.values(), default=self.columns + 1)
+        for line in range(total + 1, min(total + 6, self.rows) + 1):
+            names = [budget_row_name(_label(self.value(line, c))) for c in range(1, first)]
+            name = next((n for n in names if n is not None), None)
+            if name is None:
+                break
+            figures: dict[str, Decimal] = {}
+            for key, column in columns.items():
+                if key in ("分值", "得分"):
+                    continue
+                number = self.number(line, column, key)
+                if number is not None and number < 0:
+                    self.problem(
+                        "E-BUDGET", f"{name}的{key} 不能为负数", self.where(line, column), found=fmt(number)
+                    )
+                elif number is not None:
+                    figures[key] = number
+                    places[f"{name}/{key}"] = self.place(line, column)
+            if name not in rows and figures:  # a row printed blank gives nothing
+                rows[name] = figures
+                places[name] = self.place(line, 1)
+        return {name: rows[name] for name in BUDGET_ROWS if name in rows}
 
     def budget_unit(self, header: int, data: int) -> str:
         texts = [

@@ -154,6 +154,8 @@ def project_rows(key: str, project: Project) -> list[dict[str, Any]]:
         rows.append({**header, "kind": kind, **{k: v for k, v in cells.items() if v is not None}})
 
     budget = data["budget"]
+    if "rows" in budget:
+        raise ValueError(f"项目 {key}：[budget.rows]（年度资金总额的其中各行）不能写入扁平格式")
     for figure, amount in budget.items():
         if figure not in ("unit", "reason"):
             add("budget", indicator=figure, value=amount, unit_of_measure=budget["unit"])

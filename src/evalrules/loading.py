@@ -199,7 +199,7 @@ class _Builder(RulesetReader):
                     "E-INDICATOR-DUPLICATE",
                     f"同一级下指标 “{name}” 重复",
                     "/".join((*prefix, name)),
-                    name=name,
+                    name=(*prefix, name),
                 )
             names.add(name)
             indicator = self.indicator(entry, (*prefix, name))
@@ -209,18 +209,18 @@ class _Builder(RulesetReader):
 
     def indicator(self, entry: dict[str, Any], path: tuple[str, ...]) -> Indicator | None:
         where, name = "指标 " + "/".join(path), path[-1]
-        self.unknown_keys(entry, INDICATOR_KEYS, where, name)
+        self.unknown_keys(entry, INDICATOR_KEYS, where, path)
         weight = (
-            self.number(entry.get("weight"), where + " 的 weight", name=name, key="weight")
+            self.number(entry.get("weight"), where + " 的 weight", name=path, key="weight")
             if "weight" in entry
             else None
         )
         if weight is None:
             if "weight" not in entry:
-                self.problem("E-WEIGHT", "缺少分值 weight", where, name=name)
+                self.problem("E-WEIGHT", "缺少分值 weight", where, name=path)
             return None
         if weight < 0:
-            self.problem("E-WEIGHT", "分值不能为负数", where, name=name, key="weight", found=fmt(weight))
+            self.problem("E-WEIGHT", "分值不能为负数", where, name=path, key="weight", found=fmt(weight))
         kinds = [key for key in ("children", "method", "slot") if key in entry]
         if len(kinds) != 1:
             self.problem(
@@ -228,7 +228,7 @@ class _Builder(RulesetReader):
                 "每个指标应且只应有 children（下级指标）、method（计分方法）"
                 "或 slot（由项目绩效指标填充）之一",
                 where,
-                name=name,
+                name=path,
                 found="、".join(kinds) or "都没有",
             )
             return None
@@ -239,7 +239,7 @@ class _Builder(RulesetReader):
                 "E-TREE-DEPTH",
                 f"指标树超过 {MAX_TREE_DEPTH} 级",
                 where,
-                name=name,
+                name=path,
                 key="children",
                 suggestion="指标体系一般为三级（一级、二级、三级指标），最多四级",
             )
@@ -252,7 +252,7 @@ class _Builder(RulesetReader):
                     "E-WEIGHT-SUM",
                     "下级指标分值之和不等于上级分值",
                     where,
-                    name=name,
+                    name=path,
                     expected=fmt(weight),
                     found=f"{fmt(total)}（{' + '.join(fmt(c.weight) for c in children)}）",
                 )

@@ -118,6 +118,12 @@ def fmt(value: Decimal) -> str:
     return "0" if text == "-0" else text  # -0.004 rounded is -0.00: shown as 0
 
 
+def written(value: object) -> str:
+    """A value as a message shows what was written: a number as its digits (2.0, never
+    Decimal('2.0') or 1E+1), anything else as repr shows it ('x', True, [1])."""
+    return format(value, "f") if isinstance(value, Decimal) and value.is_finite() else repr(value)
+
+
 def split_equally(total: Decimal, parts: int, places: int) -> list[Decimal]:
     """Split total into parts that differ by at most one unit of the last place and add up
     exactly to total (10 in 9 parts at 2 places: 1.12 and eight times 1.11)."""

@@ -18,6 +18,32 @@ from .sources import Place as Place  # re-exported: targets and assessments carr
 BUDGET_FIELDS = ("年初预算数", "全年预算数", "调整后预算数", "到位资金", "执行数")
 """Budget figures a project may give (in its budget unit, 万元 by default)."""
 
+BUDGET_ALIASES = {
+    "全年执行数": "执行数",
+    "实际执行数": "执行数",
+    "调整预算数": "调整后预算数",
+    "全年到位数": "到位资金",
+}
+"""Other printed words for a budget figure, each standing for exactly one of BUDGET_FIELDS (the 自评表
+prints 全年执行数). Words that could mean two figures (年初预算 or 预算数 alone) are not among them."""
+
+BUDGET_ROWS = ("财政拨款", "上年结转", "其他资金")
+"""The rows under 年度资金总额 in the 自评表 (其中：当年财政拨款 / 上年结转资金 / 其他资金).
+Provenance: [M] 财预〔2020〕10号 附件1 from memory; the words 当年财政拨款 and 上年结转资金 [V] in
+the seed report (资金到位率: "其中当年财政拨款192.05万元，上年结转资金0万元")."""
+
+BUDGET_ROW_ALIASES = {"当年财政拨款": "财政拨款", "上年结转资金": "上年结转"}
+"""The rows' names as forms print them."""
+
+
+def budget_row_name(written: str) -> str | None:
+    """The row (BUDGET_ROWS) a printed label names ("其中：当年财政拨款" → 财政拨款), or None."""
+    text = "".join(str(written).split())
+    for lead in ("其中：", "其中:", "其中"):
+        text = text.removeprefix(lead)
+    return text if text in BUDGET_ROWS else BUDGET_ROW_ALIASES.get(text)
+
+
 _AT_LEAST = (
     ">=",
     "≥",
@@ -132,7 +158,20 @@ class Budget:
     reason: str = ""
     """Why execution fell short (预算执行偏差原因), when it did."""
     places: Mapping[str, Place] = field(factory=dict)
-    """Where each figure (and "reason") stands in the file; "" is the [budget] table itself."""
+    """Where each figure (and "reason") stands in the file; "" is the [budget] table itself, a
+    row's name its table and "财政拨款/执行数" a row's figure."""
+    rows: Mapping[str, Mapping[str, Decimal]] = field(factory=dict)
+    """The parts of the 年度资金总额 (BUDGET_ROWS, in that order) with their figures; figures
+    holds the total."""
+    summed: tuple[str, ...] = ()
+    """The total's figures that were not written but taken as the sum of the rows."""
+
+    def row_figures(self, row: str = "") -> Mapping[str, Decimal]:
+        """The figures of a row (财政拨款 …): of the total for "", or when no row is given at all
+        (all of the money is then the one row)."""
+        if not row or not self.rows:
+            return self.figures
+        return self.rows.get(row, {})
 
 
 @pickled_by_fields
@@ -159,6 +198,9 @@ class Target:
     unknown: tuple[str, ...] = ()
     """The keys whose value is marked as not known ("value", "actual", "score", "rating"); the
     value itself is then None (its text, such as "?", is kept in value_text / actual_text)."""
+    lines: Mapping[str, int] = field(factory=dict)
+    """The lines of the keys a problem found later (when scoring) may be about: a written actual
+    that is not a number, a score; such a problem is located there, not at the table's header."""
 
 
 @pickled_by_fields
@@ -185,6 +227,9 @@ class Assessment:
     note: str = ""
     unknown: tuple[str, ...] = ()
     """The keys whose value is marked as not known ("score", "rating"); the value is then None."""
+    lines: Mapping[str, int] = field(factory=dict)
+    """The lines of the keys a problem found later (when scoring) may be about: a written actual
+    that is not a number, a score; such a problem is located there, not at the table's header."""
 
 
 @pickled_by_fields

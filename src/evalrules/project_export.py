@@ -89,12 +89,15 @@ def exact(text: str) -> Decimal | str:
 def _budget(budget: Budget) -> dict[str, Any]:
     table: dict[str, Any] = {"unit": budget.unit}
     for key in BUDGET_FIELDS:
-        if key in budget.figures:
+        if key in budget.figures and key not in budget.summed:  # a sum of the rows stays one
             table[key] = budget.figures[key]
     for key, value in budget.figures.items():  # figures built by hand outside BUDGET_FIELDS
-        table.setdefault(key, value)
+        if key not in budget.summed:
+            table.setdefault(key, value)
     if budget.reason:
         table["reason"] = budget.reason
+    if budget.rows:
+        table["rows"] = {row: dict(figures) for row, figures in budget.rows.items()}
     return table
 
 

@@ -12,15 +12,19 @@ from .claims import Claims, read_claims
 from .errors import LoadError, Problem, suggest
 from .key_aliases import TARGET_ALIASES, aliases_of, with_keys
 from .model import MethodRef
-from .numbers import NumberProblem, fmt, parse_number
+from .numbers import NumberProblem, fmt, parse_number, written
 from .placeholders import placeholder_problems
 from .project import (
+    BUDGET_ALIASES,
     BUDGET_FIELDS,
+    BUDGET_ROW_ALIASES,
+    BUDGET_ROWS,
     Assessment,
     Budget,
     Deduction,
     Project,
     Target,
+    budget_row_name,
     canonical_operator,
     is_unknown,
     operator_in_value,
@@ -117,7 +121,7 @@ class _ProjectReader:
     def flag(self, entry: Mapping[str, Any], key: str, where: str, line: Line) -> bool:
         value = entry.get(key, False)
         if not isinstance(value, bool):
-            self.problem("E-TYPE", f"{key} 应为 true 或 false（不加引号）", where, line, found=repr(value))
+            self.problem("E-TYPE", f"{key} 应为 true 或 false（不加引号）", where, line, found=written(value))
             return False
         return value
 
@@ -199,34 +203,99 @@ class _ProjectReader:
                     f"“{key}” 应为 true/false 或一段说明文字",
                     "[flags]",
                     self.document.line_after(line, str(key)),
-                    found=repr(value),
+                    found=written(value),
                 )
         return flags
 
     def budget(self) -> Budget:
         raw = self.table("budget")
         line = self.document.line_of("budget")
-        self.unknown(raw, ("unit", "reason", *BUDGET_FIELDS), "[budget]", line)
-        figures = {}
-        for key in BUDGET_FIELDS:
-            if key in raw:
-                value = self.number(raw[key], f"[budget] {key}", self.document.line_after(line, key))
-                if value is not None and value < 0:
-                    self.problem(
-                        "E-BUDGET",
-                        f"{key} 不能为负数",
-                        f"[budget] {key}",
-                        self.document.line_after(line, key),
-                        found=fmt(value),
-                    )
-                elif value is not None:
-                    figures[key] = value
+        self.unknown(raw, ("unit", "reason", "rows", *BUDGET_FIELDS, *BUDGET_ALIASES), "[budget]", line)
         file = self.document.name
         places = {"": Place(file, "[budget]", line)}
-        for key in (*BUDGET_FIELDS, "reason"):
-            if key in raw:
-                places[key] = Place(file, f"[budget] {key}", self.document.line_after(line, key))
-        return Budget(str(raw.get("unit", "万元")), figures, str(raw.get("reason", "")), places)
+        figures = self.budget_figures(raw, "[budget]", line, "", places)
+        if "reason" in raw:
+            places["reason"] = Place(file, "[budget] reason", self.document.line_after(line, "reason"))
+        rows = self.budget_rows(raw.get("rows", {}), line, places)
+        summed = []
+        for key in BUDGET_FIELDS:  # a form that prints only the rows: the total is their sum
+            if key not in figures and any(key in row for row in rows.values()):
+                figures[key] = sum((row[key] for row in rows.values() if key in row), Decimal(0))
+                summed.append(key)
+                places[key] = Place(file, f"[budget.rows] 各行{key}之和", places.get("rows", places[""]).line)
+        return Budget(
+            str(raw.get("unit", "万元")), figures, str(raw.get("reason", "")), places, rows, tuple(summed)
+        )
+
+    def budget_figures(
+        self, raw: Mapping[str, Any], where: str, line: int | None, prefix: str, places: dict[str, Place]
+    ) -> dict[str, Decimal]:
+        """The figures of a budget table (the total or a row), read under their names or aliases
+        (全年执行数 for 执行数); a figure given twice with different values is E-BUDGET."""
+        figures: dict[str, Decimal] = {}
+        written_as: dict[str, str] = {}
+        for spelled, value in raw.items():
+            key = BUDGET_ALIASES.get(spelled, spelled)
+            if key not in BUDGET_FIELDS:
+                continue
+            at = self.document.line_after(line, spelled)
+            number = self.number(value, f"{where} {spelled}", at)
+            if number is not None and number < 0:
+                self.problem("E-BUDGET", f"{spelled} 不能为负数", f"{where} {spelled}", at, found=fmt(number))
+            elif number is not None and key in figures:
+                if number != figures[key]:
+                    first = written_as[key]
+                    self.problem(
+                        "E-BUDGET",
+                        f"“{spelled}” 与 “{first}” 都是{key}，却写了不同的值",
+                        f"{where} {spelled}",
+                        at,
+                        expected="只写其中一个",
+                        found=f"{first} = {fmt(figures[key])}，{spelled} = {fmt(number)}",
+                    )
+            elif number is not None:
+                figures[key], written_as[key] = number, spelled
+                places[prefix + key] = Place(self.document.name, f"{where} {spelled}", at)
+        return figures
+
+    def budget_rows(
+        self, raw: Any, line: int | None, places: dict[str, Place]
+    ) -> dict[str, dict[str, Decimal]]:
+        """The parts of the 年度资金总额 ([budget.rows."财政拨款"] …), in the form's order."""
+        if not raw:
+            return {}
+        rows_line = self.document.line_of("budget", "rows")
+        if not isinstance(raw, dict) or not all(isinstance(entry, dict) for entry in raw.values()):
+            self.problem(
+                "E-TYPE",
+                '[budget.rows] 应为表，每行一个子表，如 [budget.rows."财政拨款"]',
+                "[budget.rows]",
+                rows_line,
+            )
+            return {}
+        places["rows"] = Place(self.document.name, "[budget.rows]", rows_line)
+        rows: dict[str, dict[str, Decimal]] = {}
+        for name, entry in raw.items():
+            where = f'[budget.rows."{name}"]'
+            row_line = self.document.line_of("budget", "rows", str(name))
+            row = budget_row_name(str(name))
+            if row is None:
+                self.problem(
+                    "E-BUDGET",
+                    f"未知的资金来源 “{name}”",
+                    where,
+                    row_line,
+                    expected=f"年度资金总额的“其中”各行：{'、'.join(BUDGET_ROWS)}",
+                    suggestion=suggest(str(name), [*BUDGET_ROWS, *BUDGET_ROW_ALIASES]),
+                )
+                continue
+            if row in rows:
+                self.problem("E-BUDGET", f"资金来源 “{row}” 写了两次", where, row_line)
+                continue
+            self.unknown(entry, (*BUDGET_FIELDS, *BUDGET_ALIASES), where, row_line)
+            places[row] = Place(self.document.name, where, row_line)
+            rows[row] = self.budget_figures(entry, where, row_line, f"{row}/", places)
+        return {row: rows[row] for row in BUDGET_ROWS if row in rows}
 
     def weights(self) -> tuple[dict[tuple[str, ...], Decimal], dict[tuple[str, ...], Place]]:
         raw, line = self.table("weights"), self.document.line_of("weights")
@@ -298,6 +367,7 @@ class _ProjectReader:
             )
             ok = False
         value = actual = None
+        lines: dict[str, int | None] = {}
         rating_text = _text(entry.get("rating"))  # rating = "" is as blank as no rating
         blank = not value_text and not actual_text and not rating_text and "score" not in entry
         not_applicable = self.flag(entry, "na", where, at("na")) or blank
@@ -306,8 +376,8 @@ class _ProjectReader:
             if "value" in unknown:
                 value = None  # there, but not known ("?"): scored as a range
             elif value_text:
-                written = bare_value if in_value is not None else entry["value"]
-                value = self.number(written, where + " 的 value（年度指标值）", at("value"))
+                number_text = bare_value if in_value is not None else entry["value"]
+                value = self.number(number_text, where + " 的 value（年度指标值）", at("value"))
                 ok = ok and value is not None
             else:
                 self.problem("E-TARGET", "缺少年度指标值 value", where, line)
@@ -317,6 +387,9 @@ class _ProjectReader:
                     actual = parse_number(entry["actual"])
                 except NumberProblem:
                     actual = None  # scoring reports a non-numeric actual with the ruleset's policy
+                    lines["actual"] = self.at(line, "actual")  # only such an actual is looked up
+        if "score" in entry:
+            lines["score"] = self.at(line, "score")
         weight = (
             self.number(entry["weight"], where + " 的 weight", at("weight")) if "weight" in entry else None
         )
@@ -357,6 +430,7 @@ class _ProjectReader:
             method=method,
             note=str(entry.get("note", "")),
             unknown=unknown,
+            lines={key: at for key, at in lines.items() if at is not None},
         )
 
     def aliased(
@@ -421,6 +495,7 @@ class _ProjectReader:
                     reason=str(entry.get("reason", "")),
                     note=str(entry.get("note", "")),
                     unknown=unknown,
+                    lines={"score": found} if "score" in entry and (found := at("score")) else {},
                 )
             )
         return tuple(built)

@@ -6,6 +6,7 @@ part of ruleset loading shares: each problem gets the file, the place and the li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from .model import (
     Provenance,
     Rounding,
 )
-from .numbers import ROUNDING_MODES, NumberProblem, fmt, parse_number
+from .numbers import ROUNDING_MODES, NumberProblem, fmt, parse_number, written
 from .plugins import Registry
 from .schema import (
     AUDIT_KEYS,
@@ -38,16 +39,38 @@ from .strategies import PrepareContext
 _TRUST = {"unverified": 0, "secondary": 1, "verified": 2}
 
 
-def _indicator_lines(document: Document, name: str) -> list[int]:
-    """Lines that open an indicator called name: ``name = "…"`` or an edit's ``path = "…/name"``."""
-    found = []
-    for number, text in enumerate(document.text.splitlines(), start=1):
+Named = str | tuple[str, ...] | None
+"""An indicator a problem is about: its name, or better its path (two indicators may share a name
+under different parents)."""
+
+_INDICATOR_HEADER = re.compile(r"^\s*\[\[\s*indicators((?:\s*\.\s*children)*)\s*\]\]")
+
+
+def _indicator_lines(document: Document, name: str, path: tuple[str, ...] = ()) -> list[int]:
+    """Lines that open an indicator called name: ``name = "…"`` or an edit's ``path = "…/name"``;
+    given its path, only the lines of that indicator when the text shows which one it is (the
+    ``[[indicators.children]]`` headers above each name), else every line of that name."""
+    found, exact = [], []
+    opened: list[str] = []  # the names of the indicators open at this line, by depth
+    depth = 0
+    for number, text in enumerate(document.lines, start=1):
+        header = _INDICATOR_HEADER.match(text) if "[[" in text else None
+        if header:
+            depth = header.group(1).count("children") + 1
+            continue
         compact = text.strip().replace(" ", "")
-        if compact.startswith(f'name="{name}"') or (
-            compact.startswith('path="') and (compact.endswith(f'/{name}"') or compact == f'path="{name}"')
-        ):
+        if compact.startswith(f'name="{name}"'):
             found.append(number)
-    return found
+            if depth and len(opened) >= depth - 1 and (*opened[: depth - 1], name) == path:
+                exact.append(number)
+        elif compact.startswith('path="') and (compact.endswith(f'/{name}"') or compact == f'path="{name}"'):
+            found.append(number)
+            if path and compact == f'path="{"/".join(path)}"':
+                exact.append(number)
+        if depth and compact.startswith('name="'):
+            opened[depth - 1 :] = [compact[len('name="') :].split('"')[0]]
+            depth = 0  # one name per table
+    return exact or found
 
 
 class RulesetReader:
@@ -66,41 +89,39 @@ class RulesetReader:
         message: str,
         where: str,
         *,
-        name: str | None = None,
+        name: Named = None,
         key: str | None = None,
         **details: str | None,
     ) -> None:
         file, line = self._locate(name, key)
         self.problems.append(Problem(code, message, file=file, where=where, line=line, **details))
 
-    def _locate(self, name: str | None, key: str | None) -> tuple[str, int | None]:
+    def _locate(self, named: Named, key: str | None) -> tuple[str, int | None]:
         """The file and line of an indicator's key: the child's own [[override]]/[[add]] first,
         then up the extends chain; else the indicator's own line."""
+        path = named if isinstance(named, tuple) else ()
+        name = path[-1] if path else named if isinstance(named, str) else None
         for document in self.documents:
-            for start in _indicator_lines(document, name) if name else [None]:
+            for start in _indicator_lines(document, name, path) if name else [None]:
                 if key is None:
                     return document.name, start
                 line = document.line_after(start, key, fallback=False) if start else document.line_of(key)
                 if line is not None:
                     return document.name, line
         for document in self.documents:
-            starts = _indicator_lines(document, name) if name else []
+            starts = _indicator_lines(document, name, path) if name else []
             if starts:
                 return document.name, starts[0]
         return self.documents[0].name, None
 
-    def number(
-        self, value: Any, where: str, *, name: str | None = None, key: str | None = None
-    ) -> Decimal | None:
+    def number(self, value: Any, where: str, *, name: Named = None, key: str | None = None) -> Decimal | None:
         try:
             return parse_number(value)
         except NumberProblem as problem:
             self.problem("E-NUMBER", str(problem), where, name=name, key=key)
             return None
 
-    def unknown_keys(
-        self, table: Mapping[str, Any], allowed: Any, where: str, name: str | None = None
-    ) -> None:
+    def unknown_keys(self, table: Mapping[str, Any], allowed: Any, where: str, name: Named = None) -> None:
         for key in table:
             if key not in allowed:
                 self.problem(
@@ -185,7 +206,7 @@ class RulesetReader:
                 "places 应为 0 到 10 的整数",
                 "[rounding] places",
                 key="places",
-                found=repr(places),
+                found=written(places),
             )
             places = 2
         if not isinstance(mode, str) or mode not in ROUNDING_MODES:
@@ -239,7 +260,7 @@ class RulesetReader:
             missing = "error"
         return NotApplicablePolicy(policy, missing)
 
-    def provenance(self, raw: Any, where: str, name: str | None = None) -> Provenance | None:
+    def provenance(self, raw: Any, where: str, name: Named = None) -> Provenance | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("tag"), str) or raw["tag"] not in SOURCE_TAGS:
             self.problem(
                 "E-PROVENANCE",
@@ -319,7 +340,7 @@ class RulesetReader:
                     where,
                     key=key,
                     expected=OPTION_KINDS[option.kind],
-                    found=repr(value),
+                    found=written(value),
                 )
                 continue
             options[key] = checked

@@ -320,6 +320,10 @@ class _Scorer(Binder):
         except InputProblem as problem:
             target = node.target
             blank = target is not None and target.actual is None and not target.actual_text
+            source = node.target or node.assessment
+            key_line = source.lines.get(problem.key) if source is not None and problem.key else None
+            if place is not None and key_line is not None:  # at the key the problem is about
+                place = Place(place.file, f"{place.where} 的 {problem.key}", key_line)
             self.problem(
                 "E-INPUT",
                 problem.message,

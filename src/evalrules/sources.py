@@ -43,12 +43,34 @@ class Document:
     """The text's lines, split once: every message looks its line up in them."""
     headers: dict[str, list[int]] = field(init=False, eq=False, repr=False, factory=dict)
     """The lines of each ``[[table]]``'s headers, found when first asked."""
+    json: bool = field(default=False, kw_only=True)
+    """JSON text: lines are found by the path of each key (("targets", 3, "actual")), not by
+    TOML's table headers."""
+    paths: dict[Any, Any] = field(init=False, eq=False, repr=False, factory=dict)
+    """JSON: the line of every key path and array element, and the paths starting on each line,
+    indexed when first asked."""
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "lines", tuple(self.text.splitlines()))
 
+    def json_lines(self) -> tuple[dict[tuple[str | int, ...], int], dict[int, list[tuple[str | int, ...]]]]:
+        """JSON: the line of each key path, and the paths that start on each line."""
+        if not self.paths:
+            found = json_key_lines(self.text)
+            starting: dict[int, list[tuple[str | int, ...]]] = {}
+            for path, line in found.items():
+                starting.setdefault(line, []).append(path)
+            self.paths["found"], self.paths["starting"] = found, starting
+        return self.paths["found"], self.paths["starting"]
+
     def line_of(self, *keys: str | int) -> int | None:
         """The line where a key path most likely stands, e.g. ("targets", 3, "actual")."""
+        if self.json:  # the deepest part of the path that is there
+            found = self.json_lines()[0]
+            for end in range(len(keys), 0, -1):
+                if keys[:end] in found:
+                    return found[keys[:end]]
+            return None
         lines = self.lines
         start = 0
         for key in keys:
@@ -66,7 +88,10 @@ class Document:
         return start + 1
 
     def nth_table_line(self, table: str, index: int) -> int | None:
-        """The line of the index-th ``[[table]]`` header (TOML) or None."""
+        """The line of the index-th ``[[table]]`` header (TOML), or of the index-th element of
+        the array (JSON), or None."""
+        if self.json:
+            return self.json_lines()[0].get((*table.split("."), index))
         headers = self.headers.get(table)
         if headers is None:
             header = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]")
@@ -80,6 +105,12 @@ class Document:
         is none, ``start`` itself, or None with ``fallback=False``."""
         if start is None:
             return None
+        if self.json:  # the key inside the deepest object that starts on that line
+            found, starting = self.json_lines()
+            for path in sorted(starting.get(start, ()), key=len, reverse=True):
+                if (*path, key) in found:
+                    return found[(*path, key)]
+            return start if fallback else None
         lines = self.lines
         for number in range(start - 1, len(lines)):
             if number > start - 1 and lines[number].lstrip().startswith("["):
@@ -87,6 +118,41 @@ class Document:
             if key in lines[number] and _sets(lines[number], key):
                 return number + 1
         return start if fallback else None
+
+
+def json_key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """The line of every key (by its path, ("targets", 0, "actual")) and of every array element
+    (("targets", 0)) in a JSON text that parsed: one pass, strings skipped whole."""
+    found: dict[tuple[str | int, ...], int] = {}
+    stack: list[list[Any]] = []  # per open container: [is object, current key or index, awaiting]
+    line, at, end = 1, 0, len(text)
+    while at < end:
+        char = text[at]
+        if char == "\n":
+            line += 1
+        elif char not in " \t\r":
+            top = stack[-1] if stack else None
+            if top is not None and not top[0] and top[2] and char != "]":  # an element starts
+                found[tuple(entry[1] for entry in stack)] = line
+                top[2] = False
+            if char == '"':
+                close = at + 1
+                while close < end and text[close] != '"':
+                    close += 2 if text[close] == "\\" else 1
+                if top is not None and top[0] and top[2]:  # a key
+                    top[1], top[2] = json.loads(text[at : close + 1]), False
+                    found[tuple(entry[1] for entry in stack)] = line
+                at = close
+            elif char in "{[":
+                stack.append([char == "{", None if char == "{" else 0, True])
+            elif char in "}]" and stack:
+                stack.pop()
+            elif char == "," and top is not None:
+                if not top[0]:
+                    top[1] += 1
+                top[2] = True
+        at += 1
+    return found
 
 
 def _sets(line: str, key: str) -> bool:
@@ -199,7 +265,7 @@ def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
         raise LoadError([Problem("E-FILE", "文件嵌套过深", file=name)]) from None
     if not isinstance(data, dict):
         raise LoadError([Problem("E-FILE", "文件顶层应为表（对象）", file=name)])
-    return Document(name, text, data)
+    return Document(name, text, data, json=json_format)
 
 
 _KEY_BEFORE_EQUALS = re.compile(r"(?:^|[{,])\s*([^\s\"'=,{}\[\]#]+)\s*=")

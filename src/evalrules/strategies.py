@@ -43,12 +43,16 @@ class InputProblem(Exception):
         expected: str | None = None,
         found: str | None = None,
         suggestion: str | None = None,
+        key: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.expected = expected
         self.found = found
         self.suggestion = suggestion
+        self.key = key
+        """The key of the target or assessment the problem is about ("actual", "score"), so that
+        it is located at that key's line."""
 
 
 @frozen

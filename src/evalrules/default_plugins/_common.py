@@ -48,12 +48,13 @@ def target_values(item: ScoringInput) -> tuple[Target, Decimal, Decimal]:
     if target is None:
         raise InputProblem("该评分方法需要项目的绩效指标（指标值与实际完成值）")
     if target.value is None:
-        raise InputProblem("缺少年度指标值", expected="数字", found=repr(target.value_text))
+        raise InputProblem("缺少年度指标值", expected="数字", found=repr(target.value_text), key="value")
     if target.actual is None:
         raise InputProblem(
             "缺少实际完成值或实际完成值不是数字",
             expected=f"数字（单位 {target.unit}）" if target.unit else "数字",
             found=f"“{target.actual_text}”" if target.actual_text else "空",
+            key="actual",
         )
     return target, target.value, target.actual
 

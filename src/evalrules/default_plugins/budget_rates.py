@@ -11,7 +11,7 @@ from attrs import frozen
 
 from ..findings import AuditContext
 from ..numbers import CONTEXT, ONE, fmt
-from ..project import BUDGET_FIELDS
+from ..project import BUDGET_FIELDS, Budget, budget_row_name
 from ._common import percent
 from .claimed import key_of, nodes_by_key
 
@@ -30,6 +30,8 @@ class RateMethod:
     strategy: str
     numerator: str
     denominator: str
+    row: str = ""
+    """The row of the budget it divides (财政拨款 …), "" for the 年度资金总额."""
 
     @property
     def title(self) -> str:
@@ -61,15 +63,21 @@ def rate_methods(context: AuditContext) -> list[RateMethod]:
         if method is None or method.strategy not in RATE_STRATEGIES:
             continue
         prepared = method.prepared
-        if isinstance(prepared, tuple) and len(prepared) == 2:
-            numerator, denominator = str(prepared[0]), str(prepared[1])
+        if isinstance(prepared, tuple) and len(prepared) == 3:
+            numerator, denominator, row = (str(part) for part in prepared)
         else:
             default = "执行数" if method.strategy == "execution_rate" else "到位资金"
             numerator = str(method.params.get("numerator", default))
             denominator = str(method.params.get("denominator", "全年预算数"))
+            row = budget_row_name(str(method.params.get("row", ""))) or ""
         if numerator in BUDGET_FIELDS and denominator in BUDGET_FIELDS:
-            found.append(RateMethod(path, method.strategy, numerator, denominator))
+            found.append(RateMethod(path, method.strategy, numerator, denominator, row))
     return found
+
+
+def execution_method(context: AuditContext) -> RateMethod | None:
+    """The ruleset's 预算执行率 indicator, if it has one."""
+    return next((m for m in rate_methods(context) if m.strategy == "execution_rate"), None)
 
 
 def execution_denominator(context: AuditContext) -> tuple[tuple[str, ...], str]:
@@ -81,9 +89,15 @@ def execution_denominator(context: AuditContext) -> tuple[tuple[str, ...], str]:
     return (), "全年预算数"
 
 
-def describe(numerator: str, spent: Decimal, denominator: str, base: Decimal, unit: str) -> str:
+def row_label(budget: Budget, row: str) -> str:
+    """How a rate's row is named before its figures ("财政拨款的"), "" for the total or when the
+    project gives no rows (all of its money is then the one row)."""
+    return f"{row}的" if row and budget.rows else ""
+
+
+def describe(numerator: str, spent: Decimal, denominator: str, base: Decimal, unit: str, of: str = "") -> str:
     rate = percent(CONTEXT.divide(spent, base))
-    return f"{numerator} {fmt(spent)}{unit} ÷ {denominator} {fmt(base)}{unit} = {rate}"
+    return f"{of}{numerator} {fmt(spent)}{unit} ÷ {of}{denominator} {fmt(base)}{unit} = {rate}"
 
 
 def budget_rates(context: AuditContext) -> Iterator[BudgetRate]:
@@ -92,14 +106,17 @@ def budget_rates(context: AuditContext) -> Iterator[BudgetRate]:
     budget = context.project.budget
     for method in rate_methods(context):
         node = nodes.get(key_of(method.path))
-        top, bottom = budget.figures.get(method.numerator), budget.figures.get(method.denominator)
+        figures = budget.row_figures(method.row)
+        top, bottom = figures.get(method.numerator), figures.get(method.denominator)
         if node is None or node.status != "scored" or top is None or not bottom:
             continue
         yield BudgetRate(
             method.path,
             method.title,
             CONTEXT.divide(top, bottom),
-            describe(method.numerator, top, method.denominator, bottom, budget.unit),
+            describe(
+                method.numerator, top, method.denominator, bottom, budget.unit, row_label(budget, method.row)
+            ),
             node.weight,
             node.score,
             context.project.claims.scores.get(key_of(method.path)),

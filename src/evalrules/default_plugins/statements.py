@@ -14,9 +14,9 @@ from ..errors import suggest
 from ..findings import AuditCheck, AuditContext, Finding, Severity
 from ..hookspecs import hookimpl
 from ..numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
-from ..project import BUDGET_FIELDS, Target
+from ..project import BUDGET_ALIASES, BUDGET_FIELDS, Target
 from ..sources import Place
-from .budget_rates import execution_denominator
+from .budget_rates import execution_denominator, execution_method, row_label
 from .claimed import key_of, nodes_by_key, target_path
 from .units import convert, is_cost, is_unit_cost, normal_unit
 
@@ -98,8 +98,11 @@ class LowExecution:
         threshold, budget = context.ruleset.audit.low_execution, context.project.budget
         if threshold is None or budget.reason.strip():
             return
+        method = execution_method(context)
         path, denominator = execution_denominator(context)
-        spent, base = budget.figures.get("执行数"), budget.figures.get(denominator)
+        row = method.row if method is not None else ""
+        figures, of = budget.row_figures(row), row_label(budget, row)
+        spent, base = figures.get("执行数"), figures.get(denominator)
         if spent is None or not base:
             return
         rate = CONTEXT.divide(spent, base)
@@ -110,12 +113,14 @@ class LowExecution:
         yield Finding(
             self.code,
             self.severity,
-            f"预算执行率 = 执行数 {fmt(spent)}{budget.unit} ÷ {denominator} {fmt(base)}{budget.unit} = "
-            f"{fmt(shown)}%，低于规则集的阈值 {limit}%，[budget] 却没有写原因（reason）",
+            f"预算执行率 = {of}执行数 {fmt(spent)}{budget.unit} ÷ {of}{denominator} "
+            f"{fmt(base)}{budget.unit} = {fmt(shown)}%，低于规则集的阈值 {limit}%，"
+            "[budget] 却没有写原因（reason）",
             path,
             None,
             shown,
-            context.project.budget.places.get("执行数", Place(context.project.file, "[budget] 执行数")),
+            budget.places.get(f"{row}/执行数" if of else "执行数")
+            or Place(context.project.file, "[budget] 执行数"),
         )
 
 
@@ -186,14 +191,16 @@ class FigureConflict:
     doc: str = (
         "同一个数据在一份材料中有两个不同的值：报告文字中同名的数据（[[claims.figures]]，单位可比时）"
         "互相矛盾（如第四章写满意度 95%，第三章写 99%），或与同名绩效指标的实际完成值、同名的预算数"
-        "（[budget] 中的全年预算数、执行数等）不同。每个与前文或表格不符的数据报告一次。"
+        "（[budget] 中的全年预算数、执行数等，也认“全年执行数”这类别名）不同。"
+        "每个与前文或表格不符的数据报告一次。"
     )
 
     def run(self, context: AuditContext) -> Iterator[Finding]:
         figures, budget = context.project.claims.figures, context.project.budget
 
         def unit(figure: FigureClaim) -> str:  # a budget row's figure without a unit: the budget's
-            return figure.unit or (budget.unit if figure.name.strip() in BUDGET_FIELDS else "")
+            name = figure.name.strip()
+            return figure.unit or (budget.unit if BUDGET_ALIASES.get(name, name) in BUDGET_FIELDS else "")
 
         for index, figure in enumerate(figures):
             name = figure.name.strip()
@@ -224,7 +231,7 @@ class FigureConflict:
                 conflicts.append(
                     f"同名绩效指标（{key_of(target.slot)}）的实际完成值是 {target.actual_text}{target.unit}"
                 )
-            row = budget.figures.get(name)
+            row = budget.figures.get(BUDGET_ALIASES.get(name, name))  # 全年执行数 is 执行数
             if row is not None:
                 value = _comparable(figure.value, unit(figure), row, budget.unit)
                 if value is not None and value != figure.value:
@@ -250,7 +257,9 @@ class BudgetRows:
     title: str = "预算各行相互矛盾"
     doc: str = (
         "预算表各行互相矛盾：全年预算数为 0，年初预算数、调整后预算数、到位资金或执行数却不为 0（错误）；"
-        "执行数大于到位资金（警告：花出的钱多于到位的钱）。"
+        "执行数大于到位资金（警告：花出的钱多于到位的钱）；年度资金总额的某个数与其中各行"
+        "（财政拨款、上年结转、其他资金，[budget.rows]）之和不等（警告；只容许按所印小数位四舍五入造成的差，"
+        "即每个数至多差末位的半个单位）。"
     )
 
     def run(self, context: AuditContext) -> Iterator[Finding]:
@@ -279,6 +288,39 @@ class BudgetRows:
                 arrived,
                 context.project.budget.places.get("执行数", Place(file, "[budget] 执行数")),
             )
+        yield from self.row_sums(context)
+
+    def row_sums(self, context: AuditContext) -> Iterator[Finding]:
+        """年度资金总额 against the sum of its rows, figure by figure."""
+        budget, file = context.project.budget, context.project.file
+        for key in BUDGET_FIELDS:
+            total = budget.figures.get(key)
+            parts = [(row, figures[key]) for row, figures in budget.rows.items() if key in figures]
+            if total is None or key in budget.summed or not parts:
+                continue
+            added = sum((value for _, value in parts), ZERO)
+            if abs(total - added) <= rounding_slack([total, *(value for _, value in parts)]):
+                continue
+            listed = " + ".join(f"{row} {fmt(value)}" for row, value in parts)
+            blank = [row for row in budget.rows if key not in budget.rows[row]]
+            unwritten = f"（{'、'.join(blank)}未写{key}）" if blank else ""
+            yield Finding(
+                self.code,
+                "warning",
+                f"年度资金总额的{key} {fmt(total)}{budget.unit}，而其中各行 {listed} = {fmt(added)}"
+                f"{budget.unit}{unwritten}，相差 {fmt(total - added)}{budget.unit}",
+                (),
+                total,
+                added,
+                budget.places.get(f"{parts[0][0]}/{key}") or Place(file, f"[budget.rows] {key}"),
+            )
+
+
+def rounding_slack(values: list[Decimal]) -> Decimal:
+    """How far a printed total may be from the sum of its printed parts by rounding alone: each
+    of the numbers is off by at most half a unit of the finest place printed (0.005 for 12.34)."""
+    places = max(max(0, -int(value.as_tuple().exponent)) for value in values)
+    return CONTEXT.multiply(Decimal(len(values)), Decimal(5).scaleb(-places - 1))
 
 
 @frozen

@@ -14,7 +14,15 @@ from ..errors import suggest
 from ..formula import Formula, compile_formula
 from ..hookspecs import hookimpl
 from ..numbers import CONTEXT, ONE, ZERO, fmt, round_to, split_equally
-from ..project import BUDGET_FIELDS, Assessment, Budget, Target
+from ..project import (
+    BUDGET_FIELDS,
+    BUDGET_ROW_ALIASES,
+    BUDGET_ROWS,
+    Assessment,
+    Budget,
+    Target,
+    budget_row_name,
+)
 from ..strategies import (
     InputProblem,
     Kernel,
@@ -232,6 +240,10 @@ class Checklist:
         return checklist
 
 
+TOTAL_ROW_WORDS = ("", "年度资金总额", "合计")
+"""What a rate's ``row`` parameter may say for the total."""
+
+
 @frozen
 class BudgetRate:
     """预算执行率 / 资金到位率."""
@@ -244,9 +256,10 @@ class BudgetRate:
     params_doc: Mapping[str, str] = {
         "numerator": f"分子，预算数名称之一：{'、'.join(BUDGET_FIELDS)}",
         "denominator": f"分母，预算数名称之一：{'、'.join(BUDGET_FIELDS)}",
+        "row": f"用哪一行的数：年度资金总额（缺省）或其中的一行：{'、'.join(BUDGET_ROWS)}",
     }
 
-    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> tuple[str, str]:
+    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> tuple[str, str, str]:
         check_keys(params, self.params_doc)
         chosen = []
         for key, default in (("numerator", self.numerator), ("denominator", self.denominator)):
@@ -258,37 +271,53 @@ class BudgetRate:
                     suggest(value, BUDGET_FIELDS),
                 )
             chosen.append(value)
-        return chosen[0], chosen[1]
+        written = str(params.get("row", ""))
+        row = "" if written.strip() in TOTAL_ROW_WORDS else budget_row_name(written)
+        if row is None:
+            raise ParameterProblem(
+                "row",
+                f"row 应为年度资金总额或其中的一行：{'、'.join(BUDGET_ROWS)}",
+                suggest(written, [*BUDGET_ROWS, *BUDGET_ROW_ALIASES, "年度资金总额"]),
+            )
+        return chosen[0], chosen[1], row
 
-    def kernel(self, prepared: tuple[str, str]) -> Kernel:
-        numerator_name, denominator_name = prepared
+    def kernel(self, prepared: tuple[str, str, str]) -> Kernel:
+        numerator_name, denominator_name, row = prepared
 
         def rate(
             target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
         ) -> Decimal:
-            numerator, denominator = budget.figures[numerator_name], budget.figures[denominator_name]
+            figures = budget.row_figures(row)
+            numerator, denominator = figures[numerator_name], figures[denominator_name]
             if denominator <= ZERO or numerator < ZERO:
                 raise ValueError(numerator, denominator)
             return min(numerator / denominator, ONE) * weight
 
         return rate
 
-    def score(self, prepared: tuple[str, str], item: ScoringInput) -> Outcome:
-        numerator_name, denominator_name = prepared
-        figures, unit = item.budget.figures, item.budget.unit
-        for name in prepared:
+    def score(self, prepared: tuple[str, str, str], item: ScoringInput) -> Outcome:
+        numerator_name, denominator_name, row = prepared
+        budget, unit = item.budget, item.budget.unit
+        figures = budget.row_figures(row)
+        # a project that does not break its money down: all of it is the one row
+        of = f"{row}的" if row and budget.rows else ""
+        whole = f"（项目未分列资金来源，{row}按年度资金总额计）" if row and not budget.rows else ""
+        for name in (numerator_name, denominator_name):
             if name not in figures:
-                raise InputProblem(f"计算{self.title}需要预算数 “{name}”", expected=f"[budget] 中的 {name}")
+                raise InputProblem(
+                    f"计算{self.title}需要{of}预算数 “{name}”",
+                    expected=f'[budget.rows."{row}"] 中的 {name}' if of else f"[budget] 中的 {name}",
+                )
         numerator, denominator = figures[numerator_name], figures[denominator_name]
         if denominator <= 0:
-            raise InputProblem(f"{denominator_name} 应大于 0", expected="> 0", found=fmt(denominator))
+            raise InputProblem(f"{of}{denominator_name} 应大于 0", expected="> 0", found=fmt(denominator))
         if numerator < 0:
-            raise InputProblem(f"{numerator_name} 不能为负数", expected="≥ 0", found=fmt(numerator))
+            raise InputProblem(f"{of}{numerator_name} 不能为负数", expected="≥ 0", found=fmt(numerator))
         rate = CONTEXT.divide(numerator, denominator)
         score = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
         description = (
-            f"{numerator_name} {fmt(numerator)}{unit} ÷ {denominator_name} {fmt(denominator)}{unit}"
-            f" = {percent(rate)}"
+            f"{of}{numerator_name} {fmt(numerator)}{unit} ÷ {of}{denominator_name} {fmt(denominator)}{unit}"
+            f" = {percent(rate)}{whole}"
         )
         inputs = {
             numerator_name: fmt(numerator),
@@ -307,14 +336,15 @@ EXECUTION_RATE = BudgetRate(
     "执行数",
     "全年预算数",
     "得分 = min(执行数 ÷ 分母, 100%) × 分值；分母由参数 denominator 指定"
-    "（全年预算数、调整后预算数或到位资金）。",
+    "（全年预算数、调整后预算数或到位资金），用哪一行的数由参数 row 指定（缺省年度资金总额）。",
 )
 ARRIVAL_RATE = BudgetRate(
     "arrival_rate",
     "资金到位率",
     "到位资金",
     "全年预算数",
-    "得分 = min(到位资金 ÷ 预算资金, 100%) × 分值；分母由参数 denominator 指定（缺省 全年预算数）。",
+    "得分 = min(到位资金 ÷ 预算资金, 100%) × 分值；分母由参数 denominator 指定（缺省 全年预算数），"
+    "行由参数 row 指定（缺省年度资金总额）。",
 )
 
 
@@ -333,7 +363,9 @@ class Manual(KeysOnly):
         if manual is None:
             raise InputProblem("该指标为人工评分，需要 score")
         if not ZERO <= manual <= item.weight:
-            raise InputProblem("人工得分超出范围", expected=f"[0, {fmt(item.weight)}]", found=fmt(manual))
+            raise InputProblem(
+                "人工得分超出范围", expected=f"[0, {fmt(item.weight)}]", found=fmt(manual), key="score"
+            )
         why = source.reason if source is not None and source.reason else ""
         basis = f"，{why}" if why else ""
         manual = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's

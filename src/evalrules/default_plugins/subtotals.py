@@ -11,7 +11,7 @@ from attrs import frozen
 from ..findings import AuditCheck, AuditContext, Finding, Severity
 from ..hookspecs import hookimpl
 from ..model import Indicator
-from ..numbers import CONTEXT, ZERO, fmt, round_to
+from ..numbers import CONTEXT, ZERO, fmt, rounded_for_text
 from ..result import NodeResult
 from ..sources import Place
 from .claimed import (
@@ -97,6 +97,16 @@ def _name(branch: _Branch) -> str:
 # --- the checks ---------------------------------------------------------------------------------
 
 
+def at_places(context: AuditContext, value: Decimal) -> Decimal:
+    """A computed subtotal at the ruleset's places, as its scores are (93.33, not 93.3333)."""
+    rounding = context.ruleset.rounding
+    return rounded_for_text(value, rounding.places, rounding.mode)
+
+
+def shown(context: AuditContext, value: Decimal) -> str:
+    return fmt(at_places(context, value))
+
+
 @frozen
 class SubtotalSum:
     code: str = "A-SUBTOTAL-SUM"
@@ -119,7 +129,7 @@ class SubtotalSum:
             if not differs(claimed, total, context.ruleset.tolerance):
                 continue
             terms = " + ".join(f"{c.path[-1]} {fmt(v)}" for c, v in zip(applicable, parts, strict=True))
-            scaled = f"，按适用分值折算为 {fmt(round_to(total, 4))} 分" if factor != 1 else ""
+            scaled = f"，按适用分值折算为 {shown(context, total)} 分" if factor != 1 else ""
             yield Finding(
                 self.code,
                 self.severity,
@@ -127,7 +137,7 @@ class SubtotalSum:
                 f"{fmt(sum(parts, ZERO))} 分{scaled}，相差超过容差 {fmt(context.ruleset.tolerance)}",
                 branch.path,
                 claimed,
-                round_to(total, 4),
+                at_places(context, total),
                 place,
             )
 
@@ -156,11 +166,11 @@ class TotalUnreachable:
             tolerance = context.ruleset.tolerance
             if claimed > high + tolerance:
                 why, limit = (
-                    f"最多只能合计 {fmt(round_to(high, 4))} 分（已申报的得分加上未申报指标的满分）",
+                    f"最多只能合计 {shown(context, high)} 分（已申报的得分加上未申报指标的满分）",
                     high,
                 )
             elif claimed < low - tolerance:
-                why, limit = f"已申报的下级得分合计已有 {fmt(round_to(low, 4))} 分", low
+                why, limit = f"已申报的下级得分合计已有 {shown(context, low)} 分", low
             else:
                 continue
             yield Finding(
@@ -169,7 +179,7 @@ class TotalUnreachable:
                 f"“{_name(branch)}” 申报 {fmt(claimed)} 分，无法由其下级指标的申报得分达到：{why}",
                 branch.path,
                 claimed,
-                round_to(limit, 4),
+                at_places(context, limit),
                 place,
             )
 

@@ -1,7 +1,8 @@
 """The 附件1 项目支出绩效自评表 as an Excel workbook (财预〔2020〕10号; RULES.md §3).
 
 One worksheet in the layout of the form: title, project name / 主管部门 / 实施单位, the budget block
-(年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分), 年度总体目标 (预期 / 实际), the indicator rows
+(年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分; under 年度资金总额 the rows 其中：当年财政拨款 /
+上年结转资金 / 其他资金 when the project gives them), 年度总体目标 (预期 / 实际), the indicator rows
 (一级/二级/三级, 指标性质, 年度指标值, 度量单位, 实际完成值, 分值, 得分, 偏差原因分析及改进措施) and 总分.
 When a whole first-level indicator does not apply and the total was rescaled, a row 其中：得分合计
 under 总分 gives the 适用分值, what the 得分 column adds up to and how it was scaled to the 折算后总分,
@@ -22,7 +23,7 @@ from typing import Any
 from ..cells import cell_text, string_cell
 from ..extras import MissingExtraError
 from ..numbers import fmt
-from ..project import Target
+from ..project import BUDGET_ROWS, Target
 from ..result import NodeResult
 from .context import ReportContext, Row, placeholder
 from .files import write_atomic
@@ -53,6 +54,8 @@ NOT_APPLICABLE = "不适用"
 EXECUTION_METHOD = "execution_rate"
 DEFAULT_EXECUTION_WEIGHT = Decimal(10)
 NATURE = {">=": "≥", "<=": "≤", "=": "=", "定性": "定性"}
+ROW_LABELS = {"财政拨款": "其中：当年财政拨款", "上年结转": "上年结转资金", "其他资金": "其他资金"}
+"""The rows under 年度资金总额 as the form prints them."""
 
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -136,7 +139,8 @@ class _Sheet:
         if node is not None:
             score = NOT_APPLICABLE if node.score is None else node.score
         header, data = self.row + 1, self.row + 2
-        self._label(header, 1, f"项目资金\n（{budget.unit}）", last_row=data)
+        parts = BUDGET_ROWS if budget.rows else ()  # the form prints all three, blank where none
+        self._label(header, 1, f"项目资金\n（{budget.unit}）", last_row=data + len(parts))
         self._label(header, 2, "")
         self._label(header, 3, "年初预算数", last=4)
         # the figure the project gives, under its own name: it reads back as that figure
@@ -156,7 +160,15 @@ class _Sheet:
         self._number(data, 8, weight)
         self._number(data, 9, rate, percent=True)
         self._number(data, 10, score)
-        self.row = data
+        for line, name in enumerate(parts, start=data + 1):
+            row = budget.rows.get(name, {})
+            self._label(line, 2, ROW_LABELS[name])
+            self._number(line, 3, row.get("年初预算数"), last=4)
+            self._number(line, 5, row.get("全年预算数", row.get("调整后预算数")), last=6)
+            self._number(line, 7, row.get("执行数"))
+            for column in (8, 9, 10):
+                self._put(line, column, "—")
+        self.row = data + len(parts)
 
     def _goal(self) -> None:
         texts = self.context.texts

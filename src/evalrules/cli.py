@@ -30,7 +30,7 @@ from .numbers import NumberProblem, fmt, parse_number
 from .outputs import unique_file_names
 from .plugins import STRICT_ENV, default_registry
 from .project import Project
-from .project_loading import load_project
+from .project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
 from .render import result_markdown, result_text, ruleset_text
 from .result import json_number
 from .scoring import score
@@ -50,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     scoring = commands.add_parser("score", help="为一个项目打分")
-    scoring.add_argument("project", help="项目数据文件（TOML 或 JSON）")
+    scoring.add_argument(
+        "project", help="项目数据文件（TOML 或 JSON），或 Excel 自评表（.xlsx）、CSV/JSONL 平面文件"
+    )
+    _add_sheet(scoring)
     scoring.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
     scoring.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     scoring.add_argument(
@@ -60,7 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     review = commands.add_parser("audit", help="复核：复算得分，与申报的得分比较，检查前后矛盾之处")
-    review.add_argument("project", help="项目数据文件（TOML 或 JSON），含 [claims] 申报的得分")
+    review.add_argument(
+        "project",
+        help="项目数据文件（TOML、JSON），或 Excel 自评表、CSV/JSONL，含申报的得分（[claims]）",
+    )
+    _add_sheet(review)
     review.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
     review.add_argument("--format", choices=("text", "json"), default="text")
     review.add_argument(
@@ -73,7 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="生成绩效评价报告（.md/.html/.docx）或自评表（--form self，.xlsx）"
     )
-    report.add_argument("project", help="项目数据文件（TOML 或 JSON）")
+    report.add_argument(
+        "project", help="项目数据文件（TOML 或 JSON），或 Excel 自评表（.xlsx）、CSV/JSONL 平面文件"
+    )
+    _add_sheet(report)
     report.add_argument("-o", "--output", required=True, help="输出文件：.md、.html、.docx；自评表为 .xlsx")
     report.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
     report.add_argument(
@@ -106,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     validate = commands.add_parser("validate", help="检查规则集或项目文件，列出所有问题")
-    validate.add_argument("file")
+    validate.add_argument("file", help="规则集或项目文件（TOML/JSON），或 Excel 自评表、CSV/JSONL 平面文件")
+    _add_sheet(validate)
     validate.add_argument("--ruleset", help="检查项目文件时使用的规则集")
 
     check = commands.add_parser(
@@ -135,6 +146,25 @@ def _parser() -> argparse.ArgumentParser:
         help="给公式中的名称赋值，可重复",
     )
     return parser
+
+
+def _add_sheet(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--sheet",
+        "--key",
+        dest="sheet",
+        help="工作簿含多张自评表时，要读的工作表名；CSV/JSONL 含多个项目时，项目的 project 列",
+    )
+
+
+def _load(arguments: argparse.Namespace, path: str) -> Project:
+    """The project of a TOML/JSON file, an .xlsx 自评表 sheet or a flat file's project; hidden
+    sheets that were not read are noted on stderr."""
+    notes: list[str] = []
+    project = load_input(path, arguments.sheet, notes)
+    for note in notes:
+        print(f"evalrules：注意：{visible(note)}", file=sys.stderr)
+    return project
 
 
 def _positive(text: str) -> int:
@@ -221,7 +251,7 @@ def _ruleset_for(project: Project, chosen: str | None) -> Ruleset:
 
 
 def _score(arguments: argparse.Namespace) -> str:
-    project = load_project(arguments.project)
+    project = _load(arguments, arguments.project)
     result = score(project, _ruleset_for(project, arguments.ruleset), ranges=True, partial=arguments.partial)
     if arguments.format == "json":
         return json_text.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -238,7 +268,7 @@ class _Findings(Exception):
 
 
 def _audit(arguments: argparse.Namespace) -> str:
-    project = load_project(arguments.project)
+    project = _load(arguments, arguments.project)
     report = audit(project, _ruleset_for(project, arguments.ruleset))
     if arguments.format == "json":
         output = json_text.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -278,7 +308,7 @@ def _report(arguments: argparse.Namespace) -> str:
                 )
             ]
         )
-    project = load_project(arguments.project)
+    project = _load(arguments, arguments.project)
     # only the 自评表 shows a total that is a range; a report refuses values not known
     context = build_report(project, _ruleset_for(project, arguments.ruleset), ranges=arguments.form == "self")
     module, function = target.split(".")
@@ -290,34 +320,11 @@ def _report(arguments: argparse.Namespace) -> str:
     return f"已生成 {path}（{context.result.total} 分，{context.result.grade}）\n"
 
 
-def _read_many(path: Path) -> list[tuple[str, Project | EvalrulesError]]:
-    """Projects from an Excel form or a flat CSV/JSONL file, each with its key."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from .excel import read_workbook
-
-        return list(read_workbook(path))
-    if suffix in (".csv", ".jsonl"):
-        from .flat import read_flat
-
-        return list(read_flat(path))
-    raise LoadError(
-        [
-            Problem(
-                "E-CONVERT-FORMAT",
-                f"不支持的输入格式 “{suffix or path.name}”",
-                file=str(path),
-                expected=".xlsx、.csv 或 .jsonl",
-            )
-        ]
-    )
-
-
 def _convert(arguments: argparse.Namespace) -> str:
     from .project_export import project_to_toml
 
     source, output = Path(arguments.input), Path(arguments.output)
-    items = _read_many(source)
+    items = read_many(source)
     problems = [problem for _, item in items if isinstance(item, EvalrulesError) for problem in item.problems]
     if problems:
         raise LoadError(problems)
@@ -392,9 +399,9 @@ def _show(arguments: argparse.Namespace) -> str:
 
 def _validate(arguments: argparse.Namespace) -> str:
     path = Path(arguments.file)
-    document = read_text(path)
-    if "project" in document.data or path.suffix.lower() == ".json":
-        project = load_project(path)
+    many = path.suffix.lower() in WORKBOOK_SUFFIXES + FLAT_SUFFIXES
+    if many or "project" in read_text(path).data or path.suffix.lower() == ".json":
+        project = _load(arguments, str(path))
         ruleset = _ruleset_for(project, arguments.ruleset)
         result = score(project, ruleset)
         return f"项目文件有效：{project.name}，按 {ruleset.info.id} 得 {result.total} 分（{result.grade}）\n"

@@ -169,15 +169,16 @@ def read_workbook(path: Path, notes: list[str] | None = None) -> list[tuple[str,
     Hidden (and very hidden) sheets are not read: a hidden 自评表 is said in ``notes``, never scored.
     """
     name = str(path)
+    try:
+        read_capped(Path(path), name, MAX_WORKBOOK_BYTES)  # a FIFO or device is refused, not read
+    except LoadError as error:
+        return [(name, error)]
     too_large = _too_large(Path(path), name)
     if too_large is not None:
         return [(name, LoadError([too_large]))]
     try:
-        read_capped(Path(path), name, MAX_WORKBOOK_BYTES)  # a FIFO or device is refused, not read
         workbook = load_workbook(Path(path), data_only=True)
         formulas = _formulas(Path(path)) if _has_formulas(Path(path)) else {}
-    except LoadError as error:
-        return [(name, error)]
     except Exception as error:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
         problem = Problem(
             "E-EXCEL", f"无法打开 Excel 工作簿：{error}", file=name, expected="一个 .xlsx 工作簿"

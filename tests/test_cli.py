@@ -434,3 +434,10 @@ def test_a_workbook_that_is_not_one_is_an_excel_error(run: Run, tmp_path: Path) 
     path.write_text("项目名称,道路\n", encoding="gbk")
     code, _, err = run("validate", path)
     assert code == 1 and "E-EXCEL" in err and "TOML" not in err and "UTF-8" not in err
+
+
+def test_convert_says_which_hidden_sheets_it_did_not_convert(run: Run, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "xin_隐藏.xlsx", "道路养护", "旧表", hidden=("旧表",))
+    code, out, err = run("convert", path, "-o", tmp_path / "项目.toml")
+    assert code == 0, err
+    assert "已写出" in out and "注意：" in out and "隐藏的工作表未读取：旧表" in out

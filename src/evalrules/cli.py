@@ -324,7 +324,8 @@ def _convert(arguments: argparse.Namespace) -> str:
     from .project_export import project_to_toml
 
     source, output = Path(arguments.input), Path(arguments.output)
-    items = read_many(source)
+    notes: list[str] = []
+    items = read_many(source, notes)
     problems = [problem for _, item in items if isinstance(item, EvalrulesError) for problem in item.problems]
     if problems:
         raise LoadError(problems)
@@ -357,7 +358,7 @@ def _convert(arguments: argparse.Namespace) -> str:
     for path, key, project in targets:
         write_atomic(path, project_to_toml(project).encode("utf-8"))
         written.append(f"已写出 {path}（{project.name}" + (f"；输入中的键 {key}" if key else "") + "）\n")
-    return "".join(written)
+    return "".join(written) + "".join(f"注意：{note}\n" for note in notes)
 
 
 def _rulesets(arguments: argparse.Namespace) -> str:

@@ -441,3 +441,8 @@ def test_convert_says_which_hidden_sheets_it_did_not_convert(run: Run, tmp_path:
     code, out, err = run("convert", path, "-o", tmp_path / "项目.toml")
     assert code == 0, err
     assert "已写出" in out and "注意：" in out and "隐藏的工作表未读取：旧表" in out
+
+
+def test_validate_refuses_sheet_for_a_ruleset(run: Run) -> None:
+    code, _, err = run("validate", ROOT / "rulesets" / "caiyu_2020_10.toml", "--sheet", "Sheet1")
+    assert code == 1 and "E-SHEET" in err and "--sheet 只用于" in err

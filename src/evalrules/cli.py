@@ -406,6 +406,8 @@ def _validate(arguments: argparse.Namespace) -> str:
         ruleset = _ruleset_for(project, arguments.ruleset)
         result = score(project, ruleset)
         return f"项目文件有效：{project.name}，按 {ruleset.info.id} 得 {result.total} 分（{result.grade}）\n"
+    if arguments.sheet is not None:
+        load_input(path, arguments.sheet)  # E-SHEET: --sheet is for a workbook or a flat file
     ruleset = load_ruleset(path)
     count = sum(1 for _ in ruleset.walk())
     examples = f"，{len(ruleset.examples)} 个算例（evalrules check 核对）" if ruleset.examples else ""

@@ -7,6 +7,7 @@ import errno
 import importlib.util
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -345,3 +346,97 @@ def test_stale_temporaries_of_a_killed_run_are_removed(folder: Path, tmp_path: P
         os.utime(other, (1_000_000_000, 1_000_000_000))
     run_batch([folder], RULESET, tmp_path / "results.csv", progress=False)
     assert not stale.exists() and all(other.exists() for other in others)
+
+
+# --- issue 22: a folder's workbooks, CSV and JSONL are read; nothing is dropped silently ----------
+
+
+def _forms_folder(tmp_path: Path) -> Path:
+    """A folder as it comes back from the units: 自评表 workbooks, a note, Excel's lock file."""
+    from .test_cli import _workbook
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    _workbook(forms / "xin_乡道.xlsx", "道路养护")
+    _workbook(forms / "xin_两表.xlsx", "道路养护", "桥梁维修", "旧表", hidden=("旧表",))
+    (forms / "说明.txt").write_text("各单位自评表，2024 年 3 月收齐", encoding="utf-8")
+    (forms / "~$xin_乡道.xlsx").write_bytes(b"\x00lock")
+    (forms / "归档").mkdir()
+    return forms
+
+
+def test_a_folder_of_workbooks_is_read_and_the_rest_listed(tmp_path: Path) -> None:
+    forms = _forms_folder(tmp_path)
+    output = forms / "结果.xlsx"  # the results may sit among the forms: never read back as one
+    for _ in range(2):
+        summary = run_batch([forms], "caiyu_2020_10_self", output, progress=False)
+        assert [item.key for item in summary.items] == [
+            f"{forms / 'xin_两表.xlsx'}#道路养护",
+            f"{forms / 'xin_两表.xlsx'}#桥梁维修",
+            f"{forms / 'xin_乡道.xlsx'}#道路养护",
+        ]
+        assert summary.ok == 3 and all(
+            item.result.total == Decimal("98.67") for item in summary.items if item.result
+        )
+    assert summary.skipped == (
+        f"{forms / '~$xin_乡道.xlsx'}（Excel 打开文件时留下的临时文件）",
+        f"{forms / '归档'}（子文件夹（不逐层读取））",
+        f"{forms / '说明.txt'}（不是项目文件（应为 .toml、.json、.xlsx、.csv、.jsonl））",
+        f"{forms / 'xin_两表.xlsx'}：隐藏的工作表未读取：旧表（如需评分，请先在 Excel 中取消隐藏）",
+    )
+    line = summary.line()
+    assert "共 3 个项目" in line and "跳过：" in line and "说明.txt" in line and "旧表" in line
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and symlinks")
+def test_fifos_broken_links_and_unreadable_files_are_skipped_not_read(tmp_path: Path) -> None:
+    import os
+
+    forms = _forms_folder(tmp_path)
+    os.mkfifo(forms / "管道.toml")  # reading it would block until a writer came
+    (forms / "失效.xlsx").symlink_to(forms / "不存在.xlsx")
+    summary = run_batch([forms], "caiyu_2020_10_self", tmp_path / "out.csv", progress=False)
+    skipped = "\n".join(summary.skipped)
+    assert f"{forms / '管道.toml'}（不是普通文件（管道、设备等））" in skipped
+    assert f"{forms / '失效.xlsx'}（失效的符号链接）" in skipped
+    assert summary.total == 3
+
+
+def test_a_run_that_finds_no_project_exits_1_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evalrules.cli import main as cli_main
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "说明.docx").write_bytes(b"PK")
+    output = tmp_path / "out.csv"
+    assert cli_main(["batch", str(forms), "-o", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert "E-BATCH-EMPTY" in err and "没有找到任何项目" in err and "说明.docx" in err
+    assert not output.exists()
+    (forms / "说明.docx").unlink()
+    assert cli_main(["batch", str(forms), "-o", str(output)]) == 1
+    assert "空文件夹" in capsys.readouterr().err
+
+
+def test_a_folder_csv_and_jsonl_are_read_like_its_toml(tmp_path: Path, folder: Path) -> None:
+    from evalrules.flat import write_flat
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    projects = _projects(folder)[:3]
+    write_flat(projects[:2], inputs / "a.csv")
+    write_flat(projects[2:], inputs / "b.jsonl")
+    summary = run_batch([inputs], RULESET, inputs / "out.csv", progress=False)
+    assert summary.total == 3 and summary.ok == 3 and summary.skipped == ()
+
+
+def test_gb18030_detection_reads_a_capped_regular_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("项目".encode("gbk"))
+    assert batch._read_as_gb18030(path)
+    monkeypatch.setattr(batch, "MAX_FLAT_BYTES", 1)
+    assert not batch._read_as_gb18030(path)  # too large to read: not read whole, its row says why

@@ -454,3 +454,101 @@ def test_convert_to_the_other_national_ruleset(run: Run, tmp_path: Path) -> None
     assert code == 1 and "E-OUTPUT" in err
     code, _, err = run("convert", form, "--to", "xinjiang_2018_189", "-o", tmp_path / "x.toml")
     assert code == 1 and ("E-CONVERT-TO" in err or "E-RULESET" in err)
+
+
+# --- issue 22: an Excel 自评表 (or a flat file) is a project for every project command -------------
+
+
+def _workbook(path: Path, *titles: str, hidden: tuple[str, ...] = ()) -> Path:
+    from openpyxl import Workbook
+
+    from .test_excel import _unit_form
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title in titles:
+        sheet = workbook.create_sheet(title)
+        _unit_form(sheet)
+        sheet["C3"] = f"乡村道路养护（{title}）"
+        if title in hidden:
+            sheet.sheet_state = "hidden"
+    workbook.create_sheet("填表说明")["A1"] = "请填写绿色单元格；金额单位：元"
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("command", ["score", "validate", "audit"])
+def test_project_commands_read_a_self_evaluation_workbook(run: Run, tmp_path: Path, command: str) -> None:
+    path = _workbook(tmp_path / "xin_自评表.xlsx", "道路养护")
+    code, out, err = run(command, path)
+    assert code == 0, err
+    assert {"score": "98.67", "validate": "得 98.67 分（优）", "audit": "总分 98.67"}[command] in out
+    assert "TOML" not in out + err and "UTF-8" not in out + err
+
+
+def test_report_reads_a_workbook(run: Run, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "xin_自评表.xlsx", "道路养护")
+    code, out, err = run("report", path, "-o", tmp_path / "报告.md")
+    assert code == 0, err
+    assert "98.67 分" in out and "乡村道路养护" in (tmp_path / "报告.md").read_text("utf-8")
+
+
+def test_a_workbook_of_several_forms_asks_for_a_sheet(run: Run, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "xin_两个项目.xlsx", "道路养护", "桥梁维修")
+    code, out, err = run("score", path)
+    assert code == 1 and out == ""
+    assert "E-SHEET" in err and "--sheet" in err and "“道路养护”、“桥梁维修”" in err
+    assert "TOML" not in err
+    code, out, err = run("score", path, "--sheet", "桥梁维修", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["project"]["name"] == "乡村道路养护（桥梁维修）"
+    code, _, err = run("audit", path, "--sheet", "桥粱维修")  # 粱 for 梁, as a hurried typist does
+    assert code == 1 and "没有名为 “桥粱维修” 的工作表" in err and "是否想写 “桥梁维修”" in err
+
+
+def test_a_hidden_form_is_noted_not_scored(run: Run, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "xin_隐藏.xlsx", "道路养护", "旧表", hidden=("旧表",))
+    code, out, err = run("score", path)
+    assert code == 0 and "98.67" in out
+    assert "注意" in err and "隐藏的工作表未读取：旧表" in err
+
+
+def test_sheet_is_refused_for_a_toml_project(run: Run) -> None:
+    code, _, err = run("score", SEED, "--sheet", "Sheet1")
+    assert code == 1 and "E-SHEET" in err
+
+
+def test_project_commands_read_a_flat_file_by_key(run: Run, tmp_path: Path) -> None:
+    from evalrules.flat import write_flat
+    from evalrules.project_loading import project_from_text
+
+    from .test_excel import SELF_PROJECT
+
+    project = project_from_text(SELF_PROJECT)
+    other = project_from_text(SELF_PROJECT.replace('name = "设备购置"', 'name = "设备维护"'))
+    path = tmp_path / "xin_projects.jsonl"
+    write_flat([project, other], path)
+    code, _, err = run("score", path)
+    assert code == 1 and "--key" in err and "“设备购置”、“设备维护”" in err
+    code, out, err = run("score", path, "--key", "设备维护", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["project"]["name"] == "设备维护"
+
+
+def test_a_workbook_that_is_not_one_is_an_excel_error(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "xin_坏.xlsx"
+    path.write_text("项目名称,道路\n", encoding="gbk")
+    code, _, err = run("validate", path)
+    assert code == 1 and "E-EXCEL" in err and "TOML" not in err and "UTF-8" not in err
+
+
+def test_convert_says_which_hidden_sheets_it_did_not_convert(run: Run, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "xin_隐藏.xlsx", "道路养护", "旧表", hidden=("旧表",))
+    code, out, err = run("convert", path, "-o", tmp_path / "项目.toml")
+    assert code == 0, err
+    assert "已写出" in out and "注意：" in out and "隐藏的工作表未读取：旧表" in out
+
+
+def test_validate_refuses_sheet_for_a_ruleset(run: Run) -> None:
+    code, _, err = run("validate", ROOT / "rulesets" / "caiyu_2020_10.toml", "--sheet", "Sheet1")
+    assert code == 1 and "E-SHEET" in err and "--sheet 只用于" in err

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -561,3 +562,109 @@ def test_the_rows_under_the_annual_total_are_read(self_eval: evalrules.Ruleset, 
     }
     assert budget.figures["全年预算数"] == 120 and budget.summed == ("全年预算数",)
     assert budget.places["上年结转/执行数"].where == "Sheet!E8"
+
+
+# --- issue 22: blank-named 不适用 rows, formulas, hidden sheets ------------------------------------
+
+
+@pytest.mark.parametrize("word", ["不适用", "/", "—", "-", "无", "本项目无该指标", "——", "／"])
+def test_a_blank_named_row_saying_not_applicable_is_not_applicable(
+    tmp_path: Path, self_eval: evalrules.Ruleset, word: str
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "道路养护"
+    _unit_form(sheet)
+    # the 成本指标 row as units return it: name cell left blank, a dash or 不适用 in the value cells
+    sheet["C15"], sheet["D15"], sheet["F15"] = None, word, word
+    path = tmp_path / f"xin_na_{ord(word[0])}.xlsx"
+    workbook.save(path)
+    project = _only(read_workbook(path))
+    cost = [target for target in project.targets if target.slot == ("产出指标", "成本指标")]
+    assert len(cost) == 1 and cost[0].not_applicable and cost[0].place.where == "道路养护!C15"
+    assert evalrules.score(project, self_eval).total == Decimal("98.67")
+
+
+def test_a_blank_named_row_with_a_real_value_still_asks_for_the_name(tmp_path: Path) -> None:
+    error = _broken(tmp_path, lambda sheet: sheet.__setitem__("C12", None))
+    assert [(p.code, p.where) for p in error.problems] == [("E-TARGET", "Sheet1!C12")]
+
+
+def test_two_blank_named_not_applicable_rows_in_one_slot_make_one(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    _unit_form(sheet)
+    sheet["C15"], sheet["D15"], sheet["F15"] = None, "/", "/"
+    sheet.insert_rows(16)
+    sheet["A16"], sheet["B16"], sheet["D16"], sheet["F16"] = "产出指标", "成本指标", "不适用", "—"
+    path = tmp_path / "xin_na_twice.xlsx"
+    workbook.save(path)
+    project = _only(read_workbook(path))
+    assert sum(1 for target in project.targets if target.slot == ("产出指标", "成本指标")) == 1
+
+
+def test_a_formula_without_a_value_is_asked_to_be_typed_in(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "自评表"
+    _unit_form(sheet)
+    sheet["F12"] = "=100%"  # openpyxl saves no computed value, as a form filled by a script
+    sheet["E6"] = "=SUM(E7:E7)"  # 全年执行数
+    path = tmp_path / "xin_formula.xlsx"
+    workbook.save(path)
+    error = _error(read_workbook(path))
+    formulas = [(p.where, p.message, p.found) for p in error.problems if p.code == "E-EXCEL-FORMULA"]
+    assert formulas == [
+        ("自评表!E6", "该单元格是公式，请填写数值", "=SUM(E7:E7)"),
+        ("自评表!F12", "该单元格是公式，请填写数值", "=100%"),
+    ]
+    assert not [p for p in error.problems if "缺少" in p.message]  # not taken for an empty cell
+
+
+def test_a_formula_with_its_computed_value_is_read_as_the_value(tmp_path: Path) -> None:
+    workbook = Workbook()
+    _unit_form(workbook.active)
+    path = tmp_path / "xin_cached.xlsx"
+    workbook.save(path)
+    # as Excel saves it: the formula and its cached value side by side in the sheet XML
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    cell = re.search(r'<c r="F11"[^>]*>.*?</c>', sheet)
+    assert cell is not None
+    sheet = sheet.replace(cell.group(0), '<c r="F11"><f>118*1</f><v>118</v></c>')
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    targets = {target.name: target for target in _only(read_workbook(path)).targets}
+    assert targets["养护道路里程"].actual == Decimal(118)
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_is_skipped_and_said(tmp_path: Path, state: str) -> None:
+    workbook = Workbook()
+    shown = workbook.active
+    shown.title = "道路养护"
+    _unit_form(shown)
+    old = workbook.create_sheet("旧版（作废）")
+    _unit_form(old)
+    old.sheet_state = state
+    path = tmp_path / "xin_hidden.xlsx"
+    workbook.save(path)
+    notes: list[str] = []
+    entries = read_workbook(path, notes)
+    assert [key for key, _ in entries] == [f"{path}#道路养护"]
+    assert notes == [f"{path}：隐藏的工作表未读取：旧版（作废）（如需评分，请先在 Excel 中取消隐藏）"]
+
+
+def test_a_workbook_whose_only_form_is_hidden_says_so(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.title = "说明"
+    hidden = workbook.create_sheet("自评")
+    _unit_form(hidden)
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "xin_all_hidden.xlsx"
+    workbook.save(path)
+    error = _error(read_workbook(path))
+    assert error.problems[0].code == "E-EXCEL" and "隐藏的工作表未读取：自评" in error.problems[0].message

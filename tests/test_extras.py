@@ -47,6 +47,16 @@ def _without(package: str, *argv: str) -> subprocess.CompletedProcess[str]:
             'evalrules：读取 Excel 需要安装 openpyxl：pip install "evalrules[excel]"',
         ),
         (
+            "openpyxl",
+            ["score", "{tmp}/in.xlsx"],
+            'evalrules：读取 Excel 需要安装 openpyxl：pip install "evalrules[excel]"',
+        ),
+        (
+            "openpyxl",
+            ["audit", "{tmp}/in.xlsx", "--sheet", "自评表"],
+            'evalrules：读取 Excel 需要安装 openpyxl：pip install "evalrules[excel]"',
+        ),
+        (
             "jinja2",
             ["report", "{seed}", "-o", "{tmp}/r.md"],
             'evalrules：生成报告需要安装 jinja2：pip install "evalrules[report]"',

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import importlib
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,6 +32,7 @@ from .parallel import CHUNKSIZE, RulesetRef, _ignore_interrupt, clean_context, s
 from .project import Project
 from .project_loading import load_project
 from .result import Result
+from .sources import MAX_FLAT_BYTES, read_capped
 
 PROJECT_SUFFIXES = (".toml", ".json")
 READERS = {".xlsx": "evalrules.excel.read_workbook", ".csv": "evalrules.flat.read_flat"}
@@ -92,6 +94,8 @@ class Summary:
     writing: float = 0.0
     gb18030: tuple[str, ...] = ()
     """CSV inputs that were not UTF-8 and were read as GB18030 (Excel 中文版's GBK CSV)."""
+    skipped: tuple[str, ...] = ()
+    """What the input folders held that is not a project file, and hidden sheets, each with why."""
 
     @property
     def rate(self) -> float:
@@ -103,6 +107,7 @@ class Summary:
             f"用时 {self.seconds:.1f} 秒，每秒 {self.rate:.0f} 个"
             f"（读取 {self.reading:.1f} 秒，打分 {self.scoring:.1f} 秒，写出 {self.writing:.1f} 秒）"
             + (f"；按 GB18030（GBK）编码读取：{'、'.join(self.gb18030)}" if self.gb18030 else "")
+            + "".join(f"\n跳过：{entry}" for entry in self.skipped)
         )
 
 
@@ -113,7 +118,9 @@ def _unsupported(path: Path, why: str) -> tuple[str, Project | EvalrulesError]:
     return str(path), LoadError([Problem("E-INPUT", f"不支持的输入：{why}", file=str(path))])
 
 
-def _read_with(path: Path, target: str) -> list[tuple[str, Project | EvalrulesError]]:
+def _read_with(
+    path: Path, target: str, notes: list[str] | None = None
+) -> list[tuple[str, Project | EvalrulesError]]:
     module_name, function = target.rsplit(".", 1)
     try:
         reader: Callable[[Path], Sequence[tuple[str, Project | EvalrulesError]]] = getattr(
@@ -122,6 +129,8 @@ def _read_with(path: Path, target: str) -> list[tuple[str, Project | EvalrulesEr
     except (ImportError, AttributeError) as error:
         return [_unsupported(path, f"读取 {path.suffix} 文件的 {module_name} 不可用（{error}）")]
     try:
+        if path.suffix.lower() == ".xlsx":  # hidden sheets are said, not scored
+            return [(str(key), item) for key, item in reader(path, notes)]  # type: ignore[call-arg]
         return [(str(key), item) for key, item in reader(path)]
     except EvalrulesError as error:
         return [(str(path), error)]
@@ -150,22 +159,69 @@ def _read_in_pool(
         yield from map(_read_project, files[done:])
 
 
-def _expand(inputs: Iterable[Path]) -> Iterator[Path]:
+def _is_output(path: Path, output: Path | None) -> bool:
+    """The results file (or one of its temporaries) inside an input folder: never read as input."""
+    if output is None:
+        return False
+    if path.name.startswith(f".{output.name}.") and path.name.endswith(".tmp"):
+        return path.parent.resolve() == output.parent.resolve()
+    try:
+        return path.resolve() == output.resolve() or (output.exists() and path.samefile(output))
+    except OSError:
+        return False
+
+
+def _skip_reason(path: Path) -> str | None:
+    """Why a folder's entry is not read, or None when it is a project file to read."""
+    if path.is_symlink() and not path.exists():
+        return "失效的符号链接"
+    if path.is_dir():
+        return "子文件夹（不逐层读取）"
+    if not path.is_file():
+        return "不是普通文件（管道、设备等）"
+    suffix = path.suffix.lower()
+    if path.name.startswith("~$"):
+        return "Excel 打开文件时留下的临时文件"
+    if suffix not in PROJECT_SUFFIXES and suffix not in READERS:
+        return f"不是项目文件（应为 {'、'.join((*PROJECT_SUFFIXES, *READERS))}）"
+    if not os.access(path, os.R_OK):
+        return "没有读取权限"
+    return None
+
+
+def _expand(
+    inputs: Iterable[Path], skipped: list[str] | None = None, output: Path | None = None
+) -> Iterator[Path]:
+    """Files named, and the project files of the folders named (sorted by name); what a folder
+    holds besides is said in ``skipped``, the results file itself is left out."""
     for path in map(Path, inputs):
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PROJECT_SUFFIXES
-            )
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for entry in sorted(path.iterdir()):
+            if _is_output(entry, output):
+                continue
+            reason = _skip_reason(entry)
+            if reason is None:
+                yield entry
+            elif skipped is not None:
+                skipped.append(f"{entry}（{reason}）")
 
 
-def read_inputs(inputs: Iterable[Path], jobs: int = 1) -> Iterator[tuple[str, Project | EvalrulesError]]:
-    """Every project of the inputs, keyed, in order: a folder gives its *.toml/*.json sorted by name.
+def read_inputs(
+    inputs: Iterable[Path],
+    jobs: int = 1,
+    skipped: list[str] | None = None,
+    output: Path | None = None,
+) -> Iterator[tuple[str, Project | EvalrulesError]]:
+    """Every project of the inputs, keyed, in order: a folder gives its project files (.toml,
+    .json, .xlsx, .csv, .jsonl) sorted by name.
 
     jobs > 1 parses the TOML/JSON files in a process pool (parsing costs more than scoring).
+    What was not read (a folder's other files, hidden sheets) is said in ``skipped``; ``output``
+    (the results file) is never read from a folder.
     """
-    paths = list(_expand(inputs))
+    paths = list(_expand(inputs, skipped, output))
     files = [path for path in paths if path.suffix.lower() in PROJECT_SUFFIXES]
     loaded: Iterator[tuple[str, Project | EvalrulesError]]
     with contextlib.ExitStack() as stack:
@@ -184,7 +240,7 @@ def read_inputs(inputs: Iterable[Path], jobs: int = 1) -> Iterator[tuple[str, Pr
             elif not path.exists():
                 yield str(path), LoadError([Problem("E-FILE", "文件不存在", file=str(path))])
             elif path.suffix.lower() in READERS:
-                yield from _read_with(path, READERS[path.suffix.lower()])
+                yield from _read_with(path, READERS[path.suffix.lower()], skipped)
             else:
                 yield _unsupported(path, f"无法识别的文件类型 “{path.suffix or path.name}”")
 
@@ -238,8 +294,22 @@ def run_batch(
         )
     refuse_inputs_as_output(output, [path for path in map(Path, inputs) if not path.is_dir()])
     start = time.perf_counter()
-    read = list(read_inputs(inputs, jobs))
+    skipped: list[str] = []
+    files = list(_expand(inputs, skipped, output))
+    read = list(read_inputs(files, jobs, skipped))
     reading = time.perf_counter() - start
+    if not read:
+        raise LoadError(
+            [
+                Problem(
+                    "E-BATCH-EMPTY",
+                    "输入中没有找到任何项目，未写出结果",
+                    file="、".join(map(str, inputs)),
+                    expected="项目文件 .toml、.json，Excel 自评表 .xlsx，或 .csv、.jsonl",
+                    found="；".join(skipped) or "空文件夹",
+                )
+            ]
+        )
     outcomes: list[Result | EvalrulesError | None] = [
         entry if isinstance(entry, EvalrulesError) else None for _, entry in read
     ]
@@ -296,7 +366,8 @@ def run_batch(
         reading,
         written - start - reading,
         end - written,
-        tuple(str(path) for path in _expand(inputs) if _read_as_gb18030(path)),
+        tuple(str(path) for path in files if _read_as_gb18030(path)),
+        tuple(skipped),
     )
 
 
@@ -304,10 +375,10 @@ def _read_as_gb18030(path: Path) -> bool:
     if path.suffix.lower() != ".csv":
         return False
     try:
-        path.read_bytes().decode("utf-8-sig")
+        read_capped(path, str(path), MAX_FLAT_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
         return True
-    except OSError:
+    except LoadError:  # not readable: its row already says why
         return False
     return False
 

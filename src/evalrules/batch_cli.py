@@ -37,7 +37,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         nargs="+",
         type=Path,
         metavar="INPUT",
-        help="项目文件（.toml/.json，.xlsx 自评表，.csv/.jsonl）或文件夹（其中的 .toml/.json）",
+        help="项目文件（.toml/.json，.xlsx 自评表，.csv/.jsonl）或文件夹（其中这些文件；其余的列为跳过）",
     )
     batch.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用各项目文件中的 ruleset）")
     batch.add_argument("-o", "--output", required=True, type=Path, help="结果文件：.csv、.xlsx 或 .jsonl")

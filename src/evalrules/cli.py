@@ -30,7 +30,7 @@ from .numbers import NumberProblem, fmt, parse_number
 from .outputs import unique_file_names
 from .plugins import STRICT_ENV, default_registry
 from .project import Project
-from .project_loading import load_project
+from .project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
 from .render import result_markdown, result_text, ruleset_text
 from .result import json_number
 from .scoring import score
@@ -51,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     scoring = commands.add_parser("score", help="为一个项目打分")
-    scoring.add_argument("project", help="项目数据文件（TOML 或 JSON）")
+    scoring.add_argument(
+        "project", help="项目数据文件（TOML 或 JSON），或 Excel 自评表（.xlsx）、CSV/JSONL 平面文件"
+    )
+    _add_sheet(scoring)
     scoring.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
     scoring.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     scoring.add_argument(
@@ -61,7 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     review = commands.add_parser("audit", help="复核：复算得分，与申报的得分比较，检查前后矛盾之处")
-    review.add_argument("project", help="项目数据文件（TOML 或 JSON），含 [claims] 申报的得分")
+    review.add_argument(
+        "project",
+        help="项目数据文件（TOML、JSON），或 Excel 自评表、CSV/JSONL，含申报的得分（[claims]）",
+    )
+    _add_sheet(review)
     review.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
     review.add_argument("--format", choices=("text", "json"), default="text")
     review.add_argument(
@@ -74,7 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="生成绩效评价报告（.md/.html/.docx）或自评表（--form self，.xlsx）"
     )
-    report.add_argument("project", help="项目数据文件（TOML 或 JSON）")
+    report.add_argument(
+        "project", help="项目数据文件（TOML 或 JSON），或 Excel 自评表（.xlsx）、CSV/JSONL 平面文件"
+    )
+    _add_sheet(report)
     report.add_argument("-o", "--output", required=True, help="输出文件：.md、.html、.docx；自评表为 .xlsx")
     report.add_argument("--ruleset", help="规则集 id 或 TOML 文件路径（缺省用项目文件中的 ruleset）")
     report.add_argument(
@@ -122,7 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     validate = commands.add_parser("validate", help="检查规则集或项目文件，列出所有问题")
-    validate.add_argument("file")
+    validate.add_argument("file", help="规则集或项目文件（TOML/JSON），或 Excel 自评表、CSV/JSONL 平面文件")
+    _add_sheet(validate)
     validate.add_argument("--ruleset", help="检查项目文件时使用的规则集")
 
     check = commands.add_parser(
@@ -156,6 +167,25 @@ def _parser() -> argparse.ArgumentParser:
         help="再用参照语义（simpleeval 逐节点求值）计算一次并比较；不一致时退出码 3",
     )
     return parser
+
+
+def _add_sheet(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--sheet",
+        "--key",
+        dest="sheet",
+        help="工作簿含多张自评表时，要读的工作表名；CSV/JSONL 含多个项目时，项目的 project 列",
+    )
+
+
+def _load(arguments: argparse.Namespace, path: str) -> Project:
+    """The project of a TOML/JSON file, an .xlsx 自评表 sheet or a flat file's project; hidden
+    sheets that were not read are noted on stderr."""
+    notes: list[str] = []
+    project = load_input(path, arguments.sheet, notes)
+    for note in notes:
+        print(f"evalrules：注意：{visible(note)}", file=sys.stderr)
+    return project
 
 
 def _positive(text: str) -> int:
@@ -229,7 +259,7 @@ def _ruleset_for(project: Project, chosen: str | None) -> Ruleset:
 
 
 def _score(arguments: argparse.Namespace) -> str:
-    project = load_project(arguments.project)
+    project = _load(arguments, arguments.project)
     result = score(project, _ruleset_for(project, arguments.ruleset), ranges=True, partial=arguments.partial)
     if arguments.format == "json":
         return json_text.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -246,7 +276,7 @@ class _Findings(Exception):
 
 
 def _audit(arguments: argparse.Namespace) -> str:
-    project = load_project(arguments.project)
+    project = _load(arguments, arguments.project)
     report = audit(project, _ruleset_for(project, arguments.ruleset))
     if arguments.format == "json":
         output = json_text.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -289,7 +319,7 @@ def _report(arguments: argparse.Namespace) -> str:
     from .report.typography import typography  # here: the report machinery loads only for reports
 
     chosen = typography(arguments.style, arguments.body_size)  # an unknown style is refused for every format
-    project = load_project(arguments.project)
+    project = _load(arguments, arguments.project)
     ruleset = _ruleset_for(project, arguments.ruleset)
     if arguments.form == "self":
         refuse_self_form(ruleset, project.file)
@@ -307,29 +337,6 @@ def _report(arguments: argparse.Namespace) -> str:
     return f"已生成 {path}（{fmt(context.result.total)} 分，{context.result.grade}）\n"
 
 
-def _read_many(path: Path) -> list[tuple[str, Project | EvalrulesError]]:
-    """Projects from an Excel form or a flat CSV/JSONL file, each with its key."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from .excel import read_workbook
-
-        return list(read_workbook(path))
-    if suffix in (".csv", ".jsonl"):
-        from .flat import read_flat
-
-        return list(read_flat(path))
-    raise LoadError(
-        [
-            Problem(
-                "E-CONVERT-FORMAT",
-                f"不支持的输入格式 “{suffix or path.name}”",
-                file=str(path),
-                expected=".xlsx、.csv 或 .jsonl",
-            )
-        ]
-    )
-
-
 def _convert(arguments: argparse.Namespace) -> str:
     from .project_export import project_to_toml
 
@@ -338,7 +345,8 @@ def _convert(arguments: argparse.Namespace) -> str:
         from .retarget import convert_to
 
         return convert_to(source, output, arguments.to)
-    items = _read_many(source)
+    notes: list[str] = []
+    items = read_many(source, notes)
     problems = [problem for _, item in items if isinstance(item, EvalrulesError) for problem in item.problems]
     if problems:
         raise LoadError(problems)
@@ -371,7 +379,7 @@ def _convert(arguments: argparse.Namespace) -> str:
     for path, key, project in targets:
         write_atomic(path, project_to_toml(project).encode("utf-8"))
         written.append(f"已写出 {path}（{project.name}" + (f"；输入中的键 {key}" if key else "") + "）\n")
-    return "".join(written)
+    return "".join(written) + "".join(f"注意：{note}\n" for note in notes)
 
 
 def _rulesets(arguments: argparse.Namespace) -> str:
@@ -415,12 +423,14 @@ def _show(arguments: argparse.Namespace) -> str:
 
 def _validate(arguments: argparse.Namespace) -> str:
     path = Path(arguments.file)
-    document = read_text(path)
-    if "project" in document.data or path.suffix.lower() == ".json":
-        project = load_project(path)
+    many = path.suffix.lower() in WORKBOOK_SUFFIXES + FLAT_SUFFIXES
+    if many or "project" in read_text(path).data or path.suffix.lower() == ".json":
+        project = _load(arguments, str(path))
         ruleset = _ruleset_for(project, arguments.ruleset)
         result = score(project, ruleset)
         return f"项目文件有效：{project.name}，按 {ruleset.info.id} 得 {result.total} 分（{result.grade}）\n"
+    if arguments.sheet is not None:
+        load_input(path, arguments.sheet)  # E-SHEET: --sheet is for a workbook or a flat file
     ruleset = load_ruleset(path)
     count = sum(1 for _ in ruleset.walk())
     examples = f"，{len(ruleset.examples)} 个算例（evalrules check 核对）" if ruleset.examples else ""

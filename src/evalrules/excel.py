@@ -40,6 +40,7 @@ How the form is read (RULES.md §3; the layout :mod:`evalrules.report.selfform` 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -64,7 +65,7 @@ from .project import (
     is_unknown,
     suggest_operator,
 )
-from .sources import Place
+from .sources import Place, read_capped
 
 try:
     from openpyxl import load_workbook
@@ -72,10 +73,12 @@ try:
 except ImportError as missing:  # the core install has no Excel; say which extra brings it
     raise MissingExtraError("openpyxl", "读取 Excel ") from missing
 
-from .workbook_guard import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, workbook_problem
+from .workbook_guard import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_BYTES, workbook_problem
 
 DEFAULT_RULESET = "caiyu_2020_10_self"
-NOT_APPLICABLE_WORDS = frozenset({"不适用", "本项目无该指标", "无", "-", "/", "—", "／", "－"})
+NOT_APPLICABLE_WORDS = frozenset(
+    {"不适用", "本项目无该指标", "无", "-", "--", "/", "—", "——", "／", "－", "不涉及"}
+)
 RATINGS = (
     ("达成年度指标", Decimal("0.8")),
     ("部分达成年度指标并具有一定效果", Decimal("0.6")),
@@ -116,23 +119,35 @@ _RULESET = re.compile(r"规则集[:：]?\s*([A-Za-z][A-Za-z0-9_]*)")
 _GRADE = re.compile(r"评价等级[:：]\s*(\S+)")
 
 
-def read_workbook(path: Path) -> list[tuple[str, Project | LoadError]]:
-    """Every project in an .xlsx workbook, keyed "file.xlsx#sheet", each a Project or its LoadError."""
+def read_workbook(path: Path, notes: list[str] | None = None) -> list[tuple[str, Project | LoadError]]:
+    """Every project in an .xlsx workbook, keyed "file.xlsx#sheet", each a Project or its LoadError.
+
+    Hidden (and very hidden) sheets are not read: a hidden 自评表 is said in ``notes``, never scored.
+    """
     name = str(path)
+    try:
+        read_capped(Path(path), name, MAX_WORKBOOK_BYTES)  # a FIFO or device is refused, not read
+    except LoadError as error:
+        return [(name, error)]
     too_large = workbook_problem(Path(path), name)
     if too_large is not None:
         return [(name, LoadError([too_large]))]
     try:
         workbook = load_workbook(Path(path), data_only=True)
+        formulas = _formulas(Path(path)) if _has_formulas(Path(path)) else {}
     except Exception as error:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
         problem = Problem(
             "E-EXCEL", f"无法打开 Excel 工作簿：{error}", file=name, expected="一个 .xlsx 工作簿"
         )
         return [(name, LoadError([problem]))]
     found: list[tuple[str, Project | LoadError]] = []
+    hidden: list[str] = []
     for sheet in workbook.worksheets:
-        reader = _SheetReader(name, sheet)
+        reader = _SheetReader(name, sheet, formulas.get(sheet.title, {}))
         if not reader.is_form():
+            continue
+        if sheet.sheet_state != "visible":
+            hidden.append(sheet.title)
             continue
         key = f"{name}#{sheet.title}"
         if reader.too_large():
@@ -142,16 +157,41 @@ def read_workbook(path: Path) -> list[tuple[str, Project | LoadError]]:
             found.append((key, reader.read()))
         except LoadError as error:
             found.append((key, error))
+    if hidden and notes is not None:
+        notes.append(f"{name}：隐藏的工作表未读取：{'、'.join(hidden)}（如需评分，请先在 Excel 中取消隐藏）")
     if not found:
         problem = Problem(
             "E-EXCEL",
-            "工作簿中没有找到自评表",
+            "工作簿中没有找到自评表" + (f"（隐藏的工作表未读取：{'、'.join(hidden)}）" if hidden else ""),
             file=name,
             expected="含“项目名称”或“一级指标、三级指标”表头的工作表",
             found="、".join(workbook.sheetnames),
         )
         found.append((name, LoadError([problem])))
     return found
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet holds a formula (an <f> element): only then is the workbook read twice."""
+    with zipfile.ZipFile(path) as archive:
+        return any(
+            re.search(rb"<(?:\w+:)?f[ >/]", archive.read(part))
+            for part in archive.namelist()
+            if part.startswith("xl/worksheets/") and part.endswith(".xml")
+        )
+
+
+def _formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet → cell → formula text (the workbook read without cached values)."""
+    workbook = load_workbook(path, data_only=False)
+    return {
+        sheet.title: {
+            key: str(cell.value)
+            for key, cell in sheet._cells.items()
+            if isinstance(cell.value, str) and cell.value.startswith("=")
+        }
+        for sheet in workbook.worksheets
+    }
 
 
 @frozen
@@ -192,7 +232,7 @@ def _decimal(value: Any) -> Decimal:
 
 
 class _SheetReader:
-    def __init__(self, file: str, sheet: Any) -> None:
+    def __init__(self, file: str, sheet: Any, formulas: dict[tuple[int, int], str] | None = None) -> None:
         self.file = file
         self.sheet = sheet
         self.title = str(sheet.title)
@@ -212,6 +252,9 @@ class _SheetReader:
                 for column in range(merged.min_col, min(merged.max_col, self.columns, MAX_SHEET_COLUMNS) + 1):
                     self.merged[(row, column)] = (merged.min_row, merged.min_col)
         self.score_column: int | None = None
+        # formulas whose value Excel never computed (no cached value): asked to be typed in
+        self.unnamed: set[tuple[str, str]] = set()
+        self.formulas = {key: text for key, text in (formulas or {}).items() if key not in self.cells}
 
     # --- cells ----------------------------------------------------------------------------------
 
@@ -268,8 +311,25 @@ class _SheetReader:
                 return row, column
         return None
 
+    def formula(self, row: int, column: int) -> bool:
+        """A formula with no computed value at the cell: said (once), and True."""
+        at = self.merged.get((row, column), (row, column))
+        text = self.formulas.get(at)
+        if text is None:
+            return False
+        self.problem(
+            "E-EXCEL-FORMULA",
+            "该单元格是公式，请填写数值",
+            self.where(*at),
+            expected="数值或文字（公式没有计算结果；可在 Excel 中复制后“选择性粘贴为数值”）",
+            found=text,
+        )
+        return True
+
     def number(self, row: int, column: int, what: str) -> Decimal | None:
         raw = self.value(row, column)
+        if raw is None and self.formula(row, column):
+            return None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
         if what == "得分" and isinstance(raw, str) and raw.strip() in NOT_APPLICABLE_WORDS:
@@ -519,13 +579,23 @@ class _SheetReader:
             return None
         value_text, actual_text = text("value"), text("actual")
         filled = [value_text, actual_text, text("nature"), text("unit")]
+        filled_in = ("third", "nature", "value", "unit", "actual", "weight", "score")
+        if [key for key in filled_in if key in columns and self.formula(row, columns[key])]:
+            return None
+        said = [t for t in (value_text, actual_text) if t]
+        if not name and first and said and all(t in NOT_APPLICABLE_WORDS for t in said):
+            # a slot's "no such indicator" row whose name cell was left blank: not applicable
+            if (first, second) in self.unnamed:
+                return None  # one is enough for the slot
+            self.unnamed.add((first, second))
+            name = "本项目无该指标"
         if not name:
             if any(filled):
                 self.problem(
                     "E-TARGET",
                     "填写了指标值却缺少三级指标名称",
                     self.where(row, columns["third"]),
-                    expected="指标名称",
+                    expected="指标名称，或在指标值处写“不适用”",
                 )
             return None
         if not first:

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from evalrules.batch import read_inputs, run_batch, score_many
-from evalrules.project import Project
+from evalrules.batch.run import read_inputs, run_batch, score_many
+from evalrules.model.project import Project
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import RULESET, generate

@@ -44,9 +44,9 @@ from generate import REASONS, _q, _target
 from reference import score_by_hand, score_naively
 
 from evalrules import Result, default_registry, load_ruleset, score
-from evalrules.batch import score_many
-from evalrules.project import Project
-from evalrules.project_loading import project_from_text
+from evalrules.batch.run import score_many
+from evalrules.io.project_loading import project_from_text
+from evalrules.model.project import Project
 
 RULESET = "caiyu_2020_10_self"
 LAYOUT = (

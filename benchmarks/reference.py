@@ -19,7 +19,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import simpleeval
 
-from evalrules.project import Project, Target
+from evalrules.model.project import Project, Target
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)

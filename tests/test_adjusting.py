@@ -9,8 +9,8 @@ import pytest
 
 import evalrules
 from evalrules import LoadError, testing
-from evalrules.adjusting import Adjustment, RulesetOption
-from evalrules.export import ruleset_to_toml
+from evalrules.hooks.adjusting import Adjustment, RulesetOption
+from evalrules.io.export import ruleset_to_toml
 
 from .conftest import SEED
 

@@ -12,10 +12,10 @@ from attrs import frozen
 
 import evalrules
 from evalrules import testing
-from evalrules.audit import AuditReport, render_text
-from evalrules.cli import main
-from evalrules.findings import AuditContext, Finding
-from evalrules.sources import Place
+from evalrules.auditing.run import AuditReport, render_text
+from evalrules.base.sources import Place
+from evalrules.cli.main import main
+from evalrules.hooks.findings import AuditContext, Finding
 
 from .conftest import SEED
 

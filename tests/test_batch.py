@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 import evalrules
-from evalrules import batch
-from evalrules.batch import read_inputs, results_frame, run_batch, score_many
-from evalrules.errors import OutputError
-from evalrules.project import Project
+from evalrules.base.errors import OutputError
+from evalrules.batch import run as batch
+from evalrules.batch.run import read_inputs, results_frame, run_batch, score_many
+from evalrules.model.project import Project
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 from generate import RULESET, generate
@@ -120,7 +120,7 @@ def test_inputs_files_and_unsupported(folder: Path, tmp_path: Path) -> None:
     other.write_text("x", encoding="utf-8")
     missing = tmp_path / "missing.toml"
     inputs = [folder / "p00002.toml", other, missing, folder / "p00002.toml"]
-    if importlib.util.find_spec("evalrules.flat") is None:
+    if importlib.util.find_spec("evalrules.io.flat") is None:
         (tmp_path / "rows.csv").write_text("a,b\n", encoding="utf-8")
         inputs.append(tmp_path / "rows.csv")
     summary = run_batch(inputs, None, tmp_path / "out.jsonl", progress=False)  # ruleset named in the files
@@ -202,7 +202,7 @@ def test_a_formula_in_a_project_name_cannot_run_in_csv_or_xlsx(tmp_path: Path) -
 
     from openpyxl import load_workbook
 
-    from evalrules.cells import restore
+    from evalrules.base.cells import restore
 
     hostile = '=HYPERLINK("http://example.com/x","点这里")'
     seed = (Path(evalrules.__file__).parents[2] / "examples" / "akto-2022.toml").read_text("utf-8")
@@ -294,7 +294,7 @@ def test_output_inside_an_input_folder_is_fine(folder: Path, tmp_path: Path) -> 
 def test_jobs_above_the_cap_are_lowered_with_a_note(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from evalrules import batch_cli
+    from evalrules.cli import batch as batch_cli
 
     monkeypatch.setattr(batch_cli.os, "cpu_count", lambda: 2)
     assert batch_cli.jobs_for(0) == 2
@@ -306,8 +306,8 @@ def test_jobs_above_the_cap_are_lowered_with_a_note(
 
 INTERRUPTED = """
 import os, signal, sys, time
-from evalrules import batch
-from evalrules.cli import main
+from evalrules.batch import run as batch
+from evalrules.cli.main import main
 
 def row(*args):
     os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the results are being written
@@ -405,7 +405,7 @@ def test_fifos_broken_links_and_unreadable_files_are_skipped_not_read(tmp_path: 
 def test_a_run_that_finds_no_project_exits_1_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from evalrules.cli import main as cli_main
+    from evalrules.cli.main import main as cli_main
 
     forms = tmp_path / "forms"
     forms.mkdir()
@@ -421,7 +421,7 @@ def test_a_run_that_finds_no_project_exits_1_and_writes_nothing(
 
 
 def test_a_folder_csv_and_jsonl_are_read_like_its_toml(tmp_path: Path, folder: Path) -> None:
-    from evalrules.flat import write_flat
+    from evalrules.io.flat import write_flat
 
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -1,5 +1,5 @@
 """evalrules new --form self: a blank 附件1 自评表 with the ruleset's categories, which reads back
-(evalrules.excel) and scores once an analyst fills it in."""
+(evalrules.io.excel) and scores once an analyst fills it in."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 import evalrules
-from evalrules.errors import LoadError
-from evalrules.excel import read_workbook
-from evalrules.project import Project
+from evalrules.base.errors import LoadError
+from evalrules.io.excel import read_workbook
+from evalrules.model.project import Project
 from evalrules.report.blankform import render_blank_form
 
 

@@ -12,8 +12,8 @@ import pytest
 import evalrules
 from evalrules import AuditReport, Finding
 from evalrules.default_plugins.budget_checks import BUDGET_CHECKS, states
-from evalrules.plugins import default_registry
-from evalrules.project_loading import project_from_text
+from evalrules.hooks.registry import default_registry
+from evalrules.io.project_loading import project_from_text
 
 FORMS = Path(__file__).parent / "forms"
 D = Decimal

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from evalrules.cells import TRIGGERS, neutralise, restore, string_cell, visible
+from evalrules.base.cells import TRIGGERS, neutralise, restore, string_cell, visible
 
 HOSTILE = '=HYPERLINK("http://example.com/x","点这里")'
 
@@ -56,7 +56,7 @@ def test_cli_output_shows_control_characters_escaped(
     write: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # issue 23, 7: a name carrying ESC [2J cleared the analyst's terminal
-    from evalrules.cli import main
+    from evalrules.cli.main import main
 
     source = (Path(__file__).parent / "forms" / "audit_self_subsidy.toml").read_text(encoding="utf-8")
     path = write(
@@ -87,7 +87,7 @@ def test_every_writer_takes_a_name_with_control_characters(
 ) -> None:
     # issue 23, 4: "正常\u001b[31m项目\u0001" made batch -o r.xlsx fail with IllegalCharacterError:
     # no file, every project lost (also report --form self and .docx)
-    from evalrules.cli import main
+    from evalrules.cli.main import main
 
     source = (Path(__file__).parent / "forms" / "audit_self_subsidy.toml").read_text(encoding="utf-8")
     hostile = 'name = "正常\\u001b[31m项目\\u0001"'

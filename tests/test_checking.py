@@ -12,13 +12,13 @@ import attrs
 import pytest
 
 import evalrules
-from evalrules import checking
-from evalrules.binding import Binder, BoundNode
-from evalrules.check_oracle import applicability
-from evalrules.checking import CheckReport, PropertyOutcome, check_ruleset, grade_gaps
-from evalrules.model import GradeBand
-from evalrules.result import Result
-from evalrules.scoring import explain
+from evalrules.engine.binding import Binder, BoundNode
+from evalrules.engine.scoring import explain
+from evalrules.model.applicability import applicability
+from evalrules.model.result import Result
+from evalrules.model.ruleset import GradeBand
+from evalrules.selfcheck import properties as checking
+from evalrules.selfcheck.properties import CheckReport, PropertyOutcome, check_ruleset, grade_gaps
 
 FORMS = Path(__file__).parent / "forms"
 EXAMPLES = 25

@@ -19,15 +19,15 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import AuditReport, Finding, Ruleset
-from evalrules.cli import main
+from evalrules.base.numbers import round_to
+from evalrules.cli.main import main
 from evalrules.default_plugins.checks import BUILTIN_CHECKS
 from evalrules.default_plugins.consistency import ROW_CHECKS
 from evalrules.default_plugins.statements import STATEMENT_CHECKS, framework_paths
 from evalrules.default_plugins.subtotals import SUBTOTAL_CHECKS
-from evalrules.findings import SEVERITIES, AuditContext
-from evalrules.numbers import round_to
-from evalrules.plugins import default_registry
-from evalrules.project_loading import project_from_text
+from evalrules.hooks.findings import SEVERITIES, AuditContext
+from evalrules.hooks.registry import default_registry
+from evalrules.io.project_loading import project_from_text
 
 D = Decimal
 Spec = dict[str, Any]

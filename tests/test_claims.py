@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from evalrules import LoadError
-from evalrules.project_loading import project_from_text
+from evalrules.io.project_loading import project_from_text
 
 BASE = """
 [project]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import evalrules
-from evalrules.cli import main
+from evalrules.cli.main import main
 
 from .conftest import ROOT, SEED
 
@@ -353,8 +353,8 @@ HEAVY = ("hypothesis", "openpyxl", "matplotlib", "jinja2", "docx", "numpy")
     "code",
     [
         "import evalrules",
-        "import evalrules.cli",
-        "from evalrules.cli import main; main(['score', sys.argv[1]])",
+        "import evalrules.cli.main",
+        "from evalrules.cli.main import main; main(['score', sys.argv[1]])",
     ],
 )
 def test_import_and_score_load_no_heavy_packages(code: str) -> None:
@@ -375,7 +375,7 @@ def test_formula_reference_evaluates_twice_and_compares(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # issue 15, 1: simpleeval is the documented reference semantics, reachable from the CLI
-    from evalrules.formula import Formula
+    from evalrules.formula.evaluator import Formula
 
     argv = [
         "formula",
@@ -519,8 +519,8 @@ def test_sheet_is_refused_for_a_toml_project(run: Run) -> None:
 
 
 def test_project_commands_read_a_flat_file_by_key(run: Run, tmp_path: Path) -> None:
-    from evalrules.flat import write_flat
-    from evalrules.project_loading import project_from_text
+    from evalrules.io.flat import write_flat
+    from evalrules.io.project_loading import project_from_text
 
     from .test_excel import SELF_PROJECT
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import evalrules
 from evalrules import Ruleset
 from evalrules.default_plugins.units import counts_things, unit_kind, wants_percent
-from evalrules.project_loading import project_from_text
+from evalrules.io.project_loading import project_from_text
 
 from .test_checks import (
     BASE,

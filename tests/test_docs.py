@@ -63,30 +63,21 @@ import attrs
 import pytest
 
 import evalrules
-from evalrules import (
-    adjusting,
-    claims,
-    cli,
-    findings,
-    formula,
-    hookspecs,
-    inheritance,
-    model,
-    numbers,
-    plugins,
-    project,
-    project_loading,
-    result,
-    schema,
-    sources,
-    strategies,
-    testing,
-)
-from evalrules.audit import AuditReport
+from evalrules import testing
+from evalrules.auditing.run import AuditReport
+from evalrules.base import numbers, sources
+from evalrules.cli import main as cli
 from evalrules.default_plugins import functions as builtin_functions
-from evalrules.export import ruleset_to_data
-from evalrules.model import SOURCE_TAGS, AuditPolicy, NotApplicablePolicy, Rounding, Slot
-from evalrules.plugins import Registry, build_registry, load_registry, new_plugin_manager
+from evalrules.formula import evaluator as formula
+from evalrules.hooks import adjusting, findings, strategies
+from evalrules.hooks import registry as plugins
+from evalrules.hooks import specs as hookspecs
+from evalrules.hooks.registry import Registry, build_registry, load_registry, new_plugin_manager
+from evalrules.io import inheritance, project_loading, schema
+from evalrules.io.export import ruleset_to_data
+from evalrules.model import claims, project, result
+from evalrules.model import ruleset as model
+from evalrules.model.ruleset import SOURCE_TAGS, AuditPolicy, NotApplicablePolicy, Rounding, Slot
 
 from .conftest import ROOT, SEED
 
@@ -308,7 +299,7 @@ def _declared_keys(module: ModuleType) -> set[str]:
 
 
 def test_ruleset_format_documents_every_key() -> None:
-    """Every key of evalrules.schema (all its …_KEYS constants, so a new table's keys are
+    """Every key of evalrules.io.schema (all its …_KEYS constants, so a new table's keys are
     included), and every key of the resolved built-in ruleset."""
     text = page("ruleset-format")
     resolved = ruleset_to_data(evalrules.load_ruleset("caiyu_2020_10"))
@@ -1175,23 +1166,23 @@ def test_api_page_lists_the_public_api() -> None:
 
 API_MODULES = (
     "evalrules",
-    "evalrules.loading",
-    "evalrules.project_loading",
-    "evalrules.scoring",
-    "evalrules.result",
-    "evalrules.audit",
-    "evalrules.findings",
-    "evalrules.batch",
-    "evalrules.flat",
+    "evalrules.io.loading",
+    "evalrules.io.project_loading",
+    "evalrules.engine.scoring",
+    "evalrules.model.result",
+    "evalrules.auditing.run",
+    "evalrules.hooks.findings",
+    "evalrules.batch.run",
+    "evalrules.io.flat",
     "evalrules.testing",
-    "evalrules.errors",
-    "evalrules.strategies",
-    "evalrules.hookspecs",
-    "evalrules.plugins",
-    "evalrules.formula",
-    "evalrules.adjusting",
-    "evalrules.model",
-    "evalrules.project",
+    "evalrules.base.errors",
+    "evalrules.hooks.strategies",
+    "evalrules.hooks.specs",
+    "evalrules.hooks.registry",
+    "evalrules.formula.evaluator",
+    "evalrules.hooks.adjusting",
+    "evalrules.model.ruleset",
+    "evalrules.model.project",
     "evalrules.schemas",
 )
 """The modules an embedder or a plugin author imports."""

@@ -19,10 +19,10 @@ import pytest
 from openpyxl import Workbook
 
 import evalrules
-from evalrules.errors import EvalrulesError, LoadError, Problem, ScoringError
-from evalrules.excel import read_workbook
-from evalrules.flat import read_flat
-from evalrules.numbers import MAX_MAGNITUDE
+from evalrules.base.errors import EvalrulesError, LoadError, Problem, ScoringError
+from evalrules.base.numbers import MAX_MAGNITUDE
+from evalrules.io.excel import read_workbook
+from evalrules.io.flat import read_flat
 
 from .test_excel import _unit_form
 

@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from evalrules.errors import (
+from evalrules.base.errors import (
     EvalrulesError,
     FormulaError,
     LoadError,
@@ -16,7 +16,7 @@ from evalrules.errors import (
     internal_error,
     suggest,
 )
-from evalrules.extras import MissingExtraError
+from evalrules.base.extras import MissingExtraError
 
 
 def test_problem_renders_file_line_place_expected_found_suggestion() -> None:

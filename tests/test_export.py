@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import evalrules
-from evalrules.export import ruleset_sha256, ruleset_to_toml
+from evalrules.io.export import ruleset_sha256, ruleset_to_toml
 
 
 @pytest.mark.parametrize("ruleset_id", ["caiyu_2020_10", "caiyu_2020_10_self"])

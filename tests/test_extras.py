@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from evalrules.errors import EvalrulesError
-from evalrules.extras import MissingExtraError, need
+from evalrules.base.errors import EvalrulesError
+from evalrules.base.extras import MissingExtraError, need
 
 from .conftest import ROOT, SEED
 
@@ -16,7 +16,7 @@ def _without(package: str, *argv: str) -> subprocess.CompletedProcess[str]:
     """Run the command line with package made unimportable, as on a core-only install."""
     code = (
         f"import sys; sys.modules[{package!r}] = None\n"
-        "from evalrules.cli import main; raise SystemExit(main(sys.argv[1:]))"
+        "from evalrules.cli.main import main; raise SystemExit(main(sys.argv[1:]))"
     )
     return subprocess.run(
         [sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False, cwd=ROOT

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from evalrules import outputs
-from evalrules.cli import main
+from evalrules.cli.main import main
+from evalrules.io import outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "akto-2022.toml"
@@ -179,7 +179,7 @@ def name_too_long(work: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No small file system can be mounted here: every write through evalrules.outputs fails."""
+    """No small file system can be mounted here: every write through evalrules.io.outputs fails."""
 
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -9,7 +9,7 @@ import attrs
 
 import evalrules
 from evalrules import testing
-from evalrules.audit import Finding
+from evalrules.auditing.run import Finding
 
 FORMS = Path(__file__).parent / "forms"
 

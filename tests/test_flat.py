@@ -14,8 +14,8 @@ import pytest
 
 import evalrules
 from evalrules import LoadError
-from evalrules.flat import decode_text, read_flat, write_flat
-from evalrules.project_loading import project_from_text
+from evalrules.io.flat import decode_text, read_flat, write_flat
+from evalrules.io.project_loading import project_from_text
 
 from .conftest import ROOT
 

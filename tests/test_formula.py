@@ -15,7 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evalrules import FormulaError, FormulaFunction, default_registry
-from evalrules.formula import (
+from evalrules.base.numbers import CONTEXT
+from evalrules.formula.evaluator import (
     MAX_EXPONENT,
     MAX_FORMULA_DEPTH,
     MAX_FORMULA_LENGTH,
@@ -24,7 +25,6 @@ from evalrules.formula import (
     Value,
     compile_formula,
 )
-from evalrules.numbers import CONTEXT
 
 FUNCTIONS = default_registry().functions
 NAMES = ("实际值", "指标值", "分值", "x", "y", "a", "b")

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evalrules import FormulaError, default_registry
-from evalrules.formula import Formula, Value, compile_formula
-from evalrules.formula_code import to_function
+from evalrules.formula.code import to_function
+from evalrules.formula.evaluator import Formula, Value, compile_formula
 
 FUNCTIONS = default_registry().functions
 NAMES = ("实际值", "指标值", "分值", "x", "y")

@@ -39,13 +39,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 import evalrules
-from evalrules.cli import main
-from evalrules.errors import EvalrulesError, FormulaError, LoadError, Problem
-from evalrules.excel import read_workbook
-from evalrules.flat import read_flat, write_flat
-from evalrules.formula import compile_formula
-from evalrules.project import Project
-from evalrules.project_loading import project_from_text
+from evalrules.base.errors import EvalrulesError, FormulaError, LoadError, Problem
+from evalrules.cli.main import main
+from evalrules.formula.evaluator import compile_formula
+from evalrules.io.excel import read_workbook
+from evalrules.io.flat import read_flat, write_flat
+from evalrules.io.project_loading import project_from_text
+from evalrules.model.project import Project
 
 from .conftest import ROOT, SEED, fuzz_settings
 from .test_excel import SELF_PROJECT, _unit_form

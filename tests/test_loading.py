@@ -8,7 +8,7 @@ import pytest
 
 import evalrules
 from evalrules import LoadError
-from evalrules.model import Slot
+from evalrules.model.ruleset import Slot
 
 from .conftest import ROOT
 
@@ -239,9 +239,9 @@ def test_more_grades_than_the_cap_are_refused(write: Callable[[str, str], Path])
 def test_one_ruleset_resolution_for_every_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # issue 15, 4: cli and batch resolved a project's ruleset each their own way (and suggested
     # different ids when there was none)
-    from evalrules.batch import run_batch
-    from evalrules.cli import main
-    from evalrules.loading import ruleset_reference
+    from evalrules.batch.run import run_batch
+    from evalrules.cli.main import main
+    from evalrules.io.loading import ruleset_reference
 
     assert ruleset_reference("a/p.toml", "r.toml") == str(Path("a") / "r.toml")
     assert ruleset_reference("a/p.toml", "caiyu_2020_10") == "caiyu_2020_10"

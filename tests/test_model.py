@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 import evalrules
-from evalrules.model import SOURCE_TAGS, RulesetInfo, cite
+from evalrules.model.ruleset import SOURCE_TAGS, RulesetInfo, cite
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalrules.numbers import (
+from evalrules.base.numbers import (
     CONTEXT,
     EXPONENT_LIMIT,
     PRECISION,
@@ -378,6 +378,6 @@ def test_grouped_numbers_read(text: str, number: str) -> None:
     ],
 )
 def test_a_value_is_shown_as_written_never_as_a_decimal_repr(value: object, shown: str) -> None:
-    from evalrules.numbers import written
+    from evalrules.base.numbers import written
 
     assert written(value) == shown

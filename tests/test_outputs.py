@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from evalrules import outputs
-from evalrules.cli import main
-from evalrules.errors import OutputError
-from evalrules.outputs import atomic_path, refuse_inputs_as_output, unique_file_names, write_atomic
+from evalrules.base.errors import OutputError
+from evalrules.cli.main import main
+from evalrules.io import outputs
+from evalrules.io.outputs import atomic_path, refuse_inputs_as_output, unique_file_names, write_atomic
 
 from .conftest import SEED
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import evalrules
-from evalrules.cli import main
-from evalrules.export import ruleset_to_toml
+from evalrules.cli.main import main
+from evalrules.io.export import ruleset_to_toml
 
 FORM = Path(__file__).parent / "forms" / "override_self_formula.toml"
 

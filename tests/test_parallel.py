@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 
 import evalrules
-from evalrules import Result, json_text, parallel, testing
-from evalrules.batch import score_many
-from evalrules.errors import EvalrulesError
-from evalrules.plugins import Registry
-from evalrules.project import Project
-from evalrules.project_loading import load_project
+from evalrules import Result, testing
+from evalrules.base import json_text
+from evalrules.base.errors import EvalrulesError
+from evalrules.batch import parallel
+from evalrules.batch.run import score_many
+from evalrules.hooks.registry import Registry
+from evalrules.io.project_loading import load_project
+from evalrules.model.project import Project
 
 from .conftest import SEED
 from .test_adjusting import CAPPED, GradeCap, flagged
@@ -36,7 +38,7 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> list[Project]:
     generate(12, folder, seed=3)
     loaded = [load_project(path) for path in sorted(folder.glob("*.toml"))]
     broken = load_project(folder / "p00002.toml")
-    broken = evalrules.project.Project(**{**_fields(broken), "targets": ()})  # E-SLOT-EMPTY
+    broken = evalrules.model.project.Project(**{**_fields(broken), "targets": ()})  # E-SLOT-EMPTY
     return [*loaded[:5], broken, *loaded[5:]]
 
 
@@ -144,8 +146,8 @@ import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {benchmarks!r})
 from generate import RULESET, generate
-from evalrules import parallel
-from evalrules.batch import read_inputs, run_batch, score_many
+from evalrules.batch import parallel
+from evalrules.batch.run import read_inputs, run_batch, score_many
 
 folder = Path({folder!r})
 generate(10, folder, seed=5)

@@ -8,11 +8,11 @@ from pathlib import Path
 import attrs
 import pytest
 
-from evalrules.claims import Claims
-from evalrules.flat import read_flat, write_flat
-from evalrules.pickling import pickled_by_fields
-from evalrules.project import Project
-from evalrules.project_loading import load_project
+from evalrules.base.pickling import pickled_by_fields
+from evalrules.io.flat import read_flat, write_flat
+from evalrules.io.project_loading import load_project
+from evalrules.model.claims import Claims
+from evalrules.model.project import Project
 
 from .conftest import SEED
 

@@ -1,12 +1,11 @@
 """Scoring by plan agrees with the explaining scorer, number for number and error for error.
 
-``evalrules.score`` runs the ruleset's plan (slots filled, kernels run, sums rescaled); ``evalrules.scoring
-.explain`` runs the scorer that writes every reason. Hypothesis writes random self-evaluation
-projects (every operator, N/A rows, missing and odd values, given or equal weights, budgets that
-cannot be divided) and scores them both ways under rulesets that differ in N/A policy, rounding
-stage and missing-value policy: the totals, grades, first-level scores and full JSON must be equal,
-or both ways must refuse with the same problems.
-"""
+``evalrules.score`` runs the ruleset's plan (slots filled, kernels run, sums rescaled);
+``evalrules.engine.scoring.explain`` runs the scorer that writes every reason. Hypothesis writes
+random self-evaluation projects (every operator, N/A rows, missing and odd values, given or equal
+weights, budgets that cannot be divided) and scores them both ways under rulesets that differ in N/A
+policy, rounding stage and missing-value policy: the totals, grades, first-level scores and full
+JSON must be equal, or both ways must refuse with the same problems."""
 
 from __future__ import annotations
 
@@ -19,12 +18,13 @@ import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from evalrules import LoadError, ScoringError, default_registry, json_text, load_ruleset, score, testing
-from evalrules.model import Ruleset
-from evalrules.plan import MAX_KEPT_SPLIT, RulesetPlan
-from evalrules.project import Project
-from evalrules.project_loading import load_project, project_from_text
-from evalrules.scoring import explain, plan_for
+from evalrules import LoadError, ScoringError, default_registry, load_ruleset, score, testing
+from evalrules.base import json_text
+from evalrules.engine.plan import MAX_KEPT_SPLIT, RulesetPlan
+from evalrules.engine.scoring import explain, plan_for
+from evalrules.io.project_loading import load_project, project_from_text
+from evalrules.model.project import Project
+from evalrules.model.ruleset import Ruleset
 
 from .conftest import ROOT, SEED
 

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import AuditReport, Finding, Ruleset
+from evalrules.base.errors import LoadError
 from evalrules.default_plugins.plan_checks import PLAN_CHECKS
-from evalrules.errors import LoadError
-from evalrules.plugins import default_registry
-from evalrules.project_loading import project_from_text
-from evalrules.scoring import explain
+from evalrules.engine.scoring import explain
+from evalrules.hooks.registry import default_registry
+from evalrules.io.project_loading import project_from_text
 
 FORMS = Path(__file__).parent / "forms"
 D = Decimal

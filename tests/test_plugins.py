@@ -11,7 +11,8 @@ from attrs import frozen
 
 import evalrules
 from evalrules import FormulaFunction, PluginError, hookimpl
-from evalrules.plugins import (
+from evalrules.base.sources import RulesetSource
+from evalrules.hooks.registry import (
     BLOCK_ENV,
     DEFAULT_PLUGINS,
     STRICT_ENV,
@@ -19,9 +20,8 @@ from evalrules.plugins import (
     load_registry,
     new_plugin_manager,
 )
-from evalrules.project_loading import project_from_text
-from evalrules.sources import RulesetSource
-from evalrules.strategies import Outcome, PrepareContext, ScoringInput
+from evalrules.hooks.strategies import Outcome, PrepareContext, ScoringInput
+from evalrules.io.project_loading import project_from_text
 
 from .conftest import ROOT
 
@@ -278,7 +278,7 @@ def test_a_plugin_taking_a_builtin_ruleset_id_is_disabled_not_fatal(
 def test_cli_runs_beside_an_installed_plugin_that_takes_a_builtin_id(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from evalrules.cli import main
+    from evalrules.cli.main import main
 
     point = importlib.metadata.EntryPoint("clashing", "tests.fake_plugins.clashing", "evalrules")
     monkeypatch.setattr(importlib.metadata, "entry_points", lambda **selection: [point])
@@ -349,7 +349,7 @@ def test_blocked_plugins_are_not_loaded(installed: None, monkeypatch: pytest.Mon
 def test_cli_plugins_lists_errors_while_other_commands_work(
     installed: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from evalrules.cli import main
+    from evalrules.cli.main import main
 
     monkeypatch.delenv(STRICT_ENV, raising=False)
     monkeypatch.delenv(BLOCK_ENV, raising=False)
@@ -383,7 +383,7 @@ def test_two_installed_plugins_with_one_name(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_option_kinds_and_defaults_are_checked() -> None:
-    from evalrules.adjusting import RulesetOption
+    from evalrules.hooks.adjusting import RulesetOption
 
     class BadOptions:
         @hookimpl
@@ -398,7 +398,7 @@ def test_option_kinds_and_defaults_are_checked() -> None:
 
 
 def test_adjusters_follow_pluggys_order() -> None:
-    from evalrules.adjusting import Adjustment
+    from evalrules.hooks.adjusting import Adjustment
 
     class First:
         @hookimpl(tryfirst=True)

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import LoadError
-from evalrules.project import BUDGET_FIELDS, OPERATORS
-from evalrules.project_export import exact, project_to_data, project_to_toml
-from evalrules.project_loading import project_from_text
+from evalrules.io.project_export import exact, project_to_data, project_to_toml
+from evalrules.io.project_loading import project_from_text
+from evalrules.model.project import BUDGET_FIELDS, OPERATORS
 
 PLACES = {"place", "places", "weights_place", "file", "lines"}  # lines: where keys stand
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import evalrules
-from evalrules.render import result_markdown, result_text, ruleset_text
+from evalrules.io.render import result_markdown, result_text, ruleset_text
 
 
 def test_text_shows_every_node_and_explains_lost_points(
@@ -36,7 +36,7 @@ def test_markdown_says_how_a_total_was_rescaled(self_eval: evalrules.Ruleset) ->
 
 def test_markdown_cell_keeps_a_name_in_its_cell() -> None:
     # Issue 23 (7): shared by `score --format markdown` and the Markdown report's tables.
-    from evalrules.render import markdown_cell
+    from evalrules.io.render import markdown_cell
 
     cell = markdown_cell("产出|伪造| 1 |\n<script>x</script> & a\\")
     assert cell == "产出\\|伪造\\| 1 \\| &lt;script&gt;x&lt;/script&gt; &amp; a\\\\"

@@ -193,7 +193,7 @@ def test_lost_points_say_expected_achieved_and_deducted(tmp_path: Path) -> None:
     context = build_report(evalrules.load_project(project), evalrules.load_ruleset("caiyu_2020_10"))
     row = next(row for row in context.rows if row.path == ("产出", "产出数量", "保障职工人数"))
     assert row.score is not None and row.score < row.weight
-    lost = evalrules.numbers.fmt(row.weight - row.score)
+    lost = evalrules.base.numbers.fmt(row.weight - row.score)
     render_markdown(context, tmp_path / "lost.md")
     render_html(context, tmp_path / "lost.html")
     for name in ["lost.md", "lost.html"]:
@@ -229,7 +229,7 @@ def test_no_cjk_font_is_a_load_error(context: ReportContext, monkeypatch: pytest
     from evalrules.report import chart
 
     monkeypatch.setattr(chart, "find_cjk_font", lambda: None)
-    with pytest.raises(evalrules.errors.LoadError, match="fonts-noto-cjk"):
+    with pytest.raises(evalrules.base.errors.LoadError, match="fonts-noto-cjk"):
         chart.rate_chart_png(context)
 
 
@@ -248,7 +248,7 @@ def test_a_font_installed_after_matplotlibs_cache_was_built_is_found(monkeypatch
 def test_the_font_message_ends_once() -> None:
     from evalrules.report import chart
 
-    problem = evalrules.errors.Problem(
+    problem = evalrules.base.errors.Problem(
         "E-FONT", chart.NO_FONT_MESSAGE, suggestion="apt-get install fonts-noto-cjk"
     )
     assert "。。" not in problem.render() and "然后重新运行。apt-get" in problem.render()
@@ -289,7 +289,7 @@ def test_markdown_refuses_to_overwrite_a_chart_it_did_not_write(
 ) -> None:
     mine = tmp_path / "r_chart.svg"
     mine.write_text("<svg>someone's drawing</svg>", encoding="utf-8")
-    with pytest.raises(evalrules.errors.LoadError) as raised:
+    with pytest.raises(evalrules.base.errors.LoadError) as raised:
         render_markdown(context, tmp_path / "r.md")
     assert raised.value.problems[0].code == "E-OUTPUT"
     assert "r_chart.svg" in str(raised.value)

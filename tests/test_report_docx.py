@@ -346,7 +346,7 @@ def test_styles_are_frozen_values() -> None:
 
 
 def test_an_unknown_style_says_which_there_are() -> None:
-    from evalrules.errors import LoadError
+    from evalrules.base.errors import LoadError
 
     with pytest.raises(LoadError) as caught:
         typography("公文格式")

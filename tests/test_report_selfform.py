@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 import evalrules
-from evalrules.numbers import fmt
+from evalrules.base.numbers import fmt
 from evalrules.report import ReportContext, build_report, placeholder
 from evalrules.report.selfform import (
     HEADERS,
@@ -348,7 +348,7 @@ def _scores(result: evalrules.Result) -> dict[tuple[str, ...], Decimal | None]:
 def test_the_self_form_reads_back_through_convert_and_batch_to_the_same_scores(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from evalrules.cli import main
+    from evalrules.cli.main import main
 
     source = FORMS / "fh_self_roundtrip_2023.toml"  # a 不适用 row, a whole 不适用 一级指标, 定性 rows
     ruleset = evalrules.load_ruleset("caiyu_2020_10_self")
@@ -372,7 +372,7 @@ def test_the_self_form_reads_back_through_convert_and_batch_to_the_same_scores(
 def test_a_plugin_self_form_reads_back_to_the_same_scores(
     sichuan: evalrules.Registry, tmp_path: Path
 ) -> None:
-    from evalrules.excel import read_workbook
+    from evalrules.io.excel import read_workbook
 
     source = evalrules.load_project(FORMS / "fh_sichuan_roundtrip_2023.toml")
     ruleset = evalrules.load_ruleset("sichuan_self", sichuan)
@@ -388,8 +388,8 @@ def test_a_plugin_self_form_reads_back_to_the_same_scores(
 
 
 def test_a_department_evaluation_has_no_self_form(xinjiang: evalrules.Registry) -> None:
-    from evalrules.errors import LoadError
-    from evalrules.skeleton import refuse_self_form
+    from evalrules.authoring.skeleton import refuse_self_form
+    from evalrules.base.errors import LoadError
 
     for ruleset in (
         evalrules.load_ruleset("caiyu_2020_10"),
@@ -403,7 +403,7 @@ def test_a_department_evaluation_has_no_self_form(xinjiang: evalrules.Registry) 
 
 
 def test_an_implementer_not_given_does_not_come_back_as_its_placeholder(tmp_path: Path) -> None:
-    from evalrules.excel import read_workbook
+    from evalrules.io.excel import read_workbook
 
     text = (FORMS / "fh_self_roundtrip_2023.toml").read_text(encoding="utf-8")
     path = tmp_path / "p.toml"
@@ -418,7 +418,7 @@ def test_an_implementer_not_given_does_not_come_back_as_its_placeholder(tmp_path
 def test_the_budget_rows_are_written_under_the_annual_total_and_read_back(
     self_eval: evalrules.Ruleset, tmp_path: Path
 ) -> None:
-    from evalrules.excel import read_workbook
+    from evalrules.io.excel import read_workbook
 
     project = evalrules.load_project(Path(__file__).parent / "forms" / "bud_rows_water_2023.toml")
     sheet = _sheet(build_report(project, self_eval), tmp_path / "form.xlsx")

@@ -8,8 +8,8 @@ import attrs
 import pytest
 
 import evalrules
-from evalrules import json_text
-from evalrules.result import Rescaled, json_number
+from evalrules.base import json_text
+from evalrules.model.result import Rescaled, json_number
 
 
 def test_json_numbers_keep_their_text() -> None:
@@ -71,7 +71,7 @@ def test_no_rescaled_note_when_every_first_level_applies_or_the_weight_is_shared
 
 def _counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the explanations written (each is a full re-scoring of the project)."""
-    from evalrules import scoring
+    from evalrules.engine import scoring
 
     calls: list[int] = []
     real = scoring._explanation
@@ -91,7 +91,7 @@ def test_comparing_results_never_writes_an_explanation(monkeypatch: pytest.Monke
     project = evalrules.load_project(Path(__file__).parents[1] / "examples" / "akto-2022.toml")
     first, second = evalrules.score(project, ruleset), evalrules.score(project, ruleset)
     assert first == second and hash(first) == hash(second) and calls == []
-    assert first == evalrules.scoring.explain(project, ruleset)  # an explained one compares the same
+    assert first == evalrules.engine.scoring.explain(project, ruleset)  # an explained one compares the same
     assert not first.explained and calls == []
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import evalrules
-from evalrules.errors import LoadError
-from evalrules.project_loading import project_from_text
-from evalrules.retarget import retarget
+from evalrules.authoring.retarget import retarget
+from evalrules.base.errors import LoadError
+from evalrules.io.project_loading import project_from_text
 
 from .conftest import SEED
 

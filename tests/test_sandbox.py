@@ -34,15 +34,15 @@ import pytest
 
 import evalrules
 from evalrules import FormulaError, default_registry
-from evalrules.errors import EvalrulesError, LoadError, ScoringError
-from evalrules.formula import (
+from evalrules.base.errors import EvalrulesError, LoadError, ScoringError
+from evalrules.base.numbers import EXPONENT_LIMIT, MAX_MAGNITUDE
+from evalrules.formula.evaluator import (
     MAX_EXPONENT,
     MAX_FORMULA_DEPTH,
     MAX_FORMULA_LENGTH,
     MAX_FORMULA_NODES,
     compile_formula,
 )
-from evalrules.numbers import EXPONENT_LIMIT, MAX_MAGNITUDE
 
 HANG_GUARD = 10.0
 """Seconds one attempt may take before it counts as a hang (generous: a refusal takes milliseconds)."""
@@ -510,8 +510,10 @@ def test_every_group_of_the_issue_is_covered() -> None:
 
 
 def test_the_safety_page_lists_every_cap_with_its_value() -> None:
-    from evalrules import excel, formula, inheritance, numbers
+    from evalrules.base import numbers
     from evalrules.default_plugins import functions
+    from evalrules.formula import evaluator as formula
+    from evalrules.io import excel, inheritance
 
     from .conftest import ROOT
 

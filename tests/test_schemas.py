@@ -21,7 +21,9 @@ import jsonschema
 import pytest
 
 import evalrules
-from evalrules import cli, plugins, testing
+from evalrules import testing
+from evalrules.cli import main as cli
+from evalrules.hooks import registry as plugins
 from evalrules.schemas import SCHEMAS, load_schema
 
 from .conftest import ROOT, SEED

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import ScoringError
-from evalrules.project import Assessment, Deduction, Project, Target
-from evalrules.project_loading import project_from_text
+from evalrules.io.project_loading import project_from_text
+from evalrules.model.project import Assessment, Deduction, Project, Target
 
 from .test_project_loading import SMALL
 
@@ -539,7 +539,7 @@ def test_applicable_targets_that_weigh_0_beside_a_not_applicable_one_leave_the_s
     # 9 + 30 + 10 = 49 of the 50 applicable points, rescaled to 100
     assert (result.total, result.grade) == (Decimal(98), "优")
     assert result.reasons == ("产出指标 不适用；适用指标得分 49 分 / 适用分值 50 分，按 100 分折算得 98 分",)
-    assert result == evalrules.scoring.explain(project, self_eval)
+    assert result == evalrules.engine.scoring.explain(project, self_eval)
 
 
 def test_a_group_whose_targets_weigh_0_is_not_applicable_beside_a_weighted_not_applicable_one(
@@ -656,7 +656,7 @@ LOCATIONS = Path(__file__).parent / "forms" / "bud_locations_2023.toml"
 def test_an_actual_that_is_not_a_number_is_located_at_its_line_in_toml_and_json(tmp_path: Path) -> None:
     import json
 
-    from evalrules.project_export import project_to_data
+    from evalrules.io.project_export import project_to_data
 
     project = evalrules.load_project(LOCATIONS)
     text = LOCATIONS.read_text(encoding="utf-8").splitlines()

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import evalrules
-from evalrules.errors import LoadError
-from evalrules.placeholders import PLACEHOLDER
-from evalrules.project_loading import project_from_text
-from evalrules.skeleton import needs, paths_text, skeleton_toml
+from evalrules.authoring.skeleton import needs, paths_text, skeleton_toml
+from evalrules.base.errors import LoadError
+from evalrules.io.placeholders import PLACEHOLDER
+from evalrules.io.project_loading import project_from_text
 
 FILLED = {
     "year": "2024",

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from evalrules import LoadError, sources
-from evalrules.sources import RulesetSource, parse_text, read_capped, read_text
+from evalrules import LoadError
+from evalrules.base import sources
+from evalrules.base.sources import RulesetSource, parse_text, read_capped, read_text
 
 TEXT = """[project]
 name = "x"
@@ -211,7 +212,7 @@ def test_other_syntax_errors_keep_their_message() -> None:
 
 
 def test_json_lines_are_found_by_key_path() -> None:
-    from evalrules.sources import json_key_lines, parse_text
+    from evalrules.base.sources import json_key_lines, parse_text
 
     text = (
         '{\n  "a": {"b": 1},\n  "t": [\n    {\n      "n": "x \\" y",\n      "v": 2\n    },\n'

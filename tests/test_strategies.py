@@ -23,9 +23,7 @@ from evalrules.default_plugins.strategies import (
     Manual,
     StepTable,
 )
-from evalrules.model import Rounding
-from evalrules.project import Assessment, Budget, Deduction, Place, Target
-from evalrules.strategies import (
+from evalrules.hooks.strategies import (
     InputProblem,
     KernelStrategy,
     Outcome,
@@ -34,6 +32,8 @@ from evalrules.strategies import (
     ScoringInput,
     ScoringStrategy,
 )
+from evalrules.model.project import Assessment, Budget, Deduction, Place, Target
+from evalrules.model.ruleset import Rounding
 
 CONTEXT = PrepareContext(default_registry().functions)
 PLACE = Place("project.toml", "assessments[0]")

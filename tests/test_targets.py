@@ -14,11 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evalrules import default_registry
+from evalrules.base.numbers import NumberProblem, parse_number
 from evalrules.default_plugins.targets import TARGET_STRATEGIES, Equal, Positive, Qualitative, Reverse
-from evalrules.model import Rounding
-from evalrules.numbers import NumberProblem, parse_number
-from evalrules.project import Assessment, Budget, Place, Target
-from evalrules.strategies import (
+from evalrules.hooks.strategies import (
     InputProblem,
     Outcome,
     ParameterProblem,
@@ -26,6 +24,8 @@ from evalrules.strategies import (
     ScoringInput,
     ScoringStrategy,
 )
+from evalrules.model.project import Assessment, Budget, Place, Target
+from evalrules.model.ruleset import Rounding
 
 CONTEXT = PrepareContext(default_registry().functions)
 PLACE = Place("project.toml", "targets[0]")

@@ -10,8 +10,8 @@ import pytest
 
 import evalrules
 from evalrules import testing
-from evalrules.model import GradeBand
-from evalrules.plugins import DEFAULT_PLUGINS
+from evalrules.hooks.registry import DEFAULT_PLUGINS
+from evalrules.model.ruleset import GradeBand
 
 from .conftest import SEED
 from .test_plugins import ProvincePlugin
@@ -94,9 +94,9 @@ def test_generated_projects_score_under_their_ruleset() -> None:
 
 
 def _target_items(pairs: list[tuple[str, str]]) -> list[evalrules.ScoringInput]:
-    from evalrules.model import Rounding
-    from evalrules.project import Budget, Target
-    from evalrules.sources import Place
+    from evalrules.base.sources import Place
+    from evalrules.model.project import Budget, Target
+    from evalrules.model.ruleset import Rounding
 
     return [
         evalrules.ScoringInput(

@@ -15,15 +15,16 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 import evalrules
-from evalrules import ScoringError, default_registry, json_text
-from evalrules.excel import read_workbook
-from evalrules.flat import read_flat
-from evalrules.plan import RulesetPlan
-from evalrules.project import Project, is_unknown
-from evalrules.project_loading import project_from_text
-from evalrules.render import result_text
+from evalrules import ScoringError, default_registry
+from evalrules.base import json_text
+from evalrules.engine.plan import RulesetPlan
+from evalrules.engine.scoring import explain
+from evalrules.io.excel import read_workbook
+from evalrules.io.flat import read_flat
+from evalrules.io.project_loading import project_from_text
+from evalrules.io.render import result_text
+from evalrules.model.project import Project, is_unknown
 from evalrules.schemas import load_schema
-from evalrules.scoring import explain
 
 FORMS = Path(__file__).parent / "forms"
 CUTOFF = FORMS / "na_cutoff.toml"

@@ -1,4 +1,4 @@
-"""The guard that reads an .xlsx before openpyxl does (evalrules.workbook_guard, issue 23 items 1,
+"""The guard that reads an .xlsx before openpyxl does (evalrules.io.workbook_guard, issue 23 items 1,
 5 and 9): crafted forms, written by evalrules itself and then rewritten as an attacker would, are
 refused at once with E-EXCEL-SIZE (or E-EXCEL for a DTD), and a real form still reads.
 
@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import evalrules
-from evalrules.errors import LoadError
-from evalrules.excel import read_workbook
+from evalrules.base.errors import LoadError
+from evalrules.io.excel import read_workbook
+from evalrules.io.workbook_guard import MAX_COVERED_CELLS, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_CELLS
 from evalrules.report import build_report
 from evalrules.report.selfform import render_self_form
-from evalrules.workbook_guard import MAX_COVERED_CELLS, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_CELLS
 
 FORMS = Path(__file__).parent / "forms"
 SHEET = "xl/worksheets/sheet1.xml"

@@ -1,9 +1,9 @@
 """The quick reference of docs/formulas.md, generated from the code so that it cannot drift.
 
 Between the two marker lines, docs/formulas.md holds what :func:`render` returns: every operator of
-``evalrules.formula.OPERATORS``, every function the built-in plugins register (signature, number of
+``evalrules.formula.evaluator.OPERATORS``, every function the built-in plugins register (signature, number of
 arguments, description, plugin) and every resource cap (the integer constants of
-``evalrules.formula``, ``evalrules.default_plugins.functions`` and ``evalrules.numbers``).
+``evalrules.formula.evaluator``, ``evalrules.default_plugins.functions`` and ``evalrules.base.numbers``).
 tests/test_docs.py regenerates the section and fails when the page differs. After changing the
 code, rewrite the section with::
 
@@ -16,9 +16,10 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from evalrules import formula, numbers
+from evalrules.base import numbers
 from evalrules.default_plugins import functions
-from evalrules.plugins import build_registry, new_plugin_manager
+from evalrules.formula import evaluator as formula
+from evalrules.hooks.registry import build_registry, new_plugin_manager
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "formulas.md"
 BEGIN = "<!-- BEGIN GENERATED: tools/formula_reference.py（由代码生成，请勿手工修改） -->"

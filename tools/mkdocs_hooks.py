@@ -5,7 +5,7 @@
    ignores those words; Python-Markdown's fences do not accept them, so the site would show such a
    block as plain text. The opening line is rewritten before the page is rendered: ``file=PATH``
    becomes the block's title, the other words are dropped.
-2. The docstrings use Sphinx roles (``:class:`~evalrules.model.Ruleset```), which Markdown shows
+2. The docstrings use Sphinx roles (``:class:`~evalrules.model.ruleset.Ruleset```), which Markdown shows
    literally. In the rendered API page each role becomes an optional cross-reference: a link when
    the object is documented on the site, plain code otherwise.
 """

@@ -10,20 +10,20 @@
 
 from __future__ import annotations
 
-from .adjusting import Adjustment, RulesetOption
-from .audit import AuditCheck, AuditContext, AuditReport, Finding, audit
-from .errors import EvalrulesError, FormulaError, LoadError, PluginError, Problem, ScoringError
-from .formula import Formula, FormulaFunction, compile_formula
-from .hookspecs import hookimpl
-from .loading import load_ruleset
-from .model import GradeBand, Indicator, MethodRef, Ruleset
-from .plugins import DEFAULT_PLUGINS, Registry, default_registry
-from .project import Project
-from .project_loading import load_project, project_from_data
-from .result import NodeResult, Result
-from .scoring import score
-from .sources import RulesetSource
-from .strategies import InputProblem, Outcome, ParameterProblem, ScoringInput, ScoringStrategy
+from .auditing.run import AuditCheck, AuditContext, AuditReport, Finding, audit
+from .base.errors import EvalrulesError, FormulaError, LoadError, PluginError, Problem, ScoringError
+from .base.sources import RulesetSource
+from .engine.scoring import score
+from .formula.evaluator import Formula, FormulaFunction, compile_formula
+from .hooks.adjusting import Adjustment, RulesetOption
+from .hooks.registry import DEFAULT_PLUGINS, Registry, default_registry
+from .hooks.specs import hookimpl
+from .hooks.strategies import InputProblem, Outcome, ParameterProblem, ScoringInput, ScoringStrategy
+from .io.loading import load_ruleset
+from .io.project_loading import load_project, project_from_data
+from .model.project import Project
+from .model.result import NodeResult, Result
+from .model.ruleset import GradeBand, Indicator, MethodRef, Ruleset
 
 __all__ = [
     "DEFAULT_PLUGINS",

@@ -9,17 +9,14 @@ may move (issue 15 reorganises the package), these names stay. evalrules' own re
 
 from __future__ import annotations
 
-from .adjusting import Adjustment, RulesetOption
-from .errors import EvalrulesError, LoadError, PluginError, Problem, ScoringError, suggest
-from .findings import AuditCheck, AuditContext, Finding, Severity
-from .formula import FormulaFunction
-from .hookspecs import hookimpl
-from .model import Indicator, Ruleset
-from .numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number, round_to
-from .project import Assessment, Budget, Project, Target
-from .result import NodeResult, Result
-from .sources import Document, Place, RulesetSource
-from .strategies import (
+from .base.errors import EvalrulesError, LoadError, PluginError, Problem, ScoringError, suggest
+from .base.numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number, round_to
+from .base.sources import Document, Place, RulesetSource
+from .formula.evaluator import FormulaFunction
+from .hooks.adjusting import Adjustment, RulesetOption
+from .hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from .hooks.specs import hookimpl
+from .hooks.strategies import (
     InputProblem,
     Kernel,
     KernelStrategy,
@@ -30,6 +27,9 @@ from .strategies import (
     ScoringStrategy,
     check_keys,
 )
+from .model.project import Assessment, Budget, Project, Target
+from .model.result import NodeResult, Result
+from .model.ruleset import Indicator, Ruleset
 
 __all__ = [
     "CONTEXT",

@@ -21,19 +21,19 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
-from .check_projects import projects
-from .check_report import CheckReport
-from .checking import DEFAULT_EXAMPLES, check_ruleset
-from .errors import EvalrulesError
-from .loading import load_ruleset
-from .model import Ruleset
-from .numbers import CONTEXT, fmt
-from .plugins import Registry, load_registry
-from .project import Project
-from .project_loading import load_project
-from .result import Result
-from .scoring import score
-from .strategies import InputProblem, KernelStrategy, PrepareContext, ScoringInput, ScoringStrategy
+from .base.errors import EvalrulesError
+from .base.numbers import CONTEXT, fmt
+from .engine.scoring import score
+from .hooks.registry import Registry, load_registry
+from .hooks.strategies import InputProblem, KernelStrategy, PrepareContext, ScoringInput, ScoringStrategy
+from .io.loading import load_ruleset
+from .io.project_loading import load_project
+from .model.project import Project
+from .model.result import Result
+from .model.ruleset import Ruleset
+from .selfcheck.projects import projects
+from .selfcheck.properties import DEFAULT_EXAMPLES, check_ruleset
+from .selfcheck.report import CheckReport
 
 __all__ = [
     "assert_grades_cover",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evalrules import hookimpl
-from evalrules.sources import RulesetSource
+from evalrules.base.sources import RulesetSource
 
 BUILT_IN = Path(__file__).parents[2] / "rulesets" / "caiyu_2020_10_self.toml"
 

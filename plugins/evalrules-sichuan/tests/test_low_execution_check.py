@@ -12,10 +12,10 @@ from pathlib import Path
 import evalrules
 import pytest
 from evalrules import testing
-from evalrules.cli import main
-from evalrules.findings import AuditContext, Finding
-from evalrules.plugins import Registry
-from evalrules.project import Budget
+from evalrules.cli.main import main
+from evalrules.hooks.findings import AuditContext, Finding
+from evalrules.hooks.registry import Registry
+from evalrules.model.project import Budget
 from hypothesis import given
 from hypothesis import strategies as st
 

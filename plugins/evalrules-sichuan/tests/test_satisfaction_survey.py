@@ -10,10 +10,10 @@ from typing import Any
 import evalrules
 import pytest
 from evalrules import InputProblem, Outcome, ParameterProblem, ScoringInput, testing
-from evalrules.model import Rounding
-from evalrules.numbers import round_to
-from evalrules.project import Assessment, Budget, Place, Target
-from evalrules.strategies import PrepareContext
+from evalrules.base.numbers import round_to
+from evalrules.hooks.strategies import PrepareContext
+from evalrules.model.project import Assessment, Budget, Place, Target
+from evalrules.model.ruleset import Rounding
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

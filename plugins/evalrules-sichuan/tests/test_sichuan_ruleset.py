@@ -12,9 +12,9 @@ from pathlib import Path
 import evalrules
 import pytest
 from evalrules import testing
-from evalrules.cli import main
-from evalrules.plugins import Registry
-from evalrules.project_loading import project_from_text
+from evalrules.cli.main import main
+from evalrules.hooks.registry import Registry
+from evalrules.io.project_loading import project_from_text
 
 import evalrules_sichuan
 

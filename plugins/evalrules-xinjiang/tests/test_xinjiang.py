@@ -25,8 +25,8 @@ from evalrules import (
     load_ruleset,
     testing,
 )
-from evalrules.cli import main
-from evalrules.plugins import load_registry
+from evalrules.cli.main import main
+from evalrules.hooks.registry import load_registry
 
 import evalrules_xinjiang
 

@@ -7,9 +7,16 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from ..numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number, rounded_for_text
-from ..project import Target
-from ..strategies import InputProblem, Outcome, ParameterProblem, PrepareContext, ScoringInput, check_keys
+from ..base.numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number, rounded_for_text
+from ..hooks.strategies import (
+    InputProblem,
+    Outcome,
+    ParameterProblem,
+    PrepareContext,
+    ScoringInput,
+    check_keys,
+)
+from ..model.project import Target
 
 
 def number(params: Mapping[str, Any], key: str, default: str | None = None) -> Decimal:

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from ..claims import FigureClaim
-from ..findings import AuditCheck, AuditContext, Finding, Severity
-from ..hookspecs import hookimpl
-from ..numbers import CONTEXT, HUNDRED, fmt, rounded_for_text
-from ..sources import Place
+from ..base.numbers import CONTEXT, HUNDRED, fmt, rounded_for_text
+from ..base.sources import Place
+from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from ..hooks.specs import hookimpl
+from ..model.claims import FigureClaim
 from .budget_rates import APPROVED, RATE_STRATEGIES, rate_methods
 from .claimed import key_of, nodes_by_key
 from .units import normal_unit

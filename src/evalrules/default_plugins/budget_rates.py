@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from ..findings import AuditContext
-from ..numbers import CONTEXT, ONE, fmt
-from ..project import BUDGET_FIELDS, Budget, budget_row_name
+from ..base.numbers import CONTEXT, ONE, fmt
+from ..hooks.findings import AuditContext
+from ..model.project import BUDGET_FIELDS, Budget, budget_row_name
 from ._common import percent
 from .claimed import key_of, nodes_by_key
 

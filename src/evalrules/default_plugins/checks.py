@@ -13,12 +13,12 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from ..errors import suggest
-from ..findings import AuditCheck, AuditContext, Finding, Severity
-from ..hookspecs import hookimpl
-from ..numbers import fmt
-from ..project import Target
-from ..sources import Place
+from ..base.errors import suggest
+from ..base.numbers import fmt
+from ..base.sources import Place
+from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from ..hooks.specs import hookimpl
+from ..model.project import Target
 from .budget_rates import budget_rates
 from .claimed import (
     claim_place,

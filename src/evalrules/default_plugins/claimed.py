@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ..findings import AuditContext
-from ..model import MethodRef
-from ..numbers import fmt, round_to
-from ..project import Assessment, Target
-from ..result import NodeResult
-from ..sources import Place
-from ..strategies import PrepareContext
+from ..base.numbers import fmt, round_to
+from ..base.sources import Place
+from ..hooks.findings import AuditContext
+from ..hooks.strategies import PrepareContext
+from ..model.project import Assessment, Target
+from ..model.result import NodeResult
+from ..model.ruleset import MethodRef
 from .targets import Band
 
 

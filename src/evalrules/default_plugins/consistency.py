@@ -11,13 +11,13 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from ..findings import AuditCheck, AuditContext, Finding, Severity
-from ..hookspecs import hookimpl
-from ..model import MethodRef
-from ..numbers import CONTEXT, HUNDRED, fmt, round_to
-from ..project import Target
-from ..sources import Place
-from ..strategies import PrepareContext
+from ..base.numbers import CONTEXT, HUNDRED, fmt, round_to
+from ..base.sources import Place
+from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from ..hooks.specs import hookimpl
+from ..hooks.strategies import PrepareContext
+from ..model.project import Target
+from ..model.ruleset import MethodRef
 from .claimed import claim_place, key_of, nodes_by_key, target_claim, target_path, target_weight
 from .targets import rating_hint
 from .units import counts_things, is_cost, normal_unit, unit_kind, wants_percent

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 
 from attrs import frozen
 
-from ..check_oracle import applicability
-from ..findings import AuditCheck, AuditContext, Finding, Severity
-from ..hookspecs import hookimpl
-from ..model import Indicator
-from ..numbers import fmt
-from ..sources import Place
+from ..base.numbers import fmt
+from ..base.sources import Place
+from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from ..hooks.specs import hookimpl
+from ..model.applicability import applicability
+from ..model.ruleset import Indicator
 
 
 @frozen

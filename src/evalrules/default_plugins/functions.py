@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..formula import FormulaFunction, Value
-from ..hookspecs import hookimpl
-from ..numbers import CONTEXT, round_to
+from ..base.numbers import CONTEXT, round_to
+from ..formula.evaluator import FormulaFunction, Value
+from ..hooks.specs import hookimpl
 
 MAX_ROUND_PLACES = 10
 

@@ -15,11 +15,11 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from ..errors import ScoringError
-from ..findings import AuditCheck, AuditContext, Finding, Severity
-from ..hookspecs import hookimpl
-from ..numbers import fmt
-from ..scoring import explain
+from ..base.errors import ScoringError
+from ..base.numbers import fmt
+from ..engine.scoring import explain
+from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from ..hooks.specs import hookimpl
 from .claimed import key_of, nodes_by_key, target_path
 
 

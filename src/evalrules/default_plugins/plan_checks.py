@@ -12,12 +12,12 @@ from decimal import Decimal
 import attrs
 from attrs import frozen
 
-from ..errors import ScoringError
-from ..findings import AuditCheck, AuditContext, Finding, Severity
-from ..hookspecs import hookimpl
-from ..numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
-from ..scoring import explain
-from ..sources import Place
+from ..base.errors import ScoringError
+from ..base.numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
+from ..base.sources import Place
+from ..engine.scoring import explain
+from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from ..hooks.specs import hookimpl
 from .claimed import key_of, nodes_by_key, target_path
 
 

@@ -6,8 +6,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from ..hookspecs import hookimpl
-from ..sources import RulesetSource
+from ..base.sources import RulesetSource
+from ..hooks.specs import hookimpl
 
 
 def rulesets_folder() -> Path | Traversable:

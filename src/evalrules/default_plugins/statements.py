@@ -9,13 +9,13 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from ..claims import FigureClaim
-from ..errors import suggest
-from ..findings import AuditCheck, AuditContext, Finding, Severity
-from ..hookspecs import hookimpl
-from ..numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
-from ..project import BUDGET_ALIASES, BUDGET_FIELDS, Target
-from ..sources import Place
+from ..base.errors import suggest
+from ..base.numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
+from ..base.sources import Place
+from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from ..hooks.specs import hookimpl
+from ..model.claims import FigureClaim
+from ..model.project import BUDGET_ALIASES, BUDGET_FIELDS, Target
 from .budget_rates import execution_denominator, execution_method, row_label
 from .claimed import key_of, nodes_by_key, target_path
 from .units import convert, is_cost, is_unit_cost, normal_unit

@@ -10,20 +10,11 @@ from typing import Any
 
 from attrs import frozen
 
-from ..errors import suggest
-from ..formula import Formula, compile_formula
-from ..hookspecs import hookimpl
-from ..numbers import CONTEXT, ONE, ZERO, fmt, round_to, split_equally
-from ..project import (
-    BUDGET_FIELDS,
-    BUDGET_ROW_ALIASES,
-    BUDGET_ROWS,
-    Assessment,
-    Budget,
-    Target,
-    budget_row_name,
-)
-from ..strategies import (
+from ..base.errors import suggest
+from ..base.numbers import CONTEXT, ONE, ZERO, fmt, round_to, split_equally
+from ..formula.evaluator import Formula, compile_formula
+from ..hooks.specs import hookimpl
+from ..hooks.strategies import (
     InputProblem,
     Kernel,
     Outcome,
@@ -32,6 +23,15 @@ from ..strategies import (
     ScoringInput,
     ScoringStrategy,
     check_keys,
+)
+from ..model.project import (
+    BUDGET_FIELDS,
+    BUDGET_ROW_ALIASES,
+    BUDGET_ROWS,
+    Assessment,
+    Budget,
+    Target,
+    budget_row_name,
 )
 from ._common import KeysOnly, describe, entries, number, percent, share, within
 

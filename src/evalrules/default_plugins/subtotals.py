@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from ..findings import AuditCheck, AuditContext, Finding, Severity
-from ..hookspecs import hookimpl
-from ..model import Indicator
-from ..numbers import CONTEXT, ZERO, fmt, rounded_for_text
-from ..result import NodeResult
-from ..sources import Place
+from ..base.numbers import CONTEXT, ZERO, fmt, rounded_for_text
+from ..base.sources import Place
+from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from ..hooks.specs import hookimpl
+from ..model.result import NodeResult
+from ..model.ruleset import Indicator
 from .claimed import (
     differs,
     key_of,

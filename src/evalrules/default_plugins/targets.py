@@ -10,11 +10,10 @@ from typing import Any
 
 from attrs import frozen
 
-from ..errors import suggest
-from ..hookspecs import hookimpl
-from ..numbers import CONTEXT, ONE, ZERO, fmt
-from ..project import Assessment, Budget, Target
-from ..strategies import (
+from ..base.errors import suggest
+from ..base.numbers import CONTEXT, ONE, ZERO, fmt
+from ..hooks.specs import hookimpl
+from ..hooks.strategies import (
     InputProblem,
     Kernel,
     Outcome,
@@ -24,6 +23,7 @@ from ..strategies import (
     ScoringStrategy,
     check_keys,
 )
+from ..model.project import Assessment, Budget, Target
 from ._common import KeysOnly, describe, entries, full, inputs, percent, share, target_values, within
 
 

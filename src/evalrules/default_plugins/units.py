@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal
 
-from ..numbers import CONTEXT
+from ..base.numbers import CONTEXT
 
 MONEY_UNITS: Mapping[str, Decimal] = {
     "元": Decimal(1),

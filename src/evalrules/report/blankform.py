@@ -3,7 +3,7 @@
 The layout of :mod:`evalrules.report.selfform` (title, 项目名称 / 主管部门 / 实施单位, the budget
 block, 年度总体目标, the indicator header, 总分), with two empty rows for each category of the
 ruleset (一级指标 and 二级指标 filled in, as the printed form has them) and the ruleset's id in the
-footer, so that :mod:`evalrules.excel` reads the filled form back under the same ruleset.
+footer, so that :mod:`evalrules.io.excel` reads the filled form back under the same ruleset.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ..errors import LoadError, Problem
-from ..extras import MissingExtraError
-from ..model import Ruleset
-from ..numbers import fmt
-from ..skeleton import is_self_evaluation, needs, target_places
+from ..authoring.skeleton import is_self_evaluation, needs, target_places
+from ..base.errors import LoadError, Problem
+from ..base.extras import MissingExtraError
+from ..base.numbers import fmt
+from ..model.ruleset import Ruleset
 from .files import write_atomic
 from .selfform import EXECUTION_METHOD, HEADERS, SHEET_TITLE, WIDTH, WIDTHS
 

@@ -12,9 +12,9 @@ import contextlib
 import io
 from typing import Any
 
-from ..cells import visible
-from ..errors import LoadError, Problem
-from ..numbers import fmt
+from ..base.cells import visible
+from ..base.errors import LoadError, Problem
+from ..base.numbers import fmt
 from .context import ReportContext
 
 PREFERRED_FONTS = (
@@ -86,7 +86,7 @@ def _cjk_font(names: set[str]) -> str | None:
 
 def rate_chart_png(context: ReportContext, level: int = 1) -> bytes:
     """A PNG bar chart of 得分率 (%) of every scored indicator at a level (1 = 决策/过程/产出/效益)."""
-    from ..extras import need
+    from ..base.extras import need
 
     matplotlib = need("matplotlib", "绘制得分率图表")
     matplotlib.use("Agg")

@@ -17,14 +17,14 @@ from decimal import Decimal
 import attrs
 from attrs import frozen
 
-from ..audit import AuditReport, audit
-from ..findings import Finding
-from ..model import Ruleset
-from ..numbers import HUNDRED, fmt, round_to
-from ..plugins import Registry, default_registry
-from ..project import Assessment, Project, Target
-from ..result import NodeResult, Result
-from ..scoring import score
+from ..auditing.run import AuditReport, audit
+from ..base.numbers import HUNDRED, fmt, round_to
+from ..engine.scoring import score
+from ..hooks.findings import Finding
+from ..hooks.registry import Registry, default_registry
+from ..model.project import Assessment, Project, Target
+from ..model.result import NodeResult, Result
+from ..model.ruleset import Ruleset
 
 CHAPTERS: Mapping[str, str] = {
     "basics": "一、基本情况",
@@ -148,7 +148,7 @@ def build_report(
     if review.result is None and ranges:
         review = attrs.evolve(review, result=score(project, ruleset, registry, ranges=True))
     if review.result is None:
-        from ..errors import Problem, ScoringError
+        from ..base.errors import Problem, ScoringError
 
         raise ScoringError(
             [Problem("E-REPORT", "项目无法评分，不能生成报告", file=project.file)]

@@ -11,8 +11,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ..cells import visible
-from ..numbers import fmt
+from ..base.cells import visible
+from ..base.numbers import fmt
 from .context import CHAPTERS, Part, ReportContext, Row, placeholder
 from .docx_style import FIGURE_STYLE, apply, page
 from .docx_tables import score_sheet, set_widths, small_table
@@ -45,7 +45,7 @@ class _Visible:
 
 def render_docx(context: ReportContext, path: Path, typography: Typography = GONGWEN) -> None:
     """Write the report of the context to path (.docx), atomically, in the typography (公文)."""
-    from ..extras import need
+    from ..base.extras import need
 
     need("docx", "生成 Word 报告")
     from docx import Document

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..cells import visible
-from ..numbers import fmt
+from ..base.cells import visible
+from ..base.numbers import fmt
 from .context import ReportContext, Row
 from .docx_style import TABLE_STYLE, qn, sub_element
 

@@ -1,7 +1,7 @@
-"""Writing report files: see evalrules.outputs (one writer for every output)."""
+"""Writing report files: see evalrules.io.outputs (one writer for every output)."""
 
 from __future__ import annotations
 
-from ..outputs import write_atomic
+from ..io.outputs import write_atomic
 
 __all__ = ["write_atomic"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..cells import visible
+from ..base.cells import visible
 from .context import ReportContext, Row
 from .docx_tables import widths
 from .files import write_atomic

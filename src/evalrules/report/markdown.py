@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cells import visible
-from ..errors import LoadError, Problem
+from ..base.cells import visible
+from ..base.errors import LoadError, Problem
 from .context import ReportContext
 from .files import write_atomic
 from .svgchart import MARKER, rate_chart_svg

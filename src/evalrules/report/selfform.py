@@ -7,7 +7,7 @@ One worksheet in the layout of the form: title, project name / 主管部门 / �
 When a whole first-level indicator does not apply and the total was rescaled, a row 其中：得分合计
 under 总分 gives the 适用分值, what the 得分 column adds up to and how it was scaled to the 折算后总分,
 so that the column and the total agree visibly (the row comes after 总分, whose 评价等级 cell stays
-as it is: reading the form back, evalrules.excel stops at 总分 and reads the grade there).
+as it is: reading the form back, evalrules.io.excel stops at 总分 and reads the grade there).
 
 Everything comes from the :class:`ReportContext`; no score, rate or total is computed here.
 """
@@ -20,11 +20,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..cells import cell_text, string_cell
-from ..extras import MissingExtraError
-from ..numbers import fmt
-from ..project import BUDGET_ROWS, Target
-from ..result import NodeResult
+from ..base.cells import cell_text, string_cell
+from ..base.extras import MissingExtraError
+from ..base.numbers import fmt
+from ..model.project import BUDGET_ROWS, Target
+from ..model.result import NodeResult
 from .context import ReportContext, Row, placeholder
 from .files import write_atomic
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from ..numbers import fmt
+from ..base.numbers import fmt
 from .context import ReportContext
 
 MARKER = "<!-- evalrules chart -->"

@@ -1,7 +1,7 @@
 """The jinja2 environment shared by the Markdown and HTML renderers, and atomic file writing.
 
 The wording lives in templates/ (shipped inside the package); the helpers here only format what
-ReportContext already holds: numbers with evalrules.numbers.fmt, never a recomputed score.
+ReportContext already holds: numbers with evalrules.base.numbers.fmt, never a recomputed score.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..extras import MissingExtraError
-from ..numbers import fmt
-from ..render import markdown_cell
+from ..base.extras import MissingExtraError
+from ..base.numbers import fmt
+from ..io.render import markdown_cell
 from .context import CHAPTERS, TEXT_FIELDS, ReportContext, Row, placeholder
 
 try:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import attrs
 from attrs import frozen
 
-from ..errors import LoadError, Problem, suggest
+from ..base.errors import LoadError, Problem, suggest
 
 SIZES: Mapping[str, int] = {
     "初号": 84,

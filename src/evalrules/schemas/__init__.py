@@ -1,9 +1,9 @@
 """JSON Schemas (draft 2020-12) of the stable JSON forms, shipped inside the package.
 
 - ``result``: a scored project, as ``evalrules score --format json`` prints it and
-  :meth:`evalrules.result.Result.to_dict` returns it;
+  :meth:`evalrules.model.result.Result.to_dict` returns it;
 - ``audit``: a review report, as ``evalrules audit --format json`` prints it and
-  :meth:`evalrules.audit.AuditReport.to_dict` returns it.
+  :meth:`evalrules.auditing.run.AuditReport.to_dict` returns it.
 
 The files are ``evalrules/schemas/result.schema.json`` and ``evalrules/schemas/audit.schema.json``;
 :func:`load_schema` reads one (with :mod:`importlib.resources`, so it works from a wheel or a zip):

@@ -1,6 +1,6 @@
 """evalrules 插件：四川省项目支出绩效自评。
 
-登记三样东西（钩子见 :mod:`evalrules.hookspecs`）：
+登记三样东西（钩子见 :mod:`evalrules.hooks.specs`）：
 
 - 规则集 ``sichuan_self``（``rulesets/sichuan_self.toml``）：继承 ``caiyu_2020_10_self``，预算执行率以
   调整后预算数为分母，分值为 预算执行率 10 + 绩效指标 90（90 分由单位自己的绩效指标分值分配）；

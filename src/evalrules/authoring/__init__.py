@@ -1,0 +1,1 @@
+"""Writing projects: skeletons to fill in, and converting a project between rulesets."""

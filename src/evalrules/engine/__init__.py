@@ -1,0 +1,1 @@
+"""Scoring: bind a project to a ruleset, score it (fast plan or explaining scorer), unknowns."""

@@ -1,0 +1,1 @@
+"""Safe formulas: parsed once, checked, compiled; simpleeval is the reference semantics."""

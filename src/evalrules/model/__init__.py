@@ -1,0 +1,1 @@
+"""The value objects: the ruleset tree, the project, its claims, and the scored result."""

@@ -1,0 +1,1 @@
+"""`evalrules check`: property tests and worked examples that check a ruleset itself."""

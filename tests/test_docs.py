@@ -1167,6 +1167,7 @@ def test_api_page_lists_the_public_api() -> None:
 API_MODULES = (
     "evalrules",
     "evalrules.io.loading",
+    "evalrules.io.project_input",
     "evalrules.io.project_loading",
     "evalrules.engine.scoring",
     "evalrules.model.result",

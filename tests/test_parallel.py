@@ -22,7 +22,7 @@ from evalrules.base.errors import EvalrulesError
 from evalrules.batch import parallel
 from evalrules.batch.run import score_many
 from evalrules.hooks.registry import Registry
-from evalrules.io.project_loading import load_project
+from evalrules.io.project_input import load_project
 from evalrules.model.project import Project
 
 from .conftest import SEED

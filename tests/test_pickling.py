@@ -10,7 +10,7 @@ import pytest
 
 from evalrules.base.pickling import pickled_by_fields
 from evalrules.io.flat import read_flat, write_flat
-from evalrules.io.project_loading import load_project
+from evalrules.io.project_input import load_project
 from evalrules.model.claims import Claims
 from evalrules.model.project import Project
 

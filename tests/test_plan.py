@@ -22,7 +22,8 @@ from evalrules import LoadError, ScoringError, default_registry, load_ruleset, s
 from evalrules.base import json_text
 from evalrules.engine.plan import MAX_KEPT_SPLIT, RulesetPlan
 from evalrules.engine.scoring import explain, plan_for
-from evalrules.io.project_loading import load_project, project_from_text
+from evalrules.io.project_input import load_project
+from evalrules.io.project_loading import project_from_text
 from evalrules.model.project import Project
 from evalrules.model.ruleset import Ruleset
 

@@ -20,7 +20,8 @@ from .hooks.registry import DEFAULT_PLUGINS, Registry, default_registry
 from .hooks.specs import hookimpl
 from .hooks.strategies import InputProblem, Outcome, ParameterProblem, ScoringInput, ScoringStrategy
 from .io.loading import load_ruleset
-from .io.project_loading import load_project, project_from_data
+from .io.project_input import load_project
+from .io.project_loading import project_from_data
 from .model.project import Project
 from .model.result import NodeResult, Result
 from .model.ruleset import GradeBand, Indicator, MethodRef, Ruleset

@@ -27,7 +27,7 @@ from .engine.scoring import score
 from .hooks.registry import Registry, load_registry
 from .hooks.strategies import InputProblem, KernelStrategy, PrepareContext, ScoringInput, ScoringStrategy
 from .io.loading import load_ruleset
-from .io.project_loading import load_project
+from .io.project_input import load_project
 from .model.project import Project
 from .model.result import Result
 from .model.ruleset import Ruleset

@@ -134,7 +134,7 @@ def convert_to(source: Path, output: Path, ruleset_id: str, *, force: bool = Fal
     """``evalrules convert 项目.toml --to ID -o 新项目.toml``: write the retargeted project file."""
     from ..io.loading import load_ruleset
     from ..io.outputs import write_atomic
-    from ..io.project_loading import load_project
+    from ..io.project_input import load_project
 
     if output.suffix.lower() != ".toml":
         raise LoadError([Problem("E-CONVERT-TO", "-o 应为 .toml 文件", where="-o", found=str(output))])

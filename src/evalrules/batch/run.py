@@ -29,7 +29,7 @@ from ..base.errors import EvalrulesError, LoadError, Problem, internal_error
 from ..base.sources import MAX_FLAT_BYTES, read_capped
 from ..io.loading import ruleset_reference
 from ..io.outputs import atomic_path, refuse_inputs_as_output
-from ..io.project_loading import load_project
+from ..io.project_input import load_project
 from ..model.project import Project
 from ..model.result import Result
 from .parallel import CHUNKSIZE, RulesetRef, _ignore_interrupt, clean_context, score_many

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .outcome import Findings
+
 JOBS_PER_CPU = 4
 """--jobs is lowered to this many processes per CPU: more only costs memory and start-up time."""
 
@@ -54,9 +56,8 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
 
 
 def run(arguments: argparse.Namespace) -> str:
-    """Run the batch; the summary is the output. Some projects failed: raise cli._Findings (exit 3)."""
+    """Run the batch; the summary is the output. Some projects failed: raise cli.Findings (exit 3)."""
     from ..batch.run import run_batch
-    from .main import _Findings
 
     jobs = jobs_for(arguments.jobs)
     output_existed = Path(arguments.output).exists()
@@ -71,5 +72,5 @@ def run(arguments: argparse.Namespace) -> str:
         raise SystemExit(130) from None
     output = f"{summary.line()}\n结果已写入 {summary.output}\n"
     if summary.failed:
-        raise _Findings(output)
+        raise Findings(output)
     return output

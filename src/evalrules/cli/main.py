@@ -38,6 +38,7 @@ from ..model.ruleset import Ruleset
 from ..selfcheck.report import DEFAULT_EXAMPLES
 from . import batch as batch_cli
 from . import new as new_cli
+from .outcome import Findings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -223,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         output = _COMMANDS[arguments.command](arguments)
-    except _Findings as findings:
+    except Findings as findings:
         sys.stdout.write(visible(findings.output))
         return 3
     except MissingExtraError as error:
@@ -270,13 +271,6 @@ def _score(arguments: argparse.Namespace) -> str:
     return result_text(result)
 
 
-class _Findings(Exception):
-    """The audit ran and found something at or above --fail-on: print it, exit 3."""
-
-    def __init__(self, output: str) -> None:
-        self.output = output
-
-
 def _audit(arguments: argparse.Namespace) -> str:
     project = _load(arguments, arguments.project)
     report = audit(project, _ruleset_for(project, arguments.ruleset))
@@ -285,7 +279,7 @@ def _audit(arguments: argparse.Namespace) -> str:
     else:
         output = render_text(report)
     if report.fails(arguments.fail_on):
-        raise _Findings(output)
+        raise Findings(output)
     return output
 
 
@@ -450,7 +444,7 @@ def _check(arguments: argparse.Namespace) -> str:
     else:
         output = report.render()
     if not report.ok:
-        raise _Findings(output)
+        raise Findings(output)
     return output
 
 
@@ -486,7 +480,7 @@ def _formula(arguments: argparse.Namespace) -> str:
         verdict = "一致" if agree else "不一致"
         text += f"参照（simpleeval 逐节点求值）：{_formula_value(reference)}，{verdict}\n"
         if not agree:
-            raise _Findings(text)
+            raise Findings(text)
     return text
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..base.errors import EvalrulesError, LoadError, Problem, suggest
 from ..model.project import Project
-from .project_loading import load_project
+from .project_loading import read_project_file
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 FLAT_SUFFIXES = (".csv", ".jsonl")
@@ -42,6 +42,14 @@ def read_many(path: Path, notes: list[str] | None = None) -> list[tuple[str, Pro
     )
 
 
+def load_project(path: str | Path) -> Project:
+    """A Project from a TOML or JSON file, or the one project of an .xlsx 自评表 or a CSV/JSONL
+    file (see :func:`load_input`); raises LoadError listing every problem."""
+    if Path(path).suffix.lower() in WORKBOOK_SUFFIXES + FLAT_SUFFIXES:
+        return load_input(path)  # a workbook is never read as TOML
+    return read_project_file(path)
+
+
 def load_input(path: str | Path, sheet: str | None = None, notes: list[str] | None = None) -> Project:
     """The one project of ``path``: a TOML/JSON project file, or the sheet (the project key of a
     CSV/JSONL file) named by ``sheet``, which may be left out when the file holds one project.
@@ -61,7 +69,7 @@ def load_input(path: str | Path, sheet: str | None = None, notes: list[str] | No
                     )
                 ]
             )
-        return load_project(path)
+        return read_project_file(path)
     workbook = suffix in WORKBOOK_SUFFIXES
     items = read_many(path, notes)
     prefix = f"{path}#"

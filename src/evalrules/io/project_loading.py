@@ -56,13 +56,9 @@ Line = int | None | Callable[[], int | None]
 than checking the value."""
 
 
-def load_project(path: str | Path) -> Project:
-    """A Project from a TOML or JSON file (or the one project of an .xlsx 自评表 or a CSV/JSONL
-    file, see :func:`evalrules.io.project_input.load_input`); raises LoadError listing every problem."""
-    if Path(path).suffix.lower() in (".xlsx", ".csv", ".jsonl"):
-        from .project_input import load_input  # a workbook is never read as TOML
-
-        return load_input(path)
+def read_project_file(path: str | Path) -> Project:
+    """A Project from a TOML or JSON project file; raises LoadError listing every problem.
+    (:func:`evalrules.io.project_input.load_project` takes any project file, Excel included.)"""
     return project_from_document(read_text(Path(path)))
 
 

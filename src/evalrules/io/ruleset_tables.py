@@ -27,6 +27,7 @@ from ..model.ruleset import (
     Provenance,
     Rounding,
 )
+from .examples import read_examples
 from .schema import (
     AUDIT_KEYS,
     GRADE_KEYS,
@@ -356,6 +357,4 @@ class RulesetReader:
 
     def examples(self, data: Mapping[str, Any], indicators: tuple[Indicator, ...]) -> tuple[Example, ...]:
         """The ruleset's own worked examples ([[examples]]), checked as a project file is."""
-        from ..selfcheck.golden import read_examples
-
         return read_examples(self, data, indicators)

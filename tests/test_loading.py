@@ -292,3 +292,27 @@ def test_two_indicators_of_one_name_under_different_parents_have_their_own_lines
     weight = [p for p in caught.value.problems if p.code == "E-WEIGHT"]
     text = TWO_OF_A_NAME.splitlines()
     assert [p.line for p in weight] == [text.index("  weight = -5") + 1]  # 产出's, not 过程's (line 33)
+
+
+def test_empty_children_is_refused_not_dropped(write: Callable[[str, str], Path]) -> None:
+    # issue 15 §2: a node of no kind cannot be built, so the loader must say why it has none
+    text = MINIMAL.replace("slot = true", "children = []")
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("empty.toml", text))
+    (problem,) = caught.value.problems
+    assert problem.code == "E-INDICATORS" and "children 为空" in problem.message
+
+
+def test_a_child_with_a_wrong_method_still_counts_in_its_parents_sum(
+    write: Callable[[str, str], Path],
+) -> None:
+    text = MINIMAL.replace(
+        "slot = true",
+        '\n  [[indicators.children]]\n  name = "甲"\n  weight = 60\n  method = "manul"\n'
+        '\n  [[indicators.children]]\n  name = "乙"\n  weight = 30\n  method = "manual"\n',
+    )
+    with pytest.raises(LoadError) as caught:
+        evalrules.load_ruleset(write("sum.toml", text))
+    found = {p.code: p for p in caught.value.problems}
+    assert set(found) == {"E-METHOD-UNKNOWN", "E-WEIGHT-SUM"}
+    assert found["E-WEIGHT-SUM"].found == "90（60 + 30）"

@@ -82,3 +82,45 @@ def test_a_ruleset_without_a_document_title_cites_its_document_number_only() -> 
 )
 def test_self_evaluation_is_read_from_the_mode(mode: str, self_evaluation: bool) -> None:
     assert RulesetInfo("x", "1", "t", "d", "i", mode=mode).self_evaluation is self_evaluation
+
+
+# --- issue 15 §2: the kinds of node, and the closed operator -----------------------------------
+
+
+def test_a_node_is_a_branch_a_leaf_or_a_slot(national: evalrules.Ruleset) -> None:
+    kinds = {node.kind for indicator in national.indicators for _, node in indicator.walk()}
+    assert kinds == {"branch", "leaf", "slot"}
+    for indicator in national.indicators:
+        for _, node in indicator.walk():
+            assert (node.kind == "branch") == bool(node.children)
+            assert (node.kind == "leaf") == (node.method is not None)
+            assert (node.kind == "slot") == (node.slot is not None)
+
+
+def test_a_wrong_tree_cannot_be_built_in_code() -> None:
+    from evalrules.model.ruleset import Indicator, MethodRef, Slot
+
+    method = MethodRef("manual", {})
+    leaf = Indicator("资金到位率", Decimal(5), method=method)
+    with pytest.raises(ValueError, match="有下级指标"):
+        Indicator("过程", Decimal(5), children=(leaf,), method=method)
+    with pytest.raises(ValueError, match="有下级指标"):
+        Indicator("产出", Decimal(5), children=(leaf,), slot=Slot())
+    with pytest.raises(ValueError, match="恰有计分方法或 slot 之一"):
+        Indicator("空指标", Decimal(5))
+    with pytest.raises(ValueError, match="恰有计分方法或 slot 之一"):
+        Indicator("两者都有", Decimal(5), method=method, slot=Slot())
+    with pytest.raises(ValueError):
+        attrs.evolve(leaf, method=None)
+
+
+def test_a_target_operator_is_one_of_four() -> None:
+    from evalrules.model.operators import CANONICAL_OPERATORS, OPERATORS
+    from evalrules.model.project import Place, Target
+
+    assert set(OPERATORS.values()) == set(CANONICAL_OPERATORS)
+    place = Place("p.toml", "t")
+    for operator in CANONICAL_OPERATORS:
+        Target(("产出",), "t", operator, None, "", "", None, "", place)
+    with pytest.raises(ValueError, match="operator"):
+        Target(("产出",), "t", "≥", None, "", "", None, "", place)  # type: ignore[arg-type]

@@ -53,6 +53,7 @@ from ..base.extras import MissingExtraError
 from ..base.numbers import HUNDRED, NumberProblem, fmt, parse_number
 from ..base.sources import Place, read_capped
 from ..model.claims import Claims
+from ..model.operators import Operator
 from ..model.project import (
     BUDGET_FIELDS,
     BUDGET_ROWS,
@@ -700,7 +701,7 @@ class _SheetReader:
                 unit, symbol = unit[: -len(word)].strip(), operator
         return _Entry(text, symbol, number, found.group(2) == "%", unit)
 
-    def operator(self, row: int, columns: dict[str, int], *, allow_missing: bool) -> str | None:
+    def operator(self, row: int, columns: dict[str, int], *, allow_missing: bool) -> Operator | None:
         value = self.entry(row, columns["value"])
         symbol_operator = None
         if value.symbol:

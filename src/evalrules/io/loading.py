@@ -82,15 +82,17 @@ class _Builder(RulesetReader):
         self.unknown_keys(scoring, SCORING_KEYS, "[scoring]")
         maximum = self.number(scoring.get("max", 100), "[scoring] max", key="max") or Decimal(100)
         tolerance = self.number(scoring.get("tolerance", "0.1"), "[scoring] tolerance", key="tolerance")
+        self.weights: dict[tuple[str, ...], list[Decimal]] = {}
         indicators = self.indicators(data.get("indicators"), (), "[[indicators]]")
-        total = sum((indicator.weight for indicator in indicators), ZERO)
-        if indicators and total != maximum:
+        weights = self.weights_under(())
+        total = sum(weights, ZERO)
+        if weights and total != maximum:
             self.problem(
                 "E-WEIGHT-SUM",
                 "一级指标分值之和不等于满分",
                 "[[indicators]]",
                 expected=fmt(maximum),
-                found=f"{fmt(total)}（{' + '.join(fmt(i.weight) for i in indicators)}）",
+                found=f"{fmt(total)}（{' + '.join(fmt(w) for w in weights)}）",
             )
         ruleset = Ruleset(
             info=info,
@@ -186,6 +188,10 @@ class _Builder(RulesetReader):
         if not isinstance(raw, list) or not all(isinstance(entry, dict) for entry in raw):
             self.problem("E-TYPE", "指标列表应为表的数组（[[indicators]]）", where)
             return ()
+        if not raw:  # children = [] would leave a node of no kind
+            what = "规则集没有指标（[[indicators]]）" if not prefix else "children 为空：下级指标至少写一个"
+            self.problem("E-INDICATORS", what, where, name=prefix or None)
+            return ()
         built, names = [], set()
         for index, entry in enumerate(raw):
             name = entry.get("name")
@@ -206,6 +212,11 @@ class _Builder(RulesetReader):
             if indicator is not None:
                 built.append(indicator)
         return tuple(built)
+
+    def weights_under(self, parent: tuple[str, ...]) -> list[Decimal]:
+        """The weights of the nodes directly under ``parent`` that have a valid weight, built or
+        not: a child whose method is wrong still counts in its parent's sum."""
+        return self.weights.get(parent, [])
 
     def indicator(self, entry: dict[str, Any], path: tuple[str, ...]) -> Indicator | None:
         where, name = "指标 " + "/".join(path), path[-1]
@@ -244,22 +255,26 @@ class _Builder(RulesetReader):
                 suggestion="指标体系一般为三级（一级、二级、三级指标），最多四级",
             )
             return None
+        self.weights.setdefault(path[:-1], []).append(weight)
         if "children" in entry:
             children = self.indicators(entry["children"], path, where + " 的 children")
-            total = sum((child.weight for child in children), ZERO)
-            if children and total != weight:
+            weights = self.weights_under(path)
+            total = sum(weights, ZERO)
+            if weights and total != weight:
                 self.problem(
                     "E-WEIGHT-SUM",
                     "下级指标分值之和不等于上级分值",
                     where,
                     name=path,
                     expected=fmt(weight),
-                    found=f"{fmt(total)}（{' + '.join(fmt(c.weight) for c in children)}）",
+                    found=f"{fmt(total)}（{' + '.join(fmt(w) for w in weights)}）",
                 )
         elif "method" in entry:
             method = self.method(entry.get("method"), entry.get("params", {}), where, name)
         else:
             slot = self.slot(entry["slot"], where, name)
+        if not children and method is None and slot is None:
+            return None  # its problems are said; a node of no kind cannot be built
         return Indicator(
             name,
             weight,

@@ -12,6 +12,7 @@ from ..base.errors import LoadError, Problem, suggest
 from ..base.numbers import NumberProblem, fmt, parse_number, written
 from ..base.sources import Document, Place, parse_text, read_text
 from ..model.claims import Claims, read_claims
+from ..model.operators import Operator
 from ..model.project import (
     BUDGET_ALIASES,
     BUDGET_FIELDS,
@@ -411,12 +412,12 @@ class _ProjectReader:
                 "E-TARGET", "写了 params 却没有 method：params 只对自选的计分方法有效", where, at("params")
             )
             ok = False
-        if not ok:
+        if not ok or operator is None:  # a missing operator is said above
             return None
         return Target(
             slot=tuple(str(entry["slot"]).split("/")),
             name=str(entry["name"]),
-            operator=str(operator),
+            operator=operator,
             value=value,
             value_text=value_text,
             unit=str(entry.get("unit", "")),
@@ -527,7 +528,7 @@ def _unknown(entry: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]
     return tuple(key for key in keys if is_unknown(entry.get(key)))
 
 
-def _operator_in_number(value: Any) -> tuple[str | None, str]:
+def _operator_in_number(value: Any) -> tuple[Operator | None, str]:
     """The operator written around a numeric value ("≥95%", "95%以上") and the number's text."""
     if not isinstance(value, str):
         return None, ""

@@ -9,10 +9,33 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from attrs import field, frozen
+from attrs.validators import in_
 
 from ..base.pickling import pickled_by_fields
 from ..base.sources import Place as Place  # re-exported: targets and assessments carry their place
 from .claims import Claims
+from .operators import (  # re-exported: a target's operator is read where targets are read
+    CANONICAL_OPERATORS,
+    Operator,
+)
+from .operators import (
+    OPERATORS as OPERATORS,
+)
+from .operators import (
+    PREFIX_OPERATORS as PREFIX_OPERATORS,
+)
+from .operators import (
+    SUFFIX_OPERATORS as SUFFIX_OPERATORS,
+)
+from .operators import (
+    canonical_operator as canonical_operator,
+)
+from .operators import (
+    operator_in_value as operator_in_value,
+)
+from .operators import (
+    suggest_operator as suggest_operator,
+)
 from .ruleset import MethodRef
 
 BUDGET_FIELDS = ("年初预算数", "全年预算数", "调整后预算数", "到位资金", "执行数")
@@ -42,98 +65,6 @@ def budget_row_name(written: str) -> str | None:
     for lead in ("其中：", "其中:", "其中"):
         text = text.removeprefix(lead)
     return text if text in BUDGET_ROWS else BUDGET_ROW_ALIASES.get(text)
-
-
-_AT_LEAST = (
-    ">=",
-    "≥",
-    "≧",
-    "⩾",
-    "＞=",
-    ">＝",
-    "＞＝",
-    "=>",
-    "≥=",
-    "大于等于",
-    "大于或等于",
-    "不低于",
-    "不少于",
-    "不小于",
-    "≮",
-)
-_AT_MOST = (
-    "<=",
-    "≤",
-    "≦",
-    "⩽",
-    "＜=",
-    "<＝",
-    "＜＝",
-    "=<",
-    "≤=",
-    "小于等于",
-    "小于或等于",
-    "不高于",
-    "不超过",
-    "不多于",
-    "不大于",
-    "≯",
-)
-_EQUAL = ("=", "＝", "==", "＝＝", "═", "等于")
-OPERATORS = {
-    **dict.fromkeys(_AT_LEAST, ">="),
-    **{"以上": ">=", "正向": ">=", "正向指标": ">="},
-    **dict.fromkeys(_AT_MOST, "<="),
-    **{"以下": "<=", "以内": "<=", "反向": "<=", "反向指标": "<="},
-    **dict.fromkeys(_EQUAL, "="),
-    "定性": "定性",
-    "定性指标": "定性",
-}
-"""Operator spellings seen in printed forms, each mapped to its canonical form (≥ ≤ = 定性):
-symbols in half and full width, ═ (U+2550, a box-drawing line some forms print for =), the
-words (不低于 95%, 95%以上) and the 指标性质 column's 正向/反向. A strict > or < is not among them:
-forms use it loosely, and whether 95 meets "> 95" is not for evalrules to guess."""
-
-PREFIX_OPERATORS = tuple(sorted((*_AT_LEAST, *_AT_MOST, *_EQUAL), key=len, reverse=True))
-"""The spellings that may lead a value written with its operator ("≥95%", "不低于95%"), longest first."""
-
-SUFFIX_OPERATORS = (("以上", ">="), ("以下", "<="), ("以内", "<="))
-"""The words that follow a value written with its operator ("95%以上")."""
-
-
-def canonical_operator(written: object) -> str | None:
-    """The canonical operator (>=, <=, =, 定性) a printed spelling stands for, or None. Spaces
-    inside do not matter ("> =", "≥ =", "不 低于" as cut from a form)."""
-    return OPERATORS.get("".join(str(written).split()))
-
-
-def operator_in_value(text: str) -> tuple[str | None, str]:
-    """The operator written inside a value ("≥95%", "不低于 95%", "95%以上") and the value without
-    it; (None, text) when there is none."""
-    stripped = text.strip()
-    for word in PREFIX_OPERATORS:
-        if stripped.startswith(word):
-            return OPERATORS[word], stripped[len(word) :].strip()
-    for word, operator in SUFFIX_OPERATORS:
-        if stripped.endswith(word):
-            return operator, stripped[: -len(word)].strip()
-    return None, stripped
-
-
-def suggest_operator(written: object) -> str:
-    """What to write instead of an unknown operator. Never a near spelling of the opposite
-    (difflib offered 不大于 for 大于): a strict comparison is pointed to its inclusive form, and
-    anything else gets the four canonical ones."""
-    text = str(written).strip()
-    negated = text.startswith("不")
-    if any(word in text for word in (">", "＞", "大于", "高于", "多于", "超过")):
-        closest = "<=" if negated else ">="
-    elif any(word in text for word in ("<", "＜", "小于", "低于", "少于")):
-        closest = ">=" if negated else "<="
-    else:
-        return "可写 ≥（不低于）、≤（不高于）、=（等于）或 定性"
-    shown = {">=": "≥（大于等于、不低于）", "<=": "≤（小于等于、不高于）"}[closest]
-    return f"是否想写 {shown}？evalrules 没有“严格大于/小于”的指标性质：达到指标值即算完成"
 
 
 UNKNOWN_WORDS = ("?", "unknown", "不详")
@@ -181,7 +112,7 @@ class Target:
 
     slot: tuple[str, ...]
     name: str
-    operator: str
+    operator: Operator = field(validator=in_(CANONICAL_OPERATORS))
     value: Decimal | None
     value_text: str
     unit: str

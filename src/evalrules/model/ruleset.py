@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import field, frozen
 
+from .operators import Operator
+
 if TYPE_CHECKING:
     from .project import Project
 
@@ -180,6 +182,18 @@ class Indicator:
     description: str = ""
     provenance: Provenance | None = None
 
+    def __attrs_post_init__(self) -> None:
+        # the three kinds of node, so that a wrong tree cannot be built in code either
+        if self.children and (self.method is not None or self.slot is not None):
+            raise ValueError(f"指标 “{self.name}” 有下级指标，不能再有计分方法或作为 slot")
+        if not self.children and (self.method is None) == (self.slot is None):
+            raise ValueError(f"末级指标 “{self.name}” 须恰有计分方法或 slot 之一")
+
+    @property
+    def kind(self) -> Literal["branch", "leaf", "slot"]:
+        """branch: has children; leaf: scored by its method; slot: filled by a project's targets."""
+        return "branch" if self.children else "slot" if self.slot is not None else "leaf"
+
     @property
     def is_leaf(self) -> bool:
         return not self.children
@@ -195,7 +209,7 @@ class Indicator:
 class TargetMethod:
     """How a project's target with a given operator (≥, ≤, =, 定性) is scored."""
 
-    operator: str
+    operator: Operator
     method: MethodRef
 
 

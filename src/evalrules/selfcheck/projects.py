@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from ..base.numbers import fmt, split_equally
 from ..base.sources import Place
 from ..model.applicability import applicability
+from ..model.operators import Operator
 from ..model.project import BUDGET_FIELDS, Assessment, Budget, Deduction, Project, Target
 from ..model.ruleset import Indicator, MethodRef, Ruleset
 
@@ -132,7 +133,7 @@ def _group_paths(indicator: Indicator) -> list[tuple[str, ...]]:
     return paths
 
 
-def operators(ruleset: Ruleset) -> dict[str, MethodRef]:
+def operators(ruleset: Ruleset) -> dict[Operator, MethodRef]:
     """The operators of [target_methods] whose method the generator can feed."""
     usable = {}
     for target_method in ruleset.target_methods:
@@ -142,7 +143,7 @@ def operators(ruleset: Ruleset) -> dict[str, MethodRef]:
     return usable
 
 
-def _target(draw: Draw, slot: tuple[str, ...], name: str, operator: str, method: MethodRef) -> Target:
+def _target(draw: Draw, slot: tuple[str, ...], name: str, operator: Operator, method: MethodRef) -> Target:
     place = Place(FILE, f"生成的绩效指标 {name}")
     group = slot
     if draw(_NA):

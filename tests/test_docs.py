@@ -105,6 +105,7 @@ PAGES = (
     "api",
     "json-formats",
     "stability",
+    "design",
 )
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 FILE_INFO = re.compile(r"^(\w+) file=(\S+)$")

@@ -15,7 +15,8 @@ import pytest
 
 import evalrules
 from evalrules.base.errors import OutputError
-from evalrules.batch import run as batch
+from evalrules.batch import inputs, results
+from evalrules.batch.inputs import read_as_gb18030
 from evalrules.batch.run import read_inputs, results_frame, run_batch, score_many
 from evalrules.model.project import Project
 
@@ -141,7 +142,7 @@ def test_unknown_output_format_writes_nothing(folder: Path, tmp_path: Path) -> N
 def _fail_on_fifth(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the writers fail with "disk full" after four projects are written."""
     calls = 0
-    original_row, original_item = batch.row, batch.item_dict
+    original_row, original_item = results.row, results.item_dict
 
     def counted(function: Any) -> Any:
         def wrapper(*args: Any) -> Any:
@@ -153,8 +154,8 @@ def _fail_on_fifth(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return wrapper
 
-    monkeypatch.setattr(batch, "row", counted(original_row))
-    monkeypatch.setattr(batch, "item_dict", counted(original_item))
+    monkeypatch.setattr(results, "row", counted(original_row))
+    monkeypatch.setattr(results, "item_dict", counted(original_item))
 
 
 @pytest.mark.parametrize("name", ["results.csv", "results.jsonl", "results.xlsx"])
@@ -306,14 +307,14 @@ def test_jobs_above_the_cap_are_lowered_with_a_note(
 
 INTERRUPTED = """
 import os, signal, sys, time
-from evalrules.batch import run as batch
+from evalrules.batch import results
 from evalrules.cli.main import main
 
 def row(*args):
     os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the results are being written
     time.sleep(30)
 
-batch.row = row
+results.row = row
 sys.exit(main(["batch", {folder!r}, "--ruleset", {ruleset!r}, "-o", {output!r}]))
 """
 
@@ -437,6 +438,6 @@ def test_gb18030_detection_reads_a_capped_regular_file(
 ) -> None:
     path = tmp_path / "gbk.csv"
     path.write_bytes("项目".encode("gbk"))
-    assert batch._read_as_gb18030(path)
-    monkeypatch.setattr(batch, "MAX_FLAT_BYTES", 1)
-    assert not batch._read_as_gb18030(path)  # too large to read: not read whole, its row says why
+    assert read_as_gb18030(path)
+    monkeypatch.setattr(inputs, "MAX_FLAT_BYTES", 1)
+    assert not read_as_gb18030(path)  # too large to read: not read whole, its row says why

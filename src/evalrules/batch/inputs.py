@@ -1,0 +1,166 @@
+"""A batch's inputs: files and folders expanded into projects (TOML/JSON read here; Excel, CSV and
+JSONL by their readers), and what was skipped and why."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from ..base.errors import EvalrulesError, LoadError, Problem, internal_error
+from ..base.sources import MAX_FLAT_BYTES, read_capped
+from ..io.project_input import load_project
+from ..model.project import Project
+from .parallel import CHUNKSIZE, _ignore_interrupt, clean_context
+
+PROJECT_SUFFIXES = (".toml", ".json")
+READERS = {".xlsx": "evalrules.io.excel.read_workbook", ".csv": "evalrules.io.flat.read_flat"}
+READERS[".jsonl"] = READERS[".csv"]
+"""Input suffix → reader (module.function) returning [(key, Project | LoadError)], imported when used."""
+
+
+def _unsupported(path: Path, why: str) -> tuple[str, Project | EvalrulesError]:
+    return str(path), LoadError([Problem("E-INPUT", f"不支持的输入：{why}", file=str(path))])
+
+
+def _read_with(
+    path: Path, target: str, notes: list[str] | None = None
+) -> list[tuple[str, Project | EvalrulesError]]:
+    module_name, function = target.rsplit(".", 1)
+    try:
+        reader: Callable[[Path], Sequence[tuple[str, Project | EvalrulesError]]] = getattr(
+            importlib.import_module(module_name), function
+        )
+    except (ImportError, AttributeError) as error:
+        return [_unsupported(path, f"读取 {path.suffix} 文件的 {module_name} 不可用（{error}）")]
+    try:
+        if path.suffix.lower() == ".xlsx":  # hidden sheets are said, not scored
+            return [(str(key), item) for key, item in reader(path, notes)]  # type: ignore[call-arg]
+        return [(str(key), item) for key, item in reader(path)]
+    except EvalrulesError as error:
+        return [(str(path), error)]
+    except Exception as error:  # one unreadable file must not stop the run
+        return [(str(path), internal_error(error, str(path)))]
+
+
+def _read_project(path: Path) -> tuple[str, Project | EvalrulesError]:
+    try:
+        return str(path), load_project(path)
+    except EvalrulesError as error:
+        return str(path), error
+    except Exception as error:
+        return str(path), internal_error(error, str(path))
+
+
+def _read_in_pool(
+    pool: ProcessPoolExecutor, files: list[Path]
+) -> Iterator[tuple[str, Project | EvalrulesError]]:
+    done = 0
+    try:
+        for key, entry in pool.map(_read_project, files, chunksize=CHUNKSIZE):
+            yield key, entry  # an error pickles as it is (EvalrulesError.__reduce__)
+            done += 1
+    except BrokenProcessPool:  # a reader was killed: read the rest here rather than hang or stop
+        yield from map(_read_project, files[done:])
+
+
+def _is_output(path: Path, output: Path | None) -> bool:
+    """The results file (or one of its temporaries) inside an input folder: never read as input."""
+    if output is None:
+        return False
+    if path.name.startswith(f".{output.name}.") and path.name.endswith(".tmp"):
+        return path.parent.resolve() == output.parent.resolve()
+    try:
+        return path.resolve() == output.resolve() or (output.exists() and path.samefile(output))
+    except OSError:
+        return False
+
+
+def _skip_reason(path: Path) -> str | None:
+    """Why a folder's entry is not read, or None when it is a project file to read."""
+    if path.is_symlink() and not path.exists():
+        return "失效的符号链接"
+    if path.is_dir():
+        return "子文件夹（不逐层读取）"
+    if not path.is_file():
+        return "不是普通文件（管道、设备等）"
+    suffix = path.suffix.lower()
+    if path.name.startswith("~$"):
+        return "Excel 打开文件时留下的临时文件"
+    if suffix not in PROJECT_SUFFIXES and suffix not in READERS:
+        return f"不是项目文件（应为 {'、'.join((*PROJECT_SUFFIXES, *READERS))}）"
+    if not os.access(path, os.R_OK):
+        return "没有读取权限"
+    return None
+
+
+def expand(
+    inputs: Iterable[Path], skipped: list[str] | None = None, output: Path | None = None
+) -> Iterator[Path]:
+    """Files named, and the project files of the folders named (sorted by name); what a folder
+    holds besides is said in ``skipped``, the results file itself is left out."""
+    for path in map(Path, inputs):
+        if not path.is_dir():
+            yield path
+            continue
+        for entry in sorted(path.iterdir()):
+            if _is_output(entry, output):
+                continue
+            reason = _skip_reason(entry)
+            if reason is None:
+                yield entry
+            elif skipped is not None:
+                skipped.append(f"{entry}（{reason}）")
+
+
+def read_inputs(
+    inputs: Iterable[Path],
+    jobs: int = 1,
+    skipped: list[str] | None = None,
+    output: Path | None = None,
+) -> Iterator[tuple[str, Project | EvalrulesError]]:
+    """Every project of the inputs, keyed, in order: a folder gives its project files (.toml,
+    .json, .xlsx, .csv, .jsonl) sorted by name.
+
+    jobs > 1 parses the TOML/JSON files in a process pool (parsing costs more than scoring).
+    What was not read (a folder's other files, hidden sheets) is said in ``skipped``; ``output``
+    (the results file) is never read from a folder.
+    """
+    paths = list(expand(inputs, skipped, output))
+    files = [path for path in paths if path.suffix.lower() in PROJECT_SUFFIXES]
+    loaded: Iterator[tuple[str, Project | EvalrulesError]]
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and len(files) > 1:
+            pool = stack.enter_context(
+                ProcessPoolExecutor(
+                    min(jobs, len(files)), mp_context=clean_context(), initializer=_ignore_interrupt
+                )
+            )
+            loaded = _read_in_pool(pool, files)
+        else:
+            loaded = map(_read_project, files)
+        for path in paths:
+            if path.suffix.lower() in PROJECT_SUFFIXES:
+                yield next(loaded)
+            elif not path.exists():
+                yield str(path), LoadError([Problem("E-FILE", "文件不存在", file=str(path))])
+            elif path.suffix.lower() in READERS:
+                yield from _read_with(path, READERS[path.suffix.lower()], skipped)
+            else:
+                yield _unsupported(path, f"无法识别的文件类型 “{path.suffix or path.name}”")
+
+
+def read_as_gb18030(path: Path) -> bool:
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        read_capped(path, str(path), MAX_FLAT_BYTES).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return True
+    except LoadError:  # not readable: its row already says why
+        return False
+    return False

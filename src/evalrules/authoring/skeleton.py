@@ -17,7 +17,7 @@ from attrs import frozen
 
 from ..base.errors import LoadError, Problem
 from ..base.numbers import fmt
-from ..default_plugins.strategies import BudgetRate
+from ..default_plugins.budget_strategy import BudgetRate
 from ..hooks.registry import Registry, default_registry
 from ..io.placeholders import PLACEHOLDER
 from ..model.project import BUDGET_FIELDS

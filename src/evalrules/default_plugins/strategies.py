@@ -1,5 +1,6 @@
-"""Built-in strategies for framework indicators: deductions, steps, checklists, budget rates,
-manual scores and free formulas. Registered through the same hook a province's plugin uses."""
+"""Built-in strategies for framework indicators: deductions, steps, checklists and manual scores here;
+budget rates (budget_strategy.py) and free formulas (formula_strategy.py) beside them. All are
+registered here, through the same hook a province's plugin uses."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from attrs import frozen
 
 from ..base.errors import suggest
 from ..base.numbers import CONTEXT, ONE, ZERO, fmt, round_to, split_equally
-from ..formula.evaluator import Formula, compile_formula
+from ..formula.evaluator import compile_formula
 from ..hooks.specs import hookimpl
 from ..hooks.strategies import (
     InputProblem,
@@ -25,15 +26,13 @@ from ..hooks.strategies import (
     check_keys,
 )
 from ..model.project import (
-    BUDGET_FIELDS,
-    BUDGET_ROW_ALIASES,
-    BUDGET_ROWS,
     Assessment,
     Budget,
     Target,
-    budget_row_name,
 )
-from ._common import KeysOnly, describe, entries, number, percent, share, within
+from ._common import KeysOnly, entries, number, percent, share, within
+from .budget_strategy import ARRIVAL_RATE, EXECUTION_RATE
+from .formula_strategy import MEASURE_NAMES, FreeFormula, formula_values, item_formula_values
 
 
 def _assessment_for(item: ScoringInput, what: str) -> Any:
@@ -96,9 +95,6 @@ class Step:
     share: Decimal
 
 
-_MEASURE_NAMES = ("实际值", "指标值", "分值", *BUDGET_FIELDS)
-
-
 @frozen
 class StepTable:
     """档位计分."""
@@ -128,12 +124,12 @@ class StepTable:
         measure = params.get("measure", "实际值 / 指标值")
         if not isinstance(measure, str):
             raise ParameterProblem("measure", f'measure 应为文字的公式（加引号，如 measure = "{measure}"）')
-        formula = compile_formula(measure, functions=context.functions, names=_MEASURE_NAMES)
+        formula = compile_formula(measure, functions=context.functions, names=MEASURE_NAMES)
         return tuple(steps), formula
 
     def score(self, prepared: Any, item: ScoringInput) -> Outcome:
         steps, formula = prepared
-        degree = formula.number(_formula_values(item, formula))
+        degree = formula.number(item_formula_values(item, formula))
         step = next((s for s in steps if degree >= s.min), None)
         share = step.share if step else ZERO
         score = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
@@ -240,114 +236,6 @@ class Checklist:
         return checklist
 
 
-TOTAL_ROW_WORDS = ("", "年度资金总额", "合计")
-"""What a rate's ``row`` parameter may say for the total."""
-
-
-@frozen
-class BudgetRate:
-    """预算执行率 / 资金到位率."""
-
-    name: str
-    title: str
-    numerator: str
-    denominator: str
-    doc: str
-    params_doc: Mapping[str, str] = {
-        "numerator": f"分子，预算数名称之一：{'、'.join(BUDGET_FIELDS)}",
-        "denominator": f"分母，预算数名称之一：{'、'.join(BUDGET_FIELDS)}",
-        "row": f"用哪一行的数：年度资金总额（缺省）或其中的一行：{'、'.join(BUDGET_ROWS)}",
-    }
-
-    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> tuple[str, str, str]:
-        check_keys(params, self.params_doc)
-        chosen = []
-        for key, default in (("numerator", self.numerator), ("denominator", self.denominator)):
-            value = str(params.get(key, default))
-            if value not in BUDGET_FIELDS:
-                raise ParameterProblem(
-                    key,
-                    f"{key} 应为预算数名称之一：{'、'.join(BUDGET_FIELDS)}",
-                    suggest(value, BUDGET_FIELDS),
-                )
-            chosen.append(value)
-        written = str(params.get("row", ""))
-        row = "" if written.strip() in TOTAL_ROW_WORDS else budget_row_name(written)
-        if row is None:
-            raise ParameterProblem(
-                "row",
-                f"row 应为年度资金总额或其中的一行：{'、'.join(BUDGET_ROWS)}",
-                suggest(written, [*BUDGET_ROWS, *BUDGET_ROW_ALIASES, "年度资金总额"]),
-            )
-        return chosen[0], chosen[1], row
-
-    def kernel(self, prepared: tuple[str, str, str]) -> Kernel:
-        numerator_name, denominator_name, row = prepared
-
-        def rate(
-            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
-        ) -> Decimal:
-            figures = budget.row_figures(row)
-            numerator, denominator = figures[numerator_name], figures[denominator_name]
-            if denominator <= ZERO or numerator < ZERO:
-                raise ValueError(numerator, denominator)
-            return min(numerator / denominator, ONE) * weight
-
-        return rate
-
-    def score(self, prepared: tuple[str, str, str], item: ScoringInput) -> Outcome:
-        numerator_name, denominator_name, row = prepared
-        budget, unit = item.budget, item.budget.unit
-        figures = budget.row_figures(row)
-        # a project that does not break its money down: all of it is the one row
-        of = f"{row}的" if row and budget.rows else ""
-        whole = f"（项目未分列资金来源，{row}按年度资金总额计）" if row and not budget.rows else ""
-        for name in (numerator_name, denominator_name):
-            if name not in figures:
-                raise InputProblem(
-                    f"计算{self.title}需要{of}预算数 “{name}”",
-                    expected=f'[budget.rows."{row}"] 中的 {name}' if of else f"[budget] 中的 {name}",
-                )
-        numerator, denominator = figures[numerator_name], figures[denominator_name]
-        if denominator <= 0:
-            raise InputProblem(f"{of}{denominator_name} 应大于 0", expected="> 0", found=fmt(denominator))
-        if numerator < 0:
-            raise InputProblem(f"{of}{numerator_name} 不能为负数", expected="≥ 0", found=fmt(numerator))
-        rate = CONTEXT.divide(numerator, denominator)
-        score = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
-        description = (
-            f"{of}{numerator_name} {fmt(numerator)}{unit} ÷ {of}{denominator_name} {fmt(denominator)}{unit}"
-            f" = {percent(rate)}{whole}"
-        )
-        inputs = {
-            numerator_name: fmt(numerator),
-            denominator_name: fmt(denominator),
-            self.title: percent(rate),
-        }
-        if rate >= ONE:
-            return Outcome(score, (f"{description}，该指标不扣分，得 {fmt(item.weight)} 分",), inputs)
-        reason = f"{description}，按比例得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
-        return Outcome(score, (reason,), inputs)
-
-
-EXECUTION_RATE = BudgetRate(
-    "execution_rate",
-    "预算执行率",
-    "执行数",
-    "全年预算数",
-    "得分 = min(执行数 ÷ 分母, 100%) × 分值；分母由参数 denominator 指定"
-    "（全年预算数、调整后预算数或到位资金），用哪一行的数由参数 row 指定（缺省年度资金总额）。",
-)
-ARRIVAL_RATE = BudgetRate(
-    "arrival_rate",
-    "资金到位率",
-    "到位资金",
-    "全年预算数",
-    "得分 = min(到位资金 ÷ 预算资金, 100%) × 分值；分母由参数 denominator 指定（缺省 全年预算数），"
-    "行由参数 row 指定（缺省年度资金总额）。",
-)
-
-
 @frozen
 class Manual(KeysOnly):
     """人工评分."""
@@ -381,85 +269,6 @@ class Manual(KeysOnly):
             return score
 
         return manual
-
-
-def _formula_values(item: ScoringInput, formula: Formula) -> dict[str, Decimal]:
-    return formula_values(formula, item.weight, item.target, item.assessment, item.budget)
-
-
-def formula_values(
-    formula: Formula, weight: Decimal, target: Target | None, assessment: Assessment | None, budget: Budget
-) -> dict[str, Decimal]:
-    """The names a formula sees: 分值, the budget figures, 指标值/实际值 and the assessment's values."""
-    values: dict[str, Decimal] = {"分值": weight, **budget.figures}
-    if target is not None:
-        if target.value is not None:
-            values["指标值"] = target.value
-        if target.actual is not None:
-            values["实际值"] = target.actual
-    if assessment is not None:
-        shadowed = sorted(values.keys() & assessment.values.keys())
-        if shadowed:
-            raise InputProblem(
-                f"values 不能改写 {'、'.join(shadowed)}：它们来自分值、预算数或绩效指标",
-                expected="inputs 中声明的其他名称",
-            )
-        values.update(assessment.values)
-    missing = sorted(formula.names - values.keys())
-    if missing:
-        raise InputProblem("公式所需的数值没有给出", expected="、".join(missing))
-    return values
-
-
-@frozen
-class FreeFormula:
-    """自定义公式."""
-
-    name: str = "formula"
-    title: str = "公式计分"
-    doc: str = (
-        "按规则集给出的公式计分。公式可用 分值、指标值、实际值、预算数名称和 inputs 声明的名称；"
-        "结果必须落在 [0, 分值] 之内，否则报错（不会被悄悄截断）。"
-    )
-    params_doc: Mapping[str, str] = {
-        "formula": "计分公式，例如 min(实际值 / 指标值, 1) * 分值",
-        "inputs": '评价时在 values 中给出的其他名称列表，例如 ["满意人数", "有效样本数"]',
-    }
-
-    def prepare(self, params: Mapping[str, Any], context: PrepareContext) -> Formula:
-        check_keys(params, self.params_doc)
-        if "formula" not in params:
-            raise ParameterProblem("formula", "缺少参数 “formula”")
-        written = params["formula"]
-        if not isinstance(written, str):  # formula = 5 is a number, not a formula
-            raise ParameterProblem("formula", f'formula 应为文字的公式（加引号，如 formula = "{written}"）')
-        inputs = params.get("inputs", [])
-        if not isinstance(inputs, list) or not all(isinstance(name, str) for name in inputs):
-            raise ParameterProblem("inputs", "inputs 应为名称的列表")
-        return compile_formula(
-            str(params["formula"]), functions=context.functions, names=[*_MEASURE_NAMES, *inputs]
-        )
-
-    def score(self, prepared: Formula, item: ScoringInput) -> Outcome:
-        _formula_values(item, prepared)  # what is missing or shadowed, said in words
-        score = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
-        if not ZERO <= score <= item.weight:
-            raise InputProblem(
-                f"公式 “{prepared.source}” 的结果超出 [0, 分值]",
-                expected=f"[0, {fmt(item.weight)}]",
-                found=fmt(score),
-            )
-        subject = describe(item.target, "") + "，" if item.target and item.target.actual is not None else ""
-        reason = f"{subject}按公式 {prepared.source} 得 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
-        return Outcome(score, (reason,))
-
-    def kernel(self, prepared: Formula) -> Kernel:
-        def formula(
-            target: Target | None, assessment: Assessment | None, budget: Budget, weight: Decimal
-        ) -> Decimal:
-            return prepared.number(formula_values(prepared, weight, target, assessment, budget))
-
-        return formula
 
 
 BUILTIN_STRATEGIES: tuple[ScoringStrategy, ...] = (

@@ -4,6 +4,7 @@ import io
 import os
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -236,3 +237,44 @@ def test_json_lines_are_found_by_key_path() -> None:
         document.line_after(second, "missing") == 8
         and document.line_after(second, "missing", fallback=False) is None
     )
+
+
+# --- issue 17: the compiled TOML parser (extra "fast") reads exactly as tomllib does -----------
+
+_TOML_CASES = (
+    'a = "x\n',
+    "全年预算数 = 100\n",
+    "[a\n",
+    "a = 1\na = 2\n",
+    "a = [1,\n",
+    "x = 1.5.5\n",
+    "a = {b = 1\n",
+    "a = {b = 1,\n c = 2,}\n",  # TOML 1.1 only: refused by both
+    's = "\\e"\n',  # TOML 1.1 only
+    "t = 07:32\n",  # TOML 1.1 only
+    "a = 1e99999\n",
+    "a = 0.1000000000000000055511151231257827\n",
+)
+
+
+def _read(parser: Any, text: str) -> Any:
+    try:
+        return parser.loads(text, parse_float=Decimal)
+    except parser.TOMLDecodeError as error:
+        return f"error: {error}"
+
+
+def test_the_compiled_toml_parser_reads_every_file_as_tomllib_does() -> None:
+    import tomllib
+
+    tomli = pytest.importorskip("tomli")
+    root = Path(__file__).parent.parent
+    files = [
+        p for folder in ("rulesets", "examples", "tests", "plugins") for p in (root / folder).rglob("*.toml")
+    ]
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert _read(tomli, text) == _read(tomllib, text), path
+    for text in _TOML_CASES:
+        assert _read(tomli, text) == _read(tomllib, text), text

@@ -6,7 +6,6 @@ import functools
 import json
 import re
 import stat
-import tomllib
 from collections.abc import Callable
 from decimal import Decimal
 from importlib.resources.abc import Traversable
@@ -14,6 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from attrs import field, frozen
+
+try:  # tomllib's upstream, compiled: the same parser, about 3× faster (docs/performance.md)
+    import tomli as toml_parser
+except ImportError:  # the core install: the standard library's copy
+    import tomllib as toml_parser  # type: ignore[no-redef]
 
 from .errors import LoadError, Problem
 from .pickling import pickled_by_fields
@@ -236,7 +240,7 @@ def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
     parse: Callable[[str], Any] = parse_json if json_format else _parse_toml
     try:
         data = parse(text)
-    except tomllib.TOMLDecodeError as error:
+    except toml_parser.TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
         line = int(match.group(1)) if match else None
         message = _TOML_POSITION.sub("", str(error)).strip()
@@ -285,7 +289,7 @@ def _bare_key(text: str, line: int | None) -> str | None:
 
 
 def _parse_toml(text: str) -> Any:
-    return tomllib.loads(text, parse_float=_decimal)
+    return toml_parser.loads(text, parse_float=_decimal)
 
 
 class _BadNumber(Exception):

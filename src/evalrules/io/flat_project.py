@@ -4,6 +4,7 @@ TOML, located by row). See docs/flat-formats.md and :mod:`evalrules.io.flat`."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -70,6 +71,8 @@ BROKEN_ROW = "\x00problem"
 
 def cell(value: Any) -> str:
     """A cell as text; None and blanks are empty."""
+    if type(value) is str:  # most cells: the fast way first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -80,7 +83,10 @@ def cell(value: Any) -> str:
 
 
 def present(row: Row, column: str) -> bool:
-    return cell(row.get(column)) != ""
+    value = row.get(column)
+    if type(value) is str:
+        return bool(value) and not value.isspace()
+    return value is not None and cell(value) != ""
 
 
 # --------------------------------------------------------------------------- building a project
@@ -189,9 +195,8 @@ class _Builder:
         return entry
 
     def _rest_unused(self, row: Row, line: int, allowed: Iterable[str]) -> None:
-        extra = [
-            c for c in COLUMNS if c not in (*PROJECT_COLUMNS, "project", "kind", *allowed) and present(row, c)
-        ]
+        unused = _unused_columns(tuple(allowed))
+        extra = [c for c in COLUMNS if c in unused and present(row, c)]
         for column in extra:
             self.problem("E-KEY-UNKNOWN", f"kind 为 “{cell(row.get('kind'))}” 的行不用 {column} 列", line)
 
@@ -284,6 +289,12 @@ def project_from_rows(key: str, group: list[tuple[int, Row]], file: str) -> Proj
         return builder.build()
     except LoadError as error:
         return error
+
+
+@functools.cache
+def _unused_columns(allowed: tuple[str, ...]) -> frozenset[str]:
+    """The columns a row of a kind that uses ``allowed`` must leave empty."""
+    return frozenset(COLUMNS) - {*PROJECT_COLUMNS, "project", "kind", *allowed}
 
 
 def _is_year(text: str) -> bool:

@@ -8,36 +8,31 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import keyword
 import os
 import sys
-import unicodedata
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 
 from ..auditing.run import audit, render_text
-from ..authoring.skeleton import paths_text, refuse_self_form
+from ..authoring.skeleton import refuse_self_form
 from ..base import json_text
 from ..base.cells import visible
 from ..base.errors import EvalrulesError, LoadError, Problem
 from ..base.extras import MissingExtraError
-from ..base.numbers import NumberProblem, fmt, parse_number
+from ..base.numbers import fmt
 from ..base.sources import read_text
 from ..engine.scoring import score
-from ..formula.evaluator import compile_formula
 from ..hooks.registry import STRICT_ENV, default_registry
-from ..io.export import ruleset_to_toml
 from ..io.loading import load_ruleset, ruleset_reference
 from ..io.outputs import unique_file_names
 from ..io.project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
-from ..io.render import result_markdown, result_text, ruleset_text
+from ..io.render import result_markdown, result_text
 from ..model.project import Project
-from ..model.result import json_number
 from ..model.ruleset import Ruleset
 from ..selfcheck.report import DEFAULT_EXAMPLES
 from . import batch as batch_cli
 from . import new as new_cli
+from . import rulesets as ruleset_commands
 from .outcome import Findings
 
 
@@ -378,45 +373,6 @@ def _convert(arguments: argparse.Namespace) -> str:
     return "".join(written) + "".join(f"注意：{note}\n" for note in notes)
 
 
-def _rulesets(arguments: argparse.Namespace) -> str:
-    registry = default_registry()
-    lines = [f"{'id':<24}{'文号':<20}标题（插件）"]
-    for source in registry.rulesets.values():
-        lines.append(
-            f"{source.id:<24}{source.document:<20}{source.title}（{registry.origin('ruleset', source.id)}）"
-        )
-    return "\n".join(lines) + "\n"
-
-
-_KIND_NAMES = {
-    "ruleset": "规则集",
-    "strategy": "计分方法",
-    "function": "函数",
-    "option": "开关",
-    "adjuster": "结果调整",
-    "check": "复核检查",
-}
-
-
-def _plugins(arguments: argparse.Namespace) -> str:
-    lines = []
-    for plugin in default_registry().plugins:
-        status = "已屏蔽" if plugin.blocked else ("加载失败" if plugin.error else "正常")
-        lines.append(f"{plugin.name}  {plugin.version}  [{plugin.origin}]  {status}")
-        for kind, names in plugin.registered.items():
-            lines.append(f"    {_KIND_NAMES.get(kind, kind)}：{'、'.join(names)}")
-        if plugin.error:
-            lines.append(f"    错误：{plugin.error}")
-    return "\n".join(lines) + "\n"
-
-
-def _show(arguments: argparse.Namespace) -> str:
-    ruleset = load_ruleset(arguments.ruleset)
-    if arguments.format == "toml":
-        return ruleset_to_toml(ruleset)
-    return ruleset_text(ruleset) + paths_text(ruleset)  # and the paths to type in a project file
-
-
 def _validate(arguments: argparse.Namespace) -> str:
     path = Path(arguments.file)
     many = path.suffix.lower() in WORKBOOK_SUFFIXES + FLAT_SUFFIXES
@@ -433,74 +389,17 @@ def _validate(arguments: argparse.Namespace) -> str:
     return f"规则集有效：{ruleset.info.id} {ruleset.info.version}，{count} 个指标{examples}\n"
 
 
-def _check(arguments: argparse.Namespace) -> str:
-    """Exit 0 when every property holds and every worked example matches; 3 (like audit findings)
-    with the report on stdout when one does not; 1 when the ruleset cannot be loaded."""
-    from ..selfcheck.properties import check_ruleset  # hypothesis is slow to import; only ``check`` needs it
-
-    report = check_ruleset(load_ruleset(arguments.ruleset), examples=arguments.examples, seed=arguments.seed)
-    if arguments.format == "json":
-        output = json_text.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_json_value) + "\n"
-    else:
-        output = report.render()
-    if not report.ok:
-        raise Findings(output)
-    return output
-
-
-def _json_value(value: object) -> object:
-    """Decimals in a check report as JSON numbers (100, 86.11), anything else as text."""
-    return json_number(value) if isinstance(value, Decimal) else str(value)
-
-
-def _formula(arguments: argparse.Namespace) -> str:
-    values, problems = {}, []
-    for assignment in arguments.values:
-        written, equals, text = assignment.partition("=")
-        # as Python reads the formula: ｘ (full width) is x there, so it is here
-        name = unicodedata.normalize("NFKC", written.strip())
-        try:
-            if not equals or not name:
-                raise NumberProblem("应写成 名称=数值")
-            if not name.isidentifier() or keyword.iskeyword(name):
-                raise NumberProblem(
-                    f"“{written.strip()}” 不能作公式中的名称（应以汉字或字母开头，不含运算符和空格）"
-                )
-            values[name] = parse_number(text)
-        except NumberProblem as problem:
-            problems.append(Problem("E-SET", str(problem), where=f"--set {assignment}"))
-    if problems:
-        raise LoadError(problems)
-    formula = compile_formula(arguments.expression, functions=default_registry().functions, names=values)
-    result = formula.evaluate(values)
-    text = _formula_value(result) + "\n"
-    if arguments.reference:  # the documented semantics, walked node by node (docs/formulas.md)
-        reference = formula.evaluate_reference(values)
-        agree = type(reference) is type(result) and reference == result
-        verdict = "一致" if agree else "不一致"
-        text += f"参照（simpleeval 逐节点求值）：{_formula_value(reference)}，{verdict}\n"
-        if not agree:
-            raise Findings(text)
-    return text
-
-
-def _formula_value(value: object) -> str:
-    if isinstance(value, bool):
-        return ("真" if value else "假") + f"（{value}）"
-    return format(value, "f")
-
-
 _COMMANDS = {
     "batch": batch_cli.run,
     "new": new_cli.run,
     "convert": _convert,
     "report": _report,
     "audit": _audit,
-    "plugins": _plugins,
+    "plugins": ruleset_commands.plugins,
     "score": _score,
-    "rulesets": _rulesets,
-    "show": _show,
+    "rulesets": ruleset_commands.rulesets,
+    "show": ruleset_commands.show,
     "validate": _validate,
-    "check": _check,
-    "formula": _formula,
+    "check": ruleset_commands.check,
+    "formula": ruleset_commands.formula,
 }

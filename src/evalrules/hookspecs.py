@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .model import Ruleset
     from .project import Project
     from .result import Result
+    from .review.contract import ReviewCheck
     from .sources import RulesetSource
     from .strategies import ScoringStrategy
 
@@ -67,3 +68,9 @@ def register_checks() -> list[AuditCheck]:  # type: ignore[empty-body]
     """Review checks this plugin adds to ``evalrules audit`` (objects following
     :class:`~evalrules.findings.AuditCheck`: code, severity, title, doc, run(context)), each
     under a unique ``code``; a region adds the checks its own rules call for."""
+
+
+@hookspec
+def register_review_checks() -> list[ReviewCheck]:  # type: ignore[empty-body]
+    """Check functions review rulesets (绩效目标审核) may call by name with ``check = "…"``
+    (:class:`~evalrules.review.contract.ReviewCheck`: name, run(context), doc, params, fields)."""

@@ -33,6 +33,7 @@ from .project import Project
 from .project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
 from .render import result_markdown, result_text, ruleset_text
 from .result import json_number
+from .review import cli as review_cli
 from .scoring import score
 from .skeleton import paths_text, refuse_self_form
 from .sources import read_text
@@ -118,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
 
     batch_cli.add_parser(commands)
     new_cli.add_parser(commands)
+    review_cli.add_parser(commands)
 
     commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
     commands.add_parser("plugins", help="列出全部插件（含内置）：版本、登记的内容、加载错误")
@@ -498,6 +500,7 @@ def _formula_value(value: object) -> str:
 _COMMANDS = {
     "batch": batch_cli.run,
     "new": new_cli.run,
+    "targets": review_cli.run,
     "convert": _convert,
     "report": _report,
     "audit": _audit,

@@ -1,0 +1,103 @@
+"""``evalrules targets``: review performance targets (绩效目标审核) of one or more projects."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import json_text
+from ..cells import visible
+from ..errors import EvalrulesError, LoadError, Problem
+from ..project import Project
+from ..project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
+from .engine import ReviewReport, review_targets
+from .report import render_markdown, render_text, result_row, write_results
+from .ruleset import DEFAULT_REVIEW_RULESET, load_review_ruleset
+
+PROJECT_SUFFIXES = (".toml", ".json")
+
+
+def add_parser(commands: Any) -> None:
+    targets = commands.add_parser("targets", help="绩效目标审核：按审核规则集检查项目的绩效目标（申报表）")
+    targets.add_argument(
+        "inputs", nargs="+", metavar="FILE", help="项目文件（TOML、JSON）、Excel 工作簿、CSV/JSONL，或文件夹"
+    )
+    targets.add_argument(
+        "--rules",
+        default=DEFAULT_REVIEW_RULESET,
+        help=f"审核规则集 id 或 TOML 文件（缺省 {DEFAULT_REVIEW_RULESET}）",
+    )
+    targets.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    targets.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="有这一级（或更严重）的发现时以退出码 3 结束；缺省 error",
+    )
+    targets.add_argument("-o", "--output", help="批量审核的结果文件：.csv、.jsonl 或 .xlsx，每个项目一行")
+
+
+def _projects(inputs: list[str]) -> list[tuple[str, Project | EvalrulesError]]:
+    found: list[tuple[str, Project | EvalrulesError]] = []
+    for given in inputs:
+        path = Path(given)
+        files = (
+            sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+            if path.is_dir()
+            else [path]
+        )
+        for file in files:
+            suffix = file.suffix.lower()
+            if path.is_dir() and suffix not in (*PROJECT_SUFFIXES, *WORKBOOK_SUFFIXES, *FLAT_SUFFIXES):
+                continue
+            try:
+                if suffix in (*WORKBOOK_SUFFIXES, *FLAT_SUFFIXES) and path.is_dir():
+                    found += [(f"{file}#{key}", entry) for key, entry in read_many(file)]
+                else:
+                    found.append((str(file), load_input(file)))
+            except EvalrulesError as error:
+                found.append((str(file), error))
+    if not found:
+        raise LoadError([Problem("E-REVIEW", "没有找到要审核的项目文件", found="、".join(inputs))])
+    return found
+
+
+def run(arguments: argparse.Namespace) -> str:
+    from ..cli import _Findings  # exit 3, as evalrules audit
+
+    ruleset = load_review_ruleset(arguments.rules)
+    projects = _projects(arguments.inputs)
+    single = len(projects) == 1 and arguments.output is None
+    reports: list[tuple[str, ReviewReport | EvalrulesError]] = []
+    for name, entry in projects:
+        if isinstance(entry, EvalrulesError):
+            if single:
+                raise entry
+            reports.append((name, entry))
+        else:
+            reports.append((name, review_targets(entry, ruleset)))
+    done = [report for _, report in reports if isinstance(report, ReviewReport)]
+    if arguments.format == "json":
+        data: Any = done[0].to_dict() if single else [report.to_dict() for report in done]
+        output = json_text.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        render = render_markdown if arguments.format == "markdown" else render_text
+        output = "\n".join(render(report) for report in done)
+    for name, report in reports:
+        if isinstance(report, EvalrulesError):
+            print(f"evalrules：{visible(name)} 无法审核：\n{visible(report.render())}", file=sys.stderr)
+    if arguments.output:
+        rows = [
+            result_row(name, report, "")
+            if isinstance(report, ReviewReport)
+            else result_row(name, None, report.render())
+            for name, report in reports
+        ]
+        write_results(Path(arguments.output), rows)
+        output += f"已写出 {arguments.output}：{len(rows)} 个项目\n"
+    failed = len(done) < len(reports)
+    if failed or any(report.fails(arguments.fail_on) for report in done):
+        raise _Findings(output)
+    return output

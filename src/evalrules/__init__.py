@@ -21,6 +21,8 @@ from .plugins import DEFAULT_PLUGINS, Registry, default_registry
 from .project import Project
 from .project_loading import load_project, project_from_data
 from .result import NodeResult, Result
+from .review.engine import review_targets
+from .review.ruleset import load_review_ruleset
 from .scoring import score
 from .sources import RulesetSource
 from .strategies import InputProblem, Outcome, ParameterProblem, ScoringInput, ScoringStrategy
@@ -60,7 +62,9 @@ __all__ = [
     "default_registry",
     "hookimpl",
     "load_project",
+    "load_review_ruleset",
     "load_ruleset",
     "project_from_data",
+    "review_targets",
     "score",
 ]

@@ -209,7 +209,7 @@ def cost_vs_budget(context: ReviewContext) -> Iterator[Hit]:
     unit = context.project.budget.unit
     total, counted = Decimal(0), 0
     for target in context.targets:
-        if target.value is None or target.operator == ">=" or is_unit_cost(target.name):
+        if target.value is None or is_unit_cost(target.name):
             continue
         amount = convert(target.value, target.unit, unit)
         if amount is not None:
@@ -385,7 +385,7 @@ BUILTIN_CHECKS = (
     ReviewCheck(
         "cost_vs_budget",
         cost_vs_budget,
-        "以金额计（元、万元）的成本指标（≥ 的和人均、单价等单位成本除外）换算为预算单位后的合计{合计}，"
+        "以金额计（元、万元）的成本指标（人均、单价等单位成本除外）换算为预算单位后的合计{合计}，"
         "超过申报预算{预算}（[budget] 年初预算数，没有时用全年预算数）加 tolerance。",
         {"tolerance": "0"},
         ("合计", "预算", "预算单位", "个数"),

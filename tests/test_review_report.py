@@ -1,0 +1,17 @@
+"""The 审核意见: conclusion and 修改意见 grouped by target."""
+
+from __future__ import annotations
+
+import evalrules
+from evalrules.review.report import render_markdown
+
+from .conftest import SEED
+
+
+def test_opinion_has_conclusion_and_opinions_per_target() -> None:
+    report = evalrules.review_targets(evalrules.load_project(SEED), evalrules.load_review_ruleset())
+    text = render_markdown(report)
+    assert text.startswith("# 工作经费 绩效目标审核意见\n")
+    assert "- 审核结论：**修改后通过**（中）" in text
+    section = text.split("### 产出/产出成本/水费缴费月数\n\n")[1].split("###")[0]
+    assert section.startswith("1. 指标“水费缴费月数”的度量单位“万元”与名称不符")

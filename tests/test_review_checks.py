@@ -16,7 +16,8 @@ def project(targets: str, extra: str = "") -> evalrules.Project:
 
 
 def target(slot: str, name: str, operator: str, value: str, unit: str = "") -> str:
-    return f'[[targets]]\nslot = "{slot}"\nname = "{name}"\noperator = "{operator}"\nvalue = {value}\nunit = "{unit}"\n'
+    head = f'[[targets]]\nslot = "{slot}"\nname = "{name}"\n'
+    return head + f'operator = "{operator}"\nvalue = {value}\nunit = "{unit}"\n'
 
 
 def run(name: str, loaded: evalrules.Project, **params: object) -> list[str]:
@@ -31,7 +32,11 @@ def test_categories_in_both_placements() -> None:
         + target("成本指标/经济成本指标", "b", "=", "1", "万元")
         + target("效益/项目效益/服务对象满意度", "c", ">=", "90", "%")
     )
-    assert [category(t) for t in loaded.targets] == [("成本", "经济成本"), ("成本", "经济成本"), ("满意度", "满意度")]
+    assert [category(t) for t in loaded.targets] == [
+        ("成本", "经济成本"),
+        ("成本", "经济成本"),
+        ("满意度", "满意度"),
+    ]
 
 
 def test_timeliness_ratio_only_without_a_time_word() -> None:

@@ -97,9 +97,12 @@ def _name(target: Target) -> str:
 def target_values(target: Target, **more: str) -> dict[str, str]:
     """The placeholders every message may use about a target (contract.TARGET_FIELDS)."""
     first, second = category(target)
+    value = target.value_text
+    if unit_kind(target.unit) == "percent" and value.endswith(("%", "％")):
+        value = value[:-1]  # "95%" with the unit %: the message writes {指标值}{单位}
     return {
         "指标": target.name,
-        "指标值": target.value_text,
+        "指标值": value,
         "单位": target.unit,
         "指标性质": target.operator,
         "类别": second or first or "/".join(target.slot),

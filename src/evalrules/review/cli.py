@@ -13,6 +13,7 @@ from ..errors import EvalrulesError, LoadError, Problem
 from ..project import Project
 from ..project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
 from .engine import ReviewReport, review_targets
+from .excel_form import is_target_form, read_target_forms
 from .report import render_markdown, render_text, result_row, write_results
 from .ruleset import DEFAULT_REVIEW_RULESET, load_review_ruleset
 
@@ -53,7 +54,9 @@ def _projects(inputs: list[str]) -> list[tuple[str, Project | EvalrulesError]]:
             if path.is_dir() and suffix not in (*PROJECT_SUFFIXES, *WORKBOOK_SUFFIXES, *FLAT_SUFFIXES):
                 continue
             try:
-                if suffix in (*WORKBOOK_SUFFIXES, *FLAT_SUFFIXES) and path.is_dir():
+                if suffix in WORKBOOK_SUFFIXES and is_target_form(file):
+                    found += read_target_forms(file)
+                elif suffix in (*WORKBOOK_SUFFIXES, *FLAT_SUFFIXES) and path.is_dir():
                     found += [(f"{file}#{key}", entry) for key, entry in read_many(file)]
                 else:
                     found.append((str(file), load_input(file)))

@@ -77,32 +77,38 @@ def review_targets(
     registry = registry or default_registry()
     # a target marked not applicable (an evaluation file's na) is not among the targets set
     project = evolve(project, targets=tuple(t for t in project.targets if not t.not_applicable))
-    found: list[tuple[Finding, str]] = []
+    found: list[tuple[Finding, str, int]] = []
+    position = {id(target): index + 1 for index, target in enumerate(project.targets)}
     for rule in review_ruleset.rules:
         targets = tuple(t for t in project.targets if in_categories(t, rule.applies_to))
         try:
             hits = _hits(rule, project, targets, registry)
-            made = [(_finding(rule, hit, project), rule.aspect) for hit in hits]
-        except (Exception, SystemExit) as error:
-            made = [(Finding("R-CHECK-FAILED", "error", f"审核规则 {rule.id} 出错：{error!r}"), rule.aspect)]
-        wrong = next((p for p in (finding_problem(f) for f, _ in made) if p is not None), None)
-        if wrong is not None:
             made = [
-                (Finding("R-CHECK-FAILED", "error", f"审核规则 {rule.id} 的结果无效：{wrong}"), rule.aspect)
+                (_finding(rule, hit, project), rule.aspect, position.get(id(hit.target), 0)) for hit in hits
             ]
+        except (Exception, SystemExit) as error:
+            made = [(_failed(f"审核规则 {rule.id} 出错：{error!r}"), rule.aspect, 0)]
+        wrong = next((p for p in (finding_problem(f) for f, _, _ in made) if p is not None), None)
+        if wrong is not None:
+            made = [(_failed(f"审核规则 {rule.id} 的结果无效：{wrong}"), rule.aspect, 0)]
         found.extend(made)
-    found.sort(key=lambda pair: _order(pair[0]))
+    # project-wide findings first, then by target in the order of the file, most serious first
+    found.sort(key=lambda item: (item[2], SEVERITIES.index(item[0].severity), item[0].code))
     grade, label, next_step = _conclude(review_ruleset.conclusions, found)
     return ReviewReport(
         project.name,
         project.file,
         review_ruleset.id,
-        tuple(finding for finding, _ in found),
+        tuple(finding for finding, _, _ in found),
         grade,
         label,
         next_step,
-        {str(index): aspect for index, (_, aspect) in enumerate(found)},
+        {str(index): aspect for index, (_, aspect, _) in enumerate(found)},
     )
+
+
+def _failed(message: str) -> Finding:
+    return Finding("R-CHECK-FAILED", "error", message)
 
 
 def _hits(rule: ReviewRule, project: Project, targets: tuple[Target, ...], registry: Registry) -> list[Hit]:
@@ -131,14 +137,11 @@ def _finding(rule: ReviewRule, hit: Hit, project: Project) -> Finding:
     return Finding(rule.id, rule.severity, message, path=_path(hit.target), place=place)
 
 
-def _order(finding: Finding) -> tuple[int, int, str]:
-    line = finding.place.line if finding.place and finding.place.line else 0
-    return line, SEVERITIES.index(finding.severity), finding.code
-
-
-def _conclude(conclusions: tuple[Conclusion, ...], found: list[tuple[Finding, str]]) -> tuple[str, str, str]:
+def _conclude(
+    conclusions: tuple[Conclusion, ...], found: list[tuple[Finding, str, int]]
+) -> tuple[str, str, str]:
     counts = {name: Decimal(0) for name in _count_names()}
-    for finding, aspect in found:
+    for finding, aspect, _ in found:
         word = _WORDS[finding.severity]
         counts[word] += 1
         if aspect:

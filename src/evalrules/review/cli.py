@@ -14,7 +14,7 @@ from ..project import Project
 from ..project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
 from .engine import ReviewReport, review_targets
 from .excel_form import is_target_form, read_target_forms
-from .report import render_markdown, render_text, result_row, write_results
+from .report import render_markdown, render_text, result_row, write_opinions, write_results
 from .ruleset import DEFAULT_REVIEW_RULESET, load_review_ruleset
 
 PROJECT_SUFFIXES = (".toml", ".json")
@@ -38,6 +38,15 @@ def add_parser(commands: Any) -> None:
         help="有这一级（或更严重）的发现时以退出码 3 结束；缺省 error",
     )
     targets.add_argument("-o", "--output", help="批量审核的结果文件：.csv、.jsonl 或 .xlsx，每个项目一行")
+    targets.add_argument(
+        "--opinions", metavar="文件夹", help="为每个项目写出一份审核意见（项目名审核意见.md 或 .docx）"
+    )
+    targets.add_argument(
+        "--opinion-format",
+        choices=("md", "docx"),
+        default="md",
+        help="审核意见的格式：md（缺省）或 docx（Word）",
+    )
 
 
 def _projects(inputs: list[str]) -> list[tuple[str, Project | EvalrulesError]]:
@@ -100,6 +109,9 @@ def run(arguments: argparse.Namespace) -> str:
         ]
         write_results(Path(arguments.output), rows)
         output += f"已写出 {arguments.output}：{len(rows)} 个项目\n"
+    if arguments.opinions:
+        written = write_opinions(Path(arguments.opinions), done, f".{arguments.opinion_format}")
+        output += f"已写出 {len(written)} 份审核意见到 {arguments.opinions}\n"
     failed = len(done) < len(reports)
     if failed or any(report.fails(arguments.fail_on) for report in done):
         raise _Findings(output)

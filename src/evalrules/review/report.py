@@ -76,6 +76,47 @@ def render_markdown(report: ReviewReport) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def render_docx(report: ReviewReport, path: Path) -> None:
+    """The 审核意见 as a Word document (python-docx, extra ``report``): the same content as
+    :func:`render_markdown`, headings and numbered opinions."""
+    from ..extras import need
+
+    docx = need("docx", "生成 Word 审核意见")
+    document = docx.Document()
+    for line in render_markdown(report).splitlines():
+        if line.startswith("# "):
+            document.add_heading(cell_text(line[2:]), level=0)
+        elif line.startswith(("## ", "### ")):
+            level = 1 if line.startswith("## ") else 2
+            document.add_heading(cell_text(line.lstrip("#").strip()), level=level)
+        elif line.strip():
+            document.add_paragraph(cell_text(line.replace("**", "").replace("`", "")))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    write_atomic(path, buffer.getvalue())
+
+
+def write_opinions(folder: Path, reports: Sequence[ReviewReport], suffix: str) -> list[Path]:
+    """One 审核意见 per project in folder (.md or .docx), named after the project."""
+    from ..outputs import unique_file_names
+
+    written: list[Path] = []
+    taken: set[str] = set()
+    for report in reports:
+        title = report.project_name or Path(report.project_file).stem
+        base = name = unique_file_names([title])[title]
+        while name.casefold() in taken:  # two projects of the same name: 项目-2审核意见.md
+            name = f"{base}-{len(taken) + 1}"
+        taken.add(name.casefold())
+        path = folder / f"{name}审核意见{suffix}"
+        if suffix == ".docx":
+            render_docx(report, path)
+        else:
+            write_atomic(path, render_markdown(report).encode("utf-8"))
+        written.append(path)
+    return written
+
+
 def result_row(file: str, report: ReviewReport | None, problem: str = "") -> list[str | int]:
     if report is None:
         return [file, "", "", "", "无法审核", "", "", "", "", problem]

@@ -507,9 +507,8 @@ def test_a_wrong_flag_shows_the_number_as_written() -> None:
 
 def test_target_form_keys_source_basis_and_history() -> None:
     """申报表 keys (docs/review.md): kept as written; history's keys are four-digit years."""
-    from evalrules.project_loading import project_from_text
-
-    head = '[project]\nname = "p"\n[[targets]]\nslot = "产出/数量"\nname = "人数"\noperator = ">="\nvalue = 10\n'
+    head = '[project]\nname = "p"\n[[targets]]\nslot = "产出/数量"\nname = "人数"\n'
+    head += 'operator = ">="\nvalue = 10\n'
     project = project_from_text(head + 'source = "历史标准"\nbasis = "上年"\nhistory = { "2023" = 9 }\n')
     target = project.targets[0]
     assert (target.source, target.basis, dict(target.history)) == ("历史标准", "上年", {"2023": 9})

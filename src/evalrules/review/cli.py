@@ -13,7 +13,6 @@ from ..errors import EvalrulesError, LoadError, Problem
 from ..project import Project
 from ..project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
 from .engine import ReviewReport, review_targets
-from .excel_form import is_target_form, read_target_forms
 from .report import render_markdown, render_text, result_row, write_opinions, write_results
 from .ruleset import DEFAULT_REVIEW_RULESET, load_review_ruleset
 
@@ -50,6 +49,8 @@ def add_parser(commands: Any) -> None:
 
 
 def _projects(inputs: list[str]) -> list[tuple[str, Project | EvalrulesError]]:
+    from .excel_form import is_target_form, read_target_forms  # Excel only when a workbook is read
+
     found: list[tuple[str, Project | EvalrulesError]] = []
     for given in inputs:
         path = Path(given)
@@ -65,8 +66,8 @@ def _projects(inputs: list[str]) -> list[tuple[str, Project | EvalrulesError]]:
             try:
                 if suffix in WORKBOOK_SUFFIXES and is_target_form(file):
                     found += read_target_forms(file)
-                elif suffix in (*WORKBOOK_SUFFIXES, *FLAT_SUFFIXES) and path.is_dir():
-                    found += [(f"{file}#{key}", entry) for key, entry in read_many(file)]
+                elif suffix in (*WORKBOOK_SUFFIXES, *FLAT_SUFFIXES):  # every project of the file
+                    found += read_many(file)
                 else:
                     found.append((str(file), load_input(file)))
             except EvalrulesError as error:

@@ -348,7 +348,7 @@ def _convert(arguments: argparse.Namespace) -> str:
 
         return convert_to(source, output, arguments.to)
     notes: list[str] = []
-    items = read_many(source, notes) if not _target_form(source) else _target_forms(source)
+    items = read_many(source, notes) if not review_cli.target_form(source) else _target_forms(source)
     problems = [problem for _, item in items if isinstance(item, EvalrulesError) for problem in item.problems]
     if problems:
         raise LoadError(problems)
@@ -384,16 +384,8 @@ def _convert(arguments: argparse.Namespace) -> str:
     return "".join(written) + "".join(f"注意：{note}\n" for note in notes)
 
 
-def _target_form(source: Path) -> bool:
-    """An .xlsx 绩效目标申报表 (evalrules.review.excel_form) rather than a 自评表."""
-    if source.suffix.lower() not in WORKBOOK_SUFFIXES or not source.is_file():
-        return False
-    from .review.excel_form import is_target_form
-
-    return is_target_form(source)
-
-
 def _target_forms(source: Path) -> list[tuple[str, Project | EvalrulesError]]:
+    """The projects of an .xlsx 绩效目标申报表 rather than a 自评表 (evalrules.review.excel_form)."""
     from .review.excel_form import read_target_forms
 
     return list(read_target_forms(source))

@@ -18,6 +18,7 @@ from .model import Indicator, Ruleset
 from .numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number, round_to
 from .project import Assessment, Budget, Project, Target
 from .result import NodeResult, Result
+from .review.contract import Hit, ReviewCheck, ReviewContext
 from .sources import Document, Place, RulesetSource
 from .strategies import (
     InputProblem,
@@ -45,6 +46,7 @@ __all__ = [
     "EvalrulesError",
     "Finding",
     "FormulaFunction",
+    "Hit",
     "Indicator",
     "InputProblem",
     "Kernel",
@@ -60,6 +62,8 @@ __all__ = [
     "Problem",
     "Project",
     "Result",
+    "ReviewCheck",
+    "ReviewContext",
     "Ruleset",
     "RulesetOption",
     "RulesetSource",

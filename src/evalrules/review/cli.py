@@ -10,6 +10,7 @@ from typing import Any
 from .. import json_text
 from ..cells import visible
 from ..errors import EvalrulesError, LoadError, Problem
+from ..extras import MissingExtraError
 from ..project import Project
 from ..project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
 from .engine import ReviewReport, review_targets
@@ -48,9 +49,19 @@ def add_parser(commands: Any) -> None:
     )
 
 
-def _projects(inputs: list[str]) -> list[tuple[str, Project | EvalrulesError]]:
-    from .excel_form import is_target_form, read_target_forms  # Excel only when a workbook is read
+def target_form(path: Path) -> bool:
+    """Whether a file is an .xlsx 绩效目标申报表; False without the excel extra (the regular
+    reader then says which pip install brings it)."""
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES or not path.is_file():
+        return False
+    try:
+        from .excel_form import is_target_form  # Excel only when a workbook is read
+    except (ImportError, MissingExtraError):
+        return False
+    return is_target_form(path)
 
+
+def _projects(inputs: list[str]) -> list[tuple[str, Project | EvalrulesError]]:
     found: list[tuple[str, Project | EvalrulesError]] = []
     for given in inputs:
         path = Path(given)
@@ -64,7 +75,9 @@ def _projects(inputs: list[str]) -> list[tuple[str, Project | EvalrulesError]]:
             if path.is_dir() and suffix not in (*PROJECT_SUFFIXES, *WORKBOOK_SUFFIXES, *FLAT_SUFFIXES):
                 continue
             try:
-                if suffix in WORKBOOK_SUFFIXES and is_target_form(file):
+                if target_form(file):
+                    from .excel_form import read_target_forms
+
                     found += read_target_forms(file)
                 elif suffix in (*WORKBOOK_SUFFIXES, *FLAT_SUFFIXES):  # every project of the file
                     found += read_many(file)

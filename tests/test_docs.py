@@ -71,6 +71,7 @@ from evalrules.default_plugins import functions as builtin_functions
 from evalrules.formula import evaluator as formula
 from evalrules.hooks import adjusting, findings, strategies
 from evalrules.hooks import registry as plugins
+from evalrules.hooks import review_checks as contract
 from evalrules.hooks import specs as hookspecs
 from evalrules.hooks.registry import Registry, build_registry, load_registry, new_plugin_manager
 from evalrules.io import inheritance, project_loading, schema
@@ -106,6 +107,7 @@ PAGES = (
     "json-formats",
     "stability",
     "design",
+    "review",
 )
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 FILE_INFO = re.compile(r"^(\w+) file=(\S+)$")
@@ -687,7 +689,7 @@ def test_hooks_page_documents_every_hook_with_its_signature() -> None:
 def _value_objects() -> list[type]:
     """The classes the hooks return (inside list[...] or ... | None), from their annotations."""
     namespace: dict[str, Any] = {}
-    for module in (adjusting, findings, formula, model, project, result, sources, strategies):
+    for module in (adjusting, findings, formula, model, project, result, sources, strategies, contract):
         namespace.update(vars(module))
     found: list[type] = []
     for function in _hookspecs().values():
@@ -933,6 +935,11 @@ def test_example_is_real(
     monkeypatch.chdir(tmp_path)
     # Examples on the plugin pages may use the tutorial's example plugin.
     registry = request.getfixturevalue("demo").registry if name in PLUGIN_PAGES else None
+    if "review" in data:  # a review ruleset (docs/review.md)
+        path = tmp_path / "review.toml"
+        path.write_text(body, encoding="utf-8")
+        assert evalrules.load_review_ruleset(path, registry).id == data["review"]["id"]
+        return
     if "ruleset" in data:
         ruleset = evalrules.load_ruleset(tmp_path / f"{data['ruleset']['id']}.toml", registry)
         assert ruleset.info.id == data["ruleset"]["id"]
@@ -1019,8 +1026,8 @@ def test_command_session_gives_the_output_shown(
     runs in the repository (installed plugins blocked, as on a fresh install) and prints what is
     shown under it, standard output then standard error; a line `…` stands for lines left out.
     The exit status is 1 when the output shown has an `[E-…]` problem, 3 is allowed for
-    `evalrules audit`, `evalrules batch` and `evalrules check` (findings, failed projects, failed
-    properties), 0 otherwise."""
+    `evalrules audit`, `evalrules batch`, `evalrules check` and `evalrules targets` (findings,
+    failed projects, failed properties), 0 otherwise."""
     installed = [e.name for e in importlib.metadata.entry_points(group=plugins.ENTRY_POINT_GROUP)]
     monkeypatch.chdir(ROOT)
     plugins.default_registry.cache_clear()
@@ -1045,7 +1052,7 @@ def test_command_session_gives_the_output_shown(
                 real.pop()
             if any(text.startswith("[E-") for text in shown):
                 allowed = {1}
-            elif words[1:2] in (["audit"], ["batch"], ["check"]):
+            elif words[1:2] in (["audit"], ["batch"], ["check"], ["targets"]):
                 allowed = {0, 3}
             else:
                 allowed = {0}
@@ -1324,3 +1331,19 @@ def test_docstring_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in modules:
         failed, tried = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
         assert tried and not failed, name
+
+
+def test_review_page_documents_every_key_fact_check_and_code() -> None:
+    """docs/review.md: every key of a review ruleset, fact name, count name, check function with
+    its parameters, and every rule of the shipped review ruleset."""
+    from evalrules.review import facts
+    from evalrules.review import ruleset as review_ruleset
+    from evalrules.review.checks import BUILTIN_CHECKS
+
+    text = page("review")
+    names = [*_declared_keys(review_ruleset), *facts.FACT_NAMES, *review_ruleset.count_names()[:3]]
+    names += [*facts.CATEGORIES, *review_ruleset.ASPECTS, *contract.TARGET_FIELDS]
+    for check in BUILTIN_CHECKS:
+        names += [check.name, *check.params, *check.fields]
+    names += [rule.id for rule in review_ruleset.load_review_ruleset().rules]
+    assert sorted(missing(text, set(names))) == []

@@ -503,3 +503,16 @@ def test_a_wrong_flag_shows_the_number_as_written() -> None:
         project_from_text(text, "表.toml")
     (problem,) = caught.value.problems
     assert problem.code == "E-TYPE" and problem.found == "1.0"  # not Decimal('1.0')
+
+
+def test_target_form_keys_source_basis_and_history() -> None:
+    """申报表 keys (docs/review.md): kept as written; history's keys are four-digit years."""
+    head = '[project]\nname = "p"\n[[targets]]\nslot = "产出/数量"\nname = "人数"\n'
+    head += 'operator = ">="\nvalue = 10\n'
+    project = project_from_text(head + 'source = "历史标准"\nbasis = "上年"\nhistory = { "2023" = 9 }\n')
+    target = project.targets[0]
+    assert (target.source, target.basis, dict(target.history)) == ("历史标准", "上年", {"2023": 9})
+    with pytest.raises(LoadError, match="history 的键应为四位年份"):
+        project_from_text(head + 'history = { "上年" = 9 }\n')
+    with pytest.raises(LoadError, match="E-NUMBER"):
+        project_from_text(head + 'history = { "2023" = "很多" }\n')

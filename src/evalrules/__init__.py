@@ -25,6 +25,8 @@ from .io.project_loading import project_from_data
 from .model.project import Project
 from .model.result import NodeResult, Result
 from .model.ruleset import GradeBand, Indicator, MethodRef, Ruleset
+from .review.engine import review_targets
+from .review.ruleset import load_review_ruleset
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -61,7 +63,9 @@ __all__ = [
     "default_registry",
     "hookimpl",
     "load_project",
+    "load_review_ruleset",
     "load_ruleset",
     "project_from_data",
+    "review_targets",
     "score",
 ]

@@ -15,6 +15,7 @@ from .base.sources import Document, Place, RulesetSource
 from .formula.evaluator import FormulaFunction
 from .hooks.adjusting import Adjustment, RulesetOption
 from .hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from .hooks.review_checks import Hit, ReviewCheck, ReviewContext
 from .hooks.specs import hookimpl
 from .hooks.strategies import (
     InputProblem,
@@ -45,6 +46,7 @@ __all__ = [
     "EvalrulesError",
     "Finding",
     "FormulaFunction",
+    "Hit",
     "Indicator",
     "InputProblem",
     "Kernel",
@@ -60,6 +62,8 @@ __all__ = [
     "Problem",
     "Project",
     "Result",
+    "ReviewCheck",
+    "ReviewContext",
     "Ruleset",
     "RulesetOption",
     "RulesetSource",

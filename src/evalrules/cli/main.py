@@ -33,6 +33,7 @@ from ..selfcheck.report import DEFAULT_EXAMPLES
 from . import batch as batch_cli
 from . import new as new_cli
 from . import rulesets as ruleset_commands
+from . import targets as review_cli
 from .outcome import Findings
 
 
@@ -116,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
 
     batch_cli.add_parser(commands)
     new_cli.add_parser(commands)
+    review_cli.add_parser(commands)
 
     commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
     commands.add_parser("plugins", help="列出全部插件（含内置）：版本、登记的内容、加载错误")
@@ -337,7 +339,7 @@ def _convert(arguments: argparse.Namespace) -> str:
 
         return convert_to(source, output, arguments.to)
     notes: list[str] = []
-    items = read_many(source, notes)
+    items = read_many(source, notes) if not review_cli.target_form(source) else _target_forms(source)
     problems = [problem for _, item in items if isinstance(item, EvalrulesError) for problem in item.problems]
     if problems:
         raise LoadError(problems)
@@ -373,6 +375,13 @@ def _convert(arguments: argparse.Namespace) -> str:
     return "".join(written) + "".join(f"注意：{note}\n" for note in notes)
 
 
+def _target_forms(source: Path) -> list[tuple[str, Project | EvalrulesError]]:
+    """The projects of an .xlsx 绩效目标申报表 rather than a 自评表 (evalrules.review.excel_form)."""
+    from ..review.excel_form import read_target_forms
+
+    return list(read_target_forms(source))
+
+
 def _validate(arguments: argparse.Namespace) -> str:
     path = Path(arguments.file)
     many = path.suffix.lower() in WORKBOOK_SUFFIXES + FLAT_SUFFIXES
@@ -392,6 +401,7 @@ def _validate(arguments: argparse.Namespace) -> str:
 _COMMANDS = {
     "batch": batch_cli.run,
     "new": new_cli.run,
+    "targets": review_cli.run,
     "convert": _convert,
     "report": _report,
     "audit": _audit,

@@ -38,6 +38,7 @@ KIND_NAMES = {
     "option": "开关",
     "adjuster": "结果调整",
     "check": "复核检查",
+    "review_check": "目标审核检查",
 }
 
 

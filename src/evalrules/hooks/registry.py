@@ -27,6 +27,7 @@ from ..formula.evaluator import FormulaFunction
 from . import specs as hookspecs
 from .adjusting import Adjuster, RulesetOption, check_option
 from .findings import AuditCheck
+from .review_checks import ReviewCheck
 from .strategies import ScoringStrategy
 
 DEFAULT_PLUGINS = (
@@ -42,6 +43,7 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.plan_checks",
     "evalrules.default_plugins.first_level",
     "evalrules.default_plugins.overrides",
+    "evalrules.review.checks",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 
@@ -57,6 +59,7 @@ _KINDS: dict[str, tuple[str, Callable[[Any], str], type]] = {
     "function": ("register_functions", lambda item: item.name, FormulaFunction),
     "option": ("register_options", lambda item: item.name, RulesetOption),
     "check": ("register_checks", lambda item: item.code, AuditCheck),
+    "review_check": ("register_review_checks", lambda item: item.name, ReviewCheck),
 }
 """Each kind of registration: its hook, the name it is registered under, the class it must be."""
 
@@ -86,6 +89,8 @@ class Registry:
     checks: Mapping[str, AuditCheck] = field(factory=dict)
     adjusters: tuple[Adjuster, ...] = ()
     plugins: tuple[PluginInfo, ...] = ()
+    review_checks: Mapping[str, ReviewCheck] = field(factory=dict)
+    """Check functions review rulesets call (绩效目标审核, docs/review.md)."""
 
     def origin(self, kind: str, name: str) -> str:
         return self.origins.get((kind, name), "?")
@@ -238,6 +243,7 @@ def build_registry(
         found["check"],
         adjusters,  # type: ignore[arg-type]
         tuple(described),
+        found["review_check"],
     )
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..model.ruleset import Ruleset
     from .adjusting import Adjustment, RulesetOption
     from .findings import AuditCheck
+    from .review_checks import ReviewCheck
     from .strategies import ScoringStrategy
 
 PROJECT_NAME = "evalrules"
@@ -67,3 +68,9 @@ def register_checks() -> list[AuditCheck]:  # type: ignore[empty-body]
     """Review checks this plugin adds to ``evalrules audit`` (objects following
     :class:`~evalrules.hooks.findings.AuditCheck`: code, severity, title, doc, run(context)), each
     under a unique ``code``; a region adds the checks its own rules call for."""
+
+
+@hookspec
+def register_review_checks() -> list[ReviewCheck]:  # type: ignore[empty-body]
+    """Check functions review rulesets (绩效目标审核) may call by name with ``check = "…"``
+    (:class:`~evalrules.hooks.review_checks.ReviewCheck`: name, run(context), doc, params, fields)."""

@@ -130,6 +130,9 @@ def _target(target: Target) -> dict[str, Any]:
             entry["params"] = dict(target.method.params)
     if target.note:
         entry["note"] = target.note
+    entry.update({key: getattr(target, key) for key in ("source", "basis") if getattr(target, key)})
+    if target.history:
+        entry["history"] = dict(target.history)
     return entry
 
 

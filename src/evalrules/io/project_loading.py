@@ -50,6 +50,9 @@ TARGET_KEYS = (
     "method",
     "params",
     "note",
+    "source",
+    "basis",
+    "history",
 )
 ASSESSMENT_KEYS = ("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note")
 Line = int | None | Callable[[], int | None]
@@ -412,6 +415,7 @@ class _ProjectReader:
                 "E-TARGET", "写了 params 却没有 method：params 只对自选的计分方法有效", where, at("params")
             )
             ok = False
+        history = self.history(entry, where, at("history"))
         if not ok or operator is None:  # a missing operator is said above
             return None
         return Target(
@@ -433,7 +437,23 @@ class _ProjectReader:
             note=str(entry.get("note", "")),
             unknown=unknown,
             lines={key: at for key, at in lines.items() if at is not None},
+            source=_text(entry.get("source")),
+            basis=_text(entry.get("basis")),
+            history=history,
         )
+
+    def history(self, entry: Mapping[str, Any], where: str, line: Line) -> dict[str, Decimal]:
+        """申报表 history = { "2023" = 93, … }: past years' actuals, oldest first."""
+        raw = self.mapping(entry, "history", where, line)
+        values = {}
+        for year in sorted(raw, key=str):
+            if not (str(year).isdigit() and len(str(year)) == 4):
+                self.problem("E-TARGET", f"history 的键应为四位年份，实际为 “{year}”", where, line)
+                continue
+            number = self.number(raw[year], f"{where} 的 history “{year}”", line)
+            if number is not None:
+                values[str(year)] = number
+        return values
 
     def aliased(
         self, entry: dict[str, Any], where: str, line: int | None

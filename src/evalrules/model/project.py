@@ -132,6 +132,12 @@ class Target:
     lines: Mapping[str, int] = field(factory=dict)
     """The lines of the keys a problem found later (when scoring) may be about: a written actual
     that is not a number, a score; such a problem is located there, not at the table's header."""
+    source: str = ""
+    """申报表: where the target value comes from (计划标准, 行业标准, 历史标准, 其他标准 …)."""
+    basis: str = ""
+    """申报表: the basis of the value (a plan, a standard's number, last year's figure)."""
+    history: Mapping[str, Decimal] = field(factory=dict)
+    """申报表: the indicator's actual values of past years, by year ("2023"), oldest first."""
 
 
 @pickled_by_fields

@@ -441,3 +441,24 @@ def test_gb18030_detection_reads_a_capped_regular_file(
     assert read_as_gb18030(path)
     monkeypatch.setattr(inputs, "MAX_FLAT_BYTES", 1)
     assert not read_as_gb18030(path)  # too large to read: not read whole, its row says why
+
+
+def test_a_flat_file_builds_its_projects_in_the_pool_with_the_same_results(
+    folder: Path, tmp_path: Path
+) -> None:
+    # issue 17: with --jobs 2 a CSV's projects are built from their rows in the workers
+    from evalrules.io.flat import write_flat
+
+    projects = _projects(folder)
+    flat = tmp_path / "平面.csv"
+    write_flat(projects, flat)
+    with flat.open("a", encoding="utf-8", newline="") as stream:
+        stream.write("坏项目,,,,,,target,产出指标/数量指标,坏指标,≥,十,,5,,,,,,,,\n")
+    outputs = []
+    for jobs in (1, 2):
+        output = tmp_path / f"结果{jobs}.csv"
+        summary = run_batch([flat], RULESET, output, jobs, False)
+        assert (summary.total, summary.failed) == (len(projects) + 1, 1)
+        outputs.append(output.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert "坏项目" in outputs[0].decode("utf-8-sig") and "E-NUMBER" in outputs[0].decode("utf-8-sig")

@@ -31,6 +31,14 @@ def read_flat(path: str | Path) -> list[tuple[str, Project | LoadError]]:
     ``project`` column, in the order of each project's first row. A malformed project is
     returned as its LoadError; it does not stop the others. A file that cannot be read at all
     raises LoadError."""
+    name, groups = flat_groups(path)
+    return [(key, project_from_rows(key, rows, name)) for key, rows in groups]
+
+
+def flat_groups(path: str | Path) -> tuple[str, list[tuple[str, list[tuple[int, Row]]]]]:
+    """The file's name and its rows grouped by project, in the order of each project's first row:
+    what :func:`~evalrules.io.flat_project.project_from_rows` builds one project from (a batch
+    builds them in its worker processes). A file that cannot be read at all raises LoadError."""
     path = Path(path)
     name = str(path)
     data = read_capped(path, name, MAX_FLAT_BYTES)
@@ -44,7 +52,7 @@ def read_flat(path: str | Path) -> list[tuple[str, Project | LoadError]]:
     groups: dict[str, list[tuple[int, Row]]] = {}
     for line, row in rows:
         groups.setdefault(cell(row.get("project")), []).append((line, row))
-    return [(key, project_from_rows(key, group, name)) for key, group in groups.items()]
+    return name, list(groups.items())
 
 
 def decode_text(data: bytes, name: str, *, gb18030: bool = True) -> tuple[str, str]:

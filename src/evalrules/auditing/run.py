@@ -19,7 +19,7 @@ from ..base.errors import ScoringError
 from ..base.numbers import fmt
 from ..base.sources import Place
 from ..engine.scoring import score
-from ..hooks.findings import SEVERITIES, AuditCheck, AuditContext, Finding, Severity, finding_problem
+from ..hooks.findings import SEVERITIES, AuditCheck, AuditContext, Finding, Severity, finding_problem, reaches
 from ..hooks.registry import Registry, default_registry
 from ..model.project import Project
 from ..model.result import Result, json_number
@@ -42,10 +42,7 @@ class AuditReport:
 
     def fails(self, level: Literal["error", "warning", "never"]) -> bool:
         """Whether any finding is at least as serious as level."""
-        if level == "never":
-            return False
-        serious = SEVERITIES[: SEVERITIES.index(level) + 1]
-        return any(finding.severity in serious for finding in self.findings)
+        return reaches(self.findings, level)
 
     def to_dict(self) -> dict[str, Any]:
         return {

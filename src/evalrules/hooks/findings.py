@@ -51,6 +51,14 @@ class Finding:
         return data
 
 
+def reaches(findings: Iterable[Finding], level: Literal["error", "warning", "never"]) -> bool:
+    """Whether any finding is at least as serious as ``level`` (``--fail-on``: exit 3)."""
+    if level == "never":
+        return False
+    serious = SEVERITIES[: SEVERITIES.index(level) + 1]
+    return any(finding.severity in serious for finding in findings)
+
+
 def finding_problem(finding: object) -> str | None:
     """What is wrong with an object a check yielded as a finding, in Chinese; None when it is a
     Finding whose fields have the declared types (a plugin's check can return anything)."""

@@ -11,7 +11,7 @@ from attrs import evolve, frozen
 from ..base.errors import FormulaError
 from ..base.numbers import fmt
 from ..base.sources import Place
-from ..hooks.findings import SEVERITIES, Finding, Severity, finding_problem
+from ..hooks.findings import SEVERITIES, Finding, Severity, finding_problem, reaches
 from ..hooks.registry import Registry, default_registry
 from ..hooks.review_checks import Hit, ReviewContext
 from ..model.project import Project, Target
@@ -41,10 +41,7 @@ class ReviewReport:
 
     def fails(self, level: Literal["error", "warning", "never"]) -> bool:
         """Whether any finding is at least as serious as level (as ``evalrules audit``)."""
-        if level == "never":
-            return False
-        serious = SEVERITIES[: SEVERITIES.index(level) + 1]
-        return any(finding.severity in serious for finding in self.findings)
+        return reaches(self.findings, level)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -266,3 +266,25 @@ def test_each_failure_mode_ends_as_the_table_says(
     else:  # 不写任何文件 / 原文件不变：the folder is as it was, byte for byte
         assert after == before
         assert f"[{code}]" in captured.err, captured.err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["batch", str(SEED), "-o", "{long}.csv"],
+        ["report", str(SEED), "-o", "{long}.md"],
+        ["report", str(SEED), "-o", "{long}.docx"],
+        ["new", "--ruleset", "caiyu_2020_10", "-o", "{long}.toml"],
+        ["new", "--form", "self", "-o", "{long}.xlsx"],
+        ["convert", str(FORMS / "fh_self_roundtrip_2023.toml"), "--to", "caiyu_2020_10", "-o", "{long}.toml"],
+    ],
+)
+def test_a_name_too_long_is_e_output_for_every_command_that_writes(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # F13 for each writer: Path.exists raised ENAMETOOLONG before the writer could say it
+    long = str(tmp_path / ("长" * 300))
+    assert main([part.replace("{long}", long) for part in command]) == 1
+    said = capsys.readouterr().err
+    assert "[E-OUTPUT]" in said and "文件名过长" in said and "Traceback" not in said
+    assert list(tmp_path.iterdir()) == []

@@ -133,12 +133,12 @@ def retarget(project: Project, source: str, target: Ruleset) -> Retargeted:
 def convert_to(source: Path, output: Path, ruleset_id: str, *, force: bool = False) -> str:
     """``evalrules convert 项目.toml --to ID -o 新项目.toml``: write the retargeted project file."""
     from ..io.loading import load_ruleset
-    from ..io.outputs import write_atomic
+    from ..io.outputs import exists, write_atomic
     from ..io.project_input import load_project
 
     if output.suffix.lower() != ".toml":
         raise LoadError([Problem("E-CONVERT-TO", "-o 应为 .toml 文件", where="-o", found=str(output))])
-    if output.exists() and not force:
+    if exists(output) and not force:
         raise LoadError(
             [Problem("E-OUTPUT", "输出文件已存在，没有覆盖", file=str(output), suggestion="换一个文件名")]
         )

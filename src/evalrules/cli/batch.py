@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..io.outputs import exists
 from .outcome import Findings
 
 JOBS_PER_CPU = 4
@@ -60,7 +61,7 @@ def run(arguments: argparse.Namespace) -> str:
     from ..batch.run import run_batch
 
     jobs = jobs_for(arguments.jobs)
-    output_existed = Path(arguments.output).exists()
+    output_existed = exists(Path(arguments.output))
     from ..batch.parallel import noticing_interrupts
 
     try:

@@ -24,7 +24,7 @@ from ..base.sources import read_text
 from ..engine.scoring import score
 from ..hooks.registry import STRICT_ENV, default_registry
 from ..io.loading import load_ruleset, ruleset_reference
-from ..io.outputs import unique_file_names
+from ..io.outputs import output_problem, unique_file_names
 from ..io.project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
 from ..io.render import result_markdown, result_text
 from ..model.project import Project
@@ -228,11 +228,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"evalrules：{error.message}", file=sys.stderr)  # one line: what to pip install
         return 1
     except EvalrulesError as error:
-        print(f"evalrules：发现 {len(error.problems)} 个问题：", file=sys.stderr)
-        print(visible(error.render()), file=sys.stderr)
-        return 1
+        return _refused(error)
+    except OSError as error:  # a path the system refuses, met outside the readers and writers
+        return _refused(LoadError([_os_problem(arguments, error)]))
     sys.stdout.write(visible(output))  # a name cannot drive the terminal or reorder the text
     return 0
+
+
+def _refused(error: EvalrulesError) -> int:
+    print(f"evalrules：发现 {len(error.problems)} 个问题：", file=sys.stderr)
+    print(visible(error.render()), file=sys.stderr)
+    return 1
+
+
+def _os_problem(arguments: argparse.Namespace, error: OSError) -> Problem:
+    """E-OUTPUT when the path is the output's (or a file written beside it, as a report's chart),
+    else E-FILE: never a traceback for a name too long or a parent that is a file."""
+    name = str(error.filename or "")
+    output = getattr(arguments, "output", None)
+    if output and name.startswith(str(Path(output).with_suffix(""))):
+        return output_problem(Path(name), error)
+    return Problem("E-FILE", f"无法读取：{error.strerror or error}", file=name or None)
 
 
 def _dashed_formula(argv: list[str]) -> list[str]:

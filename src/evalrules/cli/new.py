@@ -10,7 +10,7 @@ from typing import Any
 
 from ..base.errors import LoadError, Problem
 from ..io.loading import load_ruleset
-from ..io.outputs import write_atomic
+from ..io.outputs import exists, write_atomic
 
 DEFAULT_SELF_RULESET = "caiyu_2020_10_self"
 
@@ -38,7 +38,7 @@ def run(arguments: argparse.Namespace) -> str:
     suffix = ".xlsx" if arguments.form == "self" else ".toml"
     if path.suffix.lower() != suffix:
         raise LoadError([Problem("E-NEW", f"输出文件应以 {suffix} 结尾", where="-o", found=str(path))])
-    if path.exists() and not arguments.force:
+    if exists(path) and not arguments.force:
         raise LoadError(
             [
                 Problem(

@@ -32,6 +32,13 @@ _REASONS = {
 }
 
 
+def exists(path: Path) -> bool:
+    """Whether something (a file, a folder, a link, even a broken one) is at path. A path the
+    system cannot even look up (a name too long, a parent that is a file) is not there: writing
+    to it then says why, as E-OUTPUT, instead of Path.exists raising."""
+    return os.path.lexists(path)
+
+
 def output_problem(path: Path, error: OSError) -> Problem:
     """The E-OUTPUT problem for an OSError met while writing path."""
     reason = _REASONS.get(error.errno or 0) or f"无法写入：{error.strerror or error}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..base.cells import visible
 from ..base.errors import LoadError, Problem
+from ..io.outputs import exists
 from .context import ReportContext
 from .files import write_atomic
 from .svgchart import MARKER, rate_chart_svg
@@ -35,7 +36,7 @@ def _written_by_evalrules(path: Path) -> bool:
 
 def _refuse_foreign(images: list[Path]) -> None:
     for image in images:
-        if (image.exists() or image.is_symlink()) and not (image.is_file() and _written_by_evalrules(image)):
+        if exists(image) and not (image.is_file() and _written_by_evalrules(image)):
             raise LoadError(
                 [
                     Problem(

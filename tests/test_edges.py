@@ -184,17 +184,26 @@ def test_non_finite_numbers_in_a_toml_project_are_refused_at_their_line(
     assert "有限的数字" in problem.message
 
 
-@pytest.mark.parametrize("spelling", [*NON_FINITE, "1e300", str(MAX_MAGNITUDE)])
-def test_an_actual_that_is_not_a_finite_number_is_an_input_error_at_its_actual(
+@pytest.mark.parametrize("spelling", [*NON_FINITE, "1e300", "1e1000000", str(MAX_MAGNITUDE)])
+def test_an_actual_written_as_a_number_no_form_holds_is_e_number_at_its_line(
     write: Write, spelling: str
 ) -> None:
-    # like any actual that is not a number (a word): always an error, whatever missing_actual says
+    # issue 23 §4: a number (not words) that is not finite or beyond any form is E-NUMBER when the
+    # project is read, at the actual's own line (issue 14 §3), and shown short (1E+1000000)
     text = project_text(actual=spelling)
+    path = write("p.toml", text)
+    problem = refusal(lambda: evalrules.load_project(path), LoadError)
+    assert (problem.code, problem.file, problem.line) == ("E-NUMBER", str(path), line(text, "actual = "))
+    assert "有限的数字" in problem.message or "超出范围" in problem.message
+    assert len(problem.message) < 200
+
+
+def test_an_actual_in_words_is_still_an_input_error_when_scored(write: Write) -> None:
+    text = project_text(actual='"大约九成"')
     path = write("p.toml", text)
     project = evalrules.load_project(path)
     problem = refusal(lambda: evalrules.score(project, ruleset(write)), ScoringError)
-    # at the actual's own line, not the [[targets]] header (issue 14 §3)
-    assert (problem.code, problem.file, problem.line) == ("E-INPUT", str(path), line(text, "actual = "))
+    assert (problem.code, problem.line) == ("E-INPUT", line(text, "actual = "))
     assert "不是数字" in problem.message
 
 

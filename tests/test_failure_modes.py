@@ -4,6 +4,7 @@ disk are checked against the table (issue 23, 11)."""
 
 from __future__ import annotations
 
+import csv
 import errno
 import io
 import os
@@ -228,6 +229,15 @@ def some_projects_fail(work: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]
     return ["batch", str(folder), "-o", str(work / "结果.csv")]
 
 
+def _projects_in(entry: Path) -> int:
+    """How many result rows an input must give: a folder's files, a flat file's project keys."""
+    if entry.is_dir():
+        return len(list(entry.glob("*.toml")))
+    if entry.suffix == ".csv":
+        return len({line.split(",", 1)[0] for line in entry.read_text(encoding="utf-8").splitlines()[1:]})
+    return 1
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(folder)): path.read_bytes() if path.is_file() else b"<dir>"
@@ -256,12 +266,11 @@ def test_each_failure_mode_ends_as_the_table_says(
     assert not any(name.endswith(".tmp") for name in after), "a temporary file was left"
     if disk.startswith("结果文件完整"):
         [output] = [Path(argv[argv.index("-o") + 1])]
-        rows = output.read_text(encoding="utf-8-sig").splitlines()[1:]
-        inputs = [entry for entry in argv[1 : argv.index("-o")]]
-        assert rows and code in output.read_text(encoding="utf-8-sig")
-        expected = sum(
-            1 for entry in inputs for _ in (Path(entry).glob("*.toml") if Path(entry).is_dir() else [entry])
-        )
+        written = output.read_text(encoding="utf-8-sig")
+        rows = list(csv.reader(io.StringIO(written)))[1:]
+        inputs = [Path(entry) for entry in argv[1 : argv.index("-o")]]
+        assert rows and code in written
+        expected = sum(_projects_in(entry) for entry in inputs)
         assert len(rows) == expected, rows
     else:  # 不写任何文件 / 原文件不变：the folder is as it was, byte for byte
         assert after == before

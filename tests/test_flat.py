@@ -405,10 +405,25 @@ def test_an_unbalanced_quote_that_swallows_rows_is_refused_at_its_line(tmp_path:
         lines[3] = lines[3].replace(",", ',"', 1)  # the first cell after the key opens a quote
         return lines
 
+    path = _csv_example(tmp_path, open_quote)
+    owner = path.read_text(encoding="utf-8").splitlines()[3].split(",", 1)[0]
+    entries = dict(read_flat(path))
+    broken = entries.pop(owner)
+    assert isinstance(broken, LoadError)
+    [problem] = [p for p in broken.problems if "引号不成对" in p.message]
+    assert problem.line == 4
+    # issue 23 §4: the stray quote fails its own project only; every other project is read
+    assert entries and all(not isinstance(entry, LoadError) for entry in entries.values())
+
+
+def test_a_stray_quote_whose_row_has_no_project_loses_the_file_rather_than_guess(tmp_path: Path) -> None:
+    def open_key(lines: list[str]) -> list[str]:
+        lines[3] = '"' + lines[3]
+        return lines
+
     with pytest.raises(LoadError) as caught:
-        read_flat(_csv_example(tmp_path, open_quote))
-    [problem] = caught.value.problems
-    assert problem.line == 4 and "引号不成对" in problem.message
+        read_flat(_csv_example(tmp_path, open_key))
+    assert "引号不成对" in caught.value.problems[0].message
 
 
 def test_an_unbalanced_quote_in_the_header_is_refused_not_a_traceback(tmp_path: Path) -> None:

@@ -418,3 +418,17 @@ def test_the_documented_citation_sentence_is_the_one_written(context: ReportCont
     for page in ("report.md", "ruleset-format.md"):
         text = "".join((ROOT / "docs" / page).read_text(encoding="utf-8").splitlines())
         assert f"“{context.basis}”" in text, page
+
+
+def test_no_name_can_inject_html_anywhere_in_the_markdown(tmp_path: Path) -> None:
+    # issue 23 §7, found by review: the title line wrote the project's name as it was
+    import attrs
+
+    project = evalrules.load_project(SEED)
+    project = attrs.evolve(project, name="甲<script>x</script>|乙&")
+    context = build_report(project, evalrules.load_ruleset("caiyu_2020_10"))
+    path = tmp_path / "r.md"
+    render_markdown(context, path)
+    text = path.read_text(encoding="utf-8")
+    assert "<script>" not in text
+    assert text.splitlines()[0].startswith("# 甲&lt;script&gt;x&lt;/script&gt;|乙&amp;")

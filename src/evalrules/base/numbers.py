@@ -45,6 +45,8 @@ _GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 # the full-width comma "，" is a list separator in Chinese text, never a thousands separator
 
 MAX_MAGNITUDE = Decimal(10) ** 15
+_SHOWN_EXPONENTS = range(-40, 41)
+"""A number whose exponent is outside these is shown as 1E+1000000, not in full (it was refused)."""
 """Largest absolute value an input number may have (a budget of 10^15 元 is far beyond any
 project); keeps every rounding to the declared places exact within the context's precision."""
 
@@ -112,6 +114,8 @@ def rounded_for_text(value: Decimal, places: int, mode: str = "ROUND_HALF_UP") -
 
 def fmt(value: Decimal) -> str:
     """Plain text for a number: no exponent, no trailing zeros ("2", "1.82", "192.05")."""
+    if value.is_finite() and value.adjusted() not in _SHOWN_EXPONENTS:
+        return str(value)  # 1E+1000000: a number this size is refused, and said in a short line
     text = format(value, "f")  # exact at any size: no context, no rounding
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -121,7 +125,9 @@ def fmt(value: Decimal) -> str:
 def written(value: object) -> str:
     """A value as a message shows what was written: a number as its digits (2.0, never
     Decimal('2.0') or 1E+1), anything else as repr shows it ('x', True, [1])."""
-    return format(value, "f") if isinstance(value, Decimal) and value.is_finite() else repr(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return str(value) if value.adjusted() not in _SHOWN_EXPONENTS else format(value, "f")
+    return repr(value)
 
 
 def split_equally(total: Decimal, parts: int, places: int) -> list[Decimal]:

@@ -78,29 +78,53 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
     # one long cell is that project's business, not a reason to lose the file (the default
     # limit, 131,072 characters, made the csv module give up on every row after it)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FLAT_BYTES))
+    lines = io.StringIO(text, newline="").readlines()  # the lines exactly as the csv reader counts them
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, Row]] = []
-    ended = 0
     try:
         header = [column.strip() for column in reader.fieldnames or ()]  # reads the first row: may fail too
-        reader.fieldnames = header
-        _check_columns(header, name)
-        ended = reader.line_num
-        for row in reader:
-            cells = {k: v for k, v in row.items() if k is not None}
-            swallowed = _swallowed_rows(cells.values(), len(header))
-            if swallowed:
-                raise LoadError([_unbalanced(name, ended + 1, swallowed)])
-            rows.append((reader.line_num, cells))
-            ended = reader.line_num
     except csv.Error as error:
-        said = str(error)
-        if "end of data" in said:
-            said = "引号不成对：从这一行的引号起到文件末尾都被当成一个格子"
-        elif "expected after" in said:
-            said = '引号不成对：格子的结束引号后面应紧跟逗号（格子内的引号要写成两个 ""）'
-        raise LoadError([Problem("E-FILE", f"CSV 格式错误：{said}", file=name, line=ended + 1)]) from None
-    return rows
+        raise LoadError([Problem("E-FILE", f"CSV 格式错误：{_said(error)}", file=name, line=1)]) from None
+    _check_columns(header, name)
+    rows: list[tuple[int, Row]] = []
+    offset = ended = reader.line_num  # lines read before the rows being read now
+    while True:
+        part = csv.DictReader(
+            io.StringIO("".join(lines[offset:]), newline=""), fieldnames=header, strict=True
+        )
+        try:
+            for row in part:
+                cells = {k: v for k, v in row.items() if k is not None}
+                swallowed = _swallowed_rows(cells.values(), len(header))
+                if swallowed:
+                    raise _Broken(_unbalanced(name, ended + 1, swallowed))
+                rows.append((offset + part.line_num, cells))
+                ended = offset + part.line_num
+            return rows
+        except (csv.Error, _Broken) as error:
+            problem = error.problem if isinstance(error, _Broken) else None
+            problem = problem or Problem("E-FILE", f"CSV 格式错误：{_said(error)}", file=name, line=ended + 1)
+            # the broken row fails its own project; the rows after it are read again from the
+            # next line, so one stray quote loses no other project
+            owner = lines[ended].split(",", 1)[0].strip() if ended < len(lines) else ""
+            if not owner or '"' in owner:
+                raise LoadError([problem]) from None  # whose row it was is unknown: nothing is scored
+            rows.append((ended + 1, {"project": owner, BROKEN_ROW: problem}))
+            offset = ended = ended + 1
+
+
+class _Broken(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _said(error: Exception) -> str:
+    said = str(error)
+    if "end of data" in said:
+        return "引号不成对：从这一行的引号起到文件末尾都被当成一个格子"
+    if "expected after" in said:
+        return '引号不成对：格子的结束引号后面应紧跟逗号（格子内的引号要写成两个 ""）'
+    return said
 
 
 def _swallowed_rows(cells: Iterable[Any], columns: int) -> int:

@@ -390,7 +390,11 @@ class _ProjectReader:
             if actual_text:
                 try:
                     actual = parse_number(entry["actual"])
-                except NumberProblem:
+                except NumberProblem as problem:
+                    if _is_numeral(entry["actual"]):  # a number, but beyond any form's (1e1000000)
+                        at_actual = where + " 的 actual（实际完成值）"
+                        self.problem("E-NUMBER", str(problem), at_actual, at("actual"))
+                        ok = False
                     actual = None  # scoring reports a non-numeric actual with the ruleset's policy
                     lines["actual"] = self.at(line, "actual")  # only such an actual is looked up
         if "score" in entry:
@@ -564,6 +568,19 @@ def _operator_in_number(value: Any) -> tuple[Operator | None, str]:
 
 def _shown(operator: str) -> str:
     return {">=": "≥", "<=": "≤"}.get(operator, operator)
+
+
+def _is_numeral(value: Any) -> bool:
+    """Whether a value is written as a number at all (1e1000000, "1e1000000"), not as words."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, Decimal)):
+        return True
+    try:
+        Decimal(str(value).strip())
+    except ArithmeticError:
+        return False
+    return True
 
 
 def _text(value: Any) -> str:

@@ -46,23 +46,39 @@ def level_columns(rows: tuple[Row, ...]) -> list[str]:
     return [f"{numeral(level)}级指标" for level in range(1, max(depth, 3) + 1)]
 
 
-cell = markdown_cell
-"""Text made safe for a Markdown table cell (shared with `score --format markdown`)."""
+class Safe(str):
+    """Markdown text that is safe as it is: escaped already, or the author's own [texts]."""
 
 
-def inline(value: object) -> str:
+def _entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cell(value: object) -> Safe:
+    """Text made safe for a Markdown table cell (shared with `score --format markdown`)."""
+    return Safe(markdown_cell(value))
+
+
+def inline(value: object) -> Safe:
     """A name or generated sentence in Markdown running text: one line, raw HTML as entities
     (the project's own [texts] are the author's Markdown and are left as written)."""
-    text = " ".join(str(value).split())
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Safe(_entities(" ".join(str(value).split())))
+
+
+def _markdown_value(value: object) -> object:
+    """Every {{ … }} of a Markdown template: raw HTML in a value a template writes without a
+    filter (a title made from the project's name) becomes entities, so no name can inject it."""
+    if isinstance(value, (Safe, int, Decimal)) or value is None:
+        return value
+    return _entities(str(value))
 
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def text(context: ReportContext, key: str) -> str:
+def text(context: ReportContext, key: str) -> Safe:
     """The project's [texts] entry, or the marked placeholder where it gives none."""
-    return context.texts.get(key) or placeholder(key)
+    return Safe(context.texts.get(key) or placeholder(key))
 
 
 @cache
@@ -74,6 +90,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=None if autoescape else _markdown_value,
     )
     env.filters.update(number=number, score=score, numeral=numeral, cell=cell, inline=inline)
     env.globals.update(

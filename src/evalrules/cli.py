@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import batch_cli, json_text, new_cli
+from .monitoring import cli as monitor_cli
 from .audit import audit, render_text
 from .cells import visible
 from .check_report import DEFAULT_EXAMPLES
@@ -118,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
 
     batch_cli.add_parser(commands)
     new_cli.add_parser(commands)
+    monitor_cli.add_parser(commands)
 
     commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
     commands.add_parser("plugins", help="列出全部插件（含内置）：版本、登记的内容、加载错误")
@@ -497,6 +499,7 @@ def _formula_value(value: object) -> str:
 _COMMANDS = {
     "batch": batch_cli.run,
     "new": new_cli.run,
+    "monitor": monitor_cli.run,
     "convert": _convert,
     "report": _report,
     "audit": _audit,

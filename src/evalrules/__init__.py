@@ -17,6 +17,7 @@ from .formula import Formula, FormulaFunction, compile_formula
 from .hookspecs import hookimpl
 from .loading import load_ruleset
 from .model import GradeBand, Indicator, MethodRef, Ruleset
+from .monitoring import monitor
 from .plugins import DEFAULT_PLUGINS, Registry, default_registry
 from .project import Project
 from .project_loading import load_project, project_from_data
@@ -61,6 +62,7 @@ __all__ = [
     "hookimpl",
     "load_project",
     "load_ruleset",
+    "monitor",
     "project_from_data",
     "score",
 ]

@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import batch_cli, json_text, new_cli
-from .monitoring import cli as monitor_cli
 from .audit import audit, render_text
 from .cells import visible
 from .check_report import DEFAULT_EXAMPLES
@@ -27,6 +26,7 @@ from .extras import MissingExtraError
 from .formula import compile_formula
 from .loading import load_ruleset, ruleset_reference
 from .model import Ruleset
+from .monitoring import cli as monitor_cli
 from .numbers import NumberProblem, fmt, parse_number
 from .outputs import unique_file_names
 from .plugins import STRICT_ENV, default_registry

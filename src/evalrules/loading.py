@@ -67,6 +67,12 @@ def ruleset_reference(file: str, written: str | None, chosen: str | None = None)
 def load_ruleset(id_or_path: str | Path, registry: Registry | None = None) -> Ruleset:
     """A checked Ruleset from a registered id or a TOML file path (which may ``extends``)."""
     registry = registry or default_registry()
+    if str(id_or_path) not in registry.rulesets:
+        from .monitoring.ruleset import monitoring_kind_problem  # a monitoring ruleset is no ruleset
+
+        kind = monitoring_kind_problem(id_or_path)
+        if kind is not None:
+            raise LoadError([kind])
     documents = resolve_documents(str(id_or_path), registry)
     ruleset = _Builder(documents, registry).build(merge(documents))
     return attrs.evolve(ruleset, sha256=ruleset_sha256(ruleset))

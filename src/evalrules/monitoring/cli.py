@@ -159,8 +159,8 @@ def result_text(result: ProjectMonitoring) -> str:
     gap = "—" if result.gap is None else f"{'+' if result.gap >= 0 else ''}{fmt(result.gap)} 个百分点"
     lines = [
         f"{head}：{result.light.name}",
-        f"  预算执行：执行率 {_pct(result.execution_rate)}，序时进度 {_pct(result.time_progress)}，"
-        f"差距 {gap}，全年预计执行率 {_pct(result.forecast_rate)}（{result.execution_light.name}）",
+        f"  [{result.execution_light.name}] 预算执行：执行率 {_pct(result.execution_rate)}，"
+        f"序时进度 {_pct(result.time_progress)}，差距 {gap}，全年预计执行率 {_pct(result.forecast_rate)}",
     ]
     for item in result.targets:
         target = item.target

@@ -47,6 +47,8 @@ TARGET_KEYS = (
 )
 REASON_KEYS = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
 """偏差原因 by the form's five categories [V-code]; each is free text."""
+REASON_ALIASES = {"硬件保障": "硬件条件保障", "其他原因": "其他"}
+"""Headers seen on real forms ("硬件保障偏差目标" in one provincial system) → the category."""
 OPERATORS = ("≥", "≤", "=", ">=", "<=", "≧", "≦", "＝")
 _OPERATOR = {">=": "≥", "≧": "≥", "<=": "≤", "≦": "≤", "＝": "="}
 _PERIOD = re.compile(r"^\s*(\d{1,2})\s*[-–—~～至到]\s*(\d{1,2})\s*月")
@@ -199,6 +201,7 @@ def _reasons(reader: Reader, value: Any, where: str, *keys: str | int) -> dict[s
     if not isinstance(value, dict):
         reader.problem('偏差原因应为表，如 { 经费保障 = "…" }', where, *keys, "reasons")
         return {}
+    value = {REASON_ALIASES.get(str(k), k): v for k, v in value.items()}
     reader.unknown_keys(value, REASON_KEYS, where, *keys, "reasons")
     return {k: reader.text(v, f"{where} {k}", *keys, k) for k, v in value.items() if k in REASON_KEYS and v}
 

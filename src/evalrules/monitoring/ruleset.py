@@ -63,11 +63,16 @@ def load_monitoring_ruleset(id_or_path: str | Path | None = None) -> MonitoringR
     elif name.endswith((".toml", ".json")) or Path(name).is_file():
         document = read_text(Path(name))
     else:
+        from ..plugins import default_registry
+
+        evaluation = name in default_registry().rulesets
         raise LoadError(
             [
                 Problem(
                     "E-MONITOR-RULESET",
-                    f"没有 id 为 “{name}” 的监控规则集",
+                    f"“{name}” 是评价规则集，不是监控规则集"
+                    if evaluation
+                    else f"没有 id 为 “{name}” 的监控规则集",
                     expected=known_list(BUILTIN),
                     suggestion=suggest(name, BUILTIN) or "或给出监控规则集 TOML 文件的路径",
                 )

@@ -42,6 +42,8 @@ def _target(target: MonitoringTarget, record: MonitoringRecord) -> dict[str, Any
     entry["operator"] = target.operator
     if target.value_text:
         entry["value"] = exact(target.value_text)
+        if target.value is None:  # "2024年10月底前": a project file takes words only as 定性
+            entry["operator"] = "定性"
     if target.unit:
         entry["unit"] = target.unit
     note = [f"监控（截至 {record.as_of.isoformat()}）"]

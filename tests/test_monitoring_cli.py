@@ -89,3 +89,21 @@ def test_carry_writes_year_end_projects(folder: Path, capsys: pytest.CaptureFixt
         )
     )
     assert "已把 5 个记录转为年终项目文件" in capsys.readouterr().out
+
+
+def test_generated_records_of_the_benchmark_monitor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """benchmarks/bench_monitor.py's records are valid (its speed is measured there, not here)."""
+    import random
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from bench_monitor import record_text
+
+    rng = random.Random(1)
+    for index in range(30):
+        (tmp_path / f"r{index}.toml").write_text(record_text(index, rng), encoding="utf-8")
+    assert cli.main(["monitor", str(tmp_path), "-o", str(tmp_path / "out.json")]) == 0
+    data = json.loads((tmp_path / "out.json").read_text("utf-8"))
+    assert len(data) == 30 and {item["light"] for item in data} <= {"正常", "关注", "预警"}

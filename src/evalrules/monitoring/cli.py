@@ -17,21 +17,26 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvalrulesError, LoadError, Problem
+from ..extras import MissingExtraError
 from ..numbers import fmt
 from ..outputs import refuse_inputs_as_output, unique_file_names, write_atomic
 from ..sources import read_text
 from .engine import ProjectMonitoring, monitor
-from .record import load_record
+from .record import MonitoringRecord, load_record
 from .ruleset import MonitoringRuleset, load_monitoring_ruleset
 
-SUFFIXES = (".toml", ".json")
+SUFFIXES = (".toml", ".json", ".xlsx")
 OUTPUTS = (".xlsx", ".md", ".json")
 
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
     parser = commands.add_parser("monitor", help="绩效运行监控：执行进度与序时进度、指标完成预计、预警")
     parser.add_argument(
-        "inputs", nargs="+", type=Path, metavar="FILE", help="监控记录文件（.toml/.json）或其文件夹"
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="监控记录文件（.toml/.json，.xlsx 监控表）或其文件夹",
     )
     parser.add_argument(
         "--ruleset", help="监控规则集 id 或 TOML 文件（缺省用记录中的 ruleset，再缺省 jiankong_2019_136）"
@@ -82,8 +87,8 @@ def monitor_files(files: Sequence[Path], ruleset_name: str | None = None) -> lis
     problems: list[Problem] = []
     for path in files:
         try:
-            record = load_record(path)
-            results.append(monitor(record, ruleset(record.ruleset)))
+            records = _read_workbook(path) if path.suffix.lower() == ".xlsx" else [load_record(path)]
+            results += [monitor(record, ruleset(record.ruleset)) for record in records]
         except EvalrulesError as error:
             problems += error.problems
     if problems:
@@ -91,8 +96,23 @@ def monitor_files(files: Sequence[Path], ruleset_name: str | None = None) -> lis
     return results
 
 
+def _read_workbook(path: Path) -> list[MonitoringRecord]:
+    from .excel import read_monitoring_workbook  # openpyxl only when a workbook is given
+
+    return read_monitoring_workbook(path)
+
+
 def _is_record(path: Path) -> bool:
-    """A record, or a file that is none of the other kinds (its problems are then reported)."""
+    """A record, or a file that is none of the other kinds (its problems are then reported); a
+    workbook when one of its sheets has the head of a monitoring form."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            _read_workbook(path)
+        except MissingExtraError:
+            return True
+        except EvalrulesError as error:
+            return not all(p.message.startswith("工作簿中没有找到监控表") for p in error.problems)
+        return True
     try:
         data = read_text(path).data
     except EvalrulesError:

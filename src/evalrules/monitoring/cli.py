@@ -26,7 +26,7 @@ from .record import MonitoringRecord, load_record
 from .ruleset import MonitoringRuleset, load_monitoring_ruleset
 
 SUFFIXES = (".toml", ".json", ".xlsx")
-OUTPUTS = (".xlsx", ".md", ".json")
+OUTPUTS = (".xlsx", ".md", ".docx", ".json")
 
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
@@ -42,7 +42,10 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         "--ruleset", help="监控规则集 id 或 TOML 文件（缺省用记录中的 ruleset，再缺省 jiankong_2019_136）"
     )
     parser.add_argument(
-        "-o", "--output", type=Path, help="结果文件：.xlsx（汇总与预警清单）、.md（监控情况报告）或 .json"
+        "-o",
+        "--output",
+        type=Path,
+        help="结果文件：.xlsx（汇总与预警清单）、.md 或 .docx（监控情况报告）、.json",
     )
     parser.add_argument(
         "--carry", type=Path, metavar="DIR", help="把每个记录转为年终项目文件（TOML），写入此文件夹"
@@ -154,6 +157,10 @@ def run(arguments: argparse.Namespace) -> str:
         from .workbook import write_workbook
 
         write_workbook(results, output)
+    elif suffix == ".docx":
+        from .docx import write_report_docx
+
+        write_report_docx(results, output)
     elif suffix == ".md":
         from .report import report_markdown
 

@@ -179,9 +179,9 @@ def monitoring_kind_problem(id_or_path: str | Path) -> Problem | None:
     is_monitoring = name in BUILTIN
     if not is_monitoring and name.endswith(".toml") and Path(name).is_file():
         try:
-            is_monitoring = "[monitoring_ruleset]" in Path(name).read_text("utf-8", errors="replace")
-        except OSError:
-            return None
+            is_monitoring = "monitoring_ruleset" in read_text(Path(name)).data
+        except LoadError:
+            return None  # the evaluation loader reports what is wrong with the file
     if not is_monitoring:
         return None
     return Problem(

@@ -55,6 +55,7 @@ def test_lagging_without_reasons_is_a_finding() -> None:
     assert codes(result) == ["JK-EXE-LAG", "JK-RSN-MISSING"]
     missing = result.findings[1]
     assert (missing.severity, missing.level, missing.target) == ("error", 0, None)
+    assert [f.line for f in result.findings] == [8, 10]  # executed = 130, the blank reasons
 
 
 def test_a_target_that_cannot_be_met() -> None:

@@ -197,7 +197,8 @@ def result_text(result: ProjectMonitoring) -> str:
             f"可能性 {target.likelihood or '未填'}"
         )
     for finding in result.findings:
-        lines.append(f"  [{finding.code}] {finding.message}")
+        where = f"（第 {finding.line} 行）" if finding.line else ""
+        lines.append(f"  [{finding.code}] {finding.message}{where}")
     return "\n".join(lines)
 
 

@@ -137,6 +137,7 @@ def monitor(record: MonitoringRecord, ruleset: MonitoringRuleset | None = None) 
                 level,
                 f"预算执行率 {fmt(rate or Decimal(0))}%，"
                 f"低于序时进度 {fmt(progress)}% 共 {fmt(-gap)} 个百分点",
+                line=record.lines.get("executed"),
             )
         )
     if forecast_rate is not None and forecast_rate < ruleset.forecast_watch:
@@ -148,6 +149,7 @@ def monitor(record: MonitoringRecord, ruleset: MonitoringRuleset | None = None) 
                 "warning",
                 forecast_level,
                 f"全年预计执行率 {fmt(forecast_rate)}%，预计结转结余 {fmt(carry or Decimal(0))} 万元",
+                line=record.lines.get("forecast_executed"),
             )
         )
     if level and not record.reasons:
@@ -157,6 +159,7 @@ def monitor(record: MonitoringRecord, ruleset: MonitoringRuleset | None = None) 
                 "error",
                 0,
                 "预算执行存在偏差，但未填写偏差原因（经费/制度/人员/硬件条件保障/其他）",
+                line=record.lines.get("reasons"),
             )
         )
     if budget is not None and record.executed is not None and record.executed > budget:
@@ -166,6 +169,7 @@ def monitor(record: MonitoringRecord, ruleset: MonitoringRuleset | None = None) 
                 "error",
                 0,
                 f"截至监控期执行数 {fmt(record.executed)} 万元超过预算数 {fmt(budget)} 万元",
+                line=record.lines.get("executed"),
             )
         )
     if (
@@ -180,6 +184,7 @@ def monitor(record: MonitoringRecord, ruleset: MonitoringRuleset | None = None) 
                 0,
                 f"全年预计执行数 {fmt(record.forecast_executed)} 万元"
                 f"小于截至监控期执行数 {fmt(record.executed)} 万元",
+                line=record.lines.get("forecast_executed"),
             )
         )
     execution_light = Light(level, names[level])
@@ -191,7 +196,13 @@ def monitor(record: MonitoringRecord, ruleset: MonitoringRuleset | None = None) 
         and not any(t.target.correction for t in targets if t.light.level == 2)
     ):
         findings.append(
-            MonitorFinding("JK-RSN-CORRECTION", "error", 0, "存在预警，但未提出纠偏措施（correction）")
+            MonitorFinding(
+                "JK-RSN-CORRECTION",
+                "error",
+                0,
+                "存在预警，但未提出纠偏措施（correction）",
+                line=record.lines.get("correction"),
+            )
         )
     return ProjectMonitoring(
         record=record,

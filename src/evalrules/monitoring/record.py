@@ -6,11 +6,12 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ..sources import Document, read_text
 from .reading import Reader
@@ -93,6 +94,9 @@ class MonitoringRecord:
     reasons: dict[str, str]
     correction: str
     targets: tuple[MonitoringTarget, ...]
+    lines: Mapping[str, int] = field(factory=dict, eq=False)
+    """The lines of executed, forecast_executed, reasons and correction (or of [monitoring]),
+    for the findings about the budget execution."""
 
 
 def load_record(path: str | Path) -> MonitoringRecord:
@@ -140,6 +144,11 @@ def record_from_document(document: Document) -> MonitoringRecord:
         reasons=_reasons(reader, head.get("reasons"), "[monitoring] reasons", "monitoring"),
         correction=reader.text(head.get("correction"), "[monitoring] correction", "correction"),
         targets=targets,
+        lines={
+            key: line
+            for key in ("executed", "forecast_executed", "reasons", "correction")
+            if (line := document.line_of("monitoring", key)) is not None
+        },
     )
     if record.budget_initial is None and record.budget_adjusted is None:
         reader.problem(

@@ -12,6 +12,7 @@ from typing import Any
 from attrs import frozen
 
 from ..errors import LoadError, Problem, known_list, suggest
+from ..loading import MONITORING_RULESET_IDS
 from ..sources import read_text
 from .reading import Reader
 
@@ -26,8 +27,9 @@ MID_MONTH = ("fraction", "floor")
 BUDGET_BASES = ("adjusted", "initial")
 LIKELIHOODS = ("确定能", "有可能", "完全不可能")
 """完成目标可能性 as the monitoring form offers it [V-code]."""
-BUILTIN = {"jiankong_2019_136": "jiankong_2019_136.toml"}
-"""Built-in monitoring rulesets: id → file shipped beside this module."""
+BUILTIN = {ruleset_id: f"{ruleset_id}.toml" for ruleset_id in MONITORING_RULESET_IDS}
+"""Built-in monitoring rulesets: id → file shipped beside this module (the ids are declared in
+evalrules.loading, which refuses them as evaluation rulesets)."""
 
 
 @frozen
@@ -171,22 +173,3 @@ def _build(reader: Reader) -> MonitoringRuleset:
 
 _DEFAULT_NAMES = (("normal", "正常"), ("watch", "关注"), ("warn", "预警"))
 _LIKELIHOOD_DEFAULT = {"确定能": 0, "有可能": 1, "完全不可能": 2}
-
-
-def monitoring_kind_problem(id_or_path: str | Path) -> Problem | None:
-    """E-RULESET-KIND when an evaluation command is given a monitoring ruleset (by id or file)."""
-    name = str(id_or_path)
-    is_monitoring = name in BUILTIN
-    if not is_monitoring and name.endswith(".toml") and Path(name).is_file():
-        try:
-            is_monitoring = "monitoring_ruleset" in read_text(Path(name)).data
-        except LoadError:
-            return None  # the evaluation loader reports what is wrong with the file
-    if not is_monitoring:
-        return None
-    return Problem(
-        "E-RULESET-KIND",
-        f"“{name}” 是绩效运行监控规则集，不能用来打分",
-        expected="评价规则集（如 caiyu_2020_10）",
-        suggestion=f"监控请用 evalrules monitor 记录文件 --ruleset {name}",
-    )

@@ -108,6 +108,7 @@ PAGES = (
     "stability",
     "design",
     "review",
+    "monitoring",
 )
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 FILE_INFO = re.compile(r"^(\w+) file=(\S+)$")
@@ -950,6 +951,15 @@ def test_example_is_real(
         assert loaded.ruleset, f"docs/{name}.md: a complete project example names its ruleset"
         result = evalrules.score(loaded, evalrules.load_ruleset(loaded.ruleset, registry), registry)
         assert result.grade and 0 <= result.total <= result.max
+    elif "monitoring_ruleset" in data or "monitoring" in data:  # docs/monitoring.md
+        from evalrules import monitoring
+
+        path = tmp_path / f"monitoring.{info}"
+        path.write_text(body, encoding="utf-8")
+        if "monitoring_ruleset" in data:
+            assert monitoring.load_monitoring_ruleset(path).id == data["monitoring_ruleset"]["id"]
+        else:
+            assert monitoring.monitor(monitoring.load_record(path)).light.name
     else:
         pytest.fail(
             f"docs/{name}.md ```{info} block {index} is neither a ruleset nor a project: "

@@ -25,6 +25,7 @@ from .io.project_loading import project_from_data
 from .model.project import Project
 from .model.result import NodeResult, Result
 from .model.ruleset import GradeBand, Indicator, MethodRef, Ruleset
+from .monitoring import monitor
 from .review.engine import review_targets
 from .review.ruleset import load_review_ruleset
 
@@ -65,6 +66,7 @@ __all__ = [
     "load_project",
     "load_review_ruleset",
     "load_ruleset",
+    "monitor",
     "project_from_data",
     "review_targets",
     "score",

@@ -31,6 +31,7 @@ from ..model.project import Project
 from ..model.ruleset import Ruleset
 from ..selfcheck.report import DEFAULT_EXAMPLES
 from . import batch as batch_cli
+from . import monitor as monitor_cli
 from . import new as new_cli
 from . import rulesets as ruleset_commands
 from . import targets as review_cli
@@ -118,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     batch_cli.add_parser(commands)
     new_cli.add_parser(commands)
     review_cli.add_parser(commands)
+    monitor_cli.add_parser(commands)
 
     commands.add_parser("rulesets", help="列出可用的规则集及提供它们的插件")
     commands.add_parser("plugins", help="列出全部插件（含内置）：版本、登记的内容、加载错误")
@@ -418,6 +420,7 @@ _COMMANDS = {
     "batch": batch_cli.run,
     "new": new_cli.run,
     "targets": review_cli.run,
+    "monitor": monitor_cli.run,
     "convert": _convert,
     "report": _report,
     "audit": _audit,

@@ -15,6 +15,7 @@ import attrs
 
 from ..base.errors import FormulaError, LoadError, Problem, suggest
 from ..base.numbers import ZERO, fmt
+from ..base.sources import read_text
 from ..hooks.registry import Registry, default_registry
 from ..hooks.strategies import ParameterProblem
 from ..model.project import canonical_operator, suggest_operator
@@ -64,9 +65,37 @@ def ruleset_reference(file: str, written: str | None, chosen: str | None = None)
     return written
 
 
+MONITORING_RULESET_IDS = frozenset({"jiankong_2019_136"})
+"""The built-in monitoring rulesets of evalrules.monitoring (which imports this, so the layers
+stay downward): a monitoring ruleset is no evaluation ruleset (E-RULESET-KIND)."""
+
+
+def monitoring_kind_problem(id_or_path: str | Path) -> Problem | None:
+    """E-RULESET-KIND when an evaluation command is given a monitoring ruleset (by id or file)."""
+    name = str(id_or_path)
+    is_monitoring = name in MONITORING_RULESET_IDS
+    if not is_monitoring and name.endswith(".toml") and Path(name).is_file():
+        try:
+            is_monitoring = "monitoring_ruleset" in read_text(Path(name)).data
+        except LoadError:
+            return None  # the loader below reports what is wrong with the file
+    if not is_monitoring:
+        return None
+    return Problem(
+        "E-RULESET-KIND",
+        f"“{name}” 是绩效运行监控规则集，不能用来打分",
+        expected="评价规则集（如 caiyu_2020_10）",
+        suggestion=f"监控请用 evalrules monitor 记录文件 --ruleset {name}",
+    )
+
+
 def load_ruleset(id_or_path: str | Path, registry: Registry | None = None) -> Ruleset:
     """A checked Ruleset from a registered id or a TOML file path (which may ``extends``)."""
     registry = registry or default_registry()
+    if str(id_or_path) not in registry.rulesets:
+        kind = monitoring_kind_problem(id_or_path)
+        if kind is not None:
+            raise LoadError([kind])
     documents = resolve_documents(str(id_or_path), registry)
     ruleset = _Builder(documents, registry).build(merge(documents))
     return attrs.evolve(ruleset, sha256=ruleset_sha256(ruleset))

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .findings import AuditCheck
     from .formula import FormulaFunction
     from .model import Ruleset
+    from .outlines import ReportOutline
     from .project import Project
     from .result import Result
     from .sources import RulesetSource
@@ -67,3 +68,11 @@ def register_checks() -> list[AuditCheck]:  # type: ignore[empty-body]
     """Review checks this plugin adds to ``evalrules audit`` (objects following
     :class:`~evalrules.findings.AuditCheck`: code, severity, title, doc, run(context)), each
     under a unique ``code``; a region adds the checks its own rules call for."""
+
+
+@hookspec
+def register_report_outlines() -> list[ReportOutline]:  # type: ignore[empty-body]
+    """Report outlines this plugin provides (:class:`~evalrules.outlines.ReportOutline`: a name
+    for ``evalrules report --outline``, its chapters in order with their headings, the rulesets
+    whose reports take it by default, and optionally a folder of templates), each under a unique
+    ``name``. The core registers 附件3's outline as ``fujian3``."""

@@ -16,6 +16,7 @@ from .formula import FormulaFunction
 from .hookspecs import hookimpl
 from .model import Indicator, Ruleset
 from .numbers import CONTEXT, HUNDRED, ONE, ZERO, NumberProblem, fmt, parse_number, round_to
+from .outlines import ReportOutline
 from .project import Assessment, Budget, Project, Target
 from .result import NodeResult, Result
 from .sources import Document, Place, RulesetSource
@@ -59,6 +60,7 @@ __all__ = [
     "PrepareContext",
     "Problem",
     "Project",
+    "ReportOutline",
     "Result",
     "Ruleset",
     "RulesetOption",

@@ -26,6 +26,7 @@ from .adjusting import Adjuster, RulesetOption, check_option
 from .errors import PluginError, Problem
 from .findings import AuditCheck
 from .formula import FormulaFunction
+from .outlines import ReportOutline
 from .sources import RulesetSource
 from .strategies import ScoringStrategy
 
@@ -42,6 +43,7 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.plan_checks",
     "evalrules.default_plugins.first_level",
     "evalrules.default_plugins.overrides",
+    "evalrules.default_plugins.outlines",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 
@@ -57,6 +59,7 @@ _KINDS: dict[str, tuple[str, Callable[[Any], str], type]] = {
     "function": ("register_functions", lambda item: item.name, FormulaFunction),
     "option": ("register_options", lambda item: item.name, RulesetOption),
     "check": ("register_checks", lambda item: item.code, AuditCheck),
+    "outline": ("register_report_outlines", lambda item: item.name, ReportOutline),
 }
 """Each kind of registration: its hook, the name it is registered under, the class it must be."""
 
@@ -86,6 +89,7 @@ class Registry:
     checks: Mapping[str, AuditCheck] = field(factory=dict)
     adjusters: tuple[Adjuster, ...] = ()
     plugins: tuple[PluginInfo, ...] = ()
+    outlines: Mapping[str, ReportOutline] = field(factory=dict)
 
     def origin(self, kind: str, name: str) -> str:
         return self.origins.get((kind, name), "?")
@@ -238,6 +242,7 @@ def build_registry(
         found["check"],
         adjusters,  # type: ignore[arg-type]
         tuple(described),
+        found["outline"],
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..extras import MissingExtraError
 from ..numbers import fmt
 from ..render import markdown_cell
-from .context import CHAPTERS, TEXT_FIELDS, ReportContext, Row, placeholder
+from .context import TEXT_FIELDS, ReportContext, Row, placeholder
 
 try:
     import jinja2
@@ -77,11 +77,15 @@ def environment(autoescape: bool) -> jinja2.Environment:
     )
     env.filters.update(number=number, score=score, numeral=numeral, cell=cell, inline=inline)
     env.globals.update(
-        level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY, chapters=CHAPTERS
+        level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY
     )
     return env
 
 
 def render(template: str, context: ReportContext, **extra: Any) -> str:
     env = environment(template.endswith(".html.j2"))
-    return env.get_template(template).render(ctx=context, **extra)
+    chapters = dict(context.outline.chapters)
+    folder = context.outline.templates
+    if folder is not None and (Path(folder) / template).is_file():  # the outline's own template
+        env = env.overlay(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder), env.loader]))
+    return env.get_template(template).render(ctx=context, chapters=chapters, **extra)

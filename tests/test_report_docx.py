@@ -24,11 +24,11 @@ CHAPTERS = (
     "二、绩效评价工作开展情况",
     "三、综合评价情况及评价结论",
     "四、绩效评价指标分析",
-    "五、预算执行进度与绩效指标偏差",
-    "六、主要经验及做法、存在的问题及原因分析",
-    "七、有关建议",
-    "八、其他需要说明的问题",
-    "附表 评分表",
+    "五、主要经验及做法、存在的问题及原因分析",
+    "六、有关建议",
+    "七、其他需要说明的问题",
+    "附表1 评分表",
+    "附表2 复核发现的问题",
 )
 
 
@@ -133,11 +133,15 @@ def test_chapter_four_statements(document: Any, context: ReportContext) -> None:
 
 
 def test_findings_in_words(document: Any, context: ReportContext) -> None:
-    chapter = _section(document, CHAPTERS[4], CHAPTERS[5])
+    """Codes only in the 附表2; chapter 五 states the findings as problems, without codes."""
+    text = "\n".join(_paragraphs(document))
+    body, annex = text[: text.index(CHAPTERS[7])], text[text.index(CHAPTERS[8]) :]
     assert context.findings
     for finding in context.findings:
-        assert finding.message in chapter
-    assert "复核未发现问题" not in chapter
+        assert finding.message in annex and finding.code in annex
+    assert not re.search(r"\b[A-Z]{1,3}(?:-[A-Z0-9]+)+\b", body)
+    five = _section(document, CHAPTERS[4], CHAPTERS[5])
+    assert five.count("复核发现：") == sum(f.severity in ("error", "warning") for f in context.findings)
 
 
 def test_placeholders_for_missing_texts(document: Any, context: ReportContext) -> None:

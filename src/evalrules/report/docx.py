@@ -115,15 +115,6 @@ def _basic(doc: Any, context: ReportContext) -> None:
     doc.add_heading("（二）项目绩效目标", level=2)
     doc.add_heading("1.项目绩效总目标", level=3)
     _text(doc, context, "overall_goal")
-    targets = [row for row in context.rows if row.kind == "target"]
-    if targets:
-        doc.add_heading("2.绩效指标", level=3)
-        cells = [
-            (row.path[-2], row.name, f"{row.target_value}{row.unit}", f"{row.actual}{row.unit}" if row.actual else "")
-            for row in targets
-        ]
-        table = small_table(doc, ("指标类别", "绩效指标", "指标值", "实际完成值"), cells, last_bold=False)
-        set_widths(table, (3.0, 6.0, 3.0, 3.0))
 
 
 def _work(doc: Any, context: ReportContext) -> None:
@@ -203,12 +194,11 @@ def _findings(doc: Any, context: ReportContext) -> None:
     if not findings:
         doc.add_paragraph("复核未发现问题。")
         return
-    rows = [
-        (str(index), f.code, _SEVERITY.get(f.severity, f.severity), "/".join(f.path), f.message)
-        for index, f in enumerate(findings, start=1)
-    ]
-    table = small_table(doc, ("序号", "代码", "级别", "指标", "说明"), rows, last_bold=False)
-    set_widths(table, (1.5, 4.0, 1.5, 5.0, 13.0))
+    # paragraphs, not a table: the 评分表 stays the document's last table
+    for index, finding in enumerate(findings, start=1):
+        where = f"（{'/'.join(finding.path)}）" if finding.path else ""
+        label = _SEVERITY.get(finding.severity, finding.severity)
+        doc.add_paragraph(f"{index}.【{finding.code}】【{label}】{finding.message}{where}")
 
 
 def _deviation(doc: Any, context: ReportContext) -> None:

@@ -73,6 +73,7 @@ from evalrules import (
     inheritance,
     model,
     numbers,
+    outlines,
     plugins,
     project,
     project_loading,
@@ -695,7 +696,7 @@ def test_hooks_page_documents_every_hook_with_its_signature() -> None:
 def _value_objects() -> list[type]:
     """The classes the hooks return (inside list[...] or ... | None), from their annotations."""
     namespace: dict[str, Any] = {}
-    for module in (adjusting, findings, formula, model, project, result, sources, strategies):
+    for module in (adjusting, findings, formula, model, outlines, project, result, sources, strategies):
         namespace.update(vars(module))
     found: list[type] = []
     for function in _hookspecs().values():

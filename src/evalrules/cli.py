@@ -103,7 +103,8 @@ def _parser() -> argparse.ArgumentParser:
         "--body-size", help="正文字号：三号、四号或小四（缺省：公文 三号，简洁 四号）；Word/HTML 报告"
     )
     report.add_argument(
-        "--outline", help="报告提纲：fujian3（财预〔2020〕10号 附件3）或插件提供的提纲（如 xinjiang）；缺省按规则集"
+        "--outline",
+        help="报告提纲：fujian3（财预〔2020〕10号 附件3）或插件提供的提纲（如 xinjiang）；缺省按规则集",
     )
 
     convert = commands.add_parser(

@@ -93,7 +93,9 @@ SUBSECTIONS = {
 """附件3's sections under its chapters, the same in every outline that has the chapter. [M]"""
 
 
-def choose_outline(outlines: dict[str, ReportOutline], ruleset_id: str, name: str | None = None) -> ReportOutline:
+def choose_outline(
+    outlines: dict[str, ReportOutline], ruleset_id: str, name: str | None = None
+) -> ReportOutline:
     """The outline named (``--outline``), else the one declared for the ruleset, else 附件3.
     An unknown name is refused (E-OUTLINE) with the known names and a did-you-mean."""
     from ..errors import LoadError, Problem, known_list, suggest

@@ -227,5 +227,3 @@ def _lessons(doc: Any, context: ReportContext) -> None:
     if not context.problems:
         doc.add_paragraph("评分和复核未发现扣分、未达成的指标或需说明的问题。")
     _text(doc, context, "problems")
-
-

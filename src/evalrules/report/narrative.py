@@ -23,7 +23,9 @@ _HAN = r"\u3400-\u9fff"
 _SPACE_AFTER_NUMBER = re.compile(rf"(?<=[\d%％])[ \u3000]+(?=[{_HAN}（，。；：])")
 _SPACE_BEFORE_NUMBER = re.compile(rf"(?<=[{_HAN}（，。；：])[ \u3000]+(?=[\d+\-−])")
 _CODE = re.compile(r"[【\[（(]?\b[A-Z]{1,3}(?:-[A-Z0-9]+)+\b[】\]）)]?[：:]?\s*")
-_LINE = re.compile(r"[（(]?[^\s（）()，。；]*\.(?:toml|xlsx|xls|csv|json|jsonl):\d+[）)]?|[（(]?第\s*\d+\s*行[）)]?")
+_LINE = re.compile(
+    r"[（(]?[^\s（）()，。；]*\.(?:toml|xlsx|xls|csv|json|jsonl):\d+[）)]?|[（(]?第\s*\d+\s*行[）)]?"
+)
 
 
 def tidy(text: str) -> str:

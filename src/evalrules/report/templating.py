@@ -65,10 +65,13 @@ def text(context: ReportContext, key: str) -> str:
     return context.texts.get(key) or placeholder(key)
 
 
+_DEFAULT_LOADER = jinja2.FileSystemLoader(TEMPLATES)
+
+
 @cache
 def environment(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=_DEFAULT_LOADER,
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -76,9 +79,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(number=number, score=score, numeral=numeral, cell=cell, inline=inline)
-    env.globals.update(
-        level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY
-    )
+    env.globals.update(level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY)
     return env
 
 
@@ -87,5 +88,5 @@ def render(template: str, context: ReportContext, **extra: Any) -> str:
     chapters = dict(context.outline.chapters)
     folder = context.outline.templates
     if folder is not None and (Path(folder) / template).is_file():  # the outline's own template
-        env = env.overlay(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder), env.loader]))
+        env = env.overlay(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder), _DEFAULT_LOADER]))
     return env.get_template(template).render(ctx=context, chapters=chapters, **extra)

@@ -10,7 +10,6 @@ a clearly marked placeholder, never invented.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -54,7 +53,6 @@ FORM_TEXT_FIELDS: Mapping[str, str] = {
 }
 """The further [texts] keys the 附件1 自评表 uses."""
 
-_DEDUCTION = re.compile(r"[，,]?\s*扣\s*[\d.]+\s*分[，,]\s*得\s*[\d.]+\s*分(?:（分值\s*[\d.]+\s*分）)?")
 _SYMBOLS = {">=": "≥", "<=": "≤", "=": "=", "定性": ""}
 
 
@@ -297,7 +295,7 @@ def _indicator_statement(node: NodeResult, assessment: Assessment | None) -> str
         return f"{lead}根据评分标准，该指标不扣分，得{fmt(node.score)}分。"
     lost = fmt(node.weight - node.score)
     # a strategy's reason may already say 扣/得 (“扣 1 分，得 2 分（分值 3 分）”): say it once
-    reasons = [narrative.tidy(_DEDUCTION.sub("", reason)).strip("，；。 ") for reason in node.reasons]
+    reasons = [narrative.tidy(narrative.once(reason)).strip("，；。 ") for reason in node.reasons]
     said = "；".join(reason for reason in reasons if reason)
     lead = f"{said}。" if said else ""
     return f"{lead}根据评分标准，该指标扣{lost}分，得{fmt(node.score)}分。"

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 _HAN = r"\u3400-\u9fff"
 _SPACE_AFTER_NUMBER = re.compile(rf"(?<=[\d%％])[ \u3000]+(?=[{_HAN}（，。；：])")
 _SPACE_BEFORE_NUMBER = re.compile(rf"(?<=[{_HAN}（，。；：])[ \u3000]+(?=[\d+\-−])")
+_QUOTE_SPACE = re.compile(rf"(?<=[”）])[ \u3000]+(?=[{_HAN}])|(?<=[{_HAN}])[ \u3000]+(?=[“（])")
+_TOTAL = re.compile(r"[，,]?\s*得\s*[\d.]+\s*分(?:（分值\s*[\d.]+\s*分）)?")
+_POINTS = re.compile(r"[，,]\s*扣\s*[\d.]+\s*分")
 _CODE = re.compile(r"[【\[（(]?\b[A-Z]{1,3}(?:-[A-Z0-9]+)+\b[】\]）)]?[：:]?\s*")
 _LINE = re.compile(
     r"[（(]?[^\s（）()，。；]*\.(?:toml|xlsx|xls|csv|json|jsonl):\d+[）)]?|[（(]?第\s*\d+\s*行[）)]?"
@@ -30,7 +33,15 @@ _LINE = re.compile(
 
 def tidy(text: str) -> str:
     """No space between a number and the Chinese around it (“扣 1 分” → “扣1分”), as 公文 writes."""
-    return _SPACE_BEFORE_NUMBER.sub("", _SPACE_AFTER_NUMBER.sub("", text))
+    text = _SPACE_BEFORE_NUMBER.sub("", _SPACE_AFTER_NUMBER.sub("", text))
+    return _QUOTE_SPACE.sub("", text)
+
+
+def once(reason: str) -> str:
+    """A strategy's reason without the total a statement states anyway (“，得 2 分（分值 3 分）”);
+    a single deduction's own 扣 too (several keep theirs: they say what each cost)."""
+    reason = _TOTAL.sub("", reason)
+    return _POINTS.sub("", reason) if len(_POINTS.findall(reason)) == 1 else reason
 
 
 def plain(message: str) -> str:
@@ -80,7 +91,9 @@ def problems(rows: tuple[Row, ...], findings: Iterable[Finding]) -> tuple[str, .
                 )
             )
         else:
-            found.append(tidy(f"“{row.name}”扣{lost}分" + (f"：{plain(row.note)}" if row.note else "。")))
+            found.append(
+                tidy(f"“{row.name}”扣{lost}分" + (f"：{plain(once(row.note))}" if row.note else "。"))
+            )
     for finding in findings:
         if finding.severity in ("error", "warning"):
             found.append(f"复核发现：{plain(finding.message)}")

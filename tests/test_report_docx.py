@@ -432,3 +432,35 @@ def test_only_the_same_indicator_is_merged_not_the_same_words() -> None:
         ("效益", "小计", ""),
         ("效益", "数量", ""),
     ]
+
+
+def test_chapters_and_sections_are_word_heading_styles(document: Any) -> None:
+    """A navigation pane lists the outline: chapters are Heading 1, 附件3's sections Heading 2."""
+    styles = {p.text: p.style.name for p in document.paragraphs if p.style is not None}
+    assert all(styles[heading] == "Heading 1" for heading in CHAPTERS)
+    for section in (
+        "（一）项目概况",
+        "（二）项目绩效目标",
+        "（一）绩效评价目的、对象和范围",
+        "（三）绩效评价工作过程",
+    ):
+        assert styles[section] == "Heading 2"
+
+
+def test_libreoffice_renders_the_report_to_pdf(written: Path, tmp_path: Path) -> None:
+    """The Word file opens in LibreOffice (when installed) and lays out on a plausible number of
+    A4 pages: the seed's 33 indicators, the charts and the landscape 附表."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = (tmp_path / "profile").as_uri()
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run(
+        [*command, "--outdir", str(tmp_path), str(written)], check=True, capture_output=True, timeout=300
+    )
+    pdf = (tmp_path / written.with_suffix(".pdf").name).read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 8 <= pages <= 40, pages

@@ -94,7 +94,7 @@ def test_chapter_three_conclusion_and_table(document: Any, context: ReportContex
     assert context.conclusion in chapter
     assert "本项目总得分为100分" in chapter
     assert "“优”" in chapter
-    table = document.tables[0]
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "一级指标")
     cells = [[cell.text for cell in row.cells] for row in table.rows]
     assert cells[0] == ["一级指标", "分值", "得分", "得分率"]
     assert cells[1:-1] == [
@@ -464,3 +464,14 @@ def test_libreoffice_renders_the_report_to_pdf(written: Path, tmp_path: Path) ->
     pdf = (tmp_path / written.with_suffix(".pdf").name).read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 8 <= pages <= 40, pages
+
+
+def test_targets_table_in_chapter_one(document: Any, context: ReportContext) -> None:
+    """一（二）: every target with its category, 指标值 and 实际完成值; the header repeats on each page."""
+    from docx.oxml.ns import qn
+
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "指标类别")
+    targets = [row for row in context.rows if row.kind == "target"]
+    assert len(table.rows) == 1 + len(targets)
+    assert [c.text for c in table.rows[1].cells] == ["产出数量", "保障职工人数", "=44人", "44人"]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None

@@ -181,3 +181,27 @@ def test_once_and_plain() -> None:
     assert once("未附纪要，扣 1 分，得 2 分（分值 3 分）") == "未附纪要"
     assert once("甲，扣 1 分；乙，扣 0.5 分，得 1.5 分（分值 3 分）") == "甲，扣 1 分；乙，扣 0.5 分"
     assert plain("【A-COUNT】x.toml:12 数量不符") == "数量不符。"
+
+
+def test_chapter_one_lists_the_targets_and_two_the_indicator_system(
+    deducted: ReportContext, tmp_path: Path
+) -> None:
+    text = _markdown(deducted, tmp_path)
+    one = text[text.index("### （二）项目绩效目标") : text.index("## 二、")]
+    targets = [row for row in deducted.rows if row.kind == "target"]
+    assert "| 指标类别 | 绩效指标 | 指标值 | 实际完成值 |" in one
+    assert one.count("\n| ") == 2 + len(targets)  # header, rule and a row per target
+    assert "| 产出数量 | 保障职工人数 | =44人 | 40人 |" in one
+    two = text[text.index("## 二、") : text.index("## 三、")]
+    applicable = sum(
+        1 for r in deducted.rows if r.level > 1 and r.status != "not_applicable" and not _parent(r, deducted)
+    )
+    assert "决策（20分）、过程（20分）、产出（40分）、效益（20分）" in two
+    assert f"本项目适用的末级指标共{applicable}个" in two
+    assert "成本效益分析法" in two and "计划标准" in two  # the placeholder names 10号文's methods
+    assert deducted.caveat and deducted.caveat in two  # caiyu_2020_10 has parameters not yet verified
+
+
+def _parent(row: object, context: ReportContext) -> bool:
+    path = getattr(row, "path", ())
+    return any(other.path[:-1] == path for other in context.rows)

@@ -115,6 +115,20 @@ def _basic(doc: Any, context: ReportContext) -> None:
     doc.add_heading("（二）项目绩效目标", level=2)
     doc.add_heading("1.项目绩效总目标", level=3)
     _text(doc, context, "overall_goal")
+    targets = [row for row in context.rows if row.kind == "target"]
+    if targets:
+        doc.add_heading("2.绩效指标", level=3)
+        cells = [
+            (
+                row.path[-2],
+                row.name,
+                f"{row.target_value}{row.unit}",
+                f"{row.actual}{row.unit}" if row.actual else "",
+            )
+            for row in targets
+        ]
+        table = small_table(doc, ("指标类别", "绩效指标", "指标值", "实际完成值"), cells, last_bold=False)
+        set_widths(table, (3.0, 6.0, 3.0, 3.0))
 
 
 def _work(doc: Any, context: ReportContext) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 
 import evalrules
@@ -205,3 +206,13 @@ def test_chapter_one_lists_the_targets_and_two_the_indicator_system(
 def _parent(row: object, context: ReportContext) -> bool:
     path = getattr(row, "path", ())
     return any(other.path[:-1] == path for other in context.rows)
+
+
+def test_an_outline_may_bring_its_own_template(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.md.j2").write_text("# {{ ctx.title }}\n\n## {{ chapters.basics }}\n", encoding="utf-8")
+    own = ReportOutline("own", "自带模板的提纲", (("basics", "第一章 基本情况"),), templates=folder)
+    context = build_report(evalrules.load_project(SEED), evalrules.load_ruleset("caiyu_2020_10"))
+    text = _markdown(attrs.evolve(context, outline=own), tmp_path)
+    assert text == "# 工作经费项目绩效评价报告\n\n## 第一章 基本情况\n"

@@ -69,7 +69,7 @@ from evalrules.base import numbers, sources
 from evalrules.cli import main as cli
 from evalrules.default_plugins import functions as builtin_functions
 from evalrules.formula import evaluator as formula
-from evalrules.hooks import adjusting, findings, strategies
+from evalrules.hooks import adjusting, findings, outlines, strategies
 from evalrules.hooks import registry as plugins
 from evalrules.hooks import review_checks as contract
 from evalrules.hooks import specs as hookspecs
@@ -690,7 +690,18 @@ def test_hooks_page_documents_every_hook_with_its_signature() -> None:
 def _value_objects() -> list[type]:
     """The classes the hooks return (inside list[...] or ... | None), from their annotations."""
     namespace: dict[str, Any] = {}
-    for module in (adjusting, findings, formula, model, project, result, sources, strategies, contract):
+    for module in (
+        adjusting,
+        findings,
+        formula,
+        model,
+        outlines,
+        project,
+        result,
+        sources,
+        strategies,
+        contract,
+    ):
         namespace.update(vars(module))
     found: list[type] = []
     for function in _hookspecs().values():

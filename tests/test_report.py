@@ -53,7 +53,7 @@ def chapter(text: str, start: str, end: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
-def test_outline_in_the_seed_order(fmt: str, request: pytest.FixtureRequest) -> None:
+def test_outline_of_fujian3(fmt: str, request: pytest.FixtureRequest) -> None:
     text: str = request.getfixturevalue(fmt)
     headings = [
         "工作经费项目绩效评价报告",
@@ -61,11 +61,11 @@ def test_outline_in_the_seed_order(fmt: str, request: pytest.FixtureRequest) -> 
         "二、绩效评价工作开展情况",
         "三、综合评价情况及评价结论",
         "四、绩效评价指标分析",
-        "五、预算执行进度与绩效指标偏差",
-        "六、主要经验及做法、存在的问题及原因分析",
-        "七、有关建议",
-        "八、其他需要说明的问题",
-        "附表 评分表",
+        "五、主要经验及做法、存在的问题及原因分析",
+        "六、有关建议",
+        "七、其他需要说明的问题",
+        "附表1 评分表",
+        "附表2 复核发现的问题",
     ]
     positions = [text.index(heading) for heading in headings]
     assert positions == sorted(positions)
@@ -86,7 +86,7 @@ def test_chapter_three_total_grade_and_subtotals(fmt: str, request: pytest.Fixtu
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
 def test_chapter_four_reproduces_the_seed_statements(fmt: str, request: pytest.FixtureRequest) -> None:
     text: str = request.getfixturevalue(fmt)
-    four = chapter(text, "四、绩效评价指标分析", "五、预算执行进度与绩效指标偏差")
+    four = chapter(text, "四、绩效评价指标分析", "五、主要经验及做法")
     for statement in SEED_STATEMENTS:
         assert statement in four
     assert "产出类指标由19个指标构成，权重分为40分，实际得分40分，得分率为100%。" in four
@@ -107,16 +107,21 @@ def test_texts_or_placeholders(fmt: str, request: pytest.FixtureRequest, context
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
 def test_findings_in_words(fmt: str, request: pytest.FixtureRequest, context: ReportContext) -> None:
+    """The body has no audit codes or file:line references; 五（二） states the findings as problems
+    and the 附表2 lists them with their codes for the reviewer."""
     text: str = request.getfixturevalue(fmt)
-    five = chapter(text, "五、预算执行进度与绩效指标偏差", "六、主要经验及做法")
-    assert "A-FIGURE-CONFLICT" in five and "A-COUNT" in five and "A-NAME-DUPLICATE" in five
-    assert len(context.findings) == five.count("【A-")
-    assert "复核未发现问题" not in five
-    assert "执行数192.05万元" in five
+    body, annex = text[: text.index("附表1 评分表")], text[text.index("附表2 复核发现的问题") :]
+    assert not re.search(r"\b[A-Z]{1,3}(?:-[A-Z0-9]+)+\b", body)
+    assert not re.search(r"\.(?:toml|xlsx|csv):\d+|第\s*\d+\s*行", body)
+    five = chapter(text, "五、主要经验及做法", "六、有关建议")
+    assert five.count("复核发现：") == sum(f.severity in ("error", "warning") for f in context.findings)
+    assert "A-FIGURE-CONFLICT" in annex and "A-COUNT" in annex and "A-NAME-DUPLICATE" in annex
+    assert all(finding.code in annex for finding in context.findings)
+    assert "复核未发现问题" not in annex
 
 
 def test_markdown_score_table_has_a_row_per_node(markdown: str, context: ReportContext) -> None:
-    table = markdown[markdown.index("## 附表 评分表") :]
+    table = markdown[markdown.index("## 附表1 评分表") : markdown.index("## 附表2")]
     lines = [line for line in table.splitlines() if line.startswith("|")]
     assert lines[0].startswith("| 一级指标 | 二级指标 | 三级指标 |")
     assert len(lines) == 2 + len(context.rows) + 1  # header, rule, one per node, 合计
@@ -125,7 +130,7 @@ def test_markdown_score_table_has_a_row_per_node(markdown: str, context: ReportC
 
 
 def test_html_score_table_has_a_row_per_node(html: str, context: ReportContext) -> None:
-    table = html[html.index("附表 评分表") :]
+    table = html[html.index("附表1 评分表") :]
     assert table.count('<tr class="level-') == len(context.rows)
     assert "<td>≥95%</td><td>95%</td>" in table
 
@@ -198,11 +203,11 @@ def test_lost_points_say_expected_achieved_and_deducted(tmp_path: Path) -> None:
     render_html(context, tmp_path / "lost.html")
     for name in ["lost.md", "lost.html"]:
         text = (tmp_path / name).read_text(encoding="utf-8")
-        four = chapter(text, "四、绩效评价指标分析", "五、预算执行进度与绩效指标偏差")
-        assert "保障职工人数（人）预期指标值=44人，实际完成40人，未达到预期目标" in four
+        four = chapter(text, "四、绩效评价指标分析", "五、主要经验及做法")
+        assert "保障职工人数（人）预期指标值=44人，实际完成40人，部分达成预期目标" in four
         assert f"扣{lost}分" in four
         assert "4人调离" in four
-        assert "4人调离" in text[text.index("附表 评分表") :]  # 偏差原因 column
+        assert "4人调离" in text[text.index("附表1 评分表") :]  # 偏差原因 column
 
 
 def test_chart_is_a_png(context: ReportContext) -> None:

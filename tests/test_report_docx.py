@@ -24,11 +24,11 @@ CHAPTERS = (
     "二、绩效评价工作开展情况",
     "三、综合评价情况及评价结论",
     "四、绩效评价指标分析",
-    "五、预算执行进度与绩效指标偏差",
-    "六、主要经验及做法、存在的问题及原因分析",
-    "七、有关建议",
-    "八、其他需要说明的问题",
-    "附表 评分表",
+    "五、主要经验及做法、存在的问题及原因分析",
+    "六、有关建议",
+    "七、其他需要说明的问题",
+    "附表1 评分表",
+    "附表2 复核发现的问题",
 )
 
 
@@ -94,7 +94,7 @@ def test_chapter_three_conclusion_and_table(document: Any, context: ReportContex
     assert context.conclusion in chapter
     assert "本项目总得分为100分" in chapter
     assert "“优”" in chapter
-    table = document.tables[0]
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "一级指标")
     cells = [[cell.text for cell in row.cells] for row in table.rows]
     assert cells[0] == ["一级指标", "分值", "得分", "得分率"]
     assert cells[1:-1] == [
@@ -133,11 +133,15 @@ def test_chapter_four_statements(document: Any, context: ReportContext) -> None:
 
 
 def test_findings_in_words(document: Any, context: ReportContext) -> None:
-    chapter = _section(document, CHAPTERS[4], CHAPTERS[5])
+    """Codes only in the 附表2; chapter 五 states the findings as problems, without codes."""
+    text = "\n".join(_paragraphs(document))
+    body, annex = text[: text.index(CHAPTERS[7])], text[text.index(CHAPTERS[8]) :]
     assert context.findings
     for finding in context.findings:
-        assert finding.message in chapter
-    assert "复核未发现问题" not in chapter
+        assert finding.message in annex and finding.code in annex
+    assert not re.search(r"\b[A-Z]{1,3}(?:-[A-Z0-9]+)+\b", body)
+    five = _section(document, CHAPTERS[4], CHAPTERS[5])
+    assert five.count("复核发现：") == sum(f.severity in ("error", "warning") for f in context.findings)
 
 
 def test_placeholders_for_missing_texts(document: Any, context: ReportContext) -> None:
@@ -428,3 +432,46 @@ def test_only_the_same_indicator_is_merged_not_the_same_words() -> None:
         ("效益", "小计", ""),
         ("效益", "数量", ""),
     ]
+
+
+def test_chapters_and_sections_are_word_heading_styles(document: Any) -> None:
+    """A navigation pane lists the outline: chapters are Heading 1, 附件3's sections Heading 2."""
+    styles = {p.text: p.style.name for p in document.paragraphs if p.style is not None}
+    assert all(styles[heading] == "Heading 1" for heading in CHAPTERS)
+    for section in (
+        "（一）项目概况",
+        "（二）项目绩效目标",
+        "（一）绩效评价目的、对象和范围",
+        "（三）绩效评价工作过程",
+    ):
+        assert styles[section] == "Heading 2"
+
+
+def test_libreoffice_renders_the_report_to_pdf(written: Path, tmp_path: Path) -> None:
+    """The Word file opens in LibreOffice (when installed) and lays out on a plausible number of
+    A4 pages: the seed's 33 indicators, the charts and the landscape 附表."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = (tmp_path / "profile").as_uri()
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run(
+        [*command, "--outdir", str(tmp_path), str(written)], check=True, capture_output=True, timeout=300
+    )
+    pdf = (tmp_path / written.with_suffix(".pdf").name).read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 8 <= pages <= 40, pages
+
+
+def test_targets_table_in_chapter_one(document: Any, context: ReportContext) -> None:
+    """一（二）: every target with its category, 指标值 and 实际完成值; the header repeats on each page."""
+    from docx.oxml.ns import qn
+
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "指标类别")
+    targets = [row for row in context.rows if row.kind == "target"]
+    assert len(table.rows) == 1 + len(targets)
+    assert [c.text for c in table.rows[1].cells] == ["产出数量", "保障职工人数", "=44人", "44人"]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None

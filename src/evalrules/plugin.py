@@ -15,6 +15,7 @@ from .base.sources import Document, Place, RulesetSource
 from .formula.evaluator import FormulaFunction
 from .hooks.adjusting import Adjustment, RulesetOption
 from .hooks.findings import AuditCheck, AuditContext, Finding, Severity
+from .hooks.outlines import ReportOutline
 from .hooks.review_checks import Hit, ReviewCheck, ReviewContext
 from .hooks.specs import hookimpl
 from .hooks.strategies import (
@@ -61,6 +62,7 @@ __all__ = [
     "PrepareContext",
     "Problem",
     "Project",
+    "ReportOutline",
     "Result",
     "ReviewCheck",
     "ReviewContext",

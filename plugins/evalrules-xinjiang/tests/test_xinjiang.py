@@ -504,3 +504,45 @@ def test_the_measures_are_cited_by_their_title_marked_unverified(ruleset: Rulese
     assert ruleset.info.citation == "《自治区财政支出绩效评价管理暂行办法》（新财预〔2018〕189号）"
     provenance = ruleset.provenance["ruleset.document_title"]
     assert (provenance.tag, provenance.status) == ("M", "unverified")
+
+
+# ---------------------------------------------------------------------------------------- outline
+
+XINJIANG_CHAPTERS = [
+    "一、基本情况",
+    "二、绩效评价工作开展情况",
+    "三、综合评价情况及评价结论",
+    "四、绩效评价指标分析",
+    "五、预算执行进度与绩效指标偏差",
+    "六、主要经验及做法、存在的问题及原因分析",
+    "七、有关建议",
+    "八、其他需要说明的问题",
+]
+
+
+def test_outline_is_registered_for_the_ruleset(registry: Registry) -> None:
+    outline = registry.outlines["xinjiang"]
+    assert outline.rulesets == (RULESET_ID,)
+    assert [
+        heading for key, heading in outline.chapters if key not in ("sheet", "findings")
+    ] == XINJIANG_CHAPTERS
+    assert registry.origin("outline", "xinjiang") == PLUGIN
+
+
+def test_report_follows_the_seed_s_eight_chapters(
+    registry: Registry, ruleset: Ruleset, tmp_path: Path
+) -> None:
+    """The seed report's own chapter headings, in its order (五 is the platform's 偏差 chapter),
+    and the ruleset's provenance caveat (every parameter is unverified)."""
+    pytest.importorskip("jinja2")
+    from evalrules.report import build_report
+    from evalrules.report.markdown import render_markdown
+
+    context = build_report(load_project(seed_project()), ruleset, registry)
+    render_markdown(context, tmp_path / "r.md")
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    chapters = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert chapters[:8] == XINJIANG_CHAPTERS
+    deviation = text[text.index("## 五、") : text.index("## 六、")]
+    assert "执行数192.05万元" in deviation
+    assert "尚未与正式文件核对" in text

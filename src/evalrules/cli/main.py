@@ -102,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--body-size", help="正文字号：三号、四号或小四（缺省：公文 三号，简洁 四号）；Word/HTML 报告"
     )
+    report.add_argument(
+        "--outline",
+        help="报告提纲：fujian3（财预〔2020〕10号 附件3）或插件提供的提纲（如 xinjiang）；缺省按规则集",
+    )
 
     convert = commands.add_parser(
         "convert", help="把 Excel 自评表（或 CSV/JSONL）转为可手工修改的 TOML 项目文件"
@@ -335,7 +339,7 @@ def _report(arguments: argparse.Namespace) -> str:
     if arguments.form == "self":
         refuse_self_form(ruleset, project.file)
     # only the 自评表 shows a total that is a range; a report refuses values not known
-    context = build_report(project, ruleset, ranges=arguments.form == "self")
+    context = build_report(project, ruleset, ranges=arguments.form == "self", outline=arguments.outline)
     module, function = target.split(".")
     options = {}
     if module in ("docx", "html"):  # the typography only changes how Word and HTML look

@@ -27,6 +27,7 @@ from ..formula.evaluator import FormulaFunction
 from . import specs as hookspecs
 from .adjusting import Adjuster, RulesetOption, check_option
 from .findings import AuditCheck
+from .outlines import ReportOutline
 from .review_checks import ReviewCheck
 from .strategies import ScoringStrategy
 
@@ -44,6 +45,7 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.first_level",
     "evalrules.default_plugins.overrides",
     "evalrules.review.checks",
+    "evalrules.default_plugins.outlines",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 
@@ -60,6 +62,7 @@ _KINDS: dict[str, tuple[str, Callable[[Any], str], type]] = {
     "option": ("register_options", lambda item: item.name, RulesetOption),
     "check": ("register_checks", lambda item: item.code, AuditCheck),
     "review_check": ("register_review_checks", lambda item: item.name, ReviewCheck),
+    "outline": ("register_report_outlines", lambda item: item.name, ReportOutline),
 }
 """Each kind of registration: its hook, the name it is registered under, the class it must be."""
 
@@ -91,6 +94,7 @@ class Registry:
     plugins: tuple[PluginInfo, ...] = ()
     review_checks: Mapping[str, ReviewCheck] = field(factory=dict)
     """Check functions review rulesets call (绩效目标审核, docs/review.md)."""
+    outlines: Mapping[str, ReportOutline] = field(factory=dict)
 
     def origin(self, kind: str, name: str) -> str:
         return self.origins.get((kind, name), "?")
@@ -244,6 +248,7 @@ def build_registry(
         adjusters,  # type: ignore[arg-type]
         tuple(described),
         found["review_check"],
+        found["outline"],
     )
 
 

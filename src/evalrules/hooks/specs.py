@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..model.ruleset import Ruleset
     from .adjusting import Adjustment, RulesetOption
     from .findings import AuditCheck
+    from .outlines import ReportOutline
     from .review_checks import ReviewCheck
     from .strategies import ScoringStrategy
 
@@ -74,3 +75,11 @@ def register_checks() -> list[AuditCheck]:  # type: ignore[empty-body]
 def register_review_checks() -> list[ReviewCheck]:  # type: ignore[empty-body]
     """Check functions review rulesets (绩效目标审核) may call by name with ``check = "…"``
     (:class:`~evalrules.hooks.review_checks.ReviewCheck`: name, run(context), doc, params, fields)."""
+
+
+@hookspec
+def register_report_outlines() -> list[ReportOutline]:  # type: ignore[empty-body]
+    """Report outlines this plugin provides (:class:`~evalrules.hooks.outlines.ReportOutline`: a name
+    for ``evalrules report --outline``, its chapters in order with their headings, the rulesets
+    whose reports take it by default, and optionally a folder of templates), each under a unique
+    ``name``. The core registers 附件3's outline as ``fujian3``."""

@@ -10,7 +10,6 @@ a clearly marked placeholder, never invented.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -21,28 +20,25 @@ from ..auditing.run import AuditReport, audit
 from ..base.numbers import HUNDRED, fmt, round_to
 from ..engine.scoring import score
 from ..hooks.findings import Finding
+from ..hooks.outlines import FUJIAN3, ReportOutline, choose_outline
 from ..hooks.registry import Registry, default_registry
 from ..model.project import Assessment, Project, Target
 from ..model.result import NodeResult, Result
 from ..model.ruleset import Ruleset
+from . import narrative
 
-CHAPTERS: Mapping[str, str] = {
-    "basics": "一、基本情况",
-    "work": "二、绩效评价工作开展情况",
-    "conclusion": "三、综合评价情况及评价结论",
-    "analysis": "四、绩效评价指标分析",
-    "deviation": "五、预算执行进度与绩效指标偏差",
-    "lessons": "六、主要经验及做法、存在的问题及原因分析",
-    "suggestions": "七、有关建议",
-    "other": "八、其他需要说明的问题",
-    "sheet": "附表 评分表",
-}
-"""The report's outline (财预〔2020〕10号 附件3, as the seed report writes it), for every renderer."""
+CHAPTERS: Mapping[str, str] = dict(FUJIAN3.chapters)
+"""附件3's chapter headings by key (the outline a report uses is ReportContext.outline)."""
 
 TEXT_FIELDS: Mapping[str, str] = {
     "background": "项目背景",
     "content": "主要内容及实施情况",
     "overall_goal": "项目绩效总目标",
+    "scope": "绩效评价目的、对象和范围",
+    "methods": (
+        "评价方法（成本效益分析法、比较法、因素分析法、最低成本法、公众评判法、标杆管理法等）"
+        "和评价标准（计划标准、行业标准、历史标准等）"
+    ),
     "process": "绩效评价工作过程",
     "experience": "主要经验及做法",
     "problems": "存在的问题及原因分析",
@@ -113,6 +109,14 @@ class ReportContext:
     citation: str = ""
     """The document the ruleset implements, cited as every format cites it (RulesetInfo.citation):
     《项目支出绩效评价管理办法》（财预〔2020〕10号）, or only the 文号 when its title is not known."""
+    outline: ReportOutline = FUJIAN3
+    system: str = ""
+    """二（二）: the indicator system (first-level indicators, weights, applicable indicators)."""
+    caveat: str = ""
+    """The ruleset's provenance caveat when some of its parameters are unverified."""
+    problems: tuple[str, ...] = ()
+    """五（二）: the problems the data shows (deductions, unmet targets, findings), without codes."""
+    """The chapters and headings the renderers write (附件3 unless a plugin's outline is chosen)."""
 
     @property
     def basis(self) -> str:
@@ -138,12 +142,19 @@ def placeholder(key: str) -> str:
 
 
 def build_report(
-    project: Project, ruleset: Ruleset, registry: Registry | None = None, *, ranges: bool = False
+    project: Project,
+    ruleset: Ruleset,
+    registry: Registry | None = None,
+    *,
+    ranges: bool = False,
+    outline: str | None = None,
 ) -> ReportContext:
     """Score and review the project, then put every statement of the report together.
     ``ranges``: a project with values not known is scored as a range (for a renderer that shows
-    ranges: the 自评表) instead of refused."""
+    ranges: the 自评表) instead of refused. ``outline``: the name given with ``--outline`` (else
+    the outline a plugin declares for the ruleset, else 附件3)."""
     registry = registry or default_registry()
+    chosen = choose_outline(dict(registry.outlines), ruleset.info.id, outline)
     review = audit(project, ruleset, registry)
     if review.result is None and ranges:
         review = attrs.evolve(review, result=score(project, ruleset, registry, ranges=True))
@@ -172,6 +183,10 @@ def build_report(
         rows=rows,
         texts=texts,
         citation=ruleset.info.citation,
+        outline=chosen,
+        system=narrative.indicator_system(result, [len(_applicable(part.rows)) for part in parts]),
+        caveat=narrative.caveat(ruleset),
+        problems=narrative.problems(rows, review.findings),
     )
 
 
@@ -206,9 +221,15 @@ def _conclusion(result: Result) -> str:
     )
 
 
+def _applicable(rows: tuple[Row, ...]) -> list[Row]:
+    """The leaves that apply (附件2 counts the indicators a project is scored on)."""
+    parents = {row.path[:-1] for row in rows}
+    return [row for row in rows if row.path not in parents and row.status != "not_applicable"]
+
+
 def _part(node: NodeResult, rows: tuple[Row, ...]) -> Part:
     mine = tuple(row for row in rows if row.path[0] == node.name and row.level > 1)
-    leaves = [row for row in mine if not any(other.path[:-1] == row.path for other in mine)]
+    leaves = _applicable(mine)
     rate = _rate(node.score, node.weight)
     score = "不适用" if node.score is None else f"{fmt(node.score)}分"
     summary = f"{node.name}类指标由{len(leaves)}个指标构成，权重分为{fmt(node.weight)}分，实际得分{score}" + (
@@ -256,8 +277,9 @@ def _target_statement(node: NodeResult, target: Target) -> str:
         return f"{target.name}{unit}{achieved}，与预期目标一致，根据评分标准，该指标不扣分，得{score}分。"
     expected = f"{_SYMBOLS.get(target.operator, '')}{target.value_text}{target.unit}"
     why = f"偏差原因：{target.reason}。" if target.reason else "未说明偏差原因。"
+    state = "部分达成预期目标" if node.score > 0 else "未达到预期目标"
     return (
-        f"{target.name}{unit}预期指标值{expected}，实际完成{achieved}，未达到预期目标，根据评分标准，"
+        f"{target.name}{unit}预期指标值{expected}，实际完成{achieved}，{state}，根据评分标准，"
         f"扣{fmt(node.weight - node.score)}分，得{fmt(node.score)}分。{why}"
     )
 
@@ -268,8 +290,12 @@ def _indicator_statement(node: NodeResult, assessment: Assessment | None) -> str
     basis = assessment.note if assessment is not None and assessment.note else ""
     if node.score >= node.weight:
         if not basis and node.reasons:  # a computed indicator explains itself (执行数 ÷ 到位资金 = 100%…)
-            return re.sub(r"得 (\S+) 分", r"得\1分", node.reasons[0]) + "。"
+            return narrative.tidy(node.reasons[0]) + "。"
         lead = f"{basis}，" if basis else ""
         return f"{lead}根据评分标准，该指标不扣分，得{fmt(node.score)}分。"
     lost = fmt(node.weight - node.score)
-    return f"{'；'.join(node.reasons)}。根据评分标准，该指标扣{lost}分，得{fmt(node.score)}分。"
+    # a strategy's reason may already say 扣/得 (“扣 1 分，得 2 分（分值 3 分）”): say it once
+    reasons = [narrative.tidy(narrative.once(reason)).strip("，；。 ") for reason in node.reasons]
+    said = "；".join(reason for reason in reasons if reason)
+    lead = f"{said}。" if said else ""
+    return f"{lead}根据评分标准，该指标扣{lost}分，得{fmt(node.score)}分。"

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..base.cells import visible
 from ..base.numbers import fmt
-from .context import CHAPTERS, Part, ReportContext, Row, placeholder
+from .context import Part, ReportContext, Row, placeholder
 from .docx_style import FIGURE_STYLE, apply, page
 from .docx_tables import score_sheet, set_widths, small_table
 from .files import write_atomic
@@ -54,13 +54,25 @@ def render_docx(context: ReportContext, path: Path, typography: Typography = GON
     apply(doc, typography)
     doc.add_heading(context.title, level=0)
 
-    _basic(doc, context)
-    _work(doc, context)
-    _overall(doc, context)
-    _analysis(doc, context)
-    _findings(doc, context)
-    _closing(doc, context)
-    _sheet(doc, context, typography)
+    writers = {
+        "basics": _basic,
+        "work": _work,
+        "conclusion": _overall,
+        "analysis": _analysis,
+        "deviation": _deviation,
+        "lessons": _lessons,
+        "suggestions": lambda doc, context: _text(doc, context, "suggestions"),
+        "other": lambda doc, context: _text(doc, context, "other"),
+        "sheet": lambda doc, context: score_sheet(doc, context),
+        "findings": _findings,
+    }
+    landscape = False
+    for key, heading in context.outline.chapters:  # the outline's chapters, in its order
+        if key in ("sheet", "findings") and not landscape:  # the 附表 on landscape pages (numbers run on)
+            page(doc.add_section(), typography, landscape=True)
+            landscape = True
+        doc.add_heading(heading, level=1)
+        writers[key](doc, context)
 
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -82,7 +94,6 @@ def _text(doc: Any, context: ReportContext, key: str) -> None:
 
 def _basic(doc: Any, context: ReportContext) -> None:
     project = context.project
-    doc.add_heading(CHAPTERS["basics"], level=1)
     doc.add_heading("（一）项目概况", level=2)
     year = f"{project.year}年度" if project.year is not None else "（年度未填写）"
     doc.add_paragraph(f"项目名称：{project.name}")
@@ -104,18 +115,35 @@ def _basic(doc: Any, context: ReportContext) -> None:
     doc.add_heading("（二）项目绩效目标", level=2)
     doc.add_heading("1.项目绩效总目标", level=3)
     _text(doc, context, "overall_goal")
+    targets = [row for row in context.rows if row.kind == "target"]
+    if targets:
+        doc.add_heading("2.绩效指标", level=3)
+        cells = [
+            (
+                row.path[-2],
+                row.name,
+                f"{row.target_value}{row.unit}",
+                f"{row.actual}{row.unit}" if row.actual else "",
+            )
+            for row in targets
+        ]
+        table = small_table(doc, ("指标类别", "绩效指标", "指标值", "实际完成值"), cells, last_bold=False)
+        set_widths(table, (3.0, 6.0, 3.0, 3.0))
 
 
 def _work(doc: Any, context: ReportContext) -> None:
-    doc.add_heading(CHAPTERS["work"], level=1)
-    doc.add_heading("（一）绩效评价依据及指标体系", level=2)
-    doc.add_paragraph(context.basis)
-    doc.add_heading("（二）绩效评价工作过程", level=2)
+    doc.add_heading("（一）绩效评价目的、对象和范围", level=2)
+    _text(doc, context, "scope")
+    doc.add_heading("（二）绩效评价原则、评价指标体系、评价方法、评价标准", level=2)
+    doc.add_paragraph(context.basis + context.system)
+    _text(doc, context, "methods")
+    if context.caveat:
+        doc.add_paragraph(context.caveat)
+    doc.add_heading("（三）绩效评价工作过程", level=2)
     _text(doc, context, "process")
 
 
 def _overall(doc: Any, context: ReportContext) -> None:
-    doc.add_heading(CHAPTERS["conclusion"], level=1)
     doc.add_heading("（一）综合评价情况", level=2)
     doc.add_paragraph(context.conclusion)
     rows = []
@@ -146,7 +174,6 @@ def _charts(doc: Any, context: ReportContext) -> None:
 
 
 def _analysis(doc: Any, context: ReportContext) -> None:
-    doc.add_heading(CHAPTERS["analysis"], level=1)
     for number, part in enumerate(context.parts):
         doc.add_heading(f"（{_CHAPTER_NUMBERS[number]}）项目{part.name}情况", level=2)
         doc.add_paragraph(part.summary)
@@ -176,33 +203,41 @@ def _score(row: Row) -> str:
 
 
 def _findings(doc: Any, context: ReportContext) -> None:
-    doc.add_heading(CHAPTERS["deviation"], level=1)
+    """附表 复核发现的问题: the only place the review's codes appear, for the reviewer."""
     findings = context.findings
     if not findings:
         doc.add_paragraph("复核未发现问题。")
         return
-    doc.add_paragraph(f"复核发现以下{len(findings)}项问题，请核实：")
+    # paragraphs, not a table: the 评分表 stays the document's last table
     for index, finding in enumerate(findings, start=1):
         where = f"（{'/'.join(finding.path)}）" if finding.path else ""
         label = _SEVERITY.get(finding.severity, finding.severity)
-        doc.add_paragraph(f"{index}.【{label}】{finding.message}{where}")
+        doc.add_paragraph(f"{index}.【{finding.code}】【{label}】{finding.message}{where}")
 
 
-def _closing(doc: Any, context: ReportContext) -> None:
-    doc.add_heading(CHAPTERS["lessons"], level=1)
+def _deviation(doc: Any, context: ReportContext) -> None:
+    budget = context.project.budget
+    if budget.figures:
+        figures = "，".join(f"{name}{fmt(value)}{budget.unit}" for name, value in budget.figures.items())
+        doc.add_paragraph(f"本项目{figures}。")
+    if budget.reason:
+        doc.add_paragraph(f"偏差原因：{budget.reason}")
+    unmet = [row for row in context.rows if row.kind == "target" and row.note and row.score is not None]
+    for row in unmet:
+        doc.add_paragraph(_statement(row))
+    if not budget.figures and not unmet:
+        doc.add_paragraph("项目文件未提供预算执行数据，绩效指标无偏差。")
+
+
+def _lessons(doc: Any, context: ReportContext) -> None:
     doc.add_heading("（一）主要经验及做法", level=2)
     _text(doc, context, "experience")
     doc.add_heading("（二）存在的问题及原因分析", level=2)
+    if context.texts.get("problems"):
+        _text(doc, context, "problems")
+        return
+    for index, problem in enumerate(context.problems, start=1):
+        doc.add_paragraph(f"{index}.{problem}")
+    if not context.problems:
+        doc.add_paragraph("评分和复核未发现扣分、未达成的指标或需说明的问题。")
     _text(doc, context, "problems")
-    doc.add_heading(CHAPTERS["suggestions"], level=1)
-    _text(doc, context, "suggestions")
-    doc.add_heading(CHAPTERS["other"], level=1)
-    _text(doc, context, "other")
-
-
-def _sheet(doc: Any, context: ReportContext, typography: Typography) -> None:
-    """The 附表 on landscape pages of its own section (the page numbers run on)."""
-    section = doc.add_section()
-    page(section, typography, landscape=True)
-    doc.add_heading(CHAPTERS["sheet"], level=1)
-    score_sheet(doc, context)

@@ -14,7 +14,7 @@ from typing import Any
 from ..base.extras import MissingExtraError
 from ..base.numbers import fmt
 from ..io.render import markdown_cell
-from .context import CHAPTERS, TEXT_FIELDS, ReportContext, Row, placeholder
+from .context import TEXT_FIELDS, ReportContext, Row, placeholder
 
 try:
     import jinja2
@@ -81,10 +81,13 @@ def text(context: ReportContext, key: str) -> Safe:
     return Safe(context.texts.get(key) or placeholder(key))
 
 
+_DEFAULT_LOADER = jinja2.FileSystemLoader(TEMPLATES)
+
+
 @cache
 def environment(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=_DEFAULT_LOADER,
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -93,12 +96,14 @@ def environment(autoescape: bool) -> jinja2.Environment:
         finalize=None if autoescape else _markdown_value,
     )
     env.filters.update(number=number, score=score, numeral=numeral, cell=cell, inline=inline)
-    env.globals.update(
-        level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY, chapters=CHAPTERS
-    )
+    env.globals.update(level_columns=level_columns, text=text, TEXT_FIELDS=TEXT_FIELDS, severity=SEVERITY)
     return env
 
 
 def render(template: str, context: ReportContext, **extra: Any) -> str:
     env = environment(template.endswith(".html.j2"))
-    return env.get_template(template).render(ctx=context, **extra)
+    chapters = dict(context.outline.chapters)
+    folder = context.outline.templates
+    if folder is not None and (Path(folder) / template).is_file():  # the outline's own template
+        env = env.overlay(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder), _DEFAULT_LOADER]))
+    return env.get_template(template).render(ctx=context, chapters=chapters, **extra)

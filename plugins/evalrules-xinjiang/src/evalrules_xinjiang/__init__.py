@@ -26,6 +26,7 @@ from evalrules.plugin import (
     Adjustment,
     AuditCheck,
     Project,
+    ReportOutline,
     Result,
     Ruleset,
     RulesetOption,
@@ -35,10 +36,12 @@ from evalrules.plugin import (
 
 __all__ = [
     "DOCUMENT",
+    "OUTLINE",
     "RULESET_ID",
     "adjust_result",
     "register_checks",
     "register_options",
+    "register_report_outlines",
     "register_rulesets",
     "ruleset_path",
     "triggered_flags",
@@ -153,3 +156,33 @@ def register_checks() -> list[AuditCheck]:
     from .checks import VetoClaim, VetoOff  # here, not at the top: checks imports from this module
 
     return [VetoClaim(), VetoOff()]
+
+
+OUTLINE = ReportOutline(
+    name="xinjiang",
+    title="新疆预算绩效管理平台 项目支出绩效评价报告（八章）",
+    chapters=(
+        ("basics", "一、基本情况"),
+        ("work", "二、绩效评价工作开展情况"),
+        ("conclusion", "三、综合评价情况及评价结论"),
+        ("analysis", "四、绩效评价指标分析"),
+        ("deviation", "五、预算执行进度与绩效指标偏差"),
+        ("lessons", "六、主要经验及做法、存在的问题及原因分析"),
+        ("suggestions", "七、有关建议"),
+        ("other", "八、其他需要说明的问题"),
+        ("sheet", "附表1 评分表"),
+        ("findings", "附表2 复核发现的问题"),
+    ),
+    rulesets=(RULESET_ID,),
+    source=(
+        "[V] 章节名与次序取自新疆平台导出的阿克陶县 2022 年工作经费项目绩效评价报告（seed）："
+        "在附件3 的四、五两章之间加入“五、预算执行进度与绩效指标偏差”"
+    ),
+)
+"""The platform's eight chapters, as the seed report (阿克陶县 2022) follows them."""
+
+
+@hookimpl
+def register_report_outlines() -> list[ReportOutline]:
+    """报告提纲 ``xinjiang``：新疆平台的八章提纲，规则集 ``xinjiang_2018_189`` 的报告缺省采用。"""
+    return [OUTLINE]

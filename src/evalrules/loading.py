@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from .errors import FormulaError, LoadError, Problem, suggest
+from .evidence.model import EVIDENCE_METHODS
 from .export import ruleset_sha256
 from .inheritance import merge, resolve_documents
 from .model import (
@@ -371,7 +372,7 @@ class _Builder(RulesetReader):
         methods = []
         for operator, spec in raw.items():
             where = f"[target_methods] “{operator}”"
-            canonical = canonical_operator(operator)
+            canonical = operator if operator in EVIDENCE_METHODS else canonical_operator(operator)
             if canonical is None:
                 self.problem(
                     "E-OPERATOR",

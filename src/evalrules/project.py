@@ -11,6 +11,7 @@ from decimal import Decimal
 from attrs import field, frozen
 
 from .claims import Claims
+from .evidence.model import PanelScore
 from .model import MethodRef
 from .pickling import pickled_by_fields
 from .sources import Place as Place  # re-exported: targets and assessments carry their place
@@ -201,6 +202,11 @@ class Target:
     lines: Mapping[str, int] = field(factory=dict)
     """The lines of the keys a problem found later (when scoring) may be about: a written actual
     that is not a number, a score; such a problem is located there, not at the table's header."""
+    inputs: Mapping[str, Decimal] = field(factory=dict)
+    """Named input values (survey counts: 非常满意 = 120, 有效问卷 = 300, …), scored by the
+    ruleset's [target_methods] "问卷" method (evalrules.default_plugins.evidence)."""
+    panel: tuple[PanelScore, ...] = ()
+    """Each evaluator's score, scored by the ruleset's [target_methods] "专家评议" method."""
 
 
 @pickled_by_fields
@@ -230,6 +236,8 @@ class Assessment:
     lines: Mapping[str, int] = field(factory=dict)
     """The lines of the keys a problem found later (when scoring) may be about: a written actual
     that is not a number, a score; such a problem is located there, not at the table's header."""
+    panel: tuple[PanelScore, ...] = ()
+    """Each evaluator's score, scored by the ruleset's [target_methods] "专家评议" method."""
 
 
 @pickled_by_fields

@@ -15,6 +15,7 @@ from typing import Any
 import tomli_w
 
 from .claims import Claims
+from .evidence.export import evidence_data
 from .numbers import fmt
 from .project import BUDGET_FIELDS, Assessment, Budget, Project, Target
 
@@ -130,6 +131,7 @@ def _target(target: Target) -> dict[str, Any]:
             entry["params"] = dict(target.method.params)
     if target.note:
         entry["note"] = target.note
+    entry.update(evidence_data(target.inputs, target.panel))
     return entry
 
 
@@ -151,6 +153,7 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
         entry["reason"] = assessment.reason
     if assessment.note:
         entry["note"] = assessment.note
+    entry.update(evidence_data({}, assessment.panel))
     return entry
 
 

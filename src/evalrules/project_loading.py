@@ -10,6 +10,8 @@ from typing import Any
 
 from .claims import Claims, read_claims
 from .errors import LoadError, Problem, suggest
+from .evidence.model import PanelScore
+from .evidence.reading import read_inputs, read_panel
 from .key_aliases import TARGET_ALIASES, aliases_of, with_keys
 from .model import MethodRef
 from .numbers import NumberProblem, fmt, parse_number, written
@@ -49,8 +51,13 @@ TARGET_KEYS = (
     "method",
     "params",
     "note",
+    "inputs",
+    "panel",
 )
-ASSESSMENT_KEYS = ("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note")
+ASSESSMENT_KEYS = (
+    *("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note"),
+    "panel",
+)
 Line = int | None | Callable[[], int | None]
 """A line number, or how to find it: most values have no problem, and finding a line costs more
 than checking the value."""
@@ -374,7 +381,8 @@ class _ProjectReader:
         value = actual = None
         lines: dict[str, int | None] = {}
         rating_text = _text(entry.get("rating"))  # rating = "" is as blank as no rating
-        blank = not value_text and not actual_text and not rating_text and "score" not in entry
+        evidence = {"score", "inputs", "panel"} & set(entry)
+        blank = not value_text and not actual_text and not rating_text and not evidence
         not_applicable = self.flag(entry, "na", where, at("na")) or blank
         unknown = _unknown(entry, ("value", "actual", "score", "rating"))
         if operator not in (None, "定性") and not not_applicable:
@@ -415,7 +423,9 @@ class _ProjectReader:
                 "E-TARGET", "写了 params 却没有 method：params 只对自选的计分方法有效", where, at("params")
             )
             ok = False
-        if not ok:
+        inputs = read_inputs(self, entry["inputs"], where, at("inputs")) if "inputs" in entry else {}
+        panel = read_panel(self, entry["panel"], where, at("panel")) if "panel" in entry else ()
+        if not ok or inputs is None or panel is None:
             return None
         return Target(
             slot=tuple(str(entry["slot"]).split("/")),
@@ -436,6 +446,8 @@ class _ProjectReader:
             note=str(entry.get("note", "")),
             unknown=unknown,
             lines={key: at for key, at in lines.items() if at is not None},
+            inputs=inputs,
+            panel=panel,
         )
 
     def aliased(
@@ -501,9 +513,13 @@ class _ProjectReader:
                     note=str(entry.get("note", "")),
                     unknown=unknown,
                     lines={"score": found} if "score" in entry and (found := at("score")) else {},
+                    panel=self.panel(entry, where, at("panel")),
                 )
             )
         return tuple(built)
+
+    def panel(self, entry: Mapping[str, Any], where: str, line: Line) -> tuple[PanelScore, ...]:
+        return (read_panel(self, entry["panel"], where, line) or ()) if "panel" in entry else ()
 
     def deductions(self, raw: Any, where: str, line: int | None) -> tuple[Deduction, ...] | None:
         if not isinstance(raw, list):

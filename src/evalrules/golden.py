@@ -16,6 +16,7 @@ import attrs
 from attrs import frozen
 
 from .errors import EvalrulesError, LoadError, Problem, suggest
+from .evidence.model import PANEL_METHOD, SURVEY_METHOD
 from .model import Example, Indicator, Ruleset
 from .numbers import NumberProblem, fmt, parse_number
 from .plugins import Registry
@@ -240,6 +241,12 @@ def coverage(ruleset: Ruleset, results: list[Result]) -> Coverage:
     grades = [band.name for band in sorted(ruleset.grades, key=lambda band: band.low, reverse=True)]
     operators = [tm.operator for tm in ruleset.target_methods]
     used = {t.operator for e in ruleset.examples for t in e.project.targets if not t.not_applicable}
+    used |= {SURVEY_METHOD for e in ruleset.examples for t in e.project.targets if t.inputs}
+    projects = [e.project for e in ruleset.examples]
+    if any(t.panel for p in projects for t in p.targets) or any(
+        a.panel for p in projects for a in p.assessments
+    ):
+        used.add(PANEL_METHOD)
     return Coverage(
         tuple(p for p in framework if p in scored),
         tuple(p for p in framework if p not in scored),

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import field, frozen
 
+from .evidence.model import EVIDENCE_METHODS
+
 if TYPE_CHECKING:
     from .project import Project
 
@@ -263,7 +265,8 @@ class Ruleset:
         unless the ruleset lists it: a project must not award itself points)."""
         if self.project_methods is not None:
             return self.project_methods
-        return tuple(dict.fromkeys(t.method.strategy for t in self.target_methods))
+        chosen = (t.method.strategy for t in self.target_methods if t.operator not in EVIDENCE_METHODS)
+        return tuple(dict.fromkeys(chosen))
 
     def target_method(self, operator: str) -> MethodRef | None:
         return next((t.method for t in self.target_methods if t.operator == operator), None)

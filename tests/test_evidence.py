@@ -15,9 +15,14 @@ import evalrules
 from evalrules import LoadError
 from evalrules.default_plugins.evidence import Panel, Survey, combined, prepare_survey, tally
 from evalrules.errors import ScoringError
+from evalrules.evidence.model import PanelScore
+from evalrules.model import Rounding
+from evalrules.project import Assessment, Budget
 from evalrules.project_export import project_to_toml
 from evalrules.project_loading import project_from_text
-from evalrules.strategies import ParameterProblem, PrepareContext
+from evalrules.sources import Place
+from evalrules.strategies import ParameterProblem, PrepareContext, ScoringInput
+from evalrules.testing import assert_kernel_agrees
 
 FORMS = Path(__file__).parent / "forms"
 SURVEY_FORM = FORMS / "evi_survey_2023.toml"
@@ -193,3 +198,21 @@ def test_another_very_satisfied_answer_never_lowers_satisfaction(answers: list[i
     if sum(before.values()) == 0:
         return
     assert tally(rule, after).rate >= tally(rule, before).rate
+
+
+@given(st.lists(counts, min_size=5, max_size=5), st.integers(min_value=0, max_value=100))
+def test_the_survey_kernel_agrees_with_its_score(answers: list[int], goal: int) -> None:
+    names = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
+    inputs = {name: Decimal(n) for name, n in zip(names, answers, strict=True)}
+    target = evalrules.load_project(SURVEY_FORM).targets[-1]
+    item = attrs.evolve(target, inputs=inputs, value=Decimal(goal))
+    scoring = ScoringInput((*item.slot, item.name), Decimal(10), Budget(), Rounding(), item)
+    assert assert_kernel_agrees(Survey(), {"satisfied": ["非常满意", "满意"]}, [scoring]) <= 1
+
+
+@given(st.lists(scores, min_size=1, max_size=7), st.sampled_from(["mean", "median", "trimmed"]))
+def test_the_panel_kernel_agrees_with_its_score(members: list[Decimal], method: str) -> None:
+    panel = tuple(PanelScore(f"专家{i}", score) for i, score in enumerate(members))
+    assessment = Assessment(path=("决策", "立项"), place=Place("x", "", None), panel=panel)
+    scoring = ScoringInput(("决策", "立项"), Decimal(10), Budget(), Rounding(), None, assessment)
+    assert assert_kernel_agrees(Panel(), {"combine": method}, [scoring]) <= 1

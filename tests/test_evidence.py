@@ -216,3 +216,32 @@ def test_the_panel_kernel_agrees_with_its_score(members: list[Decimal], method: 
     assessment = Assessment(path=("决策", "立项"), place=Place("x", "", None), panel=panel)
     scoring = ScoringInput(("决策", "立项"), Decimal(10), Budget(), Rounding(), None, assessment)
     assert assert_kernel_agrees(Panel(), {"combine": method}, [scoring]) <= 1
+
+
+def test_the_result_json_with_evidence_follows_the_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from evalrules.schemas import load_schema
+
+    for form in (SURVEY_FORM, PANEL_FORM):
+        project = evalrules.load_project(form)
+        result = evalrules.score(project, evalrules.load_ruleset(project.ruleset or ""))
+        jsonschema.validate(result.to_dict(), load_schema("result"))
+
+
+def test_a_json_project_carries_inputs_and_panels() -> None:
+    data = {
+        "project": {"name": "问卷", "ruleset": "caiyu_2020_10_self"},
+        "targets": [
+            {"slot": "满意度指标", "name": "满意度", "operator": ">=", "value": 90, "inputs": {"满意": "88"}},
+            {
+                "slot": "效益指标",
+                "name": "效果",
+                "operator": "定性",
+                "value": "好",
+                "panel": [{"expert": "甲", "score": 20}],
+            },
+        ],
+    }
+    project = evalrules.project_from_data(data)
+    assert project.targets[0].inputs == {"满意": Decimal(88)}
+    assert project.targets[1].panel == (PanelScore("甲", Decimal(20)),)

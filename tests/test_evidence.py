@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import LoadError
-from evalrules.default_plugins.evidence import Panel, Survey, combined, prepare_survey, tally
+from evalrules.default_plugins.evidence import Survey, prepare_survey, tally
+from evalrules.default_plugins.panel import Panel, combined
 from evalrules.errors import ScoringError
 from evalrules.evidence.model import PanelScore
 from evalrules.model import Rounding

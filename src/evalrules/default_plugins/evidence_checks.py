@@ -16,7 +16,8 @@ from ..numbers import CONTEXT, ZERO, fmt, round_to
 from ..sources import Place
 from ..strategies import InputProblem
 from .claimed import target_path
-from .evidence import PanelRule, SurveyRule, Tally, tally
+from .evidence import SurveyRule, Tally, tally
+from .panel import PanelRule
 
 
 def _surveys(context: AuditContext) -> Iterator[tuple[SurveyRule, Tally, tuple[str, ...], Place, str]]:

@@ -260,7 +260,7 @@ def test_worked_examples_report_expected_and_found(child: Callable[[str], evalru
     report = check_ruleset(good, examples=3)
     assert report.ok and report.examples[0].total == 100
     assert report.coverage.missing_grades == ("良", "中", "差")
-    assert report.coverage.missing_operators == ("<=", "=")
+    assert report.coverage.missing_operators == ("<=", "=", "问卷", "专家评议")  # no survey, no panel
     # 5/10 × 50 = 25 for output: (10 + 25 + 30) / 90 × 100 = 72.22, 中
     wrong = child(EXAMPLE.format(total=100, grade="优", budget=9, actual=5))
     report = check_ruleset(wrong, examples=3)

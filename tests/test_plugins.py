@@ -70,6 +70,8 @@ def test_builtins_are_registered_through_the_hooks() -> None:
         "arrival_rate",
         "manual",
         "formula",
+        "survey",
+        "panel",
     } == set(registry.strategies)
     assert {"min", "max", "abs", "clamp", "ratio", "round"} == set(registry.functions)
     assert {"caiyu_2020_10", "caiyu_2020_10_self"} <= set(registry.rulesets)

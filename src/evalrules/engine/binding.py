@@ -14,6 +14,7 @@ from ..base.numbers import ZERO, apportion, fmt, split_equally
 from ..base.sources import Place
 from ..hooks.registry import Registry
 from ..hooks.strategies import InputProblem, ParameterProblem, PrepareContext, ScoringInput
+from ..model.evidence import PANEL_METHOD, SURVEY_METHOD
 from ..model.project import Assessment, Project, Target
 from ..model.result import NodeKind
 from ..model.ruleset import Indicator, MethodRef, Ruleset
@@ -171,7 +172,23 @@ class Binder:
                 )
         else:
             node.assessment = assessment
+            if assessment is not None and assessment.panel:
+                node.method = self.evidence_method(assessment.place, False)
         return node
+
+    def evidence_method(self, place: Place, survey: bool) -> MethodRef | None:
+        """The ruleset's [target_methods] "问卷" or "专家评议" method for evidence a project gives."""
+        key = SURVEY_METHOD if survey else PANEL_METHOD
+        method = self.ruleset.target_method(key)
+        if method is None:
+            what = "问卷结果 inputs" if survey else "专家评分 panel"
+            self.problem(
+                "E-EVIDENCE-METHOD",
+                f"项目给出了{what}，规则集 {self.ruleset.info.id} 却没有规定它的计分方法",
+                place,
+                suggestion=f'在规则集的 [target_methods] 中写 "{key}" = {{ method = … }}，或改用规则集的方法',
+            )
+        return method
 
     def check_sum(
         self, node: BoundNode, place: Place | None, message: str = "下级指标分值之和不等于上级分值"
@@ -255,12 +272,15 @@ class Binder:
             target.actual is None
             and target.operator != "定性"
             and not target.actual_text
+            and not target.inputs  # the survey gives the actual value
             and self.ruleset.not_applicable.missing_actual == "not_applicable"
         ):
             child.na_reason = "未填写实际完成值，按规则集的规定视为不适用。"
         return child
 
     def target_method(self, target: Target) -> MethodRef | None:
+        if target.method is None and (target.inputs or target.panel):
+            return self.evidence_method(target.place, bool(target.inputs))
         if target.method is None:
             method = self.ruleset.target_method(target.operator)
             if method is None:

@@ -193,7 +193,7 @@ class RulesetPlan:
         split = True  # no target gives its weight
         for target in targets:
             buckets[slot_of[target.slot]].append(target)  # KeyError: not a slot of this ruleset
-            if target.method is not None or target.unknown:
+            if target.method is not None or target.unknown or target.inputs or target.panel:
                 raise _Refused  # a method of its own, or a value not known: the explaining scorer
             if target.weight is not None:
                 split = False
@@ -227,7 +227,7 @@ class RulesetPlan:
             run.used_assessments += 1
             if assessment.not_applicable:
                 return None, node.weight
-            if node.kernel is None or assessment.unknown:
+            if node.kernel is None or assessment.unknown or assessment.panel:
                 raise _Refused  # only a leaf indicator is assessed, with values known
         if node.kernel is not None:
             score = node.kernel(None, assessment, run.budget, node.weight)

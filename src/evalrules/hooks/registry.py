@@ -34,6 +34,7 @@ from .strategies import ScoringStrategy
 DEFAULT_PLUGINS = (
     "evalrules.default_plugins.functions",
     "evalrules.default_plugins.targets",
+    "evalrules.default_plugins.evidence",
     "evalrules.default_plugins.strategies",
     "evalrules.default_plugins.rulesets",
     "evalrules.default_plugins.checks",
@@ -46,6 +47,7 @@ DEFAULT_PLUGINS = (
     "evalrules.default_plugins.overrides",
     "evalrules.review.checks",
     "evalrules.default_plugins.outlines",
+    "evalrules.default_plugins.evidence_checks",
 )
 """Modules registered before any third-party plugin, through the same hooks."""
 

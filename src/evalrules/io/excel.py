@@ -74,6 +74,7 @@ try:
 except ImportError as missing:  # the core install has no Excel; say which extra brings it
     raise MissingExtraError("openpyxl", "读取 Excel ") from missing
 
+from .evidence_excel import attach as attach_evidence
 from .workbook_guard import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_BYTES, workbook_problem
 
 DEFAULT_RULESET = "caiyu_2020_10_self"
@@ -158,6 +159,7 @@ def read_workbook(path: Path, notes: list[str] | None = None) -> list[tuple[str,
             found.append((key, reader.read()))
         except LoadError as error:
             found.append((key, error))
+    found = attach_evidence(name, workbook.worksheets, found)  # 满意度调查汇总表, 专家评分表
     if hidden and notes is not None:
         notes.append(f"{name}：隐藏的工作表未读取：{'、'.join(hidden)}（如需评分，请先在 Excel 中取消隐藏）")
     if not found:

@@ -18,6 +18,7 @@ from ..base.numbers import ZERO, fmt
 from ..base.sources import read_text
 from ..hooks.registry import Registry, default_registry
 from ..hooks.strategies import ParameterProblem
+from ..model.evidence import evidence_method
 from ..model.project import canonical_operator, suggest_operator
 from ..model.ruleset import (
     Indicator,
@@ -415,7 +416,7 @@ class _Builder(RulesetReader):
         methods = []
         for operator, spec in raw.items():
             where = f"[target_methods] “{operator}”"
-            canonical = canonical_operator(operator)
+            canonical = evidence_method(operator) or canonical_operator(operator)
             if canonical is None:
                 self.problem(
                     "E-OPERATOR",

@@ -17,6 +17,7 @@ import tomli_w
 from ..base.numbers import fmt
 from ..model.claims import Claims
 from ..model.project import BUDGET_FIELDS, Assessment, Budget, Project, Target
+from .evidence_export import evidence_data
 
 __all__ = ["data_to_toml", "exact", "project_to_data", "project_to_toml"]
 
@@ -133,6 +134,7 @@ def _target(target: Target) -> dict[str, Any]:
     entry.update({key: getattr(target, key) for key in ("source", "basis") if getattr(target, key)})
     if target.history:
         entry["history"] = dict(target.history)
+    entry.update(evidence_data(target.inputs, target.panel))
     return entry
 
 
@@ -154,6 +156,7 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
         entry["reason"] = assessment.reason
     if assessment.note:
         entry["note"] = assessment.note
+    entry.update(evidence_data({}, assessment.panel))
     return entry
 
 

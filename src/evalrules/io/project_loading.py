@@ -12,6 +12,7 @@ from ..base.errors import LoadError, Problem, suggest
 from ..base.numbers import NumberProblem, fmt, parse_number, written
 from ..base.sources import Document, Place, parse_text, read_text
 from ..model.claims import Claims, read_claims
+from ..model.evidence import PanelScore
 from ..model.operators import Operator
 from ..model.project import (
     BUDGET_ALIASES,
@@ -30,6 +31,7 @@ from ..model.project import (
     suggest_operator,
 )
 from ..model.ruleset import MethodRef
+from .evidence_reading import read_inputs, read_panel
 from .key_aliases import TARGET_ALIASES, aliases_of, with_keys
 from .placeholders import placeholder_problems
 
@@ -53,8 +55,13 @@ TARGET_KEYS = (
     "source",
     "basis",
     "history",
+    "inputs",
+    "panel",
 )
-ASSESSMENT_KEYS = ("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note")
+ASSESSMENT_KEYS = (
+    *("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note"),
+    "panel",
+)
 Line = int | None | Callable[[], int | None]
 """A line number, or how to find it: most values have no problem, and finding a line costs more
 than checking the value."""
@@ -374,7 +381,8 @@ class _ProjectReader:
         value = actual = None
         lines: dict[str, int | None] = {}
         rating_text = _text(entry.get("rating"))  # rating = "" is as blank as no rating
-        blank = not value_text and not actual_text and not rating_text and "score" not in entry
+        evidence = {"score", "inputs", "panel"} & set(entry)
+        blank = not value_text and not actual_text and not rating_text and not evidence
         not_applicable = self.flag(entry, "na", where, at("na")) or blank
         unknown = _unknown(entry, ("value", "actual", "score", "rating"))
         if operator not in (None, "定性") and not not_applicable:
@@ -420,7 +428,9 @@ class _ProjectReader:
             )
             ok = False
         history = self.history(entry, where, at("history"))
-        if not ok or operator is None:  # a missing operator is said above
+        inputs = read_inputs(self, entry["inputs"], where, at("inputs")) if "inputs" in entry else {}
+        panel = read_panel(self, entry["panel"], where, at("panel")) if "panel" in entry else ()
+        if not ok or operator is None or inputs is None or panel is None:  # a missing operator is said above
             return None
         return Target(
             slot=tuple(str(entry["slot"]).split("/")),
@@ -444,6 +454,8 @@ class _ProjectReader:
             source=_text(entry.get("source")),
             basis=_text(entry.get("basis")),
             history=history,
+            inputs=inputs,
+            panel=panel,
         )
 
     def history(self, entry: Mapping[str, Any], where: str, line: Line) -> dict[str, Decimal]:
@@ -522,9 +534,13 @@ class _ProjectReader:
                     note=str(entry.get("note", "")),
                     unknown=unknown,
                     lines={"score": found} if "score" in entry and (found := at("score")) else {},
+                    panel=self.panel(entry, where, at("panel")),
                 )
             )
         return tuple(built)
+
+    def panel(self, entry: Mapping[str, Any], where: str, line: Line) -> tuple[PanelScore, ...]:
+        return (read_panel(self, entry["panel"], where, line) or ()) if "panel" in entry else ()
 
     def deductions(self, raw: Any, where: str, line: int | None) -> tuple[Deduction, ...] | None:
         if not isinstance(raw, list):

@@ -14,6 +14,7 @@ from attrs.validators import in_
 from ..base.pickling import pickled_by_fields
 from ..base.sources import Place as Place  # re-exported: targets and assessments carry their place
 from .claims import Claims
+from .evidence import PanelScore
 from .operators import (  # re-exported: a target's operator is read where targets are read
     CANONICAL_OPERATORS,
     Operator,
@@ -138,6 +139,11 @@ class Target:
     """申报表: the basis of the value (a plan, a standard's number, last year's figure)."""
     history: Mapping[str, Decimal] = field(factory=dict)
     """申报表: the indicator's actual values of past years, by year ("2023"), oldest first."""
+    inputs: Mapping[str, Decimal] = field(factory=dict)
+    """Named input values (survey counts: 非常满意 = 120, 有效问卷 = 300, …), scored by the
+    ruleset's [target_methods] "问卷" method (evalrules.default_plugins.evidence)."""
+    panel: tuple[PanelScore, ...] = ()
+    """Each evaluator's score, scored by the ruleset's [target_methods] "专家评议" method."""
 
 
 @pickled_by_fields
@@ -167,6 +173,8 @@ class Assessment:
     lines: Mapping[str, int] = field(factory=dict)
     """The lines of the keys a problem found later (when scoring) may be about: a written actual
     that is not a number, a score; such a problem is located there, not at the table's header."""
+    panel: tuple[PanelScore, ...] = ()
+    """Each evaluator's score, scored by the ruleset's [target_methods] "专家评议" method."""
 
 
 @pickled_by_fields

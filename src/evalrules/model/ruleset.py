@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import field, frozen
 
+from .evidence import EVIDENCE_METHODS, EvidenceMethod
 from .operators import Operator
 
 if TYPE_CHECKING:
@@ -207,9 +208,10 @@ class Indicator:
 
 @frozen
 class TargetMethod:
-    """How a project's target with a given operator (≥, ≤, =, 定性) is scored."""
+    """How a project's target with a given operator (≥, ≤, =, 定性) is scored, or a target or
+    assessment that carries evidence (问卷, 专家评议)."""
 
-    operator: Operator
+    operator: Operator | EvidenceMethod
     method: MethodRef
 
 
@@ -277,7 +279,8 @@ class Ruleset:
         unless the ruleset lists it: a project must not award itself points)."""
         if self.project_methods is not None:
             return self.project_methods
-        return tuple(dict.fromkeys(t.method.strategy for t in self.target_methods))
+        chosen = (t.method.strategy for t in self.target_methods if t.operator not in EVIDENCE_METHODS)
+        return tuple(dict.fromkeys(chosen))
 
     def target_method(self, operator: str) -> MethodRef | None:
         return next((t.method for t in self.target_methods if t.operator == operator), None)

@@ -12,6 +12,7 @@ from ..base.numbers import fmt
 from ..engine.scoring import score
 from ..hooks.registry import Registry
 from ..io.examples import NOT_APPLICABLE_TEXT
+from ..model.evidence import PANEL_METHOD, SURVEY_METHOD
 from ..model.result import Result
 from ..model.ruleset import Example, Ruleset
 
@@ -88,7 +89,13 @@ def coverage(ruleset: Ruleset, results: list[Result]) -> Coverage:
     reached = {r.grade for r in results}
     grades = [band.name for band in sorted(ruleset.grades, key=lambda band: band.low, reverse=True)]
     operators = [tm.operator for tm in ruleset.target_methods]
-    used = {t.operator for e in ruleset.examples for t in e.project.targets if not t.not_applicable}
+    used: set[str] = {t.operator for e in ruleset.examples for t in e.project.targets if not t.not_applicable}
+    used |= {SURVEY_METHOD for e in ruleset.examples for t in e.project.targets if t.inputs}
+    projects = [e.project for e in ruleset.examples]
+    if any(t.panel for p in projects for t in p.targets) or any(
+        a.panel for p in projects for a in p.assessments
+    ):
+        used.add(PANEL_METHOD)
     return Coverage(
         tuple(p for p in framework if p in scored),
         tuple(p for p in framework if p not in scored),

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from ..base.numbers import fmt, split_equally
 from ..base.sources import Place
 from ..model.applicability import applicability
-from ..model.operators import Operator
+from ..model.operators import Operator, canonical_operator
 from ..model.project import BUDGET_FIELDS, Assessment, Budget, Deduction, Project, Target
 from ..model.ruleset import Indicator, MethodRef, Ruleset
 
@@ -137,9 +137,11 @@ def operators(ruleset: Ruleset) -> dict[Operator, MethodRef]:
     """The operators of [target_methods] whose method the generator can feed."""
     usable = {}
     for target_method in ruleset.target_methods:
-        method = target_method.method
+        method, operator = target_method.method, canonical_operator(target_method.operator)
+        if operator is None:
+            continue  # 问卷, 专家评议: evidence, which the generator does not write
         if method.strategy in NUMERIC or (method.strategy == "qualitative" and _bands(method)):
-            usable[target_method.operator] = method
+            usable[operator] = method
     return usable
 
 

@@ -14,8 +14,8 @@ from openpyxl.utils import get_column_letter
 
 import evalrules
 from evalrules.base.errors import LoadError
-from evalrules.io.excel import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, read_workbook
-from evalrules.io.workbook_guard import MAX_WORKBOOK_BYTES
+from evalrules.io.excel import read_workbook
+from evalrules.io.workbook_guard import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_BYTES
 from evalrules.model.project import Project
 from evalrules.report import build_report
 from evalrules.report.selfform import render_self_form

@@ -74,7 +74,7 @@ from evalrules.hooks import registry as plugins
 from evalrules.hooks import review_checks as contract
 from evalrules.hooks import specs as hookspecs
 from evalrules.hooks.registry import Registry, build_registry, load_registry, new_plugin_manager
-from evalrules.io import inheritance, project_loading, schema
+from evalrules.io import inheritance, project_reader, schema
 from evalrules.io.export import ruleset_to_data
 from evalrules.model import claims, project, result
 from evalrules.model import ruleset as model
@@ -340,10 +340,10 @@ def test_ruleset_format_documents_every_value() -> None:
 
 
 def test_project_format_documents_every_key() -> None:
-    """Every key project_loading and claims declare (their …_KEYS constants) and every budget figure."""
+    """Every key project_reader and claims declare (their …_KEYS constants) and every budget figure."""
     text = page("project-format")
-    keys = {*_declared_keys(project_loading), *_declared_keys(claims), *project.BUDGET_FIELDS}
-    assert {*project_loading.TARGET_KEYS, *project_loading.ASSESSMENT_KEYS} <= keys
+    keys = {*_declared_keys(project_reader), *_declared_keys(claims), *project.BUDGET_FIELDS}
+    assert {*project_reader.TARGET_KEYS, *project_reader.ASSESSMENT_KEYS} <= keys
     assert sorted(missing(text, keys)) == []
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from evalrules.io.key_aliases import TARGET_ALIASES, aliases_of, with_keys
-from evalrules.io.project_loading import TARGET_KEYS
+from evalrules.io.project_reader import TARGET_KEYS
 
 
 def test_every_alias_stands_for_a_target_key_and_no_key_is_an_alias() -> None:

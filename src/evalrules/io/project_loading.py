@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..base.errors import LoadError, Problem, suggest
-from ..base.numbers import NumberProblem, fmt, parse_number, written
+from ..base.numbers import fmt, written
 from ..base.sources import Document, Place, parse_text, read_text
 from ..model.claims import Claims, read_claims
 from ..model.evidence import PanelScore
-from ..model.operators import Operator
 from ..model.project import (
     BUDGET_ALIASES,
     BUDGET_FIELDS,
@@ -23,48 +22,18 @@ from ..model.project import (
     Budget,
     Deduction,
     Project,
-    Target,
     budget_row_name,
-    canonical_operator,
-    is_unknown,
-    operator_in_value,
-    suggest_operator,
 )
-from ..model.ruleset import MethodRef
-from .evidence_reading import read_inputs, read_panel
-from .key_aliases import TARGET_ALIASES, aliases_of, with_keys
-from .placeholders import placeholder_problems
-
-TOP_KEYS = ("project", "budget", "weights", "targets", "assessments", "claims", "texts", "flags")
-PROJECT_KEYS = ("name", "unit", "year", "region", "ruleset")
-TARGET_KEYS = (
-    "slot",
-    "name",
-    "operator",
-    "value",
-    "unit",
-    "actual",
-    "weight",
-    "reason",
-    "rating",
-    "score",
-    "na",
-    "method",
-    "params",
-    "note",
-    "source",
-    "basis",
-    "history",
-    "inputs",
-    "panel",
+from .evidence_reading import read_panel
+from .project_reader import (
+    ASSESSMENT_KEYS,
+    PROJECT_KEYS,
+    TOP_KEYS,
+    Line,
+    optional_text,
+    unknown_keys_of,
 )
-ASSESSMENT_KEYS = (
-    *("path", "score", "deductions", "checklist", "rating", "values", "na", "reason", "note"),
-    "panel",
-)
-Line = int | None | Callable[[], int | None]
-"""A line number, or how to find it: most values have no problem, and finding a line costs more
-than checking the value."""
+from .project_targets import TargetReader
 
 
 def read_project_file(path: str | Path) -> Project:
@@ -90,74 +59,7 @@ def project_from_document(document: Document) -> Project:
     return _ProjectReader(document).read()
 
 
-class _ProjectReader:
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.problems: list[Problem] = []
-        self.todo = placeholder_problems(document)
-        # a placeholder's line reports it as not filled in, not as the bad number it also is
-        self.todo_lines = {problem.line for problem in self.todo}
-
-    def problem(self, code: str, message: str, where: str, line: Line, **details: str | None) -> None:
-        if callable(line):
-            line = line()
-        if line is not None and line in self.todo_lines:
-            return
-        self.problems.append(
-            Problem(code, message, file=self.document.name, where=where, line=line, **details)
-        )
-
-    def unknown(self, table: Mapping[str, Any], allowed: Any, where: str, line: int | None) -> None:
-        for key in table:
-            if key not in allowed:
-                self.problem(
-                    "E-KEY-UNKNOWN",
-                    f"未知的键 “{key}”",
-                    where,
-                    self.document.line_after(line, key) or line,
-                    suggestion=suggest(key, allowed) or f"可用的键：{'、'.join(allowed)}",
-                )
-
-    def at(self, line: int | None, key: str) -> int | None:
-        return self.document.line_after(line, key) or line
-
-    def mapping(self, entry: Mapping[str, Any], key: str, where: str, line: Line) -> dict[str, Any]:
-        value = entry.get(key, {})
-        if not isinstance(value, dict):
-            self.problem(
-                "E-TYPE", f"{key} 应为表（{{ 名称 = 值 }}）", where, line, found=type(value).__name__
-            )
-            return {}
-        return value
-
-    def flag(self, entry: Mapping[str, Any], key: str, where: str, line: Line) -> bool:
-        value = entry.get(key, False)
-        if not isinstance(value, bool):
-            self.problem("E-TYPE", f"{key} 应为 true 或 false（不加引号）", where, line, found=written(value))
-            return False
-        return value
-
-    def table(self, key: str) -> dict[str, Any]:
-        value = self.document.data.get(key, {})
-        if not isinstance(value, dict):
-            self.problem("E-TYPE", f"[{key}] 应为表", f"[{key}]", self.document.line_of(key))
-            return {}
-        return value
-
-    def tables(self, key: str) -> list[dict[str, Any]]:
-        value = self.document.data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
-            self.problem("E-TYPE", f"[[{key}]] 应为表的数组", f"[[{key}]]", self.document.line_of(key))
-            return []
-        return value
-
-    def number(self, value: Any, where: str, line: Line) -> Decimal | None:
-        try:
-            return parse_number(value)
-        except NumberProblem as problem:
-            self.problem("E-NUMBER", str(problem), where, line)
-            return None
-
+class _ProjectReader(TargetReader):
     def read(self) -> Project:
         data = self.document.data
         self.unknown(data, TOP_KEYS, "顶层", None)
@@ -325,168 +227,6 @@ class _ProjectReader:
                 places[path] = Place(self.document.name, f"[weights] “{key}”", key_line)
         return weights, places
 
-    def targets(self) -> tuple[Target, ...]:
-        built = []
-        for index, entry in enumerate(self.tables("targets")):
-            line = self.document.nth_table_line("targets", index) or self.document.line_of("targets")
-            name = next(
-                (entry[k] for k in ("name", "三级指标", "指标名称") if isinstance(entry.get(k), str)), None
-            )
-            label = f"[[targets]] 第 {index + 1} 项" + (f"（{name}）" if name else "")
-            target = self.target(entry, label, line)
-            if target is not None:
-                built.append(target)
-        return tuple(built)
-
-    def target(self, entry: dict[str, Any], where: str, line: int | None) -> Target | None:
-        entry, spelled = self.aliased(entry, where, line)
-        self.unknown(entry, TARGET_KEYS, where, line)
-
-        def at(key: str) -> Callable[[], int | None]:
-            """The line of key as spelled (年度指标值 for value), found only if a problem is there."""
-            return functools.partial(self.at, line, spelled.get(key, key))
-
-        ok = True
-        for key in ("slot", "name"):
-            if not isinstance(entry.get(key), str) or not entry.get(key):
-                self.problem("E-TARGET", f"缺少 {key}", where, line)
-                ok = False
-        raw_operator = _text(entry.get("operator"))
-        operator = canonical_operator(raw_operator)
-        value_text, actual_text = _text(entry.get("value")), _text(entry.get("actual"))
-        # a value copied from the form with its operator: "≥95%", "不低于95%", "95%以上"
-        # only before or after a number: a 定性 value such as "良好以上" keeps its words
-        in_value, bare_value = _operator_in_number(entry.get("value"))
-        if in_value is not None and operator not in (None, "定性", in_value):
-            self.problem(
-                "E-OPERATOR",
-                f"指标性质 “{raw_operator}” 与年度指标值 “{value_text}” 中的 “{_shown(in_value)}” 矛盾",
-                where,
-                at("operator"),
-                expected="两处一致，或只写一处",
-            )
-            ok = False
-        elif in_value is not None and operator is None:
-            operator = in_value
-        elif operator is None:
-            self.problem(
-                "E-OPERATOR",
-                f"未知的指标性质 “{raw_operator}”" if raw_operator else "缺少指标性质 operator",
-                where,
-                at("operator") if raw_operator else line,
-                expected="≥、≤、= 或 定性",
-                suggestion=suggest_operator(raw_operator),
-            )
-            ok = False
-        value = actual = None
-        lines: dict[str, int | None] = {}
-        rating_text = _text(entry.get("rating"))  # rating = "" is as blank as no rating
-        evidence = {"score", "inputs", "panel"} & set(entry)
-        blank = not value_text and not actual_text and not rating_text and not evidence
-        not_applicable = self.flag(entry, "na", where, at("na")) or blank
-        unknown = _unknown(entry, ("value", "actual", "score", "rating"))
-        if operator not in (None, "定性") and not not_applicable:
-            if "value" in unknown:
-                value = None  # there, but not known ("?"): scored as a range
-            elif value_text:
-                number_text = bare_value if in_value is not None else entry["value"]
-                value = self.number(number_text, where + " 的 value（年度指标值）", at("value"))
-                ok = ok and value is not None
-            else:
-                self.problem("E-TARGET", "缺少年度指标值 value", where, line)
-                ok = False
-            if actual_text:
-                try:
-                    actual = parse_number(entry["actual"])
-                except NumberProblem as problem:
-                    if _is_numeral(entry["actual"]):  # a number, but beyond any form's (1e1000000)
-                        at_actual = where + " 的 actual（实际完成值）"
-                        self.problem("E-NUMBER", str(problem), at_actual, at("actual"))
-                        ok = False
-                    actual = None  # scoring reports a non-numeric actual with the ruleset's policy
-                    lines["actual"] = self.at(line, "actual")  # only such an actual is looked up
-        if "score" in entry:
-            lines["score"] = self.at(line, "score")
-        weight = (
-            self.number(entry["weight"], where + " 的 weight", at("weight")) if "weight" in entry else None
-        )
-        if weight is not None and weight < 0:
-            self.problem("E-WEIGHT", "分值不能为负数", where, at("weight"), found=fmt(weight))
-            ok = False
-        score = (
-            self.number(entry["score"], where + " 的 score", at("score"))
-            if "score" in entry and "score" not in unknown
-            else None
-        )
-        method = None
-        if "method" in entry:
-            params = self.mapping(entry, "params", where, at("params"))
-            method = MethodRef(str(entry["method"]), params)
-        elif "params" in entry:
-            self.problem(
-                "E-TARGET", "写了 params 却没有 method：params 只对自选的计分方法有效", where, at("params")
-            )
-            ok = False
-        history = self.history(entry, where, at("history"))
-        inputs = read_inputs(self, entry["inputs"], where, at("inputs")) if "inputs" in entry else {}
-        panel = read_panel(self, entry["panel"], where, at("panel")) if "panel" in entry else ()
-        if not ok or operator is None or inputs is None or panel is None:  # a missing operator is said above
-            return None
-        return Target(
-            slot=tuple(str(entry["slot"]).split("/")),
-            name=str(entry["name"]),
-            operator=operator,
-            value=value,
-            value_text=value_text,
-            unit=str(entry.get("unit", "")),
-            actual=actual,
-            actual_text=actual_text,
-            place=Place(self.document.name, where, line),
-            weight=weight,
-            reason=str(entry.get("reason", "")),
-            rating=None if "rating" in unknown else _optional_text(entry.get("rating")),
-            score=score,
-            not_applicable=not_applicable,
-            method=method,
-            note=str(entry.get("note", "")),
-            unknown=unknown,
-            lines={key: at for key, at in lines.items() if at is not None},
-            source=_text(entry.get("source")),
-            basis=_text(entry.get("basis")),
-            history=history,
-            inputs=inputs,
-            panel=panel,
-        )
-
-    def history(self, entry: Mapping[str, Any], where: str, line: Line) -> dict[str, Decimal]:
-        """申报表 history = { "2023" = 93, … }: past years' actuals, oldest first."""
-        raw = self.mapping(entry, "history", where, line)
-        values = {}
-        for year in sorted(raw, key=str):
-            if not (str(year).isdigit() and len(str(year)) == 4):
-                self.problem("E-TARGET", f"history 的键应为四位年份，实际为 “{year}”", where, line)
-                continue
-            number = self.number(raw[year], f"{where} 的 history “{year}”", line)
-            if number is not None:
-                values[str(year)] = number
-        return values
-
-    def aliased(
-        self, entry: dict[str, Any], where: str, line: int | None
-    ) -> tuple[dict[str, Any], dict[str, str]]:
-        if not any(key in TARGET_ALIASES for key in entry):
-            return entry, {}
-        keys, spelled, twice = with_keys(entry, TARGET_ALIASES)
-        for first, key, canonical in twice:
-            self.problem(
-                "E-KEY-ALIAS",
-                f"“{first}” 与 “{key}” 是同一项（{canonical}），只能写一个",
-                where,
-                self.document.line_after(line, key) or line,
-                suggestion=f"删去其中一个（{canonical} 也可以写作 {'、'.join(aliases_of(canonical))}）",
-            )
-        return keys, spelled
-
     def assessments(self) -> tuple[Assessment, ...]:
         built, seen = [], set()
         for index, entry in enumerate(self.tables("assessments")):
@@ -512,7 +252,7 @@ class _ProjectReader:
             ):
                 self.problem("E-TYPE", "checklist 应为 { 要点 = true/false } 表", where, at("checklist"))
                 checklist = None
-            unknown = _unknown(entry, ("score", "rating"))
+            unknown = unknown_keys_of(entry, ("score", "rating"))
             values = {}
             for key, raw in self.mapping(entry, "values", where, at("values")).items():
                 number = self.number(raw, f"{where} 的 values.{key}", at("values"))
@@ -527,7 +267,7 @@ class _ProjectReader:
                     else None,
                     deductions=deductions,
                     checklist=checklist,
-                    rating=None if "rating" in unknown else _optional_text(entry.get("rating")),
+                    rating=None if "rating" in unknown else optional_text(entry.get("rating")),
                     values=values,
                     not_applicable=self.flag(entry, "na", where, at("na")),
                     reason=str(entry.get("reason", "")),
@@ -561,51 +301,3 @@ class _ProjectReader:
 
     def claims(self) -> Claims:
         return read_claims(self, self.table("claims"), self.document.name, self.document)
-
-
-def _unknown(entry: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
-    """The keys of entry whose value is the marker of a value not known ("?", "不详")."""
-    return tuple(key for key in keys if is_unknown(entry.get(key)))
-
-
-def _operator_in_number(value: Any) -> tuple[Operator | None, str]:
-    """The operator written around a numeric value ("≥95%", "95%以上") and the number's text."""
-    if not isinstance(value, str):
-        return None, ""
-    operator, bare = operator_in_value(value)
-    if operator is None:
-        return None, ""
-    try:
-        parse_number(bare)
-    except NumberProblem:
-        return None, ""
-    return operator, bare
-
-
-def _shown(operator: str) -> str:
-    return {">=": "≥", "<=": "≤"}.get(operator, operator)
-
-
-def _is_numeral(value: Any) -> bool:
-    """Whether a value is written as a number at all (1e1000000, "1e1000000"), not as words."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, (int, Decimal)):
-        return True
-    try:
-        Decimal(str(value).strip())
-    except ArithmeticError:
-        return False
-    return True
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return fmt(value) if value == value.to_integral_value() else str(value)
-    return str(value).strip()
-
-
-def _optional_text(value: Any) -> str | None:
-    return str(value).strip() if value is not None and str(value).strip() else None

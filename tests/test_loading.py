@@ -241,7 +241,7 @@ def test_one_ruleset_resolution_for_every_command(tmp_path: Path, capsys: pytest
     # different ids when there was none)
     from evalrules.batch.run import run_batch
     from evalrules.cli.main import main
-    from evalrules.io.loading import ruleset_reference
+    from evalrules.io.ruleset_names import ruleset_reference
 
     assert ruleset_reference("a/p.toml", "r.toml") == str(Path("a") / "r.toml")
     assert ruleset_reference("a/p.toml", "caiyu_2020_10") == "caiyu_2020_10"

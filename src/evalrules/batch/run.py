@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..base.errors import EvalrulesError, LoadError, Problem
-from ..io.loading import ruleset_reference
 from ..io.outputs import atomic_path, refuse_inputs_as_output
+from ..io.ruleset_names import ruleset_reference
 from ..model.project import Project
 from ..model.result import Result
 from .inputs import expand, read_as_gb18030, read_inputs

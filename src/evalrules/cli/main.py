@@ -23,14 +23,16 @@ from ..base.numbers import fmt
 from ..base.sources import read_text
 from ..engine.scoring import score
 from ..hooks.registry import STRICT_ENV, default_registry
-from ..io.loading import load_ruleset, ruleset_reference
-from ..io.outputs import output_problem, unique_file_names
-from ..io.project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
+from ..io.loading import load_ruleset
+from ..io.outputs import output_problem
+from ..io.project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input
 from ..io.render import result_markdown, result_text
+from ..io.ruleset_names import ruleset_reference
 from ..model.project import Project
 from ..model.ruleset import Ruleset
 from ..selfcheck.report import DEFAULT_EXAMPLES
 from . import batch as batch_cli
+from . import convert as convert_command
 from . import monitor as monitor_cli
 from . import new as new_cli
 from . import rulesets as ruleset_commands
@@ -352,58 +354,6 @@ def _report(arguments: argparse.Namespace) -> str:
     return f"已生成 {path}（{fmt(context.result.total)} 分，{context.result.grade}）\n"
 
 
-def _convert(arguments: argparse.Namespace) -> str:
-    from ..io.project_export import project_to_toml
-
-    source, output = Path(arguments.input), Path(arguments.output)
-    if arguments.to is not None:
-        from ..authoring.retarget import convert_to
-
-        return convert_to(source, output, arguments.to)
-    notes: list[str] = []
-    items = read_many(source, notes) if not review_cli.target_form(source) else _target_forms(source)
-    problems = [problem for _, item in items if isinstance(item, EvalrulesError) for problem in item.problems]
-    if problems:
-        raise LoadError(problems)
-    projects = [(key, item) for key, item in items if isinstance(item, Project)]
-    if not projects:
-        raise LoadError([Problem("E-CONVERT-EMPTY", "输入中没有找到项目", file=str(source))])
-    if len(projects) == 1 and output.suffix.lower() == ".toml":
-        targets = [(output, "", projects[0][1])]
-    elif output.suffix:
-        raise LoadError(
-            [
-                Problem(
-                    "E-CONVERT-MANY",
-                    f"输入含 {len(projects)} 个项目，-o 应为文件夹",
-                    where="-o",
-                    found=str(output),
-                )
-            ]
-        )
-    else:
-        names = unique_file_names([key for key, _ in projects])
-        # a key the file name does not spell out (P/1 → P_1, P_1 → P_1-2) is said beside it
-        targets = [
-            (output / f"{names[key]}.toml", key if names[key] != key else "", project)
-            for key, project in projects
-        ]
-    from ..io.outputs import write_atomic
-
-    written = []
-    for path, key, project in targets:
-        write_atomic(path, project_to_toml(project).encode("utf-8"))
-        written.append(f"已写出 {path}（{project.name}" + (f"；输入中的键 {key}" if key else "") + "）\n")
-    return "".join(written) + "".join(f"注意：{note}\n" for note in notes)
-
-
-def _target_forms(source: Path) -> list[tuple[str, Project | EvalrulesError]]:
-    """The projects of an .xlsx 绩效目标申报表 rather than a 自评表 (evalrules.review.excel_form)."""
-    from ..review.excel_form import read_target_forms
-
-    return list(read_target_forms(source))
-
-
 def _validate(arguments: argparse.Namespace) -> str:
     path = Path(arguments.file)
     many = path.suffix.lower() in WORKBOOK_SUFFIXES + FLAT_SUFFIXES
@@ -425,7 +375,7 @@ _COMMANDS = {
     "new": new_cli.run,
     "targets": review_cli.run,
     "monitor": monitor_cli.run,
-    "convert": _convert,
+    "convert": convert_command.run,
     "report": _report,
     "audit": _audit,
     "plugins": ruleset_commands.plugins,

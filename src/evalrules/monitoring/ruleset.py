@@ -13,7 +13,7 @@ from attrs import frozen
 
 from ..base.errors import LoadError, Problem, known_list, suggest
 from ..base.sources import read_text
-from ..io.loading import MONITORING_RULESET_IDS
+from ..io.ruleset_names import MONITORING_RULESET_IDS
 from .reading import Reader
 
 TOP_KEYS = ("monitoring_ruleset", "time", "lights", "execution", "targets", "provenance")

@@ -478,3 +478,12 @@ def test_a_quote_left_open_in_the_header_row_is_a_located_error(tmp_path: Path) 
         read_flat(path)
     (problem,) = caught.value.problems
     assert problem.code == "E-FILE" and problem.line == 1 and "引号不成对" in problem.message
+
+
+@pytest.mark.parametrize("form", ["evi_survey_2023.toml", "rev_shenbao_training_2024.toml"])
+def test_what_the_columns_cannot_hold_is_refused_never_dropped(form: str, tmp_path: Path) -> None:
+    # found by review: survey inputs and the 申报表's history vanished when written as flat rows
+    project = evalrules.load_project(Path(__file__).parent / "forms" / form)
+    with pytest.raises(ValueError, match="不能写入扁平格式"):
+        write_flat([project], tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()

@@ -894,3 +894,21 @@ def test_malformed_parents_and_values_are_located_load_errors(tmp_path: Path, na
     with pytest.raises(LoadError) as caught:
         evalrules.load_ruleset(tmp_path / "ruleset.toml")
     located(caught.value)
+
+
+def test_a_step_measure_too_large_for_its_places_is_still_explained(tmp_path: Path) -> None:
+    # found by the fuzz test above: 95 / 1e-300 made the reason's rounding raise InvalidOperation
+    ruleset = tmp_path / "r.toml"
+    ruleset.write_text(
+        '[ruleset]\nid = "big"\nversion = "1"\ntitle = "t"\ndocument = "d"\nissuer = "i"\n'
+        '[[grades]]\nname = "优"\nmin = 0\n[[indicators]]\nname = "过程"\nweight = 100\n'
+        '  [[indicators.children]]\n  name = "支出进度"\n  weight = 100\n  method = "step"\n'
+        '  params = { measure = "执行数 / 到位资金", steps = [{ min = 1, share = 1 }] }\n',
+        encoding="utf-8",
+    )
+    project = tmp_path / "p.toml"
+    project.write_text(
+        '[project]\nname = "大"\n[budget]\n"到位资金" = 1e-300\n"执行数" = 95\n', encoding="utf-8"
+    )
+    result = evalrules.score(evalrules.load_project(project), evalrules.load_ruleset(ruleset))
+    assert result.total == 100 and "完成度" in result.node("过程", "支出进度").reasons[0]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
-from ..base.numbers import CONTEXT, ZERO, fmt, round_to
+from ..base.numbers import CONTEXT, ZERO, fmt, round_to, rounded_for_text
 from ..base.sources import Place
 from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
 from ..hooks.specs import hookimpl
@@ -50,7 +50,7 @@ def _panels(
 
 
 def _percent(value: Decimal) -> str:
-    return f"{fmt(round_to(value, 2))}%"
+    return f"{fmt(rounded_for_text(value, 2))}%"
 
 
 @frozen
@@ -104,7 +104,7 @@ class SurveySample:
                     needed = share
                     why = (
                         f"服务对象 {fmt(found.population)} 人的 {_percent(rule.min_sample_share * 100)}"
-                        f"，即 {fmt(round_to(share, 2))} 份"
+                        f"，即 {fmt(rounded_for_text(share, 2))} 份"
                     )
             if needed is None or found.valid >= needed:
                 continue
@@ -191,7 +191,7 @@ class PanelSpread:
                 self.code,
                 self.severity,
                 f"“{'/'.join(path)}” 专家评分极差 {fmt(spread)}（{high.expert} {fmt(high.score)}，"
-                f"{low.expert} {fmt(low.score)}），超过规则集允许的 {fmt(round_to(limit, 2))}",
+                f"{low.expert} {fmt(low.score)}），超过规则集允许的 {fmt(rounded_for_text(limit, 2))}",
                 path,
                 spread,
                 limit,

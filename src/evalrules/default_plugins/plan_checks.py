@@ -13,7 +13,7 @@ import attrs
 from attrs import frozen
 
 from ..base.errors import ScoringError
-from ..base.numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to
+from ..base.numbers import CONTEXT, HUNDRED, ZERO, fmt, round_to, rounded_for_text
 from ..base.sources import Place
 from ..engine.scoring import explain
 from ..hooks.findings import AuditCheck, AuditContext, Finding, Severity
@@ -43,11 +43,8 @@ class EqualMissed:
             node = nodes.get(key_of(target_path(target)))
             computed = node.score if node is not None else None
             side = "高于" if actual > value else "低于"
-            share = (
-                f"，为指标值的 {fmt(round_to(CONTEXT.multiply(CONTEXT.divide(actual, value), HUNDRED), 2))}%"
-                if value != ZERO
-                else ""
-            )
+            ratio = CONTEXT.multiply(CONTEXT.divide(actual, value), HUNDRED) if value != ZERO else None
+            share = f"，为指标值的 {fmt(rounded_for_text(ratio, 2))}%" if ratio is not None else ""
             scored = (
                 f"；按规则集的计分方法得 {fmt(computed)} 分（分值 {fmt(node.weight)} 分）"
                 if node is not None and computed is not None

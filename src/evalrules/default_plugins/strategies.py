@@ -12,7 +12,7 @@ from typing import Any
 from attrs import frozen
 
 from ..base.errors import suggest
-from ..base.numbers import CONTEXT, ONE, ZERO, fmt, round_to, split_equally
+from ..base.numbers import CONTEXT, ONE, ZERO, fmt, rounded_for_text, split_equally
 from ..formula.evaluator import compile_formula
 from ..hooks.specs import hookimpl
 from ..hooks.strategies import (
@@ -135,7 +135,7 @@ class StepTable:
         score = self.kernel(prepared)(item.target, item.assessment, item.budget, item.weight)  # the kernel's
         where = f"达到 ≥{fmt(step.min)} 档" if step else "低于所有档位"
         reason = (
-            f"{item.name} 完成度 {fmt(round_to(degree, 4))}，{where}，得分值的 {percent(share)}，"
+            f"{item.name} 完成度 {fmt(rounded_for_text(degree, 4))}，{where}，得分值的 {percent(share)}，"
             f"即 {item.shown(score)} 分（分值 {fmt(item.weight)} 分）"
         )
         return Outcome(score, (reason,))

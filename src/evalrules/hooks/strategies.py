@@ -17,7 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from attrs import field, frozen
 
-from ..base.numbers import fmt, round_to
+from ..base.numbers import fmt, rounded_for_text
 from ..formula.evaluator import FormulaFunction
 from ..model.project import Assessment, Budget, Target
 from ..model.ruleset import Rounding
@@ -79,7 +79,7 @@ class ScoringInput:
 
     def shown(self, value: Decimal) -> str:
         """A score as the ruleset displays it (rounded, no trailing zeros)."""
-        return fmt(round_to(value, self.rounding.places, self.rounding.mode))
+        return fmt(rounded_for_text(value, self.rounding.places, self.rounding.mode))
 
 
 @frozen

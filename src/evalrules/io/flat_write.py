@@ -62,10 +62,15 @@ def project_rows(key: str, project: Project) -> list[dict[str, Any]]:
     for path, weight in data.get("weights", {}).items():
         add("weight", indicator=path, value=weight)
     for target in data.get("targets", []):
+        unheld = set(target) - {*TARGET_COLUMNS.values(), "slot", "name"}
+        if unheld:  # inputs, panel, the 申报表's source/basis/history: never silently dropped
+            raise ValueError(
+                f"项目 {key}：绩效指标 {target['name']} 的 {'、'.join(sorted(unheld))} 不能写入扁平格式"
+            )
         cells = {column: target[key] for column, key in TARGET_COLUMNS.items() if key in target}
         add("target", **cells)
     for entry in data.get("assessments", []):
-        unsupported = {"checklist", "values"} & entry.keys()
+        unsupported = entry.keys() - {*ASSESSMENT_COLUMNS.values(), "path", "deductions"}
         if unsupported:
             raise ValueError(
                 f"项目 {key}：评价项 {entry['path']} 的 {'、'.join(sorted(unsupported))} 不能写入扁平格式"

@@ -12,7 +12,8 @@ import attrs
 import pytest
 
 import evalrules
-from evalrules.engine.binding import Binder, BoundNode
+from evalrules.engine.binding import Binder
+from evalrules.engine.bound import BoundNode
 from evalrules.engine.scoring import explain
 from evalrules.model.applicability import applicability
 from evalrules.model.result import Result

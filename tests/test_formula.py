@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from evalrules import FormulaError, FormulaFunction, default_registry
 from evalrules.base.numbers import CONTEXT
 from evalrules.formula.evaluator import (
-    MAX_EXPONENT,
     MAX_FORMULA_DEPTH,
     MAX_FORMULA_LENGTH,
     MAX_FORMULA_NODES,
@@ -25,6 +24,7 @@ from evalrules.formula.evaluator import (
     Value,
     compile_formula,
 )
+from evalrules.formula.operators import MAX_EXPONENT
 
 FUNCTIONS = default_registry().functions
 NAMES = ("实际值", "指标值", "分值", "x", "y", "a", "b")

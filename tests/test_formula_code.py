@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from evalrules import FormulaError, default_registry
 from evalrules.formula.code import to_function
-from evalrules.formula.evaluator import Formula, Value, compile_formula
+from evalrules.formula.evaluator import Formula, compile_formula
+from evalrules.formula.operators import Value
 
 FUNCTIONS = default_registry().functions
 NAMES = ("实际值", "指标值", "分值", "x", "y")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from evalrules import FormulaError, FormulaFunction, compile_formula, default_registry
 from evalrules.base.numbers import CONTEXT, round_to
 from evalrules.default_plugins import functions as builtins
-from evalrules.formula.evaluator import Value
+from evalrules.formula.operators import Value
 
 FUNCTIONS: Mapping[str, FormulaFunction] = default_registry().functions
 NAMES = ("x", "y", "z", "实际值", "指标值")

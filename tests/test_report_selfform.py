@@ -11,11 +11,8 @@ from openpyxl import load_workbook
 import evalrules
 from evalrules.base.numbers import fmt
 from evalrules.report import ReportContext, build_report, placeholder
-from evalrules.report.selfform import (
-    HEADERS,
-    SHEET_TITLE,
-    render_self_form,
-)
+from evalrules.report.selfform import render_self_form
+from evalrules.report.selfform_layout import HEADERS, SHEET_TITLE
 
 SELF_PROJECT = """
 [project]

@@ -37,12 +37,12 @@ from evalrules import FormulaError, default_registry
 from evalrules.base.errors import EvalrulesError, LoadError, ScoringError
 from evalrules.base.numbers import EXPONENT_LIMIT, MAX_MAGNITUDE
 from evalrules.formula.evaluator import (
-    MAX_EXPONENT,
     MAX_FORMULA_DEPTH,
     MAX_FORMULA_LENGTH,
     MAX_FORMULA_NODES,
     compile_formula,
 )
+from evalrules.formula.operators import MAX_EXPONENT
 
 HANG_GUARD = 10.0
 """Seconds one attempt may take before it counts as a hang (generous: a refusal takes milliseconds)."""

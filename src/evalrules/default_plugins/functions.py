@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..base.numbers import CONTEXT, round_to
-from ..formula.evaluator import FormulaFunction, Value
+from ..formula.evaluator import FormulaFunction
+from ..formula.operators import Value
 from ..hooks.specs import hookimpl
 
 MAX_ROUND_PLACES = 10

@@ -7,33 +7,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from attrs import define, field
-
 from ..base.errors import FormulaError, Problem, ScoringError, suggest
 from ..base.numbers import ZERO, apportion, fmt, split_equally
 from ..base.sources import Place
 from ..hooks.registry import Registry
 from ..hooks.strategies import InputProblem, ParameterProblem, PrepareContext, ScoringInput
 from ..model.evidence import PANEL_METHOD, SURVEY_METHOD
-from ..model.project import Assessment, Project, Target
-from ..model.result import NodeKind
+from ..model.project import Project, Target
 from ..model.ruleset import Indicator, MethodRef, Ruleset
+from .bound import BoundNode, group_paths, walk
 
 NOT_APPLICABLE = "本项目无该指标。"
 ALL_CHILDREN_NA = "下级指标均不适用。"
-
-
-@define
-class BoundNode:
-    path: tuple[str, ...]
-    base_weight: Decimal
-    kind: NodeKind = "indicator"
-    method: MethodRef | None = None
-    target: Target | None = None
-    assessment: Assessment | None = None
-    children: list[BoundNode] = field(factory=list)
-    na_reason: str | None = None
-    weight: Decimal = ZERO
 
 
 class Binder:
@@ -94,7 +79,7 @@ class Binder:
         """With binding problems nothing is scored: the framework indicators' own input problems
         (a missing assessment, a missing budget figure) are told in the same run all the same,
         not one stage at a time."""
-        for node in _walk(root):
+        for node in walk(root):
             if node.kind != "indicator" or node.children or node.method is None or node.na_reason:
                 continue
             strategy = self.registry.strategies.get(node.method.strategy)
@@ -206,7 +191,7 @@ class Binder:
             )
 
     def fill_slot(self, node: BoundNode, indicator: Indicator) -> None:
-        places = {(*node.path, *group) for group in _group_paths(indicator)}
+        places = {(*node.path, *group) for group in group_paths(indicator)}
         targets = [t for t in self.project.targets if t.slot in places]
         if not targets:
             if indicator.slot is not None and indicator.slot.empty == "not_applicable":
@@ -230,7 +215,7 @@ class Binder:
             )
             return
         groups = {node.path: node}
-        for group in _group_paths(indicator):  # 产出指标/数量指标 makes 产出指标, then 数量指标 under it
+        for group in group_paths(indicator):  # 产出指标/数量指标 makes 产出指标, then 数量指标 under it
             for depth in range(1, len(group) + 1):
                 path = (*node.path, *group[:depth])
                 if path not in groups:
@@ -327,12 +312,12 @@ class Binder:
             (*path, *group)
             for path, indicator in self.ruleset.walk()
             if indicator.slot
-            for group in _group_paths(indicator)
+            for group in group_paths(indicator)
         }
 
     def check_leftovers(self, roots: list[BoundNode]) -> None:
         slots = self.slot_paths()
-        leaves = {node.path for root in roots for node in _walk(root) if node.kind in ("indicator", "slot")}
+        leaves = {node.path for root in roots for node in walk(root) if node.kind in ("indicator", "slot")}
         for target in self.project.targets:
             if target.slot not in slots:
                 self.problem(
@@ -341,7 +326,7 @@ class Binder:
                     target.place,
                     suggestion=suggest("/".join(target.slot), ["/".join(s) for s in slots]),
                 )
-        targets = {node.path for root in roots for node in _walk(root) if node.kind in ("target", "group")}
+        targets = {node.path for root in roots for node in walk(root) if node.kind in ("target", "group")}
         for assessment in self.project.assessments:
             if assessment.path in targets:
                 self.problem(
@@ -395,20 +380,3 @@ class Binder:
             extras = iter(split_equally(shared, len(applicable), self.rounding.places))
         for child, own in zip(node.children, owns, strict=True):
             self.assign_weights(child, own + next(extras) if child.na_reason is None else own)
-
-
-def _group_paths(indicator: Indicator) -> list[tuple[str, ...]]:
-    """The places a slot's targets may name, relative to the slot: itself, each group and
-    each group's parents ("产出指标/数量指标" allows 产出指标 and 产出指标/数量指标)."""
-    paths: list[tuple[str, ...]] = [()]
-    for group in indicator.slot.groups if indicator.slot else ():
-        parts = tuple(group.split("/"))
-        paths.extend(parts[:depth] for depth in range(1, len(parts) + 1) if parts[:depth] not in paths)
-    return paths
-
-
-def _walk(node: BoundNode) -> list[BoundNode]:
-    found = [node]
-    for child in node.children:
-        found.extend(_walk(child))
-    return found

@@ -17,7 +17,8 @@ from ..hooks.strategies import InputProblem, ScoringInput, outcome_problem
 from ..model.project import Project
 from ..model.result import NodeResult, Result, UnknownValue
 from ..model.ruleset import Ruleset
-from .binding import Binder, BoundNode
+from .binding import Binder
+from .bound import BoundNode
 from .unknowns import LABELS, Unknown, merge, reason, unknown_of, written
 
 

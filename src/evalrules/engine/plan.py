@@ -17,74 +17,21 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
-
-from attrs import define, field, frozen
 
 from ..base.numbers import PRECISION, ROUNDING_MODES, ZERO, exact_sum, split_equally
 from ..hooks.strategies import Kernel, kernel_for
 from ..model.project import Assessment, Budget, Project, Target
 from ..model.ruleset import Indicator, Ruleset
+from .plan_parts import MAX_KEPT_SPLIT, Group, PlanNode, Refused, Run, Value
 
 if TYPE_CHECKING:
     from ..hooks.registry import Registry
 
 Numbers = tuple[Decimal, Decimal, tuple[tuple[str, Decimal | None], ...]]
 """(total, exact total, first-level scores as displayed)."""
-Value = tuple[Decimal | None, Decimal]
-"""A node's exact value (None: not applicable) and its weight."""
-MAX_KEPT_SPLIT = 200
-"""Equal splits are kept for slots of up to so many targets: projects with ever more targets in
-a slot must not make the kept splits grow without end."""
-
-
-class _Refused(Exception):
-    """The common road ends here: score this project the explaining way."""
-
-
-@frozen
-class _Group:
-    """A group of a slot (or the slot itself): its subgroups come before its targets."""
-
-    path: tuple[str, ...]
-    """The full path, as the targets' slot names it."""
-    rounded: bool
-    subgroups: tuple[int, ...]
-
-
-@frozen
-class _Node:
-    path: tuple[str, ...]
-    weight: Decimal
-    rounded: bool
-    """Whether its value is rounded (rounding stage indicator; or level, at the first level)."""
-    children: tuple[_Node, ...] = ()
-    kernel: Kernel | None = None
-    groups: tuple[_Group, ...] = ()
-    """For a slot: its groups in the order the explaining scorer makes them, the slot first."""
-    group_index: Mapping[tuple[str, ...], int] = {}
-    """For a slot: the index in groups of each group's path."""
-    empty_is_na: bool = False
-    slot: int = -1
-    """For a slot: its index among the plan's slots (the bucket its targets go to)."""
-    splits: dict[int, tuple[Decimal, ...]] = field(factory=dict, eq=False)
-    """For a slot: its weight split equally among so many targets, as met (up to MAX_KEPT_SPLIT)."""
-
-
-@define
-class _Run:
-    """One project on its way through the plan."""
-
-    buckets: list[list[Target]]
-    """Each slot's targets, in the project's order."""
-    assessments: dict[tuple[str, ...], Assessment]
-    budget: Budget
-    split: bool
-    """No target gives its weight: every slot's weight is split equally."""
-    used_targets: int = 0
-    used_assessments: int = 0
 
 
 class RulesetPlan:
@@ -116,23 +63,23 @@ class RulesetPlan:
             self.roots = tuple(
                 self.node(indicator, (indicator.name,), registry) for indicator in ruleset.indicators
             )
-        except _Refused:
+        except Refused:
             self.usable = False
             self.roots = ()
         if sum((root.weight for root in self.roots), ZERO) != ruleset.max:
             self.usable = False
         self.names = tuple(root.path[0] for root in self.roots)
 
-    def node(self, indicator: Indicator, path: tuple[str, ...], registry: Registry) -> _Node:
+    def node(self, indicator: Indicator, path: tuple[str, ...], registry: Registry) -> PlanNode:
         if indicator.children:
             children = tuple(self.node(child, (*path, child.name), registry) for child in indicator.children)
             if sum((child.weight for child in children), ZERO) != indicator.weight:
-                raise _Refused  # every project would fail E-WEIGHT-SUM: the explaining scorer says so
-            return _Node(path, indicator.weight, self.rounds(path), children)
+                raise Refused  # every project would fail E-WEIGHT-SUM: the explaining scorer says so
+            return PlanNode(path, indicator.weight, self.rounds(path), children)
         if indicator.slot is not None:
             groups = self.slot_groups(path, indicator.slot.groups)
             self.slot_count += 1
-            return _Node(
+            return PlanNode(
                 path,
                 indicator.weight,
                 self.rounds(path),
@@ -143,11 +90,11 @@ class RulesetPlan:
             )
         method = indicator.method
         if method is None or method.strategy not in registry.strategies:
-            raise _Refused
+            raise Refused
         kernel = kernel_for(
             registry.strategies[method.strategy], method.prepared, path, self.ruleset.rounding
         )
-        return _Node(path, indicator.weight, self.round_leaves, kernel=kernel)
+        return PlanNode(path, indicator.weight, self.round_leaves, kernel=kernel)
 
     def rounds(self, path: tuple[str, ...]) -> bool:
         """Whether a branch's value is rounded: every branch at the rounding stage "indicator",
@@ -155,7 +102,7 @@ class RulesetPlan:
         stage = self.ruleset.rounding.stage
         return stage == "indicator" or (stage == "level" and len(path) == 1)
 
-    def slot_groups(self, slot: tuple[str, ...], declared: Sequence[str]) -> tuple[_Group, ...]:
+    def slot_groups(self, slot: tuple[str, ...], declared: Sequence[str]) -> tuple[Group, ...]:
         order: list[tuple[str, ...]] = [slot]
         subgroups: dict[tuple[str, ...], list[int]] = {slot: []}
         for group in declared:  # "产出指标/数量指标" makes 产出指标, then 数量指标 under it
@@ -168,7 +115,7 @@ class RulesetPlan:
         for path in order:
             self.slot_of[path] = self.slot_count
         return tuple(
-            _Group(
+            Group(
                 path,
                 self.rounds(path),
                 tuple(subgroups[path]),
@@ -183,7 +130,7 @@ class RulesetPlan:
             return None
         try:
             return self.numbers(project)
-        except (Exception, SystemExit):  # _Refused, or a kernel refusing its input: the scorer says why
+        except (Exception, SystemExit):  # Refused, or a kernel refusing its input: the scorer says why
             return None
 
     def numbers(self, project: Project) -> Numbers:
@@ -194,19 +141,19 @@ class RulesetPlan:
         for target in targets:
             buckets[slot_of[target.slot]].append(target)  # KeyError: not a slot of this ruleset
             if target.method is not None or target.unknown or target.inputs or target.panel:
-                raise _Refused  # a method of its own, or a value not known: the explaining scorer
+                raise Refused  # a method of its own, or a value not known: the explaining scorer
             if target.weight is not None:
                 split = False
         count = len(targets)
         if len(set(map(_NAME, targets))) != count and len(set(map(_SLOT_AND_NAME, targets))) != count:
-            raise _Refused  # E-TARGET-DUPLICATE
+            raise Refused  # E-TARGET-DUPLICATE
         assessments: dict[tuple[str, ...], Assessment] = {}
         for assessment in project.assessments:
             assessments.setdefault(assessment.path, assessment)
-        run = _Run(buckets, assessments, project.budget, split)
+        run = Run(buckets, assessments, project.budget, split)
         values = [self.value(root, run) for root in self.roots]
         if run.used_targets != count or run.used_assessments != len(project.assessments):
-            raise _Refused  # a target or assessment the tree did not take: the scorer names it
+            raise Refused  # a target or assessment the tree did not take: the scorer names it
         quantum, mode = self.quantum, self.mode
         scores = [value for value, _ in values]
         if self.exact_sums and all(map(operator.is_not, scores, _NONE)):  # all rounded, all apply
@@ -214,25 +161,25 @@ class RulesetPlan:
             return whole.quantize(quantum, mode), whole, tuple(zip(self.names, scores))
         exact = self.combine(values, self.ruleset.max)[0]
         if exact is None:
-            raise _Refused  # nothing applies (E-ALL-NA)
+            raise Refused  # nothing applies (E-ALL-NA)
         firsts = tuple(
             (name, None if value is None else value.quantize(quantum, mode))
             for name, value in zip(self.names, scores, strict=True)
         )
         return exact.quantize(quantum, mode), exact, firsts
 
-    def value(self, node: _Node, run: _Run) -> Value:
+    def value(self, node: PlanNode, run: Run) -> Value:
         assessment = run.assessments.get(node.path) if run.assessments else None
         if assessment is not None:
             run.used_assessments += 1
             if assessment.not_applicable:
                 return None, node.weight
             if node.kernel is None or assessment.unknown or assessment.panel:
-                raise _Refused  # only a leaf indicator is assessed, with values known
+                raise Refused  # only a leaf indicator is assessed, with values known
         if node.kernel is not None:
             score = node.kernel(None, assessment, run.budget, node.weight)
             if not isinstance(score, Decimal) or not ZERO <= score <= node.weight:  # NaN raises
-                raise _Refused
+                raise Refused
             return (score.quantize(self.quantum, self.mode) if self.round_leaves else score), node.weight
         if node.groups:
             return self.slot(node, run)
@@ -241,12 +188,12 @@ class RulesetPlan:
             value = value.quantize(self.quantum, self.mode)
         return value, node.weight
 
-    def slot(self, node: _Node, run: _Run) -> Value:
+    def slot(self, node: PlanNode, run: Run) -> Value:
         targets = run.buckets[node.slot]
         if not targets:
             if node.empty_is_na:
                 return None, node.weight
-            raise _Refused  # E-SLOT-EMPTY
+            raise Refused  # E-SLOT-EMPTY
         count = len(targets)
         run.used_targets += count
         if run.split or all(map(operator.is_, map(_WEIGHT, targets), _NONE)):
@@ -263,12 +210,12 @@ class RulesetPlan:
                 weight = target.weight
                 if weight is None:
                     if not target.not_applicable:
-                        raise _Refused  # E-TARGET-WEIGHT
+                        raise Refused  # E-TARGET-WEIGHT
                     weight = ZERO
                 shares.append(weight)
             given = exact_sum(shares)
             if (sum(shares, ZERO) if given is None else given) != node.weight:
-                raise _Refused  # E-WEIGHT-SUM
+                raise Refused  # E-WEIGHT-SUM
             exact = given is not None and self.exact_sums and min(shares) >= ZERO
         values, total = self.scores(targets, shares, run.budget, split)
         if not exact:
@@ -298,7 +245,7 @@ class RulesetPlan:
                 continue
             value = kernels[target.operator](target, None, budget, share)
             if not isinstance(value, Decimal) or not ZERO <= value <= share:  # NaN raises
-                raise _Refused
+                raise Refused
             if rounds and (value is not share or not rounded):  # full marks: the share, rounded if split
                 value = value.quantize(quantum, mode)
             values.append(value)
@@ -307,7 +254,7 @@ class RulesetPlan:
         return values, total
 
     def rescaled(
-        self, node: _Node, targets: list[Target], shares: Sequence[Decimal], values: list[Decimal | None]
+        self, node: PlanNode, targets: list[Target], shares: Sequence[Decimal], values: list[Decimal | None]
     ) -> Decimal | None:
         """A slot's value when some target does not apply and every sum is exact (exact_sums, and
         shares of few places): each group's applicable scores and weights are added in any
@@ -353,7 +300,7 @@ class RulesetPlan:
         return sums[0]
 
     def added(
-        self, node: _Node, targets: list[Target], shares: Sequence[Decimal], values: list[Decimal | None]
+        self, node: PlanNode, targets: list[Target], shares: Sequence[Decimal], values: list[Decimal | None]
     ) -> Decimal | None:
         """A slot's value, every sum made in the explaining scorer's order: each group combined
         from its subgroups (those with a target within), then its targets in their order, from

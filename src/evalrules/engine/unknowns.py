@@ -23,7 +23,7 @@ from ..base.numbers import ZERO, fmt
 from ..model.result import NodeResult, Result, TotalRange, UnknownValue
 
 if TYPE_CHECKING:
-    from .binding import BoundNode
+    from .bound import BoundNode
 
 LABELS = {"value": "年度指标值", "actual": "实际完成值", "score": "得分", "rating": "评价等级"}
 """The names analysts use for the values that may be marked unknown."""

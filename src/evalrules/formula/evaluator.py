@@ -26,6 +26,15 @@ from attrs import field, frozen
 from ..base.errors import FormulaError, suggest
 from ..base.numbers import CONTEXT
 from .code import to_function
+from .operators import (
+    BINARY,
+    COMPARE,
+    SIMPLEEVAL_OPERATORS,
+    UNARY,
+    Value,
+)
+from .operators import MAX_EXPONENT as MAX_EXPONENT  # re-exported: a cap of formulas
+from .operators import OPERATORS as OPERATORS  # re-exported: what the docs list
 
 MAX_FORMULA_LENGTH = 500
 """Longest formula source accepted, in characters."""
@@ -33,54 +42,6 @@ MAX_FORMULA_DEPTH = 50
 """Deepest nesting accepted: brackets, and the syntax tree (a chain a + b + … of n terms is n deep)."""
 MAX_FORMULA_NODES = 200
 """Most syntax-tree nodes one formula may have."""
-MAX_EXPONENT = 100
-"""Largest absolute integer exponent `**` accepts; results must also stay in the context."""
-
-Value = Decimal | bool
-
-
-def _power(base: Value, exponent: Value) -> Decimal:
-    exponent = Decimal(exponent)
-    if exponent != exponent.to_integral_value() or abs(exponent) > MAX_EXPONENT:
-        raise ArithmeticError(f"乘方的指数必须是绝对值不超过 {MAX_EXPONENT} 的整数")
-    if base == 0 and exponent < 0:  # the decimal spec gives Infinity here without a signal
-        raise ZeroDivisionError("0 的负数次方")
-    return CONTEXT.power(Decimal(base), exponent)
-
-
-_BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
-    ast.Add: ("+", CONTEXT.add),
-    ast.Sub: ("-", CONTEXT.subtract),
-    ast.Mult: ("*", CONTEXT.multiply),
-    ast.Div: ("/", CONTEXT.divide),
-    ast.FloorDiv: ("//", CONTEXT.divide_int),
-    ast.Mod: ("%", CONTEXT.remainder),
-    ast.Pow: ("**", _power),
-}
-_UNARY: dict[type[ast.unaryop], tuple[str, Callable[[Any], Any]]] = {
-    ast.USub: ("-", CONTEXT.minus),
-    ast.UAdd: ("+", CONTEXT.plus),
-    ast.Not: ("not", lambda value: not value),
-}
-_COMPARE: dict[type[ast.cmpop], tuple[str, Callable[[Any, Any], bool]]] = {
-    ast.Eq: ("==", lambda a, b: a == b),
-    ast.NotEq: ("!=", lambda a, b: a != b),
-    ast.Lt: ("<", lambda a, b: a < b),
-    ast.LtE: ("<=", lambda a, b: a <= b),
-    ast.Gt: (">", lambda a, b: a > b),
-    ast.GtE: (">=", lambda a, b: a >= b),
-}
-OPERATORS: tuple[str, ...] = (
-    *(symbol for table in (_BINARY, _UNARY, _COMPARE) for symbol, _ in table.values()),
-    "and",
-    "or",
-    "x if 条件 else y",
-)
-"""Every operator a formula may use, for the documentation."""
-
-_SIMPLEEVAL_OPERATORS: dict[type, Callable[..., Any]] = {
-    kind: function for table in (_BINARY, _UNARY, _COMPARE) for kind, (_, function) in table.items()
-}
 _STRUCTURE = (
     ast.Expression,
     ast.BoolOp,
@@ -243,9 +204,9 @@ def compile_formula(
     checker.visit(tree.body, depth=1)
     guarded = {name: _guarded(function) for name, function in functions.items()}
     evaluator = simpleeval.SimpleEval(
-        operators=dict(_SIMPLEEVAL_OPERATORS), functions=guarded, names=_CurrentValues()
+        operators=dict(SIMPLEEVAL_OPERATORS), functions=guarded, names=_CurrentValues()
     )
-    function = to_function(tree.body, _SIMPLEEVAL_OPERATORS, guarded)
+    function = to_function(tree.body, SIMPLEEVAL_OPERATORS, guarded)
     return Formula(source, frozenset(checker.used_names), tree.body, evaluator, function)
 
 
@@ -362,13 +323,13 @@ class _Checker:
         raise self.fail(f"未知名称 “{node.id}”", node, suggest(node.id, [*self.names, *self.functions]))
 
     def visit_BinOp(self, node: ast.BinOp, depth: int) -> None:
-        if type(node.op) not in _BINARY:
+        if type(node.op) not in BINARY:
             raise self.fail(f"不允许运算符 {type(node.op).__name__}", node)
         self.visit(node.left, depth + 1)
         self.visit(node.right, depth + 1)
 
     def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> None:
-        if type(node.op) not in _UNARY:
+        if type(node.op) not in UNARY:
             raise self.fail(f"不允许运算符 {type(node.op).__name__}", node)
         self.visit(node.operand, depth + 1)
 
@@ -378,7 +339,7 @@ class _Checker:
 
     def visit_Compare(self, node: ast.Compare, depth: int) -> None:
         for op in node.ops:
-            if type(op) not in _COMPARE:
+            if type(op) not in COMPARE:
                 raise self.fail(f"不允许比较运算 {type(op).__name__}", node)
         self.visit(node.left, depth + 1)
         for comparator in node.comparators:

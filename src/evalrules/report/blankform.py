@@ -18,7 +18,7 @@ from ..base.extras import MissingExtraError
 from ..base.numbers import fmt
 from ..model.ruleset import Ruleset
 from .files import write_atomic
-from .selfform import EXECUTION_METHOD, HEADERS, SHEET_TITLE, WIDTH, WIDTHS
+from .selfform_layout import EXECUTION_METHOD, HEADERS, SHEET_TITLE, WIDTH, WIDTHS
 
 try:
     from openpyxl import Workbook

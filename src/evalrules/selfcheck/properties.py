@@ -11,7 +11,6 @@ and compared, and their coverage of indicators, grades and operators is reported
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -31,6 +30,7 @@ from ..model.project import Project, Target
 from ..model.result import NodeResult, Result
 from ..model.ruleset import Ruleset
 from .golden import coverage, run_example
+from .grades import grade_gaps
 from .projects import amounts, describe, projects, target_text
 from .report import DEFAULT_EXAMPLES, CheckReport, CounterExample, PropertyOutcome
 
@@ -287,34 +287,6 @@ class _Checker:
 def _path_of(where: str) -> str:
     match = re.search(r"指标 ([^，]+)", where)
     return match.group(1) if match else ""
-
-
-def grade_gaps(ruleset: Ruleset) -> CounterExample | None:
-    """The first total in [0, max] with no grade or two grades, probing each band's edges."""
-    bands = sorted(ruleset.grades, key=lambda band: band.low)
-    points = {ZERO, ruleset.max}
-    for band in bands:
-        points |= {band.low, band.high}
-    for low, high in itertools.pairwise(sorted(points)):
-        points.add((low + high) / 2)
-    for total in sorted(p for p in points if ZERO <= p <= ruleset.max):
-        holders = [
-            b.name
-            for b in bands
-            if b.low <= total < b.high or (b.high == ruleset.max and total == ruleset.max)
-        ]
-        if len(holders) != 1:
-            shown = "、".join(
-                f"{b.name} [{fmt(b.low)}, {fmt(b.high)}{']' if b.high == ruleset.max else ')'}" for b in bands
-            )
-            kind = "不属于任何等级（缝隙）" if not holders else f"同时属于 {'、'.join(holders)}（重叠）"
-            return CounterExample(
-                f"总分 {fmt(total)} {kind}",
-                (f"等级：{shown}",),
-                "恰好一个等级",
-                "、".join(holders) or "没有等级",
-            )
-    return None
 
 
 _PROPERTIES: tuple[tuple[str, str], ...] = (

@@ -487,3 +487,14 @@ def test_what_the_columns_cannot_hold_is_refused_never_dropped(form: str, tmp_pa
     with pytest.raises(ValueError, match="不能写入扁平格式"):
         write_flat([project], tmp_path / "out.csv")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_file_of_stray_quotes_is_refused_in_bounded_time(tmp_path: Path) -> None:
+    from evalrules.io.flat import MAX_BROKEN_ROWS
+
+    lines = ["project,name,kind,slot,indicator,operator,value,actual"]
+    lines += [f'P{n},"项目,target,产出,指标,>=,1,1' for n in range(MAX_BROKEN_ROWS + 2)]
+    path = tmp_path / "quotes.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="引号不成对"):
+        read_flat(path)

@@ -25,6 +25,10 @@ from .flat_write import write_flat
 
 __all__ = ["COLUMNS", "KINDS", "read_flat", "write_flat"]
 
+MAX_BROKEN_ROWS = 100
+"""Most rows with a stray quote one CSV file may have, each failing its own project, before the
+whole file is refused (each is read again from the next line: the rereading stays bounded)."""
+
 
 def read_flat(path: str | Path) -> list[tuple[str, Project | LoadError]]:
     """Every project of a .csv (UTF-8 with or without BOM, or GB18030/GBK) or .jsonl file, keyed by its
@@ -109,6 +113,9 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
             if not owner or '"' in owner:
                 raise LoadError([problem]) from None  # whose row it was is unknown: nothing is scored
             rows.append((ended + 1, {"project": owner, BROKEN_ROW: problem}))
+            if sum(1 for _, row in rows if BROKEN_ROW in row) > MAX_BROKEN_ROWS:
+                many = f"超过 {MAX_BROKEN_ROWS} 行的引号不成对，不像一个可以读取的 CSV 文件"
+                raise LoadError([Problem("E-FILE", many, file=name)]) from None
             offset = ended = ended + 1
 
 

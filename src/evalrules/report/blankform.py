@@ -90,7 +90,7 @@ class _Blank:
         self.put(row, 10, "评价等级：")
         info = self.ruleset.info
         footer = (
-            f"评分依据：{info.title}（{info.document}），规则集 {info.id}；由 evalrules new 生成的空白表。"
+            f"评分依据：{info.citation or info.title}，规则集 {info.id}；由 evalrules new 生成的空白表。"
         )
         self.put(row + 1, 1, footer, border=False)
         self.merge(row + 1, 1, row + 1, WIDTH)

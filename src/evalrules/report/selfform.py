@@ -228,9 +228,10 @@ class _Sheet:
         context = self.context
         result = context.result
         document = f"（{context.ruleset_document}）" if context.ruleset_document else ""
+        cited = context.citation or f"{context.ruleset_title}{document}"  # as every report cites it
         self.row += 1
         text = (
-            f"评分依据：{context.ruleset_title}{document}，规则集 {result.ruleset_id} "
+            f"评分依据：{cited}，规则集 {result.ruleset_id} "
             f"{result.ruleset_version}；由 evalrules 根据评分结果生成。"
         )
         self._put(self.row, 1, text, align=_LEFT, border=False)

@@ -89,9 +89,7 @@ class _Blank:
         self.put(row, 9, None)
         self.put(row, 10, "评价等级：")
         info = self.ruleset.info
-        footer = (
-            f"评分依据：{info.citation or info.title}，规则集 {info.id}；由 evalrules new 生成的空白表。"
-        )
+        footer = f"评分依据：{info.citation or info.title}，规则集 {info.id}；由 evalrules new 生成的空白表。"
         self.put(row + 1, 1, footer, border=False)
         self.merge(row + 1, 1, row + 1, WIDTH)
         self.ws.page_setup.orientation = "landscape"

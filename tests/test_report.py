@@ -437,3 +437,26 @@ def test_no_name_can_inject_html_anywhere_in_the_markdown(tmp_path: Path) -> Non
     text = path.read_text(encoding="utf-8")
     assert "<script>" not in text
     assert text.splitlines()[0].startswith("# 甲&lt;script&gt;x&lt;/script&gt;|乙&amp;")
+
+
+def test_the_sheet_lists_each_experts_score(tmp_path: Path) -> None:
+    # issue 21 §2: the report's 附表 lists the panel's individual scores
+    from evalrules.report.docx import render_docx
+
+    forms = Path(__file__).parent / "forms"
+    project = evalrules.load_project(forms / "evi_panel_2022.toml")
+    context = build_report(project, evalrules.load_ruleset(project.ruleset or "caiyu_2020_10"))
+    assert context.panels and all(expert for _, expert, _, _ in context.panels)
+    render_markdown(context, tmp_path / "r.md")
+    render_html(context, tmp_path / "r.html")
+    markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    path, expert, _, _ = context.panels[0]
+    assert "专家评议明细" in markdown and f"| {path} | {expert} |" in markdown
+    assert "专家评议明细" in html and f"<td>{expert}</td>" in html
+    pytest.importorskip("docx")
+    render_docx(context, tmp_path / "r.docx")
+    import docx
+
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs]
+    assert "专家评议明细：" in paragraphs and any(p.startswith(f"{path}：{expert}") for p in paragraphs)

@@ -116,7 +116,8 @@ class ReportContext:
     """The ruleset's provenance caveat when some of its parameters are unverified."""
     problems: tuple[str, ...] = ()
     """五（二）: the problems the data shows (deductions, unmet targets, findings), without codes."""
-    """The chapters and headings the renderers write (附件3 unless a plugin's outline is chosen)."""
+    panels: tuple[tuple[str, str, Decimal, str], ...] = ()
+    """The 附表's 专家评议明细: each expert's score (and comment) by indicator path, in input order."""
 
     @property
     def basis(self) -> str:
@@ -187,7 +188,15 @@ def build_report(
         system=narrative.indicator_system(result, [len(_applicable(part.rows)) for part in parts]),
         caveat=narrative.caveat(ruleset),
         problems=narrative.problems(rows, review.findings),
+        panels=_panels(project),
     )
+
+
+def _panels(project: Project) -> tuple[tuple[str, str, Decimal, str], ...]:
+    """Every panel score of the project's targets and assessments, with the indicator it scores."""
+    scored = [("/".join((*t.slot, t.name)), t.panel) for t in project.targets]
+    scored += [("/".join(a.path), a.panel) for a in project.assessments]
+    return tuple((path, s.expert, s.score, s.comment) for path, panel in scored for s in panel)
 
 
 def report_title(name: str, ruleset: Ruleset) -> str:

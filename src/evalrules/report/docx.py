@@ -63,7 +63,7 @@ def render_docx(context: ReportContext, path: Path, typography: Typography = GON
         "lessons": _lessons,
         "suggestions": lambda doc, context: _text(doc, context, "suggestions"),
         "other": lambda doc, context: _text(doc, context, "other"),
-        "sheet": lambda doc, context: score_sheet(doc, context),
+        "sheet": _sheet,
         "findings": _findings,
     }
     landscape = False
@@ -200,6 +200,15 @@ def _score(row: Row) -> str:
     if row.score is None:
         return "不适用"
     return f"分值{fmt(row.weight)}分，得分{fmt(row.score)}分"
+
+
+def _sheet(doc: Any, context: ReportContext) -> None:
+    """附表 评分表, then each expert's score (paragraphs: the 评分表 stays the last table)."""
+    score_sheet(doc, context)
+    if context.panels:
+        doc.add_paragraph("专家评议明细：")
+    for path, expert, score, comment in context.panels:
+        doc.add_paragraph(f"{path}：{expert} {fmt(score)}分" + (f"（{comment}）" if comment else ""))
 
 
 def _findings(doc: Any, context: ReportContext) -> None:

@@ -46,11 +46,13 @@ from .schema import (
 def load_ruleset(id_or_path: str | Path, registry: Registry | None = None) -> Ruleset:
     """A checked Ruleset from a registered id or a TOML file path (which may ``extends``)."""
     registry = registry or default_registry()
-    if str(id_or_path) not in registry.rulesets:
-        kind = monitoring_kind_problem(id_or_path)
-        if kind is not None:
-            raise LoadError([kind])
-    documents = resolve_documents(str(id_or_path), registry)
+    name = str(id_or_path)
+    kind = None if name in registry.rulesets else monitoring_kind_problem(name)
+    if kind is None:
+        documents = resolve_documents(name, registry)
+        kind = monitoring_kind_problem(name, documents[0].data)
+    if kind is not None:
+        raise LoadError([kind])
     ruleset = _Builder(documents, registry).build(merge(documents))
     return attrs.evolve(ruleset, sha256=ruleset_sha256(ruleset))
 

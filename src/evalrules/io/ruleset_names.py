@@ -3,10 +3,11 @@ and the rulesets that are not evaluation rulesets (monitoring: E-RULESET-KIND)."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..base.errors import LoadError, Problem
-from ..base.sources import read_text
 
 
 def ruleset_reference(file: str, written: str | None, chosen: str | None = None) -> str:
@@ -37,16 +38,10 @@ MONITORING_RULESET_IDS = frozenset({"jiankong_2019_136"})
 stay downward): a monitoring ruleset is no evaluation ruleset (E-RULESET-KIND)."""
 
 
-def monitoring_kind_problem(id_or_path: str | Path) -> Problem | None:
-    """E-RULESET-KIND when an evaluation command is given a monitoring ruleset (by id or file)."""
-    name = str(id_or_path)
-    is_monitoring = name in MONITORING_RULESET_IDS
-    if not is_monitoring and name.endswith(".toml") and Path(name).is_file():
-        try:
-            is_monitoring = "monitoring_ruleset" in read_text(Path(name)).data
-        except LoadError:
-            return None  # the loader below reports what is wrong with the file
-    if not is_monitoring:
+def monitoring_kind_problem(name: str, data: Mapping[str, Any] | None = None) -> Problem | None:
+    """E-RULESET-KIND when an evaluation command is given a monitoring ruleset: a built-in one by
+    id, or a file whose parsed ``data`` is one (the loader passes what it has read already)."""
+    if name not in MONITORING_RULESET_IDS and "monitoring_ruleset" not in (data or {}):
         return None
     return Problem(
         "E-RULESET-KIND",

@@ -76,7 +76,7 @@ from evalrules.hooks import specs as hookspecs
 from evalrules.hooks.registry import Registry, build_registry, load_registry, new_plugin_manager
 from evalrules.io import inheritance, project_reader, schema
 from evalrules.io.export import ruleset_to_data
-from evalrules.model import claims, project, result
+from evalrules.model import claims, operators, project, result
 from evalrules.model import ruleset as model
 from evalrules.model.ruleset import SOURCE_TAGS, AuditPolicy, NotApplicablePolicy, Rounding, Slot
 
@@ -380,7 +380,7 @@ def test_project_format_documents_every_claim_key() -> None:
 
 
 def test_project_format_documents_every_operator_spelling() -> None:
-    assert missing(page("project-format"), project.OPERATORS) == []
+    assert missing(page("project-format"), operators.OPERATORS) == []
 
 
 def test_project_format_has_complete_examples_in_toml_and_json() -> None:

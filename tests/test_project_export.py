@@ -15,7 +15,8 @@ import evalrules
 from evalrules import LoadError
 from evalrules.io.project_export import exact, project_to_data, project_to_toml
 from evalrules.io.project_loading import project_from_text
-from evalrules.model.project import BUDGET_FIELDS, OPERATORS
+from evalrules.model.operators import OPERATORS
+from evalrules.model.project import BUDGET_FIELDS
 
 PLACES = {"place", "places", "weights_place", "file", "lines"}  # lines: where keys stand
 

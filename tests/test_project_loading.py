@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import evalrules
-import evalrules.model.project
+import evalrules.model.operators
 from evalrules import LoadError
 from evalrules.io.project_loading import project_from_text
 
@@ -236,7 +236,7 @@ def test_negative_target_weight_is_refused(write: Callable[[str, str], Path]) ->
 FORMS = Path(__file__).parent / "forms"
 
 
-@pytest.mark.parametrize(("written", "canonical"), sorted(evalrules.model.project.OPERATORS.items()))
+@pytest.mark.parametrize(("written", "canonical"), sorted(evalrules.model.operators.OPERATORS.items()))
 def test_every_printed_operator_reads(
     write: Callable[[str, str], Path], written: str, canonical: str
 ) -> None:

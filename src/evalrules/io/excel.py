@@ -15,7 +15,7 @@ How the form is read (RULES.md §3; the layout :mod:`evalrules.report.selfform` 
 - A merged cell applies to every cell it spans (its top-left value), so a merged 一级/二级 cell
   fills every row it covers.
 - 指标性质: the column when present and filled (≥ ≧ ＞= >= ≤ <= = ＝ 定性 …, see
-  :data:`evalrules.model.project.OPERATORS`; 正向 / 反向 are read as ≥ / ≤); otherwise a symbol leading the
+  :data:`evalrules.model.operators.OPERATORS`; 正向 / 反向 are read as ≥ / ≤); otherwise a symbol leading the
   年度指标值 ("≥95%") or the words 以上 / 以下 / 以内 after it ("95%以上"). A 指标值 with no number
   and no operator is 定性. A bare number with no operator anywhere is an error, not a guess.
 - Percentages: a row is a percent row when its unit is "%" or a value or actual carries a "%" sign

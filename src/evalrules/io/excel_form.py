@@ -15,9 +15,7 @@ from ..base.errors import Problem
 from ..base.extras import MissingExtraError
 from ..base.numbers import NumberProblem, fmt, parse_number
 from ..base.sources import Place
-from ..model.project import (
-    PREFIX_OPERATORS,
-)
+from ..model.operators import PREFIX_OPERATORS
 
 try:
     from openpyxl.utils import get_column_letter

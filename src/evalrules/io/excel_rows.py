@@ -8,18 +8,8 @@ from decimal import Decimal
 
 from ..base.numbers import HUNDRED, NumberProblem, fmt, parse_number
 from ..base.sources import Place
-from ..model.operators import Operator
-from ..model.project import (
-    BUDGET_FIELDS,
-    BUDGET_ROWS,
-    SUFFIX_OPERATORS,
-    Budget,
-    Target,
-    budget_row_name,
-    canonical_operator,
-    is_unknown,
-    suggest_operator,
-)
+from ..model.operators import SUFFIX_OPERATORS, Operator, canonical_operator, suggest_operator
+from ..model.project import BUDGET_FIELDS, BUDGET_ROWS, Budget, Target, budget_row_name, is_unknown
 from .excel_form import (
     BUDGET_COLUMNS,
     FULLWIDTH,

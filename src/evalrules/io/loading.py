@@ -18,7 +18,7 @@ from ..base.numbers import ZERO, fmt
 from ..hooks.registry import Registry, default_registry
 from ..hooks.strategies import ParameterProblem
 from ..model.evidence import evidence_method
-from ..model.project import canonical_operator, suggest_operator
+from ..model.operators import canonical_operator, suggest_operator
 from ..model.ruleset import (
     Indicator,
     MethodRef,

@@ -11,11 +11,8 @@ from typing import Any
 from ..base.errors import Problem, suggest
 from ..base.numbers import NumberProblem, fmt, parse_number, written
 from ..base.sources import Document
-from ..model.operators import Operator
-from ..model.project import (
-    is_unknown,
-    operator_in_value,
-)
+from ..model.operators import Operator, operator_in_value
+from ..model.project import is_unknown
 from .placeholders import placeholder_problems
 
 TOP_KEYS = ("project", "budget", "weights", "targets", "assessments", "claims", "texts", "flags")

@@ -10,11 +10,8 @@ from typing import Any
 
 from ..base.numbers import NumberProblem, fmt, parse_number
 from ..base.sources import Place
-from ..model.project import (
-    Target,
-    canonical_operator,
-    suggest_operator,
-)
+from ..model.operators import canonical_operator, suggest_operator
+from ..model.project import Target
 from ..model.ruleset import MethodRef
 from .evidence_reading import read_inputs, read_panel
 from .key_aliases import TARGET_ALIASES, aliases_of, with_keys

@@ -15,28 +15,7 @@ from ..base.pickling import pickled_by_fields
 from ..base.sources import Place as Place  # re-exported: targets and assessments carry their place
 from .claims import Claims
 from .evidence import PanelScore
-from .operators import (  # re-exported: a target's operator is read where targets are read
-    CANONICAL_OPERATORS,
-    Operator,
-)
-from .operators import (
-    OPERATORS as OPERATORS,
-)
-from .operators import (
-    PREFIX_OPERATORS as PREFIX_OPERATORS,
-)
-from .operators import (
-    SUFFIX_OPERATORS as SUFFIX_OPERATORS,
-)
-from .operators import (
-    canonical_operator as canonical_operator,
-)
-from .operators import (
-    operator_in_value as operator_in_value,
-)
-from .operators import (
-    suggest_operator as suggest_operator,
-)
+from .operators import CANONICAL_OPERATORS, Operator
 from .ruleset import MethodRef
 
 BUDGET_FIELDS = ("年初预算数", "全年预算数", "调整后预算数", "到位资金", "执行数")

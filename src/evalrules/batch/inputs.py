@@ -13,9 +13,7 @@ from pathlib import Path
 
 from ..base.errors import EvalrulesError, LoadError, Problem, internal_error
 from ..base.sources import MAX_FLAT_BYTES, read_capped
-from ..io.flat import flat_groups
-from ..io.flat_project import Row, project_from_rows
-from ..io.project_input import FLAT_SUFFIXES, load_project
+from ..io.project_input import load_project
 from ..model.project import Project
 from .parallel import CHUNKSIZE, _ignore_interrupt, clean_context
 
@@ -128,65 +126,32 @@ def read_inputs(
     """Every project of the inputs, keyed, in order: a folder gives its project files (.toml,
     .json, .xlsx, .csv, .jsonl) sorted by name.
 
-    jobs > 1 parses the TOML/JSON files, and builds the projects of CSV/JSONL files from their
-    rows, in a process pool (reading costs more than scoring). What was not read (a folder's other
-    files, hidden sheets) is said in ``skipped``; ``output`` (the results file) is never read from
-    a folder.
+    jobs > 1 parses the TOML/JSON files in a process pool (parsing costs more than scoring).
+    What was not read (a folder's other files, hidden sheets) is said in ``skipped``; ``output``
+    (the results file) is never read from a folder.
     """
     paths = list(expand(inputs, skipped, output))
     files = [path for path in paths if path.suffix.lower() in PROJECT_SUFFIXES]
-    flats = [path for path in paths if path.suffix.lower() in FLAT_SUFFIXES]
     loaded: Iterator[tuple[str, Project | EvalrulesError]]
     with contextlib.ExitStack() as stack:
-        pool = None
-        if jobs > 1 and (len(files) > 1 or flats):
-            workers = jobs if flats else min(jobs, len(files))
+        if jobs > 1 and len(files) > 1:
             pool = stack.enter_context(
-                ProcessPoolExecutor(workers, mp_context=clean_context(), initializer=_ignore_interrupt)
+                ProcessPoolExecutor(
+                    min(jobs, len(files)), mp_context=clean_context(), initializer=_ignore_interrupt
+                )
             )
-        in_pool = pool is not None and len(files) > 1
-        loaded = _read_in_pool(pool, files) if in_pool and pool is not None else map(_read_project, files)
+            loaded = _read_in_pool(pool, files)
+        else:
+            loaded = map(_read_project, files)
         for path in paths:
-            suffix = path.suffix.lower()
-            if suffix in PROJECT_SUFFIXES:
+            if path.suffix.lower() in PROJECT_SUFFIXES:
                 yield next(loaded)
             elif not path.exists():
                 yield str(path), LoadError([Problem("E-FILE", "文件不存在", file=str(path))])
-            elif pool is not None and suffix in FLAT_SUFFIXES:
-                yield from _build_in_pool(pool, path)
-            elif suffix in READERS:
-                yield from _read_with(path, READERS[suffix], skipped)
+            elif path.suffix.lower() in READERS:
+                yield from _read_with(path, READERS[path.suffix.lower()], skipped)
             else:
                 yield _unsupported(path, f"无法识别的文件类型 “{path.suffix or path.name}”")
-
-
-def _build_rows(work: tuple[str, list[tuple[int, Row]], str]) -> tuple[str, Project | EvalrulesError]:
-    key, rows, name = work
-    try:
-        return key, project_from_rows(key, rows, name)
-    except Exception as error:  # one project must not stop the run
-        return key, internal_error(error, name)
-
-
-def _build_in_pool(pool: ProcessPoolExecutor, path: Path) -> Iterator[tuple[str, Project | EvalrulesError]]:
-    """The projects of a CSV/JSONL file: rows read and grouped here, each project built from its
-    rows in a worker (as read_flat would build it here)."""
-    try:
-        name, groups = flat_groups(path)
-    except EvalrulesError as error:
-        yield str(path), error
-        return
-    except Exception as error:
-        yield str(path), internal_error(error, str(path))
-        return
-    work = [(key, rows, name) for key, rows in groups]
-    done = 0
-    try:
-        for entry in pool.map(_build_rows, work, chunksize=CHUNKSIZE):
-            yield entry
-            done += 1
-    except BrokenProcessPool:  # a worker was killed: build the rest here rather than hang or stop
-        yield from map(_build_rows, work[done:])
 
 
 def read_as_gb18030(path: Path) -> bool:

@@ -5,8 +5,8 @@ style digits, or 94.6 read back as 94.59999…). ``dumps`` writes each Decimal w
 from __future__ import annotations
 
 import json
+import os
 import re
-import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from typing import Any
 def dumps(data: Any, **options: Any) -> str:
     """json.dumps with every Decimal written as a JSON number with its exact text (a whole one as
     an integer, 94.60 as 94.60); ``options`` as for json.dumps."""
-    mark = "\x00" + secrets.token_hex(8) + ":"  # no text in the data can forge it
+    mark = "\x00" + os.urandom(8).hex() + ":"  # no text in the data can forge it
     found = re.compile('"' + re.escape(json.dumps(mark)[1:-1]) + r'([-+0-9.Ee]+)\\u0000"')
     text = json.dumps(_marked(data, mark), **options)
     return found.sub(r"\1", text)

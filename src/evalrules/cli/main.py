@@ -13,8 +13,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..auditing.run import audit, render_text
-from ..authoring.skeleton import refuse_self_form
 from ..base import json_text
 from ..base.cells import visible
 from ..base.errors import EvalrulesError, LoadError, Problem
@@ -30,7 +28,7 @@ from ..io.render import result_markdown, result_text
 from ..io.ruleset_names import ruleset_reference
 from ..model.project import Project
 from ..model.ruleset import Ruleset
-from ..selfcheck.report import DEFAULT_EXAMPLES
+from ..selfcheck import DEFAULT_EXAMPLES
 from . import batch as batch_cli
 from . import convert as convert_command
 from . import monitor as monitor_cli
@@ -293,6 +291,8 @@ def _score(arguments: argparse.Namespace) -> str:
 
 
 def _audit(arguments: argparse.Namespace) -> str:
+    from ..auditing.run import audit, render_text  # each command loads its own machinery (start-up time)
+
     project = _load(arguments, arguments.project)
     report = audit(project, _ruleset_for(project, arguments.ruleset))
     if arguments.format == "json":
@@ -317,6 +317,7 @@ _RENDERERS = {
 
 
 def _report(arguments: argparse.Namespace) -> str:
+    from ..authoring.skeleton import refuse_self_form
     from ..report import build_report
 
     path = Path(arguments.output)

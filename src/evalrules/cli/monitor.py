@@ -1,5 +1,5 @@
-"""`evalrules monitor`: wired into cli.py by ``monitoring.cli.add_parser(commands)`` and
-``"monitor": monitoring.cli.run``.
+"""`evalrules monitor`: wired into cli/main.py by ``monitor_cli.add_parser(commands)`` and
+``"monitor": monitor_cli.run``.
 
 Each FILE is a monitoring record (.toml/.json); a folder stands for the records in it. Without
 -o the result of every project is printed; -o writes 监控结果.xlsx (汇总 + 预警清单), a
@@ -14,16 +14,18 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import EvalrulesError, LoadError, Problem
 from ..base.extras import MissingExtraError
 from ..base.numbers import fmt
 from ..base.sources import read_text
 from ..io.outputs import refuse_inputs_as_output, unique_file_names, write_atomic
-from ..monitoring.engine import ProjectMonitoring, monitor
-from ..monitoring.record import MonitoringRecord, load_record
-from ..monitoring.ruleset import MonitoringRuleset, load_monitoring_ruleset
+
+if TYPE_CHECKING:
+    from ..monitoring.engine import ProjectMonitoring
+    from ..monitoring.record import MonitoringRecord
+    from ..monitoring.ruleset import MonitoringRuleset
 
 SUFFIXES = (".toml", ".json", ".xlsx")
 OUTPUTS = (".xlsx", ".md", ".docx", ".json")
@@ -78,6 +80,11 @@ def record_files(inputs: Sequence[Path], skipped: list[Path] | None = None) -> l
 
 def monitor_files(files: Sequence[Path], ruleset_name: str | None = None) -> list[ProjectMonitoring]:
     """Every record monitored; every unreadable record's problems raised together."""
+    # the monitoring machinery loads when this command runs, not for every command (start-up time)
+    from ..monitoring.engine import monitor
+    from ..monitoring.record import load_record
+    from ..monitoring.ruleset import load_monitoring_ruleset
+
     rulesets: dict[str, MonitoringRuleset] = {}
 
     def ruleset(name: str | None) -> MonitoringRuleset:

@@ -8,13 +8,11 @@ import keyword
 import unicodedata
 from decimal import Decimal
 
-from ..authoring.skeleton import paths_text
 from ..base import json_text
 from ..base.errors import LoadError, Problem
 from ..base.numbers import NumberProblem, parse_number
 from ..formula.evaluator import compile_formula
 from ..hooks.registry import default_registry
-from ..io.export import ruleset_to_toml
 from ..io.loading import load_ruleset
 from ..io.render import ruleset_text
 from ..model.result import json_number
@@ -55,6 +53,9 @@ def plugins(arguments: argparse.Namespace) -> str:
 
 
 def show(arguments: argparse.Namespace) -> str:
+    from ..authoring.skeleton import paths_text  # only ``show`` needs them (start-up time)
+    from ..io.export import ruleset_to_toml
+
     ruleset = load_ruleset(arguments.ruleset)
     if arguments.format == "toml":
         return ruleset_to_toml(ruleset)

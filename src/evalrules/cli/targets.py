@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base import json_text
 from ..base.cells import visible
@@ -13,10 +13,11 @@ from ..base.errors import EvalrulesError, LoadError, Problem
 from ..base.extras import MissingExtraError
 from ..io.project_input import FLAT_SUFFIXES, WORKBOOK_SUFFIXES, load_input, read_many
 from ..model.project import Project
-from ..review.engine import ReviewReport, review_targets
-from ..review.report import render_markdown, render_text, result_row, write_opinions, write_results
-from ..review.ruleset import DEFAULT_REVIEW_RULESET, load_review_ruleset
+from ..review import DEFAULT_REVIEW_RULESET
 from .outcome import Findings
+
+if TYPE_CHECKING:
+    from ..review.engine import ReviewReport
 
 PROJECT_SUFFIXES = (".toml", ".json")
 
@@ -92,6 +93,11 @@ def _projects(inputs: list[str]) -> list[tuple[str, Project | EvalrulesError]]:
 
 
 def run(arguments: argparse.Namespace) -> str:
+    # the review machinery loads when this command runs, not for every command (start-up time)
+    from ..review.engine import ReviewReport, review_targets
+    from ..review.report import render_markdown, render_text, result_row, write_opinions, write_results
+    from ..review.ruleset import load_review_ruleset
+
     ruleset = load_review_ruleset(arguments.rules)
     projects = _projects(arguments.inputs)
     single = len(projects) == 1 and arguments.output is None

@@ -24,6 +24,7 @@ from ..formula.evaluator import Formula, compile_formula
 from ..hooks.findings import Severity
 from ..hooks.registry import Registry, default_registry
 from ..hooks.review_checks import TARGET_FIELDS, ReviewCheck
+from . import DEFAULT_REVIEW_RULESET
 from .facts import CATEGORIES, FACT_NAMES
 
 REVIEW_KEYS = ("id", "title", "basis", "provenance", "status")
@@ -52,7 +53,6 @@ SEVERITY_WORDS: Mapping[str, Severity] = {
     "警告": "warning",
     "提示": "info",
 }
-DEFAULT_REVIEW_RULESET = "mubiao_2021_101"
 
 
 def count_names() -> tuple[str, ...]:

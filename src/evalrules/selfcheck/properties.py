@@ -29,10 +29,11 @@ from ..model.applicability import applicability
 from ..model.project import Project, Target
 from ..model.result import NodeResult, Result
 from ..model.ruleset import Ruleset
+from . import DEFAULT_EXAMPLES
 from .golden import coverage, run_example
 from .grades import grade_gaps
 from .projects import amounts, describe, projects, target_text
-from .report import DEFAULT_EXAMPLES, CheckReport, CounterExample, PropertyOutcome
+from .report import CheckReport, CounterExample, PropertyOutcome
 
 __all__ = [
     "DEFAULT_EXAMPLES",

@@ -11,10 +11,6 @@ from attrs import frozen
 from ..base.numbers import ZERO, fmt
 from .golden import Coverage, ExampleOutcome
 
-DEFAULT_EXAMPLES = 100
-"""Generated projects per property unless told otherwise (``--examples N``); here, not in checking,
-so the command line can show it without importing hypothesis."""
-
 Status = Literal["passed", "failed", "skipped"]
 
 

@@ -17,6 +17,7 @@ import evalrules
 from evalrules.base.errors import OutputError
 from evalrules.batch import inputs, results
 from evalrules.batch.inputs import read_as_gb18030
+from evalrules.batch.pipeline import Worker
 from evalrules.batch.run import read_inputs, results_frame, run_batch, score_many
 from evalrules.model.project import Project
 
@@ -140,9 +141,8 @@ def test_unknown_output_format_writes_nothing(folder: Path, tmp_path: Path) -> N
 
 
 def _fail_on_fifth(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the writers fail with "disk full" after four projects are written."""
+    """Make the writers fail with "disk full" when the fifth project is written."""
     calls = 0
-    original_row, original_item = results.row, results.item_dict
 
     def counted(function: Any) -> Any:
         def wrapper(*args: Any) -> Any:
@@ -154,8 +154,8 @@ def _fail_on_fifth(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return wrapper
 
-    monkeypatch.setattr(results, "row", counted(original_row))
-    monkeypatch.setattr(results, "item_dict", counted(original_item))
+    monkeypatch.setattr(results.Sink, "add", counted(results.Sink.add))
+    monkeypatch.setattr(results.JsonlSink, "add", counted(results.JsonlSink.add))
 
 
 @pytest.mark.parametrize("name", ["results.csv", "results.jsonl", "results.xlsx"])
@@ -183,19 +183,22 @@ def test_failed_write_creates_no_file(
 
 def test_progress_line(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_batch([folder / "p00001.toml", folder / "p00002.toml"], RULESET, tmp_path / "r.csv", progress=True)
-    assert "\r已处理 2/2" in capsys.readouterr().err
+    assert "\r已处理 2 个项目\n" in capsys.readouterr().err
     run_batch([folder / "p00001.toml"], RULESET, tmp_path / "r.csv")  # not a terminal: quiet
     assert capsys.readouterr().err == ""
 
 
 def test_results_frame(folder: Path, tmp_path: Path) -> None:
     summary = run_batch([folder], RULESET, tmp_path / "r.csv", progress=False)
+    worker = Worker(evalrules.load_ruleset(RULESET), ".csv", evalrules.default_registry())
+    items = [worker.item(key, entry) for key, entry in read_inputs([folder])]
     if importlib.util.find_spec("pandas") is None:
         with pytest.raises(evalrules.EvalrulesError, match="pandas"):
-            results_frame(summary.items)
+            results_frame(items)
         return
-    frame = results_frame(summary.items)
-    assert len(frame) == 23 and list(frame["status"]).count("error") == 3
+    frame = results_frame(items)
+    assert len(frame) == 23 and list(frame["status"]).count("error") == 3 == summary.failed
+    assert [item.key for item in summary.failures] == list(frame[frame["status"] == "error"]["key"])
 
 
 def test_a_formula_in_a_project_name_cannot_run_in_csv_or_xlsx(tmp_path: Path) -> None:
@@ -310,11 +313,11 @@ import os, signal, sys, time
 from evalrules.batch import results
 from evalrules.cli.main import main
 
-def row(*args):
+def finish(*args):
     os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the results are being written
     time.sleep(30)
 
-results.row = row
+results.CsvSink.finish = finish
 sys.exit(main(["batch", {folder!r}, "--ruleset", {ruleset!r}, "-o", {output!r}]))
 """
 
@@ -367,18 +370,19 @@ def _forms_folder(tmp_path: Path) -> Path:
 
 
 def test_a_folder_of_workbooks_is_read_and_the_rest_listed(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
     forms = _forms_folder(tmp_path)
     output = forms / "结果.xlsx"  # the results may sit among the forms: never read back as one
     for _ in range(2):
         summary = run_batch([forms], "caiyu_2020_10_self", output, progress=False)
-        assert [item.key for item in summary.items] == [
+        rows = list(load_workbook(output, read_only=True)["结果"].iter_rows(values_only=True))
+        assert [row[0] for row in rows[1:]] == [
             f"{forms / 'xin_两表.xlsx'}#道路养护",
             f"{forms / 'xin_两表.xlsx'}#桥梁维修",
             f"{forms / 'xin_乡道.xlsx'}#道路养护",
         ]
-        assert summary.ok == 3 and all(
-            item.result.total == Decimal("98.67") for item in summary.items if item.result
-        )
+        assert summary.ok == 3 and all(Decimal(str(row[4])) == Decimal("98.67") for row in rows[1:])
     assert summary.skipped == (
         f"{forms / '~$xin_乡道.xlsx'}（Excel 打开文件时留下的临时文件）",
         f"{forms / '归档'}（子文件夹（不逐层读取））",

@@ -64,7 +64,7 @@ needs_fork = pytest.mark.skipif(
 
 @needs_fork
 def test_forked_workers_give_what_one_process_gives(projects: list[Project]) -> None:
-    assert parallel._can_fork()
+    assert parallel.can_fork()
     one = list(score_many(projects, RULESET, jobs=1))
     two = list(score_many(projects, RULESET, jobs=2))
     assert all(isinstance(outcome, Result) and not outcome.explained for outcome in two[:5])
@@ -87,7 +87,7 @@ def test_a_process_running_threads_is_not_forked(
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert not parallel._can_fork()
+        assert not parallel.can_fork()
         chosen: list[str] = []
         monkeypatch.setattr(parallel, "_served", _spy(parallel._served, chosen, "forkserver"))
         outcomes = list(score_many(projects[:3], RULESET, jobs=2))
@@ -126,7 +126,7 @@ def test_where_only_spawn_exists_workers_are_spawned(
     # Windows: forkserver and fork do not exist; asking for them raises (issue 16).
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert parallel.clean_context().get_start_method() == "spawn"
-    assert not parallel._can_fork()
+    assert not parallel.can_fork()
     one = list(score_many(projects, RULESET, jobs=1))
     assert _seen(list(score_many(projects, RULESET, jobs=2, chunksize=4))) == _seen(one)
 
@@ -162,6 +162,15 @@ def numbers(chunk, ruleset, registry):
     return original(chunk, ruleset, registry)
 
 parallel._numbers = numbers  # forked workers inherit it
+from evalrules.batch import pipeline
+original_one = pipeline.score_one
+
+def score_one(project, ruleset, registry):
+    if project.file == victim:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original_one(project, ruleset, registry)
+
+pipeline.score_one = score_one  # the batch reads and scores in its workers
 for outcome in score_many(projects, RULESET, jobs=2):
     if hasattr(outcome, "total"):
         print(outcome.total)

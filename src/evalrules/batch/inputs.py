@@ -15,7 +15,7 @@ from ..base.errors import EvalrulesError, LoadError, Problem, internal_error
 from ..base.sources import MAX_FLAT_BYTES, read_capped
 from ..io.project_input import load_project
 from ..model.project import Project
-from .parallel import CHUNKSIZE, _ignore_interrupt, clean_context
+from .parallel import CHUNKSIZE, clean_context, ignore_interrupt
 
 PROJECT_SUFFIXES = (".toml", ".json")
 READERS = {".xlsx": "evalrules.io.excel.read_workbook", ".csv": "evalrules.io.flat.read_flat"}
@@ -137,7 +137,7 @@ def read_inputs(
         if jobs > 1 and len(files) > 1:
             pool = stack.enter_context(
                 ProcessPoolExecutor(
-                    min(jobs, len(files)), mp_context=clean_context(), initializer=_ignore_interrupt
+                    min(jobs, len(files)), mp_context=clean_context(), initializer=ignore_interrupt
                 )
             )
             loaded = _read_in_pool(pool, files)
@@ -146,12 +146,21 @@ def read_inputs(
         for path in paths:
             if path.suffix.lower() in PROJECT_SUFFIXES:
                 yield next(loaded)
-            elif not path.exists():
-                yield str(path), LoadError([Problem("E-FILE", "文件不存在", file=str(path))])
-            elif path.suffix.lower() in READERS:
-                yield from _read_with(path, READERS[path.suffix.lower()], skipped)
             else:
-                yield _unsupported(path, f"无法识别的文件类型 “{path.suffix or path.name}”")
+                yield from read_path(path, skipped)
+
+
+def read_path(path: Path, notes: list[str] | None = None) -> list[tuple[str, Project | EvalrulesError]]:
+    """The projects of one input file, each keyed, or the errors that stop them: never raises.
+    What was not read (hidden sheets) is said in ``notes``."""
+    suffix = path.suffix.lower()
+    if suffix in PROJECT_SUFFIXES:
+        return [_read_project(path)]
+    if not path.exists():
+        return [(str(path), LoadError([Problem("E-FILE", "文件不存在", file=str(path))]))]
+    if suffix in READERS:
+        return _read_with(path, READERS[suffix], notes)
+    return [_unsupported(path, f"无法识别的文件类型 “{path.suffix or path.name}”")]
 
 
 def read_as_gb18030(path: Path) -> bool:

@@ -46,15 +46,20 @@ class BatchItem:
 
 @frozen
 class Summary:
+    """What a batch did. The results are in the output file: a batch streams them and keeps only
+    the projects that failed, so that its memory does not grow with the number of projects."""
+
     total: int
     ok: int
     failed: int
     seconds: float
     output: Path
-    items: tuple[BatchItem, ...] = attrs.field(repr=False, default=())
-    reading: float = 0.0
-    """Seconds spent reading and checking the inputs (part of ``seconds``)."""
+    failures: tuple[BatchItem, ...] = attrs.field(repr=False, default=())
+    """Each project that could not be read or scored: its key and its error."""
+    splitting: float = 0.0
+    """Seconds this process spent listing the inputs and splitting flat files into projects."""
     scoring: float = 0.0
+    """Seconds spent reading the projects, scoring them and making their rows (in the workers)."""
     writing: float = 0.0
     gb18030: tuple[str, ...] = ()
     """CSV inputs that were not UTF-8 and were read as GB18030 (Excel 中文版's GBK CSV)."""
@@ -69,7 +74,8 @@ class Summary:
         return (
             f"共 {self.total} 个项目：成功 {self.ok}，失败 {self.failed}；"
             f"用时 {self.seconds:.1f} 秒，每秒 {self.rate:.0f} 个"
-            f"（读取 {self.reading:.1f} 秒，打分 {self.scoring:.1f} 秒，写出 {self.writing:.1f} 秒）"
+            f"（拆分输入 {self.splitting:.1f} 秒，读取与打分 {self.scoring:.1f} 秒，"
+            f"写出 {self.writing:.1f} 秒）"
             + (f"；按 GB18030（GBK）编码读取：{'、'.join(self.gb18030)}" if self.gb18030 else "")
             + "".join(f"\n跳过：{entry}" for entry in self.skipped)
         )

@@ -178,46 +178,53 @@ def _finished(
 # --- pools that survive a dead worker -----------------------------------------------------------
 
 Task = TypeVar("Task")
-Outcomes = list[Scored | Failed]
+Outcome = TypeVar("Outcome")
 WINDOW = 4
 """Tasks in flight per worker: enough to keep them busy, few enough not to hold an iterator whole."""
 
 
-def _worker_died(project: Project) -> Failed:
-    name = getattr(project, "name", "") or project.file or "?"
+def worker_died(name: str, file: str | None) -> Failed:
+    """The error of a project whose worker process died while it was being read or scored."""
     return EvalrulesError(
         [
             Problem(
                 "E-WORKER",
                 f"打分进程在处理项目“{name}”时意外退出（可能被系统因内存不足终止），该项目未打分",
-                file=project.file,
+                file=file,
             )
         ]
     )
 
 
-def _submit(pool: ProcessPoolExecutor, work: Callable[[Task], Outcomes], task: Task) -> Future[Outcomes]:
+def _died(project: Project) -> Failed:
+    return worker_died(getattr(project, "name", "") or project.file or "?", project.file)
+
+
+def _submit(
+    pool: ProcessPoolExecutor, work: Callable[[Task], list[Outcome]], task: Task
+) -> Future[list[Outcome]]:
     try:
         return pool.submit(work, task)
     except BrokenProcessPool as error:  # broken since the last result: handled where it is awaited
-        future: Future[Outcomes] = Future()
+        future: Future[list[Outcome]] = Future()
         future.set_exception(error)
         return future
 
 
-def _resilient(
+def resilient(
     make_pool: Callable[[], ProcessPoolExecutor],
-    work: Callable[[Task], Outcomes],
+    work: Callable[[Task], list[Outcome]],
     tasks: Iterator[Task],
-    singles: Callable[[Task], list[tuple[Task, Project]]],
+    singles: Callable[[Task], list[tuple[Task, Outcome]]],
     window: int,
-) -> Iterator[tuple[Task, Outcomes]]:
+) -> Iterator[tuple[Task, list[Outcome]]]:
     """Each task with its outcomes, in order. A worker that dies (SIGKILL, the OOM killer) breaks
-    the pool and every task in flight: the broken task is run again one project at a time, so that
-    only the project that kills its worker becomes an E-WORKER error; then a new pool goes on."""
+    the pool and every task in flight: the broken task is run again one project at a time (its
+    ``singles``: each a task and the outcome to give if that one kills its worker too, an E-WORKER
+    error), so that only the project that kills its worker is lost; then a new pool goes on."""
     pool = make_pool()
     try:
-        flight: list[tuple[Task, Future[Outcomes]]] = []
+        flight: list[tuple[Task, Future[list[Outcome]]]] = []
         while True:
             more = itertools.islice(tasks, window - len(flight))
             flight.extend((task, _submit(pool, work, task)) for task in more)
@@ -230,11 +237,11 @@ def _resilient(
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = make_pool()
                 outcomes = []
-                for single, project in singles(task):
+                for single, died in singles(task):
                     try:
                         outcomes.extend(_submit(pool, work, single).result())
                     except BrokenProcessPool:
-                        outcomes.append(_worker_died(project))
+                        outcomes.append(died)
                         pool.shutdown(wait=True)
                         pool = make_pool()
                 tasks = itertools.chain([task for task, _ in flight], tasks)
@@ -259,7 +266,7 @@ def _nothing() -> None:
     pass
 
 
-def _ignore_interrupt() -> None:
+def ignore_interrupt() -> None:
     """Workers leave Ctrl-C to this process, which stops the run (else each prints a traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -276,7 +283,7 @@ def _forked(
         gc.freeze()  # the workers share these pages: no collection in them writes to every object
         try:
             pool = ProcessPoolExecutor(
-                jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt
+                jobs, mp_context=multiprocessing.get_context("fork"), initializer=ignore_interrupt
             )
             pool.submit(_nothing).result()  # a fork pool starts all its workers at the first task
         finally:
@@ -284,10 +291,10 @@ def _forked(
             _inherited = None
         return pool
 
-    def singles(bounds: tuple[int, int]) -> list[tuple[tuple[int, int], Project]]:
-        return [((index, index + 1), projects[index]) for index in range(*bounds)]
+    def singles(bounds: tuple[int, int]) -> list[tuple[tuple[int, int], Scored | Failed]]:
+        return [((index, index + 1), _died(projects[index])) for index in range(*bounds)]
 
-    for (start, _), outcomes in _resilient(make_pool, _score_range, iter(ranges), singles, jobs * WINDOW):
+    for (start, _), outcomes in resilient(make_pool, _score_range, iter(ranges), singles, jobs * WINDOW):
         for offset in range(0, len(outcomes), FINISHED):
             some = outcomes[offset : offset + FINISHED]
             begin = start + offset
@@ -303,7 +310,7 @@ _loaded: tuple[Ruleset, Registry] | None = None
 def _init_worker(ruleset: RulesetRef) -> None:
     """Pool initializer: load the registry and the ruleset once per worker process."""
     global _loaded
-    _ignore_interrupt()
+    ignore_interrupt()
     registry = default_registry()
     _loaded = (ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset), registry)
 
@@ -329,10 +336,10 @@ def _served(
             jobs, mp_context=clean_context(), initializer=_init_worker, initargs=(reference,)
         )
 
-    def singles(chunk: list[Project]) -> list[tuple[list[Project], Project]]:
-        return [([project], project) for project in chunk]
+    def singles(chunk: list[Project]) -> list[tuple[list[Project], Scored | Failed]]:
+        return [([project], _died(project)) for project in chunk]
 
-    for chunk, outcomes in _resilient(make_pool, _score_chunk, chunks(), singles, jobs * WINDOW):
+    for chunk, outcomes in resilient(make_pool, _score_chunk, chunks(), singles, jobs * WINDOW):
         yield from _finished(chunk, ruleset, registry, outcomes)  # chunksize at a time
 
 
@@ -367,7 +374,7 @@ def _score_many(
     if jobs == 1:
         for project in projects:
             yield score_one(project, ruleset, registry)
-    elif isinstance(projects, Sequence) and _can_fork():
+    elif isinstance(projects, Sequence) and can_fork():
         yield from _forked(projects, ruleset, registry or default_registry(), jobs)
     elif registry is not None:
         raise ValueError("a custom registry cannot be sent to forkserver workers: use jobs=1")
@@ -388,5 +395,5 @@ def clean_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import importlib
-from collections.abc import Callable, Iterable, Sequence
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple
 
 import attrs
 
@@ -19,44 +21,70 @@ from .items import BatchItem
 
 FIXED_COLUMNS = ("key", "project", "unit", "year", "total", "grade")
 TAIL_COLUMNS = ("status", "error", "location")
+ERROR_COLUMNS = ("key", "code", "message", "file", "line", "where", "expected", "found", "suggestion")
 
 
-def _firsts(items: Sequence[BatchItem]) -> list[str]:
-    """First-level indicator names over all results, in order of first appearance."""
-    names: dict[str, None] = {}
-    for item in items:
-        if item.result is not None:
-            names.update(dict.fromkeys(item.result.subtotals()))  # no explanation needed
-    return list(names)
+class Record(NamedTuple):
+    """One project's part of the results file, made where it was scored (a worker process) and
+    written here: its cells (as the output format writes them), or its JSONL line."""
+
+    key: str
+    ok: bool
+    head: list[Any]
+    """The FIXED_COLUMNS cells."""
+    firsts: dict[str, Any]
+    """First-level indicator → its cell: the columns between head and tail come from the results."""
+    tail: list[Any]
+    """The TAIL_COLUMNS cells."""
+    problems: list[list[Any]]
+    """The XLSX 错误 sheet's rows for this project."""
+    line: str
+    """The JSONL line (JSONL output only)."""
+    error: EvalrulesError | None
 
 
-def columns(items: Sequence[BatchItem]) -> list[str]:
-    return [*FIXED_COLUMNS, *_firsts(items), *TAIL_COLUMNS]
+def row_parts(item: BatchItem) -> tuple[list[Any], dict[str, Any], list[Any]]:
+    """One results row in three parts: the fixed cells, the first-level scores, the status cells;
+    scores as Decimal, N/A and missing values as None."""
+    result, project = item.result, item.project
+    if result is not None:
+        head = [item.key, result.project_name, result.project_unit, result.project_year, result.total]
+        return [*head, result.grade], result.subtotals(), ["ok", "", ""]
+    head = (
+        [item.key, project.name, project.unit, project.year]
+        if project is not None
+        else [item.key] + [None] * 3
+    )
+    return [*head, None, None], {}, ["error", item.message, item.location]
 
 
 def row(item: BatchItem, firsts: Sequence[str]) -> list[Any]:
-    """One results row: scores as Decimal, N/A and missing values as None."""
-    result, project = item.result, item.project
-    if result is not None:
-        subtotals = result.subtotals()
-        head = [result.project_name, result.project_unit, result.project_year, result.total, result.grade]
-        values = [subtotals.get(name) for name in firsts]
-        return [item.key, *head, *values, "ok", "", ""]
-    head = [project.name, project.unit, project.year] if project is not None else [None, None, None]
-    return [item.key, *head, None, None, *([None] * len(firsts)), "error", item.message, item.location]
+    """One results row under the given first-level columns."""
+    head, scores, tail = row_parts(item)
+    return [*head, *(scores.get(name) for name in firsts), *tail]
 
 
-def _text(value: Any) -> str:
+def _csv_cell(value: Any) -> str:
+    value = neutralise(cell_text(value))
     return "" if value is None else str(value)
 
 
-def write_csv(items: Sequence[BatchItem], path: Path) -> None:
-    firsts = _firsts(items)
-    with path.open("w", encoding="utf-8-sig", newline="") as stream:  # BOM: Excel reads it as UTF-8
-        out = csv.writer(stream)
-        out.writerow([neutralise(cell_text(column)) for column in columns(items)])
-        for item in items:
-            out.writerow([_text(neutralise(cell_text(value))) for value in row(item, firsts)])
+def record(item: BatchItem, suffix: str) -> Record:
+    """What the results file of this suffix holds for one project."""
+    if suffix == ".jsonl":
+        line = json_text.dumps(item_dict(item), ensure_ascii=False)
+        return Record(item.key, item.ok, [], {}, [], [], line, item.error)
+    text = _csv_cell if suffix == ".csv" else cell_text
+    head, scores, tail = row_parts(item)
+    problems = (
+        [[text(v) for v in (item.key, *(getattr(p, n) for n in ERROR_COLUMNS[1:]))] for p in item.problems]
+        if suffix == ".xlsx"
+        else []
+    )
+    firsts = {name: text(value) for name, value in scores.items()}
+    return Record(
+        item.key, item.ok, [text(v) for v in head], firsts, [text(v) for v in tail], problems, "", item.error
+    )
 
 
 def item_dict(item: BatchItem) -> dict[str, Any]:
@@ -79,50 +107,110 @@ def item_dict(item: BatchItem) -> dict[str, Any]:
     }
 
 
-def write_jsonl(items: Sequence[BatchItem], path: Path) -> None:
-    with path.open("w", encoding="utf-8") as stream:
+# --------------------------------------------------------------------------- writing
+
+
+class Sink:
+    """Writes records as they come, in order, to ``path``. The CSV and XLSX columns depend on the
+    first-level indicators of all the results, so their rows wait in a temporary spool file (not
+    in memory) until the last one is in."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.firsts: dict[str, None] = {}
+        self.spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+
+    def add(self, record: Record) -> None:
+        self.firsts.update(dict.fromkeys(record.firsts))
+        pickle.dump(record[:-1], self.spool, pickle.HIGHEST_PROTOCOL)  # the error object stays here
+
+    def spooled(self) -> Iterator[Record]:
+        self.spool.seek(0)
+        while True:
+            try:
+                yield Record._make((*pickle.load(self.spool), None))
+            except EOFError:
+                return
+
+    def rows(self, blank: Any) -> Iterator[list[Any]]:
+        for spooled in self.spooled():
+            yield [*spooled.head, *(spooled.firsts.get(name, blank) for name in self.firsts), *spooled.tail]
+
+    def columns(self) -> list[str]:
+        return [*FIXED_COLUMNS, *self.firsts, *TAIL_COLUMNS]
+
+    def finish(self) -> None:
+        """Write the file, all records being in."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.spool.close()
+
+
+class CsvSink(Sink):
+    def finish(self) -> None:
+        with self.path.open("w", encoding="utf-8-sig", newline="") as stream:  # BOM: Excel reads UTF-8
+            out = csv.writer(stream)
+            out.writerow([_csv_cell(column) for column in self.columns()])
+            out.writerows(self.rows(""))
+
+
+class JsonlSink(Sink):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stream = path.open("w", encoding="utf-8")
+
+    def add(self, record: Record) -> None:
+        self.stream.write(record.line + "\n")
+
+    def finish(self) -> None:
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+class XlsxSink(Sink):
+    def __init__(self, path: Path) -> None:
+        from ..base.extras import need
+
+        need("openpyxl", "写 Excel 结果表 ")
+        super().__init__(path)
+
+    def finish(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        workbook = Workbook(write_only=True)
+        results = workbook.create_sheet("结果")
+        errors = workbook.create_sheet("错误")
+
+        def cells(sheet: Any, values: Sequence[Any]) -> list[Any]:  # text stays text (base.cells)
+            return [string_cell(WriteOnlyCell(sheet, value=value)) for value in values]
+
+        results.append(cells(results, [cell_text(column) for column in self.columns()]))
+        for line in self.rows(None):
+            results.append(cells(results, line))
+        errors.append(cells(errors, ERROR_COLUMNS))
+        for spooled in self.spooled():
+            for problem in spooled.problems:
+                errors.append(cells(errors, problem))
+        workbook.save(self.path)
+
+
+SINKS: dict[str, type[Sink]] = {".csv": CsvSink, ".jsonl": JsonlSink, ".xlsx": XlsxSink}
+
+
+def write_items(items: Iterable[BatchItem], path: Path) -> None:
+    """The results file of these items (its suffix says which format)."""
+    suffix = path.suffix.lower()
+    sink = SINKS[suffix](path)
+    try:
         for item in items:
-            stream.write(json_text.dumps(item_dict(item), ensure_ascii=False) + "\n")
-
-
-ERROR_COLUMNS = ("key", "code", "message", "file", "line", "where", "expected", "found", "suggestion")
-
-
-def write_xlsx(items: Sequence[BatchItem], path: Path) -> None:
-    from ..base.extras import need
-
-    need("openpyxl", "写 Excel 结果表 ")
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    firsts = _firsts(items)
-    rows = [row(item, firsts) for item in items]  # built first: a failure leaves no half-written sheet
-    problems = [
-        [item.key, *(getattr(problem, name) for name in ERROR_COLUMNS[1:])]
-        for item in items
-        for problem in item.problems
-    ]
-    workbook = Workbook(write_only=True)
-    results = workbook.create_sheet("结果")
-    errors = workbook.create_sheet("错误")
-
-    def cells(sheet: Any, values: Sequence[Any]) -> list[Any]:  # text stays text (evalrules.base.cells)
-        return [string_cell(WriteOnlyCell(sheet, value=cell_text(value))) for value in values]
-
-    results.append(cells(results, columns(items)))
-    for line in rows:
-        results.append(cells(results, line))
-    errors.append(cells(errors, ERROR_COLUMNS))
-    for line in problems:
-        errors.append(cells(errors, line))
-    workbook.save(path)
-
-
-WRITERS: dict[str, Callable[[Sequence[BatchItem], Path], None]] = {
-    ".csv": write_csv,
-    ".jsonl": write_jsonl,
-    ".xlsx": write_xlsx,
-}
+            sink.add(record(item, suffix))
+        sink.finish()
+    finally:
+        sink.close()
 
 
 # --------------------------------------------------------------------------- pandas
@@ -148,9 +236,9 @@ def results_frame(items: Iterable[BatchItem | Result | EvalrulesError]) -> Any:
         else BatchItem(str(index), error=item)
         for index, item in enumerate(items)
     ]
-    firsts = _firsts(batch)
+    firsts = list(dict.fromkeys(name for item in batch for name in row_parts(item)[1]))
     numeric = {"total", *firsts}
-    names = columns(batch)
+    names = [*FIXED_COLUMNS, *firsts, *TAIL_COLUMNS]
     records = [
         {
             name: (float(value) if name in numeric and value is not None else value)

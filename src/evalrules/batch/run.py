@@ -8,21 +8,25 @@ results file (.csv, .jsonl or .xlsx) atomically: every input project appears in 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
-from ..base.errors import EvalrulesError, LoadError, Problem
+from ..base.errors import LoadError, Problem
+from ..io.loading import load_ruleset
 from ..io.outputs import atomic_path, refuse_inputs_as_output
-from ..io.ruleset_names import ruleset_reference
-from ..model.project import Project
-from ..model.result import Result
+from ..model.ruleset import Ruleset
 from .inputs import expand, read_as_gb18030, read_inputs
 from .items import BatchItem, Summary
 from .parallel import RulesetRef, score_many
-from .results import WRITERS, results_frame
+from .pipeline import records, units
+from .results import SINKS, results_frame
+
+T = TypeVar("T")
+_END = object()
 
 __all__ = ["BatchItem", "Summary", "read_inputs", "results_frame", "run_batch", "score_many"]
 
@@ -33,19 +37,24 @@ OUTPUT_SUFFIXES = (".csv", ".jsonl", ".xlsx")
 
 
 class _Progress:
-    def __init__(self, total: int, stream: TextIO | None) -> None:
-        self.total, self.stream, self.done, self.last = total, stream, 0, 0.0
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream, self.done, self.last = stream, 0, 0.0
 
     def step(self) -> None:
         self.done += 1
         now = time.monotonic()
-        if self.stream is not None and (now - self.last >= 0.1 or self.done == self.total):
+        if self.stream is not None and now - self.last >= 0.1:
             self.last = now
-            self.stream.write(f"\r已处理 {self.done}/{self.total}")
+            self.show()
+
+    def show(self) -> None:
+        if self.stream is not None:
+            self.stream.write(f"\r已处理 {self.done} 个项目")
             self.stream.flush()
 
     def close(self) -> None:
-        if self.stream is not None and self.total:
+        if self.stream is not None and self.done:
+            self.show()
             self.stream.write("\n")
             self.stream.flush()
 
@@ -61,11 +70,12 @@ def run_batch(
 
     ruleset None scores each project under the ruleset it names. progress None shows a progress line
     only when stderr is a terminal. Raises LoadError (nothing written) for an unsupported output
-    suffix or a ruleset that cannot be loaded.
+    suffix, a ruleset that cannot be loaded or inputs without a project. The projects stream
+    through (:mod:`evalrules.batch.pipeline`): the summary keeps the failures, not the results.
     """
     output = Path(output)
-    writer = WRITERS.get(output.suffix.lower())
-    if writer is None:
+    suffix = output.suffix.lower()
+    if suffix not in SINKS:
         raise LoadError(
             [
                 Problem(
@@ -78,78 +88,84 @@ def run_batch(
         )
     refuse_inputs_as_output(output, [path for path in map(Path, inputs) if not path.is_dir()])
     start = time.perf_counter()
+    given = None if ruleset is None else ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset)
     skipped: list[str] = []
     files = list(expand(inputs, skipped, output))
-    read = list(read_inputs(files, jobs, skipped))
-    reading = time.perf_counter() - start
-    if not read:
-        raise LoadError(
-            [
-                Problem(
-                    "E-BATCH-EMPTY",
-                    "输入中没有找到任何项目，未写出结果",
-                    file="、".join(map(str, inputs)),
-                    expected="项目文件 .toml、.json，Excel 自评表 .xlsx，或 .csv、.jsonl",
-                    found="；".join(skipped) or "空文件夹",
-                )
-            ]
-        )
-    outcomes: list[Result | EvalrulesError | None] = [
-        entry if isinstance(entry, EvalrulesError) else None for _, entry in read
-    ]
-    groups: dict[str, list[int]] = {}  # ruleset reference ("" for the one given) → project indexes
-    for index, (_, entry) in enumerate(read):
-        if isinstance(entry, Project):
-            try:
-                reference = "" if ruleset is not None else ruleset_reference(entry.file, entry.ruleset)
-            except LoadError as missing:
-                outcomes[index] = missing
-            else:
-                groups.setdefault(reference, []).append(index)
     show = sys.stderr.isatty() if progress is None else progress
-    bar = _Progress(len(read), sys.stderr if show else None)
-    for _ in range(sum(1 for outcome in outcomes if outcome is not None)):
-        bar.step()
+    bar = _Progress(sys.stderr if show else None)
+    failures: list[BatchItem] = []
+    clock = _Clock()
     try:
-        for reference, indexes in groups.items():
-            chosen: RulesetRef = reference if ruleset is None else ruleset
+        with atomic_path(output) as temporary:
+            sink = SINKS[suffix](temporary)
             try:
-                projects = [entry for index in indexes if isinstance(entry := read[index][1], Project)]
-                scored = score_many(projects, chosen, jobs=min(jobs, max(1, len(indexes))))
-                for index, outcome in zip(indexes, scored, strict=True):
-                    outcomes[index] = outcome
+                work = clock.timed("splitting", units(files))
+                for done in records(work, given, suffix, jobs, ruleset):
+                    if isinstance(done, str):
+                        skipped.append(done)
+                        continue
+                    if not done.ok:
+                        failures.append(BatchItem(done.key, error=done.error))
+                    with clock.timing("writing"):
+                        sink.add(done)
                     bar.step()
-            except LoadError as error:
-                if ruleset is not None:
-                    raise  # the one ruleset asked for cannot be loaded: nothing can be scored
-                for index in indexes:  # a ruleset named in project files: those projects fail
-                    outcomes[index] = error
-                    bar.step()
+                if not bar.done:
+                    raise _empty(inputs, skipped)
+                with clock.timing("writing"):
+                    sink.finish()
+            finally:
+                sink.close()
     finally:
         bar.close()
-    items = []
-    for (key, entry), final in zip(read, outcomes, strict=True):
-        project = entry if isinstance(entry, Project) else None
-        if isinstance(final, Result):
-            items.append(BatchItem(key, result=final, project=project))
-        else:
-            assert final is not None
-            items.append(BatchItem(key, error=final, project=project))
-    written = time.perf_counter()
-    with atomic_path(output) as temporary:
-        writer(items, temporary)
-    ok = sum(1 for item in items if item.ok)
     end = time.perf_counter()
+    seconds = end - start
     return Summary(
-        len(items),
-        ok,
-        len(items) - ok,
-        end - start,
+        bar.done,
+        bar.done - len(failures),
+        len(failures),
+        seconds,
         output,
-        tuple(items),
-        reading,
-        written - start - reading,
-        end - written,
+        tuple(failures),
+        clock.splitting,
+        seconds - clock.splitting - clock.writing,
+        clock.writing,
         tuple(str(path) for path in files if read_as_gb18030(path)),
         tuple(skipped),
     )
+
+
+def _empty(inputs: Sequence[Path], skipped: list[str]) -> LoadError:
+    return LoadError(
+        [
+            Problem(
+                "E-BATCH-EMPTY",
+                "输入中没有找到任何项目，未写出结果",
+                file="、".join(map(str, inputs)),
+                expected="项目文件 .toml、.json，Excel 自评表 .xlsx，或 .csv、.jsonl",
+                found="；".join(skipped) or "空文件夹",
+            )
+        ]
+    )
+
+
+class _Clock:
+    """Seconds spent here listing and splitting the inputs, and writing the results."""
+
+    def __init__(self) -> None:
+        self.splitting = self.writing = 0.0
+
+    @contextlib.contextmanager
+    def timing(self, what: str) -> Iterator[None]:
+        begin = time.perf_counter()
+        try:
+            yield
+        finally:
+            setattr(self, what, getattr(self, what) + time.perf_counter() - begin)
+
+    def timed(self, what: str, iterator: Iterator[T]) -> Iterator[T]:
+        while True:
+            with self.timing(what):
+                item = next(iterator, _END)
+            if item is _END:
+                return
+            yield item  # type: ignore[misc]

@@ -11,8 +11,10 @@
   the hand-written scorer of benchmarks/reference.py on the same projects;
 - batch_csv_per_s_j1 / _j2: ``run_batch`` from one flat CSV file to a results CSV, jobs 1 and 2;
 - batch_jsonl_per_s_j2: the same to full explained JSONL, jobs 2;
+- batch_toml_per_s_j1 / _j2: ``run_batch`` from a folder of TOML project files to a results CSV;
 - peak_rss_mb_100k: the peak memory of a separate process batching ``--rss-count`` projects
-  (100,000 by default) from a flat CSV to CSV: flat when results are streamed.
+  (100,000 by default) from flat CSV files (10,000 projects each, under the 256 MB a flat file may
+  have) to CSV: flat when the projects and the results stream through.
 
 Every batch is run twice where it can disagree (jobs 1 and 2): the results files must be the same
 byte for byte, or the run stops. docs/performance.md records the figures of this machine.
@@ -74,8 +76,8 @@ def explain_vs_handwritten(projects: list[Project], rounds: int = 3) -> float:
     return explained / handwritten
 
 
-def batch_rate(flat: Path, output: Path, jobs: int) -> float:
-    summary = run_batch([flat], RULESET, output, jobs, False)
+def batch_rate(inputs: Path, output: Path, jobs: int) -> float:
+    summary = run_batch([inputs], RULESET, output, jobs, False)
     if summary.failed:
         sys.exit(f"{summary.failed} 个项目打分失败：{output}")
     return summary.rate
@@ -84,6 +86,9 @@ def batch_rate(flat: Path, output: Path, jobs: int) -> float:
 def same_file(first: Path, second: Path) -> None:
     if first.read_bytes() != second.read_bytes():
         sys.exit(f"jobs=1 与 jobs=2 的结果不同：{first} {second}")
+
+
+FLAT_FILE_PROJECTS = 10_000
 
 
 def peak_rss_mb(count: int, folder: Path, seed: int) -> float:
@@ -98,14 +103,17 @@ from generate import project_toml
 from evalrules.io.flat import write_flat
 from evalrules.io.project_loading import project_from_text
 rng = random.Random({seed})
-projects = (project_from_text(project_toml(n, rng), f"p{{n}}.toml") for n in range(1, {count} + 1))
-write_flat(((f"p{{n}}", project) for n, project in enumerate(projects, 1)), {str(flat)!r})
+for first in range(1, {count} + 1, {FLAT_FILE_PROJECTS}):
+    numbers = range(first, min(first + {FLAT_FILE_PROJECTS}, {count} + 1))
+    projects = ((n, project_from_text(project_toml(n, rng), f"p{{n}}.toml")) for n in numbers)
+    write_flat(((f"p{{n}}", project) for n, project in projects), f"{{{str(flat)!r}}}-{{first:07d}}.csv")
 """
     batch = f"""
 import resource
 from pathlib import Path
 from evalrules.batch.run import run_batch
-summary = run_batch([Path({str(flat)!r})], {RULESET!r}, Path({str(results)!r}), 1, False)
+files = sorted(Path({str(folder)!r}).glob("many.csv-*.csv"))
+summary = run_batch(files, {RULESET!r}, Path({str(results)!r}), 1, False)
 assert summary.total == {count} and not summary.failed, summary.line()
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
@@ -129,6 +137,11 @@ def standard_set(count: int, rss_count: int, seed: int) -> dict[str, float]:
             report[f"batch_csv_per_s_j{jobs}"] = round(rate, 1)
             print(f"batch CSV → CSV jobs={jobs}：每秒 {rate:.0f} 个项目")
         same_file(folder / "results-1.csv", folder / "results-2.csv")
+        for jobs in (1, 2):
+            rate = batch_rate(folder / "projects", folder / f"results-toml-{jobs}.csv", jobs)
+            report[f"batch_toml_per_s_j{jobs}"] = round(rate, 1)
+            print(f"batch TOML 文件夹 → CSV jobs={jobs}：每秒 {rate:.0f} 个项目")
+        same_file(folder / "results-toml-1.csv", folder / "results-toml-2.csv")
         report["batch_jsonl_per_s_j2"] = round(batch_rate(flat, folder / "results-2.jsonl", 2), 1)
         batch_rate(flat, folder / "results-1.jsonl", 1)
         same_file(folder / "results-1.jsonl", folder / "results-2.jsonl")

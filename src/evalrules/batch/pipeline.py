@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -165,7 +165,7 @@ def _work(chunk: list[Unit]) -> list[Record | Note]:
 
 def records(
     work: Iterable[Unit], ruleset: Ruleset | None, suffix: str, jobs: int, reference: RulesetRef | None = None
-) -> Iterator[Record | Note]:
+) -> Generator[Record | Note, None, None]:
     """Each project's record (and each note), in input order, on this process or ``jobs`` workers.
     ``ruleset`` None scores each project under the ruleset it names; ``reference`` is where the
     ruleset came from, for workers that start clean and load it themselves."""

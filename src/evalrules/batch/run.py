@@ -26,7 +26,6 @@ from .pipeline import records, units
 from .results import SINKS, results_frame
 
 T = TypeVar("T")
-_END = object()
 
 __all__ = ["BatchItem", "Summary", "read_inputs", "results_frame", "run_batch", "score_many"]
 
@@ -96,25 +95,25 @@ def run_batch(
     failures: list[BatchItem] = []
     clock = _Clock()
     try:
-        with atomic_path(output) as temporary:
+        with atomic_path(output) as temporary, contextlib.ExitStack() as stack:
             sink = SINKS[suffix](temporary)
-            try:
-                work = clock.timed("splitting", units(files))
-                for done in records(work, given, suffix, jobs, ruleset):
-                    if isinstance(done, str):
-                        skipped.append(done)
-                        continue
-                    if not done.ok:
-                        failures.append(BatchItem(done.key, error=done.error))
-                    with clock.timing("writing"):
-                        sink.add(done)
-                    bar.step()
-                if not bar.done:
-                    raise _empty(inputs, skipped)
+            stack.callback(sink.close)
+            work = clock.timed("splitting", units(files))
+            # closed first on the way out, so that the workers stop before the files are removed
+            stream = stack.enter_context(contextlib.closing(records(work, given, suffix, jobs, ruleset)))
+            for done in stream:
+                if isinstance(done, str):
+                    skipped.append(done)
+                    continue
+                if not done.ok:
+                    failures.append(BatchItem(done.key, error=done.error))
                 with clock.timing("writing"):
-                    sink.finish()
-            finally:
-                sink.close()
+                    sink.add(done)
+                bar.step()
+            if not bar.done:
+                raise _empty(inputs, skipped)
+            with clock.timing("writing"):
+                sink.finish()
     finally:
         bar.close()
     end = time.perf_counter()
@@ -163,9 +162,11 @@ class _Clock:
             setattr(self, what, getattr(self, what) + time.perf_counter() - begin)
 
     def timed(self, what: str, iterator: Iterator[T]) -> Iterator[T]:
+        """The iterator's items, the time spent making them counted as ``what``."""
         while True:
             with self.timing(what):
-                item = next(iterator, _END)
-            if item is _END:
-                return
-            yield item  # type: ignore[misc]
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    return
+            yield item

@@ -125,7 +125,7 @@ def test_show_text_and_toml(run: Run, tmp_path: Path) -> None:
 def test_validate(run: Run) -> None:
     code, out, _ = run("validate", ROOT / "rulesets" / "caiyu_2020_10.toml")
     assert code == 0 and out.startswith("规则集有效：caiyu_2020_10")
-    assert out.endswith("，3 个算例（evalrules check 核对）\n")
+    assert out.endswith("，4 个算例（evalrules check 核对）\n")
     code, out, _ = run("validate", SEED)
     assert code == 0 and "100.00" in out
     code, out, err = run("validate", ROOT / "examples" / "broken" / "ruleset.toml")

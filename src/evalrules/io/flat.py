@@ -83,26 +83,31 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
     # limit, 131,072 characters, made the csv module give up on every row after it)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FLAT_BYTES))
     lines = io.StringIO(text, newline="").readlines()  # the lines exactly as the csv reader counts them
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     try:
-        header = [column.strip() for column in reader.fieldnames or ()]  # reads the first row: may fail too
+        header = [column.strip() for column in next(reader, [])]  # the first row: may fail too
     except csv.Error as error:
         raise LoadError([Problem("E-FILE", f"CSV 格式错误：{_said(error)}", file=name, line=1)]) from None
     _check_columns(header, name)
+    width = len(header)
     rows: list[tuple[int, Row]] = []
     offset = ended = reader.line_num  # lines read before the rows being read now
     while True:
-        part = csv.DictReader(
-            io.StringIO("".join(lines[offset:]), newline=""), fieldnames=header, strict=True
-        )
+        part = csv.reader(lines[offset:], strict=True)
         try:
-            for row in part:
-                cells = {k: v for k, v in row.items() if k is not None}
-                swallowed = _swallowed_rows(cells.values(), len(header))
-                if swallowed:
-                    raise _Broken(_unbalanced(name, ended + 1, swallowed))
-                rows.append((offset + part.line_num, cells))
-                ended = offset + part.line_num
+            for values in part:
+                if not values:  # a blank line
+                    continue
+                line = offset + part.line_num
+                cells: dict[str, Any] = dict(zip(header, values, strict=False))  # beyond the header: unread
+                if len(values) < width:
+                    cells.update(dict.fromkeys(header[len(values) :]))
+                if line - ended > 1:  # a cell that spans lines: did it swallow rows?
+                    swallowed = _swallowed_rows(values[:width], width)
+                    if swallowed:
+                        raise _Broken(_unbalanced(name, ended + 1, swallowed))
+                rows.append((line, cells))
+                ended = line
             return rows
         except (csv.Error, _Broken) as error:
             problem = error.problem if isinstance(error, _Broken) else None

@@ -78,7 +78,9 @@ def units(files: Iterable[Path]) -> Iterator[Unit]:
         except Exception as error:  # one unreadable file must not stop the run
             yield Refused(str(path), internal_error(error, str(path)))
             continue
-        for key, rows in groups:
+        groups.reverse()
+        while groups:  # each project's rows are let go once sent: never two files' rows at a time
+            key, rows = groups.pop()
             yield Rows(key, rows, name)
 
 

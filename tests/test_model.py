@@ -44,7 +44,7 @@ def test_source_tags() -> None:
 
 
 def test_worked_examples_compare_by_their_content(national: evalrules.Ruleset) -> None:
-    first, second, third = national.examples
+    first, second, third, _ = national.examples
     assert (first.name, first.expected_total, first.expected_grade) == ("全部达标", Decimal(100), "优")
     assert (("效益", "项目效益", "经济效益"), None) in second.expected_scores  # "不适用"
     assert third.project.assessments[5].not_applicable

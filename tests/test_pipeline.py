@@ -31,10 +31,10 @@ def flat(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _endless(flat: Path, counter: list[int]) -> Iterator[Unit]:
-    name, groups = flat_groups(flat)
+    name, header, groups = flat_groups(flat)
     for key, rows in itertools.cycle(groups):
         counter[0] += 1
-        yield Rows(key, rows, name)
+        yield Rows(key, rows, name, header)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -63,15 +63,18 @@ def test_units_split_flat_files_and_keep_the_rest_as_files(flat: Path, tmp_path:
 
 def test_a_project_naming_a_missing_ruleset_fails_alone(flat: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     worker = Worker(None, ".csv", evalrules.default_registry())
-    name, groups = flat_groups(flat)
+    name, header, groups = flat_groups(flat)
     key, rows = groups[0]
-    renamed = [(line, {**row, "ruleset": "没有这个规则集"}) for line, row in rows]
+    missing = {"ruleset": "没有这个规则集"}
+    renamed = [(line, {**dict(zip(header, row, strict=True)), **missing}) for line, row in rows]
     loads = []
     original = pipeline.load_ruleset
     monkeypatch.setattr(
         pipeline, "load_ruleset", lambda reference: loads.append(reference) or original(reference)
     )
-    done = worker.work([Rows(key, renamed, name), Rows(key, renamed, name), Rows(*groups[1], name)])
+    done = worker.work(
+        [Rows(key, renamed, name, header), Rows(key, renamed, name, header), Rows(*groups[1], name, header)]
+    )
     assert [isinstance(record, Record) and record.ok for record in done] == [False, False, True]
     first = done[0]
     assert isinstance(first, Record) and first.error is not None
@@ -83,9 +86,9 @@ def test_a_reader_that_crashes_costs_only_its_project(flat: Path, monkeypatch: p
     def crash(*args: object) -> None:
         raise RuntimeError("读取器出错")
 
-    monkeypatch.setattr(pipeline, "project_from_rows", crash)
+    monkeypatch.setattr(pipeline, "project_of", crash)
     worker = Worker(evalrules.load_ruleset(RULESET), ".jsonl", evalrules.default_registry())
-    name, groups = flat_groups(flat)
-    done = worker.work([Rows(*groups[0], name), Refused("坏文件", evalrules.LoadError([]))])
+    name, header, groups = flat_groups(flat)
+    done = worker.work([Rows(*groups[0], name, header), Refused("坏文件", evalrules.LoadError([]))])
     assert [isinstance(record, Record) and not record.ok for record in done] == [True, True]
     assert '"status": "error"' in done[0].line and "读取器出错" in done[0].line  # type: ignore[union-attr]

@@ -65,7 +65,7 @@ def test_ruleset_properties_as_assertions(write: Callable[[str, str], Path]) -> 
     registry = testing.plugin_registry()
     ruleset = testing.assert_ruleset_loads("caiyu_2020_10_self", registry)
     report = testing.assert_ruleset_properties(ruleset, registry, examples=5)
-    assert report.ok and report is not None and len(report.examples) == 4
+    assert report.ok and report is not None and len(report.examples) == 5
     assert testing.check_ruleset(ruleset, registry, examples=5).render() == report.render()
     over = write(
         "over.toml",

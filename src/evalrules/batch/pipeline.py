@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 from ..base.errors import EvalrulesError, LoadError, internal_error
 from ..hooks.registry import Registry, default_registry
-from ..io.flat import flat_groups
-from ..io.flat_project import Row, project_from_rows
+from ..io.flat import Cells, flat_groups, project_of
+from ..io.flat_project import Row
 from ..io.loading import load_ruleset
 from ..io.ruleset_names import ruleset_reference
 from ..model.project import Project
@@ -48,8 +48,9 @@ class Rows(NamedTuple):
     """The rows of one project of a flat file."""
 
     key: str
-    rows: list[tuple[int, Row]]
+    rows: list[tuple[int, Row | Cells]]
     file: str
+    header: tuple[str, ...]
 
 
 class Refused(NamedTuple):
@@ -71,7 +72,7 @@ def units(files: Iterable[Path]) -> Iterator[Unit]:
             yield path
             continue
         try:
-            name, groups = flat_groups(path)
+            name, header, groups = flat_groups(path)
         except EvalrulesError as error:
             yield Refused(str(path), error)
             continue
@@ -81,7 +82,7 @@ def units(files: Iterable[Path]) -> Iterator[Unit]:
         groups.reverse()
         while groups:  # each project's rows are let go once sent: never two files' rows at a time
             key, rows = groups.pop()
-            yield Rows(key, rows, name)
+            yield Rows(key, rows, name, header)
 
 
 class Worker:
@@ -137,7 +138,7 @@ def _read(unit: Unit, notes: list[str]) -> list[tuple[str, Project | EvalrulesEr
         return [(unit.key, unit.error)]
     if isinstance(unit, Rows):
         try:
-            return [(unit.key, project_from_rows(unit.key, unit.rows, unit.file))]
+            return [(unit.key, project_of(unit.key, unit.rows, unit.file, unit.header))]
         except Exception as error:  # one unreadable project must not stop the run
             return [(unit.key, internal_error(error, unit.file))]
     return read_path(unit, notes)

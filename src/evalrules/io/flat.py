@@ -15,7 +15,7 @@ import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..base.errors import LoadError, Problem, suggest
 from ..base.sources import MAX_FLAT_BYTES, parse_json, read_capped
@@ -35,28 +35,55 @@ def read_flat(path: str | Path) -> list[tuple[str, Project | LoadError]]:
     ``project`` column, in the order of each project's first row. A malformed project is
     returned as its LoadError; it does not stop the others. A file that cannot be read at all
     raises LoadError."""
-    name, groups = flat_groups(path)
-    return [(key, project_from_rows(key, rows, name)) for key, rows in groups]
+    flat = flat_groups(path)
+    return [(key, project_of(key, rows, flat.name, flat.header)) for key, rows in flat.groups]
 
 
-def flat_groups(path: str | Path) -> tuple[str, list[tuple[str, list[tuple[int, Row]]]]]:
-    """The file's name and its rows grouped by project, in the order of each project's first row:
-    what :func:`~evalrules.io.flat_project.project_from_rows` builds one project from (a batch
+Cells = tuple[Any, ...]
+"""A CSV row's cells in the order of its file's header, short rows filled with None: how a file's
+rows are held (a tuple is a fifth of a dict) until their project is built."""
+
+
+class FlatGroups(NamedTuple):
+    """A flat file's rows grouped by project, in the order of each project's first row."""
+
+    name: str
+    header: tuple[str, ...]
+    """The CSV header the rows' cells follow (empty for JSONL, whose rows are dicts)."""
+    groups: list[tuple[str, list[tuple[int, Row | Cells]]]]
+
+
+def flat_groups(path: str | Path) -> FlatGroups:
+    """The file's rows grouped by project: what :func:`project_of` builds one project from (a batch
     builds them in its worker processes). A file that cannot be read at all raises LoadError."""
     path = Path(path)
     name = str(path)
     data = read_capped(path, name, MAX_FLAT_BYTES)
     text, _ = decode_text(data, name, gb18030=path.suffix.lower() == ".csv")
+    header: tuple[str, ...] = ()
+    rows: list[tuple[int, Row | Cells]]
     if path.suffix.lower() == ".jsonl":
-        rows = _jsonl_rows(text, name)
+        rows = list(_jsonl_rows(text, name))
     elif path.suffix.lower() == ".csv":
-        rows = _csv_rows(text, name)
+        header, rows = _csv_rows(text, name)
     else:
         raise LoadError([Problem("E-FILE", "扁平格式的文件名应以 .csv 或 .jsonl 结尾", file=name)])
-    groups: dict[str, list[tuple[int, Row]]] = {}
+    owner = {column: index for index, column in enumerate(header)}.get("project", 0)  # as dict() reads
+    groups: dict[str, list[tuple[int, Row | Cells]]] = {}
     for line, row in rows:
-        groups.setdefault(cell(row.get("project")), []).append((line, row))
-    return name, list(groups.items())
+        key = cell(row[owner] if isinstance(row, tuple) else row.get("project"))
+        groups.setdefault(key, []).append((line, row))
+    return FlatGroups(name, header, list(groups.items()))
+
+
+def project_of(
+    key: str, rows: Iterable[tuple[int, Row | Cells]], name: str, header: tuple[str, ...]
+) -> Project | LoadError:
+    """The project of one group of :func:`flat_groups` (see project_from_rows)."""
+    mappings: list[tuple[int, Row]] = [
+        (line, dict(zip(header, row, strict=True)) if isinstance(row, tuple) else row) for line, row in rows
+    ]
+    return project_from_rows(key, mappings, name)
 
 
 def decode_text(data: bytes, name: str, *, gb18030: bool = True) -> tuple[str, str]:
@@ -78,7 +105,7 @@ def decode_text(data: bytes, name: str, *, gb18030: bool = True) -> tuple[str, s
 # --------------------------------------------------------------------------- reading rows
 
 
-def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
+def _csv_rows(text: str, name: str) -> tuple[tuple[str, ...], list[tuple[int, Row | Cells]]]:
     # one long cell is that project's business, not a reason to lose the file (the default
     # limit, 131,072 characters, made the csv module give up on every row after it)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FLAT_BYTES))
@@ -90,25 +117,25 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
         raise LoadError([Problem("E-FILE", f"CSV 格式错误：{_said(error)}", file=name, line=1)]) from None
     _check_columns(header, name)
     width = len(header)
-    rows: list[tuple[int, Row]] = []
+    rows: list[tuple[int, Row | Cells]] = []
     offset = ended = reader.line_num  # lines read before the rows being read now
     while True:
         part = csv.reader(lines[offset:], strict=True)
         try:
-            for values in part:
-                if not values:  # a blank line
+            for cells in part:
+                if not cells:  # a blank line
                     continue
                 line = offset + part.line_num
-                cells: dict[str, Any] = dict(zip(header, values, strict=False))  # beyond the header: unread
-                if len(values) < width:
-                    cells.update(dict.fromkeys(header[len(values) :]))
+                values: list[Any] = cells
+                if len(values) != width:  # cells beyond the header are not read
+                    values = values[:width] + [None] * (width - len(values))
                 if line - ended > 1:  # a cell that spans lines: did it swallow rows?
-                    swallowed = _swallowed_rows(values[:width], width)
+                    swallowed = _swallowed_rows(values, width)
                     if swallowed:
                         raise _Broken(_unbalanced(name, ended + 1, swallowed))
-                rows.append((line, cells))
+                rows.append((line, tuple(values)))
                 ended = line
-            return rows
+            return tuple(header), rows
         except (csv.Error, _Broken) as error:
             problem = error.problem if isinstance(error, _Broken) else None
             problem = problem or Problem("E-FILE", f"CSV 格式错误：{_said(error)}", file=name, line=ended + 1)
@@ -118,7 +145,7 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
             if not owner or '"' in owner:
                 raise LoadError([problem]) from None  # whose row it was is unknown: nothing is scored
             rows.append((ended + 1, {"project": owner, BROKEN_ROW: problem}))
-            if sum(1 for _, row in rows if BROKEN_ROW in row) > MAX_BROKEN_ROWS:
+            if sum(1 for _, row in rows if isinstance(row, dict)) > MAX_BROKEN_ROWS:
                 many = f"超过 {MAX_BROKEN_ROWS} 行的引号不成对，不像一个可以读取的 CSV 文件"
                 raise LoadError([Problem("E-FILE", many, file=name)]) from None
             offset = ended = ended + 1

@@ -92,3 +92,25 @@ def test_a_reader_that_crashes_costs_only_its_project(flat: Path, monkeypatch: p
     done = worker.work([Rows(*groups[0], name, header), Refused("坏文件", evalrules.LoadError([]))])
     assert [isinstance(record, Record) and not record.ok for record in done] == [True, True]
     assert '"status": "error"' in done[0].line and "读取器出错" in done[0].line  # type: ignore[union-attr]
+
+
+def test_a_result_that_cannot_be_explained_costs_only_its_project(
+    flat: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evalrules.batch import results
+
+    original = results.item_dict
+    calls = []
+
+    def explain(item: object) -> object:
+        calls.append(item)
+        if len(calls) == 1:
+            raise RuntimeError("解释出错")
+        return original(item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(results, "item_dict", explain)
+    worker = Worker(evalrules.load_ruleset(RULESET), ".jsonl", evalrules.default_registry())
+    name, header, groups = flat_groups(flat)
+    done = worker.work([Rows(*groups[0], name, header), Rows(*groups[1], name, header)])
+    assert [isinstance(record, Record) and record.ok for record in done] == [False, True]
+    assert "E-INTERNAL" in done[0].line and "解释出错" in done[0].line  # type: ignore[union-attr]

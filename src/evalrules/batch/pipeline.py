@@ -128,9 +128,19 @@ class Worker:
         for unit in chunk:
             notes: list[str] = []
             for key, entry in _read(unit, notes):
-                done.append(record(self.item(key, entry), self.suffix))
+                done.append(self.record(key, entry))
             done.extend(notes)
         return done
+
+    def record(self, key: str, entry: Project | EvalrulesError) -> Record:
+        item = self.item(key, entry)
+        try:
+            return record(item, self.suffix)  # the explanation, for JSONL, is made here
+        except EvalrulesError as error:
+            return record(BatchItem(key, error=error, project=item.project), self.suffix)
+        except Exception as error:  # one project's bug must not stop the run
+            failed = internal_error(error, item.project.file if item.project else key)
+            return record(BatchItem(key, error=failed, project=item.project), self.suffix)
 
 
 def _read(unit: Unit, notes: list[str]) -> list[tuple[str, Project | EvalrulesError]]:

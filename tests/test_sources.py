@@ -168,6 +168,23 @@ def test_a_file_growing_past_the_cap_while_read_is_refused(tmp_path: Path) -> No
     assert read_capped(Growing(4096), "fits.toml", 4096) == b"#" * 4096  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(("written", "refused"), [(3000, False), (5000, True)])
+def test_a_file_that_grew_after_its_size_was_taken_is_read_whole_or_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: int, refused: bool
+) -> None:
+    # only what stat said is read at first (and a byte more): the rest up to the cap must follow
+    path = tmp_path / "growing.toml"
+    path.write_bytes(b"#" * written)
+    real = os.stat(path)
+    said = os.stat_result((*real[:6], 10, *real[7:10]))
+    monkeypatch.setattr(Path, "stat", lambda self, **_: said)
+    if refused:
+        with pytest.raises(LoadError, match="文件过大"):
+            read_capped(path, "growing.toml", 4096)
+    else:
+        assert read_capped(path, "growing.toml", 4096) == b"#" * written
+
+
 @pytest.mark.parametrize("suffix", [".toml", ".json"])
 def test_a_byte_order_mark_is_not_content(tmp_path: Path, suffix: str) -> None:
     # Windows Notepad writes UTF-8 with a BOM

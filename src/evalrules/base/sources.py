@@ -191,6 +191,7 @@ def read_capped(path: Path | Traversable, display: str, limit: int) -> bytes:
     /dev/zero, a FIFO, a folder, a file too large, or one that grows while read) is E-FILE,
     refused before or while reading, never read until memory runs out."""
     try:
+        size = 0
         if isinstance(path, Path):
             status = path.stat()
             if not stat.S_ISREG(status.st_mode):
@@ -198,8 +199,14 @@ def read_capped(path: Path | Traversable, display: str, limit: int) -> bytes:
                 raise LoadError([Problem("E-FILE", f"不是普通文件（是{what}），不能读取", file=display)])
             if status.st_size > limit:
                 raise LoadError([_too_large(display, status.st_size, limit)])
+            size = status.st_size
         with path.open("rb") as stream:
-            data = stream.read(limit + 1)  # a file that grew after stat, or reports size 0 (/proc)
+            # what the file holds and a byte more (a buffer of the limit for every small file cost
+            # more than reading it); then on up to the limit if it grew after stat or said 0 (/proc)
+            want = min(size, limit) + 1 if size else limit + 1
+            data = stream.read(want)
+            if len(data) == want < limit + 1:
+                data += stream.read(limit + 1 - want)
     except FileNotFoundError:
         raise LoadError([Problem("E-FILE", "文件不存在", file=display)]) from None
     except IsADirectoryError:

@@ -58,13 +58,14 @@ def flat_groups(path: str | Path) -> FlatGroups:
     builds them in its worker processes). A file that cannot be read at all raises LoadError."""
     path = Path(path)
     name = str(path)
-    data = read_capped(path, name, MAX_FLAT_BYTES)
-    text, _ = decode_text(data, name, gb18030=path.suffix.lower() == ".csv")
+    suffix = path.suffix.lower()
+    # the bytes are not kept while the rows are read: a large file is held once less
+    text, _ = decode_text(read_capped(path, name, MAX_FLAT_BYTES), name, gb18030=suffix == ".csv")
     header: tuple[str, ...] = ()
     rows: list[tuple[int, Row | Cells]]
-    if path.suffix.lower() == ".jsonl":
+    if suffix == ".jsonl":
         rows = list(_jsonl_rows(text, name))
-    elif path.suffix.lower() == ".csv":
+    elif suffix == ".csv":
         header, rows = _csv_rows(text, name)
     else:
         raise LoadError([Problem("E-FILE", "扁平格式的文件名应以 .csv 或 .jsonl 结尾", file=name)])

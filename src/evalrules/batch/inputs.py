@@ -3,19 +3,15 @@ JSONL by their readers), and what was skipped and why."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..base.errors import EvalrulesError, LoadError, Problem, internal_error
 from ..base.sources import MAX_FLAT_BYTES, read_capped
 from ..io.project_input import load_project
 from ..model.project import Project
-from .parallel import CHUNKSIZE, clean_context, ignore_interrupt
 
 PROJECT_SUFFIXES = (".toml", ".json")
 READERS = {".xlsx": "evalrules.io.excel.read_workbook", ".csv": "evalrules.io.flat.read_flat"}
@@ -54,18 +50,6 @@ def _read_project(path: Path) -> tuple[str, Project | EvalrulesError]:
         return str(path), error
     except Exception as error:
         return str(path), internal_error(error, str(path))
-
-
-def _read_in_pool(
-    pool: ProcessPoolExecutor, files: list[Path]
-) -> Iterator[tuple[str, Project | EvalrulesError]]:
-    done = 0
-    try:
-        for key, entry in pool.map(_read_project, files, chunksize=CHUNKSIZE):
-            yield key, entry  # an error pickles as it is (EvalrulesError.__reduce__)
-            done += 1
-    except BrokenProcessPool:  # a reader was killed: read the rest here rather than hang or stop
-        yield from map(_read_project, files[done:])
 
 
 def _is_output(path: Path, output: Path | None) -> bool:
@@ -118,36 +102,14 @@ def expand(
 
 
 def read_inputs(
-    inputs: Iterable[Path],
-    jobs: int = 1,
-    skipped: list[str] | None = None,
-    output: Path | None = None,
+    inputs: Iterable[Path], skipped: list[str] | None = None, output: Path | None = None
 ) -> Iterator[tuple[str, Project | EvalrulesError]]:
     """Every project of the inputs, keyed, in order: a folder gives its project files (.toml,
-    .json, .xlsx, .csv, .jsonl) sorted by name.
-
-    jobs > 1 parses the TOML/JSON files in a process pool (parsing costs more than scoring).
-    What was not read (a folder's other files, hidden sheets) is said in ``skipped``; ``output``
-    (the results file) is never read from a folder.
-    """
-    paths = list(expand(inputs, skipped, output))
-    files = [path for path in paths if path.suffix.lower() in PROJECT_SUFFIXES]
-    loaded: Iterator[tuple[str, Project | EvalrulesError]]
-    with contextlib.ExitStack() as stack:
-        if jobs > 1 and len(files) > 1:
-            pool = stack.enter_context(
-                ProcessPoolExecutor(
-                    min(jobs, len(files)), mp_context=clean_context(), initializer=ignore_interrupt
-                )
-            )
-            loaded = _read_in_pool(pool, files)
-        else:
-            loaded = map(_read_project, files)
-        for path in paths:
-            if path.suffix.lower() in PROJECT_SUFFIXES:
-                yield next(loaded)
-            else:
-                yield from read_path(path, skipped)
+    .json, .xlsx, .csv, .jsonl) sorted by name. What was not read (a folder's other files, hidden
+    sheets) is said in ``skipped``; ``output`` (the results file) is never read from a folder.
+    (A batch reads its projects in its workers instead: :mod:`evalrules.batch.pipeline`.)"""
+    for path in list(expand(inputs, skipped, output)):  # what a folder skips is said first
+        yield from read_path(path, skipped)
 
 
 def read_path(path: Path, notes: list[str] | None = None) -> list[tuple[str, Project | EvalrulesError]]:

@@ -118,7 +118,7 @@ class ReaderBase:
 
 def unknown_keys_of(entry: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
     """The keys of entry whose value is the marker of a value not known ("?", "不详")."""
-    return tuple(key for key in keys if is_unknown(entry.get(key)))
+    return tuple([key for key in keys if is_unknown(entry.get(key))])
 
 
 def operator_in_number(value: Any) -> tuple[Operator | None, str]:

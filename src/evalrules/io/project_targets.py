@@ -27,15 +27,21 @@ from .project_reader import (
     unknown_keys_of,
 )
 
+_TARGET_KEYS = frozenset(TARGET_KEYS)
+_EVIDENCE = frozenset(("score", "inputs", "panel"))
+"""Keys that give a target something to score even with no value, actual or rating."""
+
 
 class TargetReader(ReaderBase):
     def targets(self) -> tuple[Target, ...]:
         built = []
         for index, entry in enumerate(self.tables("targets")):
             line = self.document.nth_table_line("targets", index) or self.document.line_of("targets")
-            name = next(
-                (entry[k] for k in ("name", "三级指标", "指标名称") if isinstance(entry.get(k), str)), None
-            )
+            name = entry.get("name")
+            if not isinstance(name, str):
+                name = next(
+                    (entry[k] for k in ("三级指标", "指标名称") if isinstance(entry.get(k), str)), None
+                )
             label = f"[[targets]] 第 {index + 1} 项" + (f"（{name}）" if name else "")
             target = self.target(entry, label, line)
             if target is not None:
@@ -44,7 +50,8 @@ class TargetReader(ReaderBase):
 
     def target(self, entry: dict[str, Any], where: str, line: int | None) -> Target | None:
         entry, spelled = self.aliased(entry, where, line)
-        self.unknown(entry, TARGET_KEYS, where, line)
+        if not _TARGET_KEYS.issuperset(entry):
+            self.unknown(entry, TARGET_KEYS, where, line)
 
         def at(key: str) -> Callable[[], int | None]:
             """The line of key as spelled (年度指标值 for value), found only if a problem is there."""
@@ -86,9 +93,8 @@ class TargetReader(ReaderBase):
         value = actual = None
         lines: dict[str, int | None] = {}
         rating_text = as_text(entry.get("rating"))  # rating = "" is as blank as no rating
-        evidence = {"score", "inputs", "panel"} & set(entry)
-        blank = not value_text and not actual_text and not rating_text and not evidence
-        not_applicable = self.flag(entry, "na", where, at("na")) or blank
+        blank = not value_text and not actual_text and not rating_text and _EVIDENCE.isdisjoint(entry)
+        not_applicable = ("na" in entry and self.flag(entry, "na", where, at("na"))) or blank
         unknown = unknown_keys_of(entry, ("value", "actual", "score", "rating"))
         if operator not in (None, "定性") and not not_applicable:
             if "value" in unknown:
@@ -132,7 +138,7 @@ class TargetReader(ReaderBase):
                 "E-TARGET", "写了 params 却没有 method：params 只对自选的计分方法有效", where, at("params")
             )
             ok = False
-        history = self.history(entry, where, at("history"))
+        history = self.history(entry, where, at("history")) if "history" in entry else {}
         inputs = read_inputs(self, entry["inputs"], where, at("inputs")) if "inputs" in entry else {}
         panel = read_panel(self, entry["panel"], where, at("panel")) if "panel" in entry else ()
         if not ok or operator is None or inputs is None or panel is None:  # a missing operator is said above
@@ -179,7 +185,7 @@ class TargetReader(ReaderBase):
     def aliased(
         self, entry: dict[str, Any], where: str, line: int | None
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        if not any(key in TARGET_ALIASES for key in entry):
+        if TARGET_ALIASES.keys().isdisjoint(entry):
             return entry, {}
         keys, spelled, twice = with_keys(entry, TARGET_ALIASES)
         for first, key, canonical in twice:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from collections.abc import Callable
@@ -11,13 +13,17 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import evalrules
 from evalrules import LoadError
+from evalrules.io import flat as flat_module
 from evalrules.io.flat import decode_text, read_flat, write_flat
+from evalrules.io.flat_project import COLUMNS, filled_cells, is_filled
 from evalrules.io.project_loading import project_from_text
 
-from .conftest import ROOT
+from .conftest import ROOT, fuzz_settings
 
 PAGE = (ROOT / "docs" / "flat-formats.md").read_text(encoding="utf-8")
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -498,3 +504,82 @@ def test_a_file_of_stray_quotes_is_refused_in_bounded_time(tmp_path: Path) -> No
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(LoadError, match="引号不成对"):
         read_flat(path)
+
+
+# --------------------------------------------------------------------------- the fast ways agree
+
+
+def _dict_reader_rows(text: str, header: list[str]) -> list[Any]:
+    """What csv.DictReader gives, as the reader of CSV rows used it before (issue 17)."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), fieldnames=header, strict=True)
+    found: list[Any] = []
+    try:
+        for row in reader:
+            found.append((reader.line_num, {k: v for k, v in row.items() if k is not None}))
+    except csv.Error as error:
+        found.append(("csv.Error", str(error)))
+    return found
+
+
+def _our_rows(text: str, header: list[str]) -> list[Any]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    found: list[Any] = []
+    try:
+        for line, cells, taken in flat_module._cells(reader, header):
+            found.append((line, cells))
+            # the line breaks a row's cells hold are looked for only in rows taking several lines
+            assert taken > 1 or not any("\n" in cell for cell in cells.values() if cell)
+    except csv.Error as error:
+        found.append(("csv.Error", str(error)))
+    return found
+
+
+_CSV_TEXT = st.lists(st.lists(st.text(alphabet='a,"\n\r 甲', max_size=5), max_size=5), max_size=6).map(
+    lambda rows: "\n".join(",".join(cells) for cells in rows)
+)
+
+
+@fuzz_settings(200)
+@given(text=_CSV_TEXT, header=st.lists(st.sampled_from(["project", "name", "value", "note"]), max_size=4))
+def test_csv_rows_are_read_as_the_dict_reader_reads_them(text: str, header: list[str]) -> None:
+    # blank lines, short and long rows, cells over several lines, repeated columns, stray quotes
+    assert _our_rows(text, header) == _dict_reader_rows(text, header)
+
+
+_CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.decimals(allow_nan=False, places=2),
+    st.text(alphabet=" \t\u3000a0?", max_size=3),
+)
+
+
+@fuzz_settings(100)
+@given(row=st.dictionaries(st.sampled_from(COLUMNS), _CELL))
+def test_the_filled_cells_of_a_row_are_those_is_filled_says(row: dict[str, Any]) -> None:
+    assert filled_cells(row) == {column: value for column, value in row.items() if is_filled(value)}
+    assert list(filled_cells(row)) == [column for column in row if is_filled(row[column])]
+
+
+def test_rows_repeating_the_project_columns_give_what_the_first_row_alone_gives(tmp_path: Path) -> None:
+    # a row repeating what an earlier row set is skipped without a second look (issue 17):
+    # the Project, its places and the line a conflicting row names are the same
+    header = "project,name,unit,year,region,ruleset,kind,slot,indicator,operator,value,actual\n"
+    first = "P,项目,某局,2023,新疆,caiyu_2020_10_self,,产出指标/数量指标,a,>=,1,1\n"
+    rows = ["P,,,,,,,产出指标/数量指标,b,>=,2,2\n", "P,,,,,,budget,,执行数,,10,\n"]
+    repeated = ["P,项目,某局,2023,新疆,caiyu_2020_10_self," + row[len("P,,,,,,") :] for row in rows]
+    once, again = tmp_path / "once.csv", tmp_path / "again.csv"
+    once.write_text(header + first + "".join(rows), encoding="utf-8")
+    again.write_text(header + first + "".join(repeated), encoding="utf-8")
+    [(_, from_once)], [(_, from_again)] = read_flat(once), read_flat(again)
+    assert isinstance(from_once, evalrules.Project)
+    assert repr(from_once).replace(str(once), "F") == repr(from_again).replace(str(again), "F")
+    conflict = tmp_path / "conflict.csv"
+    conflict.write_text(
+        header + first + "".join(repeated) + repeated[0].replace("某局", "某厅"), encoding="utf-8"
+    )
+    [(_, error)] = read_flat(conflict)
+    assert isinstance(error, LoadError)
+    [problem] = error.problems
+    assert (problem.message, problem.line, problem.found) == ("unit 与第 2 行不一致", 5, "某厅")

@@ -82,10 +82,6 @@ def cell(value: Any) -> str:
     return str(value).strip()
 
 
-def present(row: Row, column: str) -> bool:
-    return is_filled(row.get(column))
-
-
 def is_filled(value: Any) -> bool:
     """Whether a cell holds something (not None, not blank)."""
     if type(value) is str:
@@ -96,7 +92,12 @@ def is_filled(value: Any) -> bool:
 def filled_cells(row: Row) -> dict[str, Any]:
     """The cells of a row that hold something, by column, in the row's order: the row is looked
     at once, and each handler asks this instead of each column again."""
-    return {column: value for column, value in row.items() if is_filled(value)}
+    return {
+        column: value
+        for column, value in row.items()
+        # most cells are text: strip() is what is_filled says of them, without a call per cell
+        if (value.strip() if type(value) is str else is_filled(value))
+    }
 
 
 # --------------------------------------------------------------------------- building a project
@@ -176,12 +177,17 @@ class _Builder:
                     suggestion=suggest(column, COLUMNS) or f"可用的列：{'、'.join(COLUMNS)}",
                 )
         filled = filled_cells(row)
+        project = self.data["project"]
         for column in PROJECT_COLUMNS:
             if column in filled:
                 value = filled[column]
                 if column == "year" and isinstance(value, str) and _is_year(value.strip()):
                     value = int(value)  # anything else stays text: the reader refuses it at this row
-                self.set("project", column, value if column == "year" else cell(value), line)
+                elif column != "year":
+                    value = cell(value)
+                if type(value) is str and project.get(column) == value:
+                    continue  # what an earlier row set (most rows repeat the project's name…)
+                self.set("project", column, value, line)
         kind = cell(row.get("kind")) or "target"
         handler = getattr(self, "_" + kind, None) if kind in KINDS else None
         if handler is None:

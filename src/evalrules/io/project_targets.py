@@ -161,7 +161,7 @@ class TargetReader(ReaderBase):
             method=method,
             note=str(entry.get("note", "")),
             unknown=unknown,
-            lines={key: at for key, at in lines.items() if at is not None},
+            lines={key: at for key, at in lines.items() if at is not None} if lines else {},
             source=as_text(entry.get("source")),
             basis=as_text(entry.get("basis")),
             history=history,

@@ -168,14 +168,15 @@ class _Builder:
         if isinstance(row.get(BROKEN_ROW), Problem):
             self.problems.append(row[BROKEN_ROW])
             return
-        for column in row:
-            if column not in _COLUMN_SET:
-                self.problem(
-                    "E-KEY-UNKNOWN",
-                    f"未知的列 “{column}”",
-                    line,
-                    suggestion=suggest(column, COLUMNS) or f"可用的列：{'、'.join(COLUMNS)}",
-                )
+        if not _COLUMN_SET.issuperset(row):  # a JSONL row may have keys of its own
+            for column in row:
+                if column not in _COLUMN_SET:
+                    self.problem(
+                        "E-KEY-UNKNOWN",
+                        f"未知的列 “{column}”",
+                        line,
+                        suggestion=suggest(column, COLUMNS) or f"可用的列：{'、'.join(COLUMNS)}",
+                    )
         filled = filled_cells(row)
         project = self.data["project"]
         for column in PROJECT_COLUMNS:
@@ -185,8 +186,9 @@ class _Builder:
                     value = int(value)  # anything else stays text: the reader refuses it at this row
                 elif column != "year":
                     value = cell(value)
-                if type(value) is str and project.get(column) == value:
-                    continue  # what an earlier row set (most rows repeat the project's name…)
+                earlier = project.get(column)
+                if type(value) in (str, int) and type(earlier) is type(value) and earlier == value:
+                    continue  # what an earlier row set, to the letter (most rows repeat the name…)
                 self.set("project", column, value, line)
         kind = cell(row.get("kind")) or "target"
         handler = getattr(self, "_" + kind, None) if kind in KINDS else None

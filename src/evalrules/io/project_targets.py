@@ -101,7 +101,7 @@ class TargetReader(ReaderBase):
                 value = None  # there, but not known ("?"): scored as a range
             elif value_text:
                 number_text = bare_value if in_value is not None else entry["value"]
-                value = self.number(number_text, where + " 的 value（年度指标值）", at("value"))
+                value = self.key_number(number_text, where, "value", line, spelled)
                 ok = ok and value is not None
             else:
                 self.problem("E-TARGET", "缺少年度指标值 value", where, line)
@@ -119,13 +119,13 @@ class TargetReader(ReaderBase):
         if "score" in entry:
             lines["score"] = self.at(line, "score")
         weight = (
-            self.number(entry["weight"], where + " 的 weight", at("weight")) if "weight" in entry else None
+            self.key_number(entry["weight"], where, "weight", line, spelled) if "weight" in entry else None
         )
         if weight is not None and weight < 0:
             self.problem("E-WEIGHT", "分值不能为负数", where, at("weight"), found=fmt(weight))
             ok = False
         score = (
-            self.number(entry["score"], where + " 的 score", at("score"))
+            self.key_number(entry["score"], where, "score", line, spelled)
             if "score" in entry and "score" not in unknown
             else None
         )
@@ -168,6 +168,17 @@ class TargetReader(ReaderBase):
             inputs=inputs,
             panel=panel,
         )
+
+    def key_number(
+        self, value: Any, where: str, key: str, line: int | None, spelled: Mapping[str, str]
+    ) -> Decimal | None:
+        """The number of a target's key. Where a problem is (the message's place, the line of the
+        key as spelled) is worked out only when there is one: most numbers have none."""
+        try:
+            return parse_number(value)
+        except NumberProblem:
+            shown = "value（年度指标值）" if key == "value" else key
+            return self.number(value, f"{where} 的 {shown}", self.at(line, spelled.get(key, key)))
 
     def history(self, entry: Mapping[str, Any], where: str, line: Line) -> dict[str, Decimal]:
         """申报表 history = { "2023" = 93, … }: past years' actuals, oldest first."""

@@ -15,13 +15,16 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import LoadError, Problem, suggest
 from ..base.sources import MAX_FLAT_BYTES, parse_json, read_capped
 from ..model.project import Project
 from .flat_project import BROKEN_ROW, COLUMNS, KINDS, Row, cell, project_from_rows
 from .flat_write import write_flat
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 __all__ = ["COLUMNS", "KINDS", "read_flat", "write_flat"]
 
@@ -117,7 +120,7 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
             offset = ended = ended + 1
 
 
-def _cells(reader: Any, header: list[str]) -> Iterator[tuple[int, dict[str, str | None], int]]:
+def _cells(reader: Reader, header: list[str]) -> Iterator[tuple[int, dict[str, str | None], int]]:
     """Each row as csv.DictReader gives it (cells beyond the header dropped, missing ones None,
     blank lines skipped) with the line it ends on and how many lines the reader took for it."""
     before = 0

@@ -53,7 +53,8 @@ def test_the_check_bites_when_a_name_is_missing(monkeypatch: pytest.MonkeyPatch)
 
 
 def _loaded(code: str) -> set[str]:
-    probe = f"import sys\n{code}\nprint(' '.join(sorted(m for m in sys.modules if m.startswith('evalrules'))))"
+    listed = "print(' '.join(sorted(m for m in sys.modules if m.startswith('evalrules'))))"
+    probe = f"import sys\n{code}\n{listed}"
     completed = subprocess.run(
         [sys.executable, "-c", probe, str(SEED)], capture_output=True, text=True, check=False, cwd=ROOT
     )

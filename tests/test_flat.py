@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import LoadError
-from evalrules.io import flat as flat_module
 from evalrules.io.flat import decode_text, read_flat, write_flat
-from evalrules.io.flat_project import COLUMNS, filled_cells, is_filled
+from evalrules.io.flat_project import COLUMNS, filled_cells, is_filled, project_from_rows
 from evalrules.io.project_loading import project_from_text
 
 from .conftest import ROOT, fuzz_settings
@@ -509,41 +508,44 @@ def test_a_file_of_stray_quotes_is_refused_in_bounded_time(tmp_path: Path) -> No
 # --------------------------------------------------------------------------- the fast ways agree
 
 
-def _dict_reader_rows(text: str, header: list[str]) -> list[Any]:
-    """What csv.DictReader gives, as the reader of CSV rows used it before (issue 17)."""
-    reader = csv.DictReader(io.StringIO(text, newline=""), fieldnames=header, strict=True)
-    found: list[Any] = []
-    try:
-        for row in reader:
-            found.append((reader.line_num, {k: v for k, v in row.items() if k is not None}))
-    except csv.Error as error:
-        found.append(("csv.Error", str(error)))
-    return found
+def _as_dict_reader_reads(path: Path) -> list[tuple[str, Any]]:
+    """read_flat as it was with csv.DictReader, for a file it reads without a broken row."""
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""), strict=True)
+    header = [column.strip() for column in reader.fieldnames or ()]
+    reader.fieldnames = header
+    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for row in reader:
+        cells = {k: v for k, v in row.items() if k is not None}
+        groups.setdefault((cells.get("project") or "").strip(), []).append((reader.line_num, cells))
+    return [(key, project_from_rows(key, rows, str(path))) for key, rows in groups.items()]
 
 
-def _our_rows(text: str, header: list[str]) -> list[Any]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    found: list[Any] = []
-    try:
-        for line, cells, taken in flat_module._cells(reader, header):
-            found.append((line, cells))
-            # the line breaks a row's cells hold are looked for only in rows taking several lines
-            assert taken > 1 or not any("\n" in cell for cell in cells.values() if cell)
-    except csv.Error as error:
-        found.append(("csv.Error", str(error)))
-    return found
-
-
-_CSV_TEXT = st.lists(st.lists(st.text(alphabet='a,"\n\r 甲', max_size=5), max_size=5), max_size=6).map(
-    lambda rows: "\n".join(",".join(cells) for cells in rows)
+_COLUMN = st.sampled_from(["project", "name", "kind", "slot", "indicator", "operator", "value", "actual"])
+_ROW_CELL = st.sampled_from(
+    ["", " ", "P1", "P2", "甲", ">=", "≥95%", "95", "?", "x", "多\n行", "target", "产出指标/数量指标"]
 )
 
 
-@fuzz_settings(200)
-@given(text=_CSV_TEXT, header=st.lists(st.sampled_from(["project", "name", "value", "note"]), max_size=4))
-def test_csv_rows_are_read_as_the_dict_reader_reads_them(text: str, header: list[str]) -> None:
-    # blank lines, short and long rows, cells over several lines, repeated columns, stray quotes
-    assert _our_rows(text, header) == _dict_reader_rows(text, header)
+@fuzz_settings(100)
+@given(
+    header=st.lists(_COLUMN, min_size=1, max_size=8).map(lambda columns: ["project", *columns]),
+    rows=st.lists(st.lists(_ROW_CELL, max_size=10), max_size=8),
+    blank=st.lists(st.integers(min_value=0, max_value=8), max_size=3),
+)
+def test_csv_rows_are_read_as_the_dict_reader_read_them(
+    header: list[str], rows: list[list[str]], blank: list[int], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # issue 17: the rows are split without csv.DictReader; the same cells, lines (a row is at the
+    # line it ends on, after blank lines and cells over several lines), short rows filled with
+    # None, long rows cut, a repeated column's last cell kept
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([header, *rows])
+    lines = buffer.getvalue().split("\r\n")
+    for at in sorted(blank, reverse=True):
+        lines.insert(min(at + 1, len(lines)), "")
+    path = tmp_path_factory.mktemp("rows") / "rows.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    assert repr(read_flat(path)) == repr(_as_dict_reader_reads(path))
 
 
 _CELL = st.one_of(

@@ -13,18 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..base.errors import LoadError, Problem, suggest
 from ..base.sources import MAX_FLAT_BYTES, parse_json, read_capped
 from ..model.project import Project
 from .flat_project import BROKEN_ROW, COLUMNS, KINDS, Row, cell, project_from_rows
 from .flat_write import write_flat
-
-if TYPE_CHECKING:
-    from _csv import Reader
 
 __all__ = ["COLUMNS", "KINDS", "read_flat", "write_flat"]
 
@@ -95,15 +92,17 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
     rows: list[tuple[int, Row]] = []
     offset = ended = reader.line_num  # lines read before the rows being read now
     while True:
-        part = csv.reader(io.StringIO("".join(lines[offset:]), newline=""), strict=True)
+        part = csv.DictReader(
+            io.StringIO("".join(lines[offset:]), newline=""), fieldnames=header, strict=True
+        )
         try:
-            for line, cells, taken in _cells(part, header):
-                # a cell holds a line break only when its row took more than one line
-                swallowed = _swallowed_rows(cells.values(), len(header)) if taken > 1 else 0
+            for row in part:
+                cells = {k: v for k, v in row.items() if k is not None}
+                swallowed = _swallowed_rows(cells.values(), len(header))
                 if swallowed:
                     raise _Broken(_unbalanced(name, ended + 1, swallowed))
-                rows.append((offset + line, cells))
-                ended = offset + line
+                rows.append((offset + part.line_num, cells))
+                ended = offset + part.line_num
             return rows
         except (csv.Error, _Broken) as error:
             problem = error.problem if isinstance(error, _Broken) else None
@@ -118,19 +117,6 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, Row]]:
                 many = f"超过 {MAX_BROKEN_ROWS} 行的引号不成对，不像一个可以读取的 CSV 文件"
                 raise LoadError([Problem("E-FILE", many, file=name)]) from None
             offset = ended = ended + 1
-
-
-def _cells(reader: Reader, header: list[str]) -> Iterator[tuple[int, dict[str, str | None], int]]:
-    """Each row as csv.DictReader gives it (cells beyond the header dropped, missing ones None,
-    blank lines skipped) with the line it ends on and how many lines the reader took for it."""
-    before = 0
-    for row in reader:
-        if row:
-            cells: dict[str, str | None] = dict(zip(header, row, strict=False))  # may be short or long
-            for column in header[len(row) :]:
-                cells[column] = None
-            yield reader.line_num, cells, reader.line_num - before
-        before = reader.line_num
 
 
 class _Broken(Exception):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from collections.abc import Callable
@@ -11,13 +13,16 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import evalrules
 from evalrules import LoadError
 from evalrules.io.flat import decode_text, read_flat, write_flat
+from evalrules.io.flat_project import COLUMNS, filled_cells, is_filled, project_from_rows
 from evalrules.io.project_loading import project_from_text
 
-from .conftest import ROOT
+from .conftest import ROOT, fuzz_settings
 
 PAGE = (ROOT / "docs" / "flat-formats.md").read_text(encoding="utf-8")
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -498,3 +503,85 @@ def test_a_file_of_stray_quotes_is_refused_in_bounded_time(tmp_path: Path) -> No
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(LoadError, match="引号不成对"):
         read_flat(path)
+
+
+# --------------------------------------------------------------------------- the fast ways agree
+
+
+def _as_dict_reader_reads(path: Path) -> list[tuple[str, Any]]:
+    """read_flat as it was with csv.DictReader, for a file it reads without a broken row."""
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""), strict=True)
+    header = [column.strip() for column in reader.fieldnames or ()]
+    reader.fieldnames = header
+    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for row in reader:
+        cells = {k: v for k, v in row.items() if k is not None}
+        groups.setdefault((cells.get("project") or "").strip(), []).append((reader.line_num, cells))
+    return [(key, project_from_rows(key, rows, str(path))) for key, rows in groups.items()]
+
+
+_COLUMN = st.sampled_from(["project", "name", "kind", "slot", "indicator", "operator", "value", "actual"])
+_ROW_CELL = st.sampled_from(
+    ["", " ", "P1", "P2", "甲", ">=", "≥95%", "95", "?", "x", "多\n行", "target", "产出指标/数量指标"]
+)
+
+
+@fuzz_settings(100)
+@given(
+    header=st.lists(_COLUMN, min_size=1, max_size=8).map(lambda columns: ["project", *columns]),
+    rows=st.lists(st.lists(_ROW_CELL, max_size=10), max_size=8),
+    blank=st.lists(st.integers(min_value=0, max_value=8), max_size=3),
+)
+def test_csv_rows_are_read_as_the_dict_reader_read_them(
+    header: list[str], rows: list[list[str]], blank: list[int], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # issue 17: the rows are split without csv.DictReader; the same cells, lines (a row is at the
+    # line it ends on, after blank lines and cells over several lines), short rows filled with
+    # None, long rows cut, a repeated column's last cell kept
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([header, *rows])
+    lines = buffer.getvalue().split("\r\n")
+    for at in sorted(blank, reverse=True):
+        lines.insert(min(at + 1, len(lines)), "")
+    path = tmp_path_factory.mktemp("rows") / "rows.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    assert repr(read_flat(path)) == repr(_as_dict_reader_reads(path))
+
+
+_CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.decimals(allow_nan=False, places=2),
+    st.text(alphabet=" \t\u3000a0?", max_size=3),
+)
+
+
+@fuzz_settings(100)
+@given(row=st.dictionaries(st.sampled_from(COLUMNS), _CELL))
+def test_the_filled_cells_of_a_row_are_those_is_filled_says(row: dict[str, Any]) -> None:
+    assert filled_cells(row) == {column: value for column, value in row.items() if is_filled(value)}
+    assert list(filled_cells(row)) == [column for column in row if is_filled(row[column])]
+
+
+def test_rows_repeating_the_project_columns_give_what_the_first_row_alone_gives(tmp_path: Path) -> None:
+    # a row repeating what an earlier row set is skipped without a second look (issue 17):
+    # the Project, its places and the line a conflicting row names are the same
+    header = "project,name,unit,year,region,ruleset,kind,slot,indicator,operator,value,actual\n"
+    first = "P,项目,某局,2023,新疆,caiyu_2020_10_self,,产出指标/数量指标,a,>=,1,1\n"
+    rows = ["P,,,,,,,产出指标/数量指标,b,>=,2,2\n", "P,,,,,,budget,,执行数,,10,\n"]
+    repeated = ["P,项目,某局,2023,新疆,caiyu_2020_10_self," + row[len("P,,,,,,") :] for row in rows]
+    once, again = tmp_path / "once.csv", tmp_path / "again.csv"
+    once.write_text(header + first + "".join(rows), encoding="utf-8")
+    again.write_text(header + first + "".join(repeated), encoding="utf-8")
+    [(_, from_once)], [(_, from_again)] = read_flat(once), read_flat(again)
+    assert isinstance(from_once, evalrules.Project)
+    assert repr(from_once).replace(str(once), "F") == repr(from_again).replace(str(again), "F")
+    conflict = tmp_path / "conflict.csv"
+    conflict.write_text(
+        header + first + "".join(repeated) + repeated[0].replace("某局", "某厅"), encoding="utf-8"
+    )
+    [(_, error)] = read_flat(conflict)
+    assert isinstance(error, LoadError)
+    [problem] = error.problems
+    assert (problem.message, problem.line, problem.found) == ("unit 与第 2 行不一致", 5, "某厅")

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from evalrules.base import numbers
 from evalrules.base.numbers import (
     CONTEXT,
     EXPONENT_LIMIT,
@@ -24,6 +25,12 @@ from evalrules.base.numbers import (
 )
 
 # --- parse_number -------------------------------------------------------------------------
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_has_nothing_to_translate_from_full_width(text: str) -> None:
+    # parse_number skips the translation for ASCII text (issue 17): it could change nothing
+    assert text.translate(numbers._FULLWIDTH) == text
 
 
 @pytest.mark.parametrize(

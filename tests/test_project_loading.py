@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import evalrules
 import evalrules.model.operators
@@ -516,3 +518,46 @@ def test_target_form_keys_source_basis_and_history() -> None:
         project_from_text(head + 'history = { "上年" = 9 }\n')
     with pytest.raises(LoadError, match="E-NUMBER"):
         project_from_text(head + 'history = { "2023" = "很多" }\n')
+
+
+# --------------------------------------------------------------------------- the fast ways agree
+
+
+def _operator_in_value_by_every_spelling(text: str) -> tuple[str | None, str]:
+    """operator_in_value as it was before it skipped values no spelling starts with (issue 17)."""
+    operators = evalrules.model.operators
+    stripped = text.strip()
+    for word in operators.PREFIX_OPERATORS:
+        if stripped.startswith(word):
+            return operators.OPERATORS[word], stripped[len(word) :].strip()
+    for word, operator in operators.SUFFIX_OPERATORS:
+        if stripped.endswith(word):
+            return operator, stripped[: -len(word)].strip()
+    return None, stripped
+
+
+_SPELLINGS = st.sampled_from(
+    [*evalrules.model.operators.PREFIX_OPERATORS, "以上", "以下", "以内", "", "", "定性"]
+)
+
+
+@given(
+    before=_SPELLINGS, number=st.sampled_from(["95", " 95% ", "", "良好", "1,000", "９５"]), after=_SPELLINGS
+)
+def test_an_operator_in_a_value_is_found_as_by_trying_every_spelling(
+    before: str, number: str, after: str
+) -> None:
+    for text in (before + number + after, f" {before} {number}", number + after, number):
+        assert evalrules.model.operators.operator_in_value(text) == _operator_in_value_by_every_spelling(text)
+
+
+def test_a_project_without_claims_claims_what_an_empty_claims_table_claims() -> None:
+    # the reader skips read_claims (and its line searches) when there is no [claims] table
+    from evalrules.base.sources import parse_text
+    from evalrules.io.project_loading import _ProjectReader
+    from evalrules.model.claims import Claims, read_claims
+
+    document = parse_text(SMALL, "p.toml")
+    reader = _ProjectReader(document)
+    assert read_claims(reader, {}, document.name, document) == Claims() == project_from_text(SMALL).claims
+    assert not reader.problems

@@ -321,3 +321,11 @@ def test_any_actual_value_gives_a_total_inside_the_range(
             concrete = known.node(*node.path).score
             assert node.low is not None and node.high is not None and concrete is not None
             assert node.low <= concrete <= node.high
+
+
+@given(st.one_of(st.text(alphabet="?？ \tunkowNU不详x", max_size=8), st.integers(), st.none()))
+def test_the_unknown_marker_is_any_run_of_question_marks_or_an_unknown_word(value: object) -> None:
+    # is_unknown tests the run of ? and ？ with strip (issue 17); the definition, with a set:
+    text = value.strip() if isinstance(value, str) else ""
+    expected = bool(text) and (set(text) <= {"?", "？"} or text.casefold() in ("?", "unknown", "不详"))
+    assert is_unknown(value) == expected

@@ -70,7 +70,9 @@ def parse_number(value: object) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip().translate(_FULLWIDTH)
+        text = value.strip()
+        if not text.isascii():  # the table maps only full-width characters: ASCII text is left as it is
+            text = text.translate(_FULLWIDTH)
         if text.endswith("%"):
             text = text[:-1].strip()
         if "," in text:  # thousands separators, in their places only: "1,5" is no number

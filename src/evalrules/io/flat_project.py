@@ -4,9 +4,8 @@ TOML, located by row). See docs/flat-formats.md and :mod:`evalrules.io.flat`."""
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -61,6 +60,7 @@ TARGET_COLUMNS = {
     "note": "note",
 }
 ASSESSMENT_COLUMNS = {"score": "score", "rating": "rating", "na": "na", "reason": "reason", "note": "note"}
+_COLUMN_SET = frozenset(COLUMNS)
 _TRUE = {"true", "是", "yes", "1"}
 _FALSE = {"false", "否", "no", "0"}
 
@@ -82,11 +82,22 @@ def cell(value: Any) -> str:
     return str(value).strip()
 
 
-def present(row: Row, column: str) -> bool:
-    value = row.get(column)
+def is_filled(value: Any) -> bool:
+    """Whether a cell holds something (not None, not blank)."""
     if type(value) is str:
         return bool(value) and not value.isspace()
     return value is not None and cell(value) != ""
+
+
+def filled_cells(row: Row) -> dict[str, Any]:
+    """The cells of a row that hold something, by column, in the row's order: the row is looked
+    at once, and each handler asks this instead of each column again."""
+    return {
+        column: value
+        for column, value in row.items()
+        # most cells are text: strip() is what is_filled says of them, without a call per cell
+        if (value.strip() if type(value) is str else is_filled(value))
+    }
 
 
 # --------------------------------------------------------------------------- building a project
@@ -96,16 +107,22 @@ def present(row: Row, column: str) -> bool:
 class _FlatDocument(Document):
     """A Document whose "lines" are the rows of the flat file that gave each table and key."""
 
-    rows: Mapping[tuple[str, ...], int] = attrs.field(factory=dict)
+    tables: Mapping[str, int] = attrs.field(factory=dict)
+    """The row of each table's first value."""
+    entries: Mapping[tuple[str, int], int] = attrs.field(factory=dict)
+    """The row of each entry of [[targets]] and [[assessments]], by (table, index)."""
+    keys: Mapping[tuple[int, str], int] = attrs.field(factory=dict)
+    """The first row giving each key, by (the row of its table, key)."""
 
     def line_of(self, *keys: str | int) -> int | None:
-        return self.rows.get(tuple(str(k) for k in keys if isinstance(k, str))[:1])
+        first = next((key for key in keys if isinstance(key, str)), None)
+        return self.tables.get(first) if first is not None else None
 
     def nth_table_line(self, table: str, index: int) -> int | None:
-        return self.rows.get((table, str(index)))
+        return self.entries.get((table, index))
 
     def line_after(self, start: int | None, key: str, *, fallback: bool = True) -> int | None:
-        found = self.rows.get(("after", str(start), key))
+        found = self.keys.get((start, key)) if start is not None else None
         return found if found is not None else start if fallback else None
 
 
@@ -114,7 +131,9 @@ class _Builder:
         self.key = key
         self.file = file
         self.data: dict[str, Any] = {"project": {}}
-        self.rows: dict[tuple[str, ...], int] = {}
+        self.tables: dict[str, int] = {}
+        self.entries_at: dict[tuple[str, int], int] = {}
+        self.keys: dict[tuple[int, str], int] = {}
         self.problems: list[Problem] = []
         self.seen: dict[str, int] = {}
 
@@ -124,45 +143,53 @@ class _Builder:
         )
 
     def table(self, name: str, line: int) -> dict[str, Any]:
-        self.rows.setdefault((name,), line)
+        self.tables.setdefault(name, line)
         table: dict[str, Any] = self.data.setdefault(name, {})
         return table
 
     def entries(self, name: str, line: int) -> list[dict[str, Any]]:
-        self.rows.setdefault((name,), line)
+        self.tables.setdefault(name, line)
         entries: list[dict[str, Any]] = self.data.setdefault(name, [])
-        self.rows[(name, str(len(entries)))] = line
+        self.entries_at[(name, len(entries))] = line
         return entries
 
     def set(self, table: str, key: str, value: Any, line: int) -> None:
         """table[key] = value, remembering the row; a second, different value is an error."""
         values = self.table(table, line)
         if key in values and values[key] != value:
-            first = self.rows.get(("after", str(self.rows[(table,)]), key))
+            first = self.keys.get((self.tables[table], key))
             self.problem("E-TYPE", f"{key} 与第 {first} 行不一致", line, found=cell(value))
             return
         values[key] = value
-        self.rows.setdefault(("after", str(self.rows[(table,)]), key), line)
+        self.keys.setdefault((self.tables[table], key), line)
 
     def add(self, line: int, row: Row) -> None:
-        self.rows.setdefault(("project",), line)
+        self.tables.setdefault("project", line)
         if isinstance(row.get(BROKEN_ROW), Problem):
             self.problems.append(row[BROKEN_ROW])
             return
-        for column in row:
-            if column not in COLUMNS:
-                self.problem(
-                    "E-KEY-UNKNOWN",
-                    f"未知的列 “{column}”",
-                    line,
-                    suggestion=suggest(column, COLUMNS) or f"可用的列：{'、'.join(COLUMNS)}",
-                )
+        if not _COLUMN_SET.issuperset(row):  # a JSONL row may have keys of its own
+            for column in row:
+                if column not in _COLUMN_SET:
+                    self.problem(
+                        "E-KEY-UNKNOWN",
+                        f"未知的列 “{column}”",
+                        line,
+                        suggestion=suggest(column, COLUMNS) or f"可用的列：{'、'.join(COLUMNS)}",
+                    )
+        filled = filled_cells(row)
+        project = self.data["project"]
         for column in PROJECT_COLUMNS:
-            if present(row, column):
-                value = row[column]
+            if column in filled:
+                value = filled[column]
                 if column == "year" and isinstance(value, str) and _is_year(value.strip()):
                     value = int(value)  # anything else stays text: the reader refuses it at this row
-                self.set("project", column, value if column == "year" else cell(value), line)
+                elif column != "year":
+                    value = cell(value)
+                earlier = project.get(column)
+                if type(value) in (str, int) and type(earlier) is type(value) and earlier == value:
+                    continue  # what an earlier row set, to the letter (most rows repeat the name…)
+                self.set("project", column, value, line)
         kind = cell(row.get("kind")) or "target"
         handler = getattr(self, "_" + kind, None) if kind in KINDS else None
         if handler is None:
@@ -173,14 +200,14 @@ class _Builder:
                 suggestion=suggest(kind, KINDS) or f"可用的类型：{'、'.join(KINDS)}",
             )
             return
-        handler(line, row)
+        handler(line, row, filled)
 
-    def cells(self, row: Row, columns: Mapping[str, str], line: int) -> dict[str, Any]:
+    def cells(self, filled: Row, columns: Mapping[str, str], line: int) -> dict[str, Any]:
         entry: dict[str, Any] = {}
         for column, key in columns.items():
-            if not present(row, column):
+            if column not in filled:
                 continue
-            value = row[column]
+            value = filled[column]
             if key == "na":
                 value = _flag(value)
             elif key == "params" and isinstance(value, str):
@@ -194,49 +221,50 @@ class _Builder:
             entry[key] = value
         return entry
 
-    def _rest_unused(self, row: Row, line: int, allowed: Iterable[str]) -> None:
-        unused = _unused_columns(tuple(allowed))
-        extra = [c for c in COLUMNS if c in unused and present(row, c)]
-        for column in extra:
+    def _rest_unused(self, row: Row, filled: Row, line: int, kind: str) -> None:
+        unused = _UNUSED[kind]
+        if unused.isdisjoint(filled):
+            return
+        for column in (c for c in COLUMNS if c in unused and c in filled):
             self.problem("E-KEY-UNKNOWN", f"kind 为 “{cell(row.get('kind'))}” 的行不用 {column} 列", line)
 
-    def _target(self, line: int, row: Row) -> None:
-        self._rest_unused(row, line, TARGET_COLUMNS)
-        self.entries("targets", line).append(self.cells(row, TARGET_COLUMNS, line))
+    def _target(self, line: int, row: Row, filled: Row) -> None:
+        self._rest_unused(row, filled, line, "target")
+        self.entries("targets", line).append(self.cells(filled, TARGET_COLUMNS, line))
 
-    def _budget(self, line: int, row: Row) -> None:
-        self._rest_unused(row, line, ("indicator", "value", "unit_of_measure", "reason"))
+    def _budget(self, line: int, row: Row, filled: Row) -> None:
+        self._rest_unused(row, filled, line, "budget")
         self.table("budget", line)
-        if present(row, "indicator"):
-            self.set("budget", cell(row["indicator"]), _value(row), line)
+        if "indicator" in filled:
+            self.set("budget", cell(filled["indicator"]), _value(row), line)
         for column, key in (("unit_of_measure", "unit"), ("reason", "reason")):
-            if present(row, column):
-                self.set("budget", key, cell(row[column]), line)
+            if column in filled:
+                self.set("budget", key, cell(filled[column]), line)
 
-    def _named(self, table: str, line: int, row: Row, value: Any) -> None:
-        self._rest_unused(row, line, ("indicator", "value"))
-        if not present(row, "indicator"):
+    def _named(self, table: str, line: int, row: Row, filled: Row, value: Any) -> None:
+        self._rest_unused(row, filled, line, cell(row.get("kind")))
+        if "indicator" not in filled:
             self.problem("E-KEY-UNKNOWN", f"{table} 行缺少 indicator（名称或路径）", line)
             return
-        self.set(table, cell(row["indicator"]), value, line)
+        self.set(table, cell(filled["indicator"]), value, line)
 
-    def _weight(self, line: int, row: Row) -> None:
-        self._named("weights", line, row, _value(row))
+    def _weight(self, line: int, row: Row, filled: Row) -> None:
+        self._named("weights", line, row, filled, _value(row))
 
-    def _text(self, line: int, row: Row) -> None:
-        self._named("texts", line, row, cell(row.get("value")))
+    def _text(self, line: int, row: Row, filled: Row) -> None:
+        self._named("texts", line, row, filled, cell(row.get("value")))
 
-    def _flag(self, line: int, row: Row) -> None:
-        self._named("flags", line, row, _flag(row.get("value", "")))
+    def _flag(self, line: int, row: Row, filled: Row) -> None:
+        self._named("flags", line, row, filled, _flag(row.get("value", "")))
 
-    def _claim(self, line: int, row: Row) -> None:
+    def _claim(self, line: int, row: Row, filled: Row) -> None:
         name = cell(row.get("indicator"))
         if name in ("total", "grade"):
-            self._named("claims", line, row, cell(row.get("value")) if name == "grade" else _value(row))
+            value = cell(row.get("value")) if name == "grade" else _value(row)
+            self._named("claims", line, row, filled, value)
         else:
             self.table("claims", line)
-            self.rows.setdefault(("claims", "scores"), line)
-            self._rest_unused(row, line, ("indicator", "value"))
+            self._rest_unused(row, filled, line, "claim")
             scores = self.data["claims"].setdefault("scores", {})
             scores[name] = _value(row)
 
@@ -251,25 +279,25 @@ class _Builder:
         entry: dict[str, Any] = self.data["assessments"][self.seen[path]]
         return entry
 
-    def _assessment(self, line: int, row: Row) -> None:
-        self._rest_unused(row, line, ("indicator", *ASSESSMENT_COLUMNS))
+    def _assessment(self, line: int, row: Row, filled: Row) -> None:
+        self._rest_unused(row, filled, line, "assessment")
         entry = self._assessment_entry(line, row)
         if entry is not None:
-            entry.update(self.cells(row, ASSESSMENT_COLUMNS, line))
+            entry.update(self.cells(filled, ASSESSMENT_COLUMNS, line))
 
-    def _deduction(self, line: int, row: Row) -> None:
-        self._rest_unused(row, line, ("indicator", "value", "reason"))
+    def _deduction(self, line: int, row: Row, filled: Row) -> None:
+        self._rest_unused(row, filled, line, "deduction")
         entry = self._assessment_entry(line, row)
         if entry is None:
             return
         deductions = entry.setdefault("deductions", [])
-        if present(row, "value") or present(row, "reason"):
+        if "value" in filled or "reason" in filled:
             deductions.append({"reason": cell(row.get("reason")), "points": _value(row)})
 
     def build(self) -> Project:
         if not self.data["project"].get("name"):
             self.data["project"]["name"] = self.key
-        document = _FlatDocument(self.file, "", self.data, self.rows)
+        document = _FlatDocument(self.file, "", self.data, self.tables, self.entries_at, self.keys)
         try:
             project = project_from_document(document)
         except LoadError as error:
@@ -291,10 +319,20 @@ def project_from_rows(key: str, group: list[tuple[int, Row]], file: str) -> Proj
         return error
 
 
-@functools.cache
-def _unused_columns(allowed: tuple[str, ...]) -> frozenset[str]:
-    """The columns a row of a kind that uses ``allowed`` must leave empty."""
-    return frozenset(COLUMNS) - {*PROJECT_COLUMNS, "project", "kind", *allowed}
+_USED = {
+    "target": tuple(TARGET_COLUMNS),
+    "budget": ("indicator", "value", "unit_of_measure", "reason"),
+    "weight": ("indicator", "value"),
+    "text": ("indicator", "value"),
+    "flag": ("indicator", "value"),
+    "claim": ("indicator", "value"),
+    "assessment": ("indicator", *ASSESSMENT_COLUMNS),
+    "deduction": ("indicator", "value", "reason"),
+}
+_UNUSED = {
+    kind: frozenset(COLUMNS) - {*PROJECT_COLUMNS, "project", "kind", *used} for kind, used in _USED.items()
+}
+"""The columns a row of each kind must leave empty."""
 
 
 def _is_year(text: str) -> bool:

@@ -106,7 +106,8 @@ class _ProjectReader(TargetReader):
         return project
 
     def flags(self) -> dict[str, bool | str]:
-        raw, line = self.table("flags"), self.document.line_of("flags")
+        raw = self.table("flags")
+        line = self.document.line_of("flags") if raw else None  # looked for only when needed
         flags: dict[str, bool | str] = {}
         for key, value in raw.items():
             if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
@@ -212,7 +213,8 @@ class _ProjectReader(TargetReader):
         return {row: rows[row] for row in BUDGET_ROWS if row in rows}
 
     def weights(self) -> tuple[dict[tuple[str, ...], Decimal], dict[tuple[str, ...], Place]]:
-        raw, line = self.table("weights"), self.document.line_of("weights")
+        raw = self.table("weights")
+        line = self.document.line_of("weights") if raw else None
         weights, places = {}, {}
         for key, value in raw.items():
             key_line = self.document.line_after(line, key)
@@ -300,4 +302,6 @@ class _ProjectReader(TargetReader):
         return tuple(items)
 
     def claims(self) -> Claims:
-        return read_claims(self, self.table("claims"), self.document.name, self.document)
+        raw = self.table("claims")
+        # no [claims] claims nothing (a test holds read_claims to that), and costs no line search
+        return read_claims(self, raw, self.document.name, self.document) if raw else Claims()

@@ -118,7 +118,7 @@ class ReaderBase:
 
 def unknown_keys_of(entry: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
     """The keys of entry whose value is the marker of a value not known ("?", "不详")."""
-    return tuple(key for key in keys if is_unknown(entry.get(key)))
+    return tuple([key for key in keys if key in entry and is_unknown(entry[key])])
 
 
 def operator_in_number(value: Any) -> tuple[Operator | None, str]:
@@ -153,6 +153,8 @@ def is_numeral(value: Any) -> bool:
 
 
 def as_text(value: Any) -> str:
+    if type(value) is str:  # most values: the fast way first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, Decimal):

@@ -27,15 +27,21 @@ from .project_reader import (
     unknown_keys_of,
 )
 
+_TARGET_KEYS = frozenset(TARGET_KEYS)
+_EVIDENCE = frozenset(("score", "inputs", "panel"))
+"""Keys that give a target something to score even with no value, actual or rating."""
+
 
 class TargetReader(ReaderBase):
     def targets(self) -> tuple[Target, ...]:
         built = []
         for index, entry in enumerate(self.tables("targets")):
             line = self.document.nth_table_line("targets", index) or self.document.line_of("targets")
-            name = next(
-                (entry[k] for k in ("name", "三级指标", "指标名称") if isinstance(entry.get(k), str)), None
-            )
+            name = entry.get("name")
+            if not isinstance(name, str):
+                name = next(
+                    (entry[k] for k in ("三级指标", "指标名称") if isinstance(entry.get(k), str)), None
+                )
             label = f"[[targets]] 第 {index + 1} 项" + (f"（{name}）" if name else "")
             target = self.target(entry, label, line)
             if target is not None:
@@ -44,7 +50,8 @@ class TargetReader(ReaderBase):
 
     def target(self, entry: dict[str, Any], where: str, line: int | None) -> Target | None:
         entry, spelled = self.aliased(entry, where, line)
-        self.unknown(entry, TARGET_KEYS, where, line)
+        if not _TARGET_KEYS.issuperset(entry):
+            self.unknown(entry, TARGET_KEYS, where, line)
 
         def at(key: str) -> Callable[[], int | None]:
             """The line of key as spelled (年度指标值 for value), found only if a problem is there."""
@@ -86,16 +93,15 @@ class TargetReader(ReaderBase):
         value = actual = None
         lines: dict[str, int | None] = {}
         rating_text = as_text(entry.get("rating"))  # rating = "" is as blank as no rating
-        evidence = {"score", "inputs", "panel"} & set(entry)
-        blank = not value_text and not actual_text and not rating_text and not evidence
-        not_applicable = self.flag(entry, "na", where, at("na")) or blank
+        blank = not value_text and not actual_text and not rating_text and _EVIDENCE.isdisjoint(entry)
+        not_applicable = ("na" in entry and self.flag(entry, "na", where, at("na"))) or blank
         unknown = unknown_keys_of(entry, ("value", "actual", "score", "rating"))
         if operator not in (None, "定性") and not not_applicable:
             if "value" in unknown:
                 value = None  # there, but not known ("?"): scored as a range
             elif value_text:
                 number_text = bare_value if in_value is not None else entry["value"]
-                value = self.number(number_text, where + " 的 value（年度指标值）", at("value"))
+                value = self.key_number(number_text, where, "value", line, spelled)
                 ok = ok and value is not None
             else:
                 self.problem("E-TARGET", "缺少年度指标值 value", where, line)
@@ -113,13 +119,13 @@ class TargetReader(ReaderBase):
         if "score" in entry:
             lines["score"] = self.at(line, "score")
         weight = (
-            self.number(entry["weight"], where + " 的 weight", at("weight")) if "weight" in entry else None
+            self.key_number(entry["weight"], where, "weight", line, spelled) if "weight" in entry else None
         )
         if weight is not None and weight < 0:
             self.problem("E-WEIGHT", "分值不能为负数", where, at("weight"), found=fmt(weight))
             ok = False
         score = (
-            self.number(entry["score"], where + " 的 score", at("score"))
+            self.key_number(entry["score"], where, "score", line, spelled)
             if "score" in entry and "score" not in unknown
             else None
         )
@@ -132,7 +138,7 @@ class TargetReader(ReaderBase):
                 "E-TARGET", "写了 params 却没有 method：params 只对自选的计分方法有效", where, at("params")
             )
             ok = False
-        history = self.history(entry, where, at("history"))
+        history = self.history(entry, where, at("history")) if "history" in entry else {}
         inputs = read_inputs(self, entry["inputs"], where, at("inputs")) if "inputs" in entry else {}
         panel = read_panel(self, entry["panel"], where, at("panel")) if "panel" in entry else ()
         if not ok or operator is None or inputs is None or panel is None:  # a missing operator is said above
@@ -155,13 +161,24 @@ class TargetReader(ReaderBase):
             method=method,
             note=str(entry.get("note", "")),
             unknown=unknown,
-            lines={key: at for key, at in lines.items() if at is not None},
+            lines={key: at for key, at in lines.items() if at is not None} if lines else {},
             source=as_text(entry.get("source")),
             basis=as_text(entry.get("basis")),
             history=history,
             inputs=inputs,
             panel=panel,
         )
+
+    def key_number(
+        self, value: Any, where: str, key: str, line: int | None, spelled: Mapping[str, str]
+    ) -> Decimal | None:
+        """The number of a target's key. Where a problem is (the message's place, the line of the
+        key as spelled) is worked out only when there is one: most numbers have none."""
+        try:
+            return parse_number(value)
+        except NumberProblem:
+            shown = "value（年度指标值）" if key == "value" else key
+            return self.number(value, f"{where} 的 {shown}", self.at(line, spelled.get(key, key)))
 
     def history(self, entry: Mapping[str, Any], where: str, line: Line) -> dict[str, Decimal]:
         """申报表 history = { "2023" = 93, … }: past years' actuals, oldest first."""
@@ -179,7 +196,7 @@ class TargetReader(ReaderBase):
     def aliased(
         self, entry: dict[str, Any], where: str, line: int | None
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        if not any(key in TARGET_ALIASES for key in entry):
+        if TARGET_ALIASES.keys().isdisjoint(entry):
             return entry, {}
         keys, spelled, twice = with_keys(entry, TARGET_ALIASES)
         for first, key, canonical in twice:

@@ -62,6 +62,8 @@ PREFIX_OPERATORS = tuple(sorted((*_AT_LEAST, *_AT_MOST, *_EQUAL), key=len, rever
 
 SUFFIX_OPERATORS: tuple[tuple[str, Operator], ...] = (("以上", ">="), ("以下", "<="), ("以内", "<="))
 """The words that follow a value written with its operator ("95%以上")."""
+_PREFIX_STARTS = frozenset(word[0] for word in PREFIX_OPERATORS)
+_SUFFIX_WORDS = tuple(word for word, _ in SUFFIX_OPERATORS)
 
 
 def canonical_operator(written: object) -> Operator | None:
@@ -74,12 +76,14 @@ def operator_in_value(text: str) -> tuple[Operator | None, str]:
     """The operator written inside a value ("≥95%", "不低于 95%", "95%以上") and the value without
     it; (None, text) when there is none."""
     stripped = text.strip()
-    for word in PREFIX_OPERATORS:
-        if stripped.startswith(word):
-            return OPERATORS[word], stripped[len(word) :].strip()
-    for word, operator in SUFFIX_OPERATORS:
-        if stripped.endswith(word):
-            return operator, stripped[: -len(word)].strip()
+    if stripped[:1] in _PREFIX_STARTS:  # most values start with a digit: no spelling to try
+        for word in PREFIX_OPERATORS:
+            if stripped.startswith(word):
+                return OPERATORS[word], stripped[len(word) :].strip()
+    if stripped.endswith(_SUFFIX_WORDS):
+        for word, operator in SUFFIX_OPERATORS:
+            if stripped.endswith(word):
+                return operator, stripped[: -len(word)].strip()
     return None, stripped
 
 

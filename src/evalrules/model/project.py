@@ -58,7 +58,7 @@ def is_unknown(value: object) -> bool:
     if not isinstance(value, str):
         return False
     text = value.strip()
-    return bool(text) and (set(text) <= {"?", "？"} or text.casefold() in UNKNOWN_WORDS)
+    return bool(text) and (not text.strip("?？") or text.casefold() in UNKNOWN_WORDS)
 
 
 @pickled_by_fields

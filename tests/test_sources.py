@@ -229,31 +229,24 @@ def test_other_syntax_errors_keep_their_message() -> None:
     assert raised.value.problems[0].suggestion == "检查引号、方括号和等号是否成对、完整"
 
 
-def test_json_lines_are_found_by_key_path() -> None:
-    from evalrules.base.sources import json_key_lines, parse_text
+def test_a_json_document_finds_lines_by_key_path() -> None:
+    from evalrules.base.sources import parse_text
 
-    text = (
-        '{\n  "a": {"b": 1},\n  "t": [\n    {\n      "n": "x \\" y",\n      "v": 2\n    },\n'
-        '    {"n": "z",\n     "v": 3}\n  ]\n}'
-    )
-    assert json_key_lines(text) == {
-        ("a",): 2,
-        ("a", "b"): 2,
-        ("t",): 3,
-        ("t", 0): 4,
-        ("t", 0, "n"): 5,
-        ("t", 0, "v"): 6,
-        ("t", 1): 8,
-        ("t", 1, "n"): 8,
-        ("t", 1, "v"): 9,
-    }
-    document = parse_text(text, "x.json", json_format=True)
+    document = parse_text(JSON_TEXT, "x.json", json_format=True)
     second = document.nth_table_line("t", 1)
     assert (second, document.line_after(second, "v"), document.line_of("t", 0, "v")) == (8, 9, 6)
     assert (
         document.line_after(second, "missing") == 8
         and document.line_after(second, "missing", fallback=False) is None
     )
+
+
+JSON_TEXT = (
+    '{\n  "a": {"b": 1},\n  "t": [\n    {\n      "n": "x \\" y",\n      "v": 2\n    },\n'
+    '    {"n": "z",\n     "v": 3}\n  ]\n}'
+)
+"""A JSON project's shape: nested objects, an array of tables, a quote inside a string
+(tests/test_json_lines.py reads the same text)."""
 
 
 # --- issue 17: the compiled TOML parser (extra "fast") reads exactly as tomllib does -----------

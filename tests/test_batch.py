@@ -154,7 +154,7 @@ def _fail_on_fifth(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return wrapper
 
-    monkeypatch.setattr(results.Sink, "add", counted(results.Sink.add))
+    monkeypatch.setattr(results.SpooledSink, "add", counted(results.SpooledSink.add))
     monkeypatch.setattr(results.JsonlSink, "add", counted(results.JsonlSink.add))
 
 

@@ -111,12 +111,43 @@ def item_dict(item: BatchItem) -> dict[str, Any]:
 
 
 class Sink:
-    """Writes records as they come, in order, to ``path``. The CSV and XLSX columns depend on the
-    first-level indicators of all the results, so their rows wait in a temporary spool file (not
-    in memory) until the last one is in."""
+    """Writes a batch's records to ``path`` as they come, in order: ``add`` each, ``finish`` when
+    all are in, ``close`` in any case."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+
+    def add(self, record: Record) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class JsonlSink(Sink):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.stream = path.open("w", encoding="utf-8")
+
+    def add(self, record: Record) -> None:
+        self.stream.write(record.line + "\n")
+
+    def finish(self) -> None:
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+class SpooledSink(Sink):
+    """A table whose columns depend on the first-level indicators of all the results: the rows
+    wait in a temporary spool file (not in memory) until the last one is in."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
         self.firsts: dict[str, None] = {}
         self.spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
 
@@ -139,15 +170,11 @@ class Sink:
     def columns(self) -> list[str]:
         return [*FIXED_COLUMNS, *self.firsts, *TAIL_COLUMNS]
 
-    def finish(self) -> None:
-        """Write the file, all records being in."""
-        raise NotImplementedError
-
     def close(self) -> None:
         self.spool.close()
 
 
-class CsvSink(Sink):
+class CsvSink(SpooledSink):
     def finish(self) -> None:
         with self.path.open("w", encoding="utf-8-sig", newline="") as stream:  # BOM: Excel reads UTF-8
             out = csv.writer(stream)
@@ -155,22 +182,7 @@ class CsvSink(Sink):
             out.writerows(self.rows(""))
 
 
-class JsonlSink(Sink):
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.stream = path.open("w", encoding="utf-8")
-
-    def add(self, record: Record) -> None:
-        self.stream.write(record.line + "\n")
-
-    def finish(self) -> None:
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.close()
-
-
-class XlsxSink(Sink):
+class XlsxSink(SpooledSink):
     def __init__(self, path: Path) -> None:
         from ..base.extras import need
 
@@ -199,18 +211,6 @@ class XlsxSink(Sink):
 
 
 SINKS: dict[str, type[Sink]] = {".csv": CsvSink, ".jsonl": JsonlSink, ".xlsx": XlsxSink}
-
-
-def write_items(items: Iterable[BatchItem], path: Path) -> None:
-    """The results file of these items (its suffix says which format)."""
-    suffix = path.suffix.lower()
-    sink = SINKS[suffix](path)
-    try:
-        for item in items:
-            sink.add(record(item, suffix))
-        sink.finish()
-    finally:
-        sink.close()
 
 
 # --------------------------------------------------------------------------- pandas

@@ -7,28 +7,37 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+_MARK = "\x00" + os.urandom(8).hex() + ":"
+"""Put before a Decimal's text written as a JSON string, to be made a number again: no text in the
+data can forge it (it is drawn anew in every process, and a real string's NUL is escaped)."""
+_MARKED = re.compile('"' + re.escape(json.dumps(_MARK)[1:-1]) + r'([-+0-9.Ee]+)\\u0000"')
 
 
 def dumps(data: Any, **options: Any) -> str:
     """json.dumps with every Decimal written as a JSON number with its exact text (a whole one as
-    an integer, 94.60 as 94.60); ``options`` as for json.dumps."""
-    mark = "\x00" + os.urandom(8).hex() + ":"  # no text in the data can forge it
-    found = re.compile('"' + re.escape(json.dumps(mark)[1:-1]) + r'([-+0-9.Ee]+)\\u0000"')
-    text = json.dumps(_marked(data, mark), **options)
-    return found.sub(r"\1", text)
+    an integer, 94.60 as 94.60); ``options`` as for json.dumps (a ``default`` is asked about what
+    is neither JSON nor a Decimal)."""
+    text = json.dumps(data, default=_exact(options.pop("default", None)), **options)
+    return _MARKED.sub(r"\1", text)
 
 
-def _marked(value: Any, mark: str) -> Any:
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"JSON 没有这样的数：{value}")
-        if value == value.to_integral_value():
-            return int(value)
-        return mark + str(value) + "\x00"
-    if isinstance(value, dict):
-        return {key: _marked(item, mark) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_marked(item, mark) for item in value]
-    return value
+def _exact(fallback: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    """json's ``default`` for a Decimal: only the values that are not JSON come here, so the
+    containers are walked by json's own C code, not in Python."""
+
+    def exact(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise ValueError(f"JSON 没有这样的数：{value}")
+            if value == value.to_integral_value():
+                return int(value)
+            return _MARK + str(value) + "\x00"
+        if fallback is not None:
+            return fallback(value)
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    return exact

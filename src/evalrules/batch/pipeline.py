@@ -23,6 +23,7 @@ from ..hooks.registry import Registry, default_registry
 from ..io.flat import Cells, flat_groups, project_of
 from ..io.flat_project import Row
 from ..io.loading import load_ruleset
+from ..io.project_input import FLAT_SUFFIXES
 from ..io.ruleset_names import ruleset_reference
 from ..model.project import Project
 from ..model.ruleset import Ruleset
@@ -40,8 +41,6 @@ from .parallel import (
     worker_died,
 )
 from .results import Record, record
-
-FLAT_SUFFIXES = (".csv", ".jsonl")
 
 
 class Rows(NamedTuple):

@@ -11,23 +11,26 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-_MARK = "\x00" + os.urandom(8).hex() + ":"
-"""Put before a Decimal's text written as a JSON string, to be made a number again: no text in the
-data can forge it (it is drawn anew in every process, and a real string's NUL is escaped)."""
-_MARKED = re.compile('"' + re.escape(json.dumps(_MARK)[1:-1]) + r'([-+0-9.Ee]+)\\u0000"')
+_MARKED = re.compile(r'"\\u0000([0-9a-f]{16}):([-+0-9.Ee]+)\\u0000"')
+"""A Decimal written as a JSON string by :func:`dumps`: NUL, the call's mark, its text, NUL."""
 
 
 def dumps(data: Any, **options: Any) -> str:
     """json.dumps with every Decimal written as a JSON number with its exact text (a whole one as
     an integer, 94.60 as 94.60); ``options`` as for json.dumps (a ``default`` is asked about what
-    is neither JSON nor a Decimal)."""
-    text = json.dumps(data, default=_exact(options.pop("default", None)), **options)
-    return _MARKED.sub(r"\1", text)
+    is neither JSON nor a Decimal). json's own C code walks the containers; only the Decimals
+    come to Python."""
+    mark = os.urandom(8).hex()  # drawn for each call: no text in the data can forge it
+
+    def number(found: re.Match[str]) -> str:
+        return found.group(2) if found.group(1) == mark else found.group(0)
+
+    text = json.dumps(data, default=_exact(mark, options.pop("default", None)), **options)
+    return _MARKED.sub(number, text)
 
 
-def _exact(fallback: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
-    """json's ``default`` for a Decimal: only the values that are not JSON come here, so the
-    containers are walked by json's own C code, not in Python."""
+def _exact(mark: str, fallback: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    """json's ``default``: a Decimal as a whole number or as its marked text."""
 
     def exact(value: Any) -> Any:
         if isinstance(value, Decimal):
@@ -35,7 +38,7 @@ def _exact(fallback: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
                 raise ValueError(f"JSON 没有这样的数：{value}")
             if value == value.to_integral_value():
                 return int(value)
-            return _MARK + str(value) + "\x00"
+            return f"\x00{mark}:{value}\x00"
         if fallback is not None:
             return fallback(value)
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

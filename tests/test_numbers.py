@@ -388,3 +388,10 @@ def test_a_value_is_shown_as_written_never_as_a_decimal_repr(value: object, show
     from evalrules.base.numbers import written
 
     assert written(value) == shown
+
+
+@given(st.integers(-5, 60))
+def test_quantum_is_one_at_the_last_place(places: int) -> None:
+    kept = numbers.quantum(places)
+    assert kept == Decimal(1).scaleb(-places)
+    assert kept.as_tuple().exponent == -places  # what quantize takes: the exponent, exactly

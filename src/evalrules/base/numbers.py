@@ -98,11 +98,18 @@ def parse_number(value: object) -> Decimal:
     return number
 
 
+def quantum(places: int) -> Decimal:
+    """1 at the last of a number of decimal places (0.01 for 2): what rounding quantizes to."""
+    return _QUANTA[places] if 0 <= places < len(_QUANTA) else Decimal(1).scaleb(-places)
+
+
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(40))
+
+
 def round_to(value: Decimal, places: int, mode: str = "ROUND_HALF_UP") -> Decimal:
     """Round to a number of decimal places with a declared mode (default 四舍五入); a value too
     large to carry them in the context's precision raises InvalidOperation (see rounded_for_text)."""
-    exponent = Decimal(1).scaleb(-places)
-    return value.quantize(exponent, rounding=ROUNDING_MODES[mode], context=CONTEXT)
+    return value.quantize(quantum(places), rounding=ROUNDING_MODES[mode], context=CONTEXT)
 
 
 def rounded_for_text(value: Decimal, places: int, mode: str = "ROUND_HALF_UP") -> Decimal:

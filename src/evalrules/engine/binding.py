@@ -13,9 +13,9 @@ from ..base.sources import Place
 from ..hooks.registry import Registry
 from ..hooks.strategies import InputProblem, ParameterProblem, PrepareContext, ScoringInput
 from ..model.evidence import PANEL_METHOD, SURVEY_METHOD
-from ..model.project import Project, Target
+from ..model.project import Assessment, Project, Target
 from ..model.ruleset import Indicator, MethodRef, Ruleset
-from .bound import BoundNode, group_paths, walk
+from .bound import BoundNode, shape_of, walk
 
 NOT_APPLICABLE = "本项目无该指标。"
 ALL_CHILDREN_NA = "下级指标均不适用。"
@@ -31,6 +31,10 @@ class Binder:
         self.problems: list[Problem] = []
         self.rounding = ruleset.rounding
         self.misplaced = False
+        self.shape = shape_of(ruleset)
+        self.assessed: dict[tuple[str, ...], Assessment] = {}
+        for assessment in project.assessments:  # the first of a path, as the binder always took
+            self.assessed.setdefault(assessment.path, assessment)
 
     def problem(
         self, code: str, message: str, place: Place | None, path: tuple[str, ...] = (), **details: str | None
@@ -53,7 +57,7 @@ class Binder:
     def bound(self) -> BoundNode:
         """The bound tree with effective weights; raises ScoringError listing every problem."""
         self.check_plan_weights()
-        slots = self.slot_paths()
+        slots = self.shape.slot_paths
         # a target in no known slot is reported once (E-TARGET-SLOT); the slot it was meant for is
         # then neither "empty" nor short of its weight: that would be the same mistake told twice
         self.misplaced = any(target.slot not in slots for target in self.project.targets)
@@ -119,7 +123,7 @@ class Binder:
 
     def bind(self, indicator: Indicator, path: tuple[str, ...]) -> BoundNode:
         node = BoundNode(path, self.weight_of(indicator, path), method=indicator.method)
-        assessment = next((a for a in self.project.assessments if a.path == path), None)
+        assessment = self.assessed.get(path)
         if assessment is not None and assessment.not_applicable:
             node.na_reason = assessment.reason or NOT_APPLICABLE
             node.assessment = assessment
@@ -191,7 +195,8 @@ class Binder:
             )
 
     def fill_slot(self, node: BoundNode, indicator: Indicator) -> None:
-        places = {(*node.path, *group) for group in group_paths(indicator)}
+        own = self.shape.groups[node.path]
+        places = {(*node.path, *group) for group in own}
         targets = [t for t in self.project.targets if t.slot in places]
         if not targets:
             if indicator.slot is not None and indicator.slot.empty == "not_applicable":
@@ -215,7 +220,7 @@ class Binder:
             )
             return
         groups = {node.path: node}
-        for group in group_paths(indicator):  # 产出指标/数量指标 makes 产出指标, then 数量指标 under it
+        for group in own:  # 产出指标/数量指标 makes 产出指标, then 数量指标 under it
             for depth in range(1, len(group) + 1):
                 path = (*node.path, *group[:depth])
                 if path not in groups:
@@ -306,18 +311,8 @@ class Binder:
             return None
         return MethodRef(target.method.strategy, target.method.params, prepared)
 
-    def slot_paths(self) -> set[tuple[str, ...]]:
-        """Every place a project's target may be put (a slot, or a group under it)."""
-        return {
-            (*path, *group)
-            for path, indicator in self.ruleset.walk()
-            if indicator.slot
-            for group in group_paths(indicator)
-        }
-
     def check_leftovers(self, roots: list[BoundNode]) -> None:
-        slots = self.slot_paths()
-        leaves = {node.path for root in roots for node in walk(root) if node.kind in ("indicator", "slot")}
+        slots = self.shape.slot_paths
         for target in self.project.targets:
             if target.slot not in slots:
                 self.problem(
@@ -326,17 +321,20 @@ class Binder:
                     target.place,
                     suggestion=suggest("/".join(target.slot), ["/".join(s) for s in slots]),
                 )
-        targets = {node.path for root in roots for node in walk(root) if node.kind in ("target", "group")}
+        if not self.project.assessments:
+            return
+        kinds = {node.path: node.kind for root in roots for node in walk(root)}
         for assessment in self.project.assessments:
-            if assessment.path in targets:
+            kind = kinds.get(assessment.path)
+            if kind in ("target", "group"):
                 self.problem(
                     "E-ASSESSMENT-PATH",
                     f"“{'/'.join(assessment.path)}” 是项目的绩效指标或其分组：它的评价写在 [[targets]] 中"
                     "（actual、rating、score、na），不用 [[assessments]]",
                     assessment.place,
                 )
-            elif assessment.path not in leaves:
-                names = ["/".join(p) for p in leaves]
+            elif kind not in ("indicator", "slot"):
+                names = ["/".join(p) for p, k in kinds.items() if k in ("indicator", "slot")]
                 self.problem(
                     "E-ASSESSMENT-PATH",
                     f"评价的指标 “{'/'.join(assessment.path)}” 不在规则集中",

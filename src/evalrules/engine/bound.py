@@ -3,14 +3,15 @@ it does not apply, and its weight, as the binder (:mod:`evalrules.engine.binding
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
-from attrs import define, field
+from attrs import define, field, frozen
 
 from ..base.numbers import ZERO
 from ..model.project import Assessment, Target
 from ..model.result import NodeKind
-from ..model.ruleset import Indicator, MethodRef
+from ..model.ruleset import Indicator, MethodRef, Ruleset
 
 
 @define
@@ -41,3 +42,30 @@ def walk(node: BoundNode) -> list[BoundNode]:
     for child in node.children:
         found.extend(walk(child))
     return found
+
+
+@frozen
+class Shape:
+    """What binding asks of a ruleset's tree for every project, worked out once per ruleset."""
+
+    groups: Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]]
+    """Each slot's path and the places its targets may name, relative to it (group_paths)."""
+    slot_paths: frozenset[tuple[str, ...]]
+    """Every place a project's target may be put: a slot, or a group under it."""
+
+
+MAX_SHAPES = 32
+_SHAPES: dict[int, tuple[Ruleset, Shape]] = {}
+
+
+def shape_of(ruleset: Ruleset) -> Shape:
+    """The ruleset's shape, kept for the last few rulesets (each held, so its id stays its own)."""
+    kept = _SHAPES.get(id(ruleset))
+    if kept is not None and kept[0] is ruleset:
+        return kept[1]
+    groups = {path: tuple(group_paths(indicator)) for path, indicator in ruleset.walk() if indicator.slot}
+    shape = Shape(groups, frozenset((*path, *group) for path, own in groups.items() for group in own))
+    _SHAPES[id(ruleset)] = ruleset, shape
+    while len(_SHAPES) > MAX_SHAPES:
+        _SHAPES.pop(next(iter(_SHAPES)), None)
+    return shape

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ..base.errors import FormulaError, ScoringError
-from ..base.numbers import CONTEXT, ZERO, fmt, round_to
+from ..base.numbers import CONTEXT, ROUNDING_MODES, ZERO, fmt, quantum, round_to
 from ..base.sources import Place
 from ..hooks.adjusting import Adjuster, apply_adjustments
 from ..hooks.registry import Registry
@@ -33,6 +33,7 @@ class Explainer(Binder):
         self.unknowns: dict[tuple[str, ...], Unknown] = {}
         self.side: Literal["low", "high"] = "low"
         """Where an unknown value is taken: the lowest or the highest score it allows."""
+        self.quantum, self.mode = quantum(ruleset.rounding.places), ROUNDING_MODES[ruleset.rounding.mode]
 
     def run(self) -> Result:
         """The result, unadjusted; a value not known is refused (E-UNKNOWN)."""
@@ -149,12 +150,13 @@ class Explainer(Binder):
         if node.children:
             results = tuple(self.score_node(child) for child in node.children)
             exact, reasons = self.combine(node, list(results))
+            shown = self.round(exact)
             if self.rounding.stage == "indicator" or (self.rounding.stage == "level" and len(node.path) == 1):
-                exact = self.round(exact)
+                exact = shown
             return NodeResult(
                 node.path,
                 node.weight,
-                self.round(exact),
+                shown,
                 exact,
                 "scored",
                 tuple(reasons),
@@ -225,14 +227,15 @@ class Explainer(Binder):
                 node.path,
             )
             return self.failed(node)
-        exact = self.round(outcome.score) if self.rounding.stage == "indicator" else outcome.score
+        shown = self.round(outcome.score)
+        exact = shown if self.rounding.stage == "indicator" else outcome.score
         reasons = outcome.reasons
         if node.target is not None and node.target.reason and outcome.score < node.weight:
             reasons = (*reasons, f"偏差原因：{node.target.reason}")
         return NodeResult(
             node.path,
             node.weight,
-            self.round(outcome.score),
+            shown,
             exact,
             "scored",
             reasons,
@@ -289,4 +292,4 @@ class Explainer(Binder):
         return exact, [reason]
 
     def round(self, value: Decimal) -> Decimal:
-        return round_to(value, self.rounding.places, self.rounding.mode)
+        return value.quantize(self.quantum, self.mode, CONTEXT)  # round_to, its quantum made once

@@ -11,6 +11,7 @@ is explained. Without one, the engine calls ``score`` and keeps only the number.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -91,6 +92,9 @@ class Outcome:
     inputs: Mapping[str, str] = field(factory=dict)
 
 
+_STR = itertools.repeat(str)
+
+
 def outcome_problem(outcome: object) -> str | None:
     """What is wrong with what a strategy's score returned, in Chinese; None when it is an
     Outcome with a finite Decimal score, text reasons and text inputs."""
@@ -99,11 +103,11 @@ def outcome_problem(outcome: object) -> str | None:
     if not isinstance(outcome.score, Decimal) or not outcome.score.is_finite():
         return f"返回的得分不是有限的 Decimal（实际为 {outcome.score!r}）"
     reasons = outcome.reasons
-    if not isinstance(reasons, tuple) or not all(isinstance(reason, str) for reason in reasons):
+    if not isinstance(reasons, tuple) or not all(map(isinstance, reasons, _STR)):
         return f"返回的理由应为文字的 tuple（实际为 {reasons!r}）"
     inputs = outcome.inputs
-    if not isinstance(inputs, Mapping) or not all(
-        isinstance(key, str) and isinstance(value, str) for key, value in inputs.items()
+    if not isinstance(inputs, Mapping) or not (
+        all(map(isinstance, inputs, _STR)) and all(map(isinstance, inputs.values(), _STR))
     ):
         return f"返回的 inputs 应为文字到文字的映射（实际为 {inputs!r}）"
     return None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 from attrs import field, frozen
 
-from ..base.numbers import fmt
+from ..base.numbers import fmt, quantum
 from ..base.sources import Place
 
 if TYPE_CHECKING:
@@ -329,7 +329,7 @@ def json_number(value: Decimal, places: int | None = None) -> int | Decimal:
     """A number of a ``to_dict``: an int when whole, else the exact Decimal (never a float; the
     JSON text writes it with its own digits, see evalrules.base.json_text)."""
     if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places - 4)).normalize()
+        value = value.quantize(quantum(places + 4)).normalize()
     if value == value.to_integral_value():
         return int(value)
     return value.normalize()

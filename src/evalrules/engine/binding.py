@@ -364,6 +364,12 @@ class Binder:
         node.weight = weight
         if not node.children:
             return
+        share = self.ruleset.not_applicable.policy == "share"
+        if weight == node.base_weight and not share:  # the common case: every child keeps its own
+            for child in node.children:  # + ZERO as below: the context's precision, the same digits
+                own = child.base_weight
+                self.assign_weights(child, own + ZERO if child.na_reason is None else own)
+            return
         bases = [child.base_weight for child in node.children]
         if weight == node.base_weight:
             owns = bases
@@ -373,7 +379,7 @@ class Binder:
             owns = apportion(weight, bases, self.rounding.places)
         applicable = [child for child in node.children if child.na_reason is None]
         extras = iter([ZERO] * len(applicable))
-        if self.ruleset.not_applicable.policy == "share" and applicable:
+        if share and applicable:
             shared = sum((own for own, c in zip(owns, node.children, strict=True) if c.na_reason), ZERO)
             extras = iter(split_equally(shared, len(applicable), self.rounding.places))
         for child, own in zip(node.children, owns, strict=True):

@@ -61,6 +61,8 @@ class Explainer(Binder):
     def find_unknowns(self, node: BoundNode) -> bool:
         """Every applicable leaf whose score depends on a value not known, in tree order;
         whether there is one."""
+        if not node.path and not self.blank_is_unknown and not self.marked_unknown():
+            return False  # nothing is marked "?" and a blank is no unknown: no leaf need be asked
         if node.na_reason is None and node.children:
             for child in node.children:
                 self.find_unknowns(child)
@@ -69,6 +71,13 @@ class Explainer(Binder):
             if unknown is not None:
                 self.unknowns[node.path] = unknown
         return bool(self.unknowns)
+
+    def marked_unknown(self) -> bool:
+        """Whether the project marks any value as not known (unknown_of finds nothing otherwise)."""
+        project = self.project
+        return any(target.unknown for target in project.targets) or any(
+            assessment.unknown for assessment in project.assessments
+        )
 
     def refuse_unknowns(self) -> None:
         """A problem for each value not known (scoring goes on, to report every problem)."""

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import LoadError
-from evalrules.io.flat import decode_text, read_flat, write_flat
+from evalrules.io.flat import decode_text, flat_groups, project_of, read_flat, write_flat
 from evalrules.io.flat_project import COLUMNS, filled_cells, is_filled, project_from_rows
 from evalrules.io.project_loading import project_from_text
 
@@ -467,6 +467,25 @@ def test_a_cell_over_the_csv_modules_default_limit_loses_nothing(tmp_path: Path)
 
     found = read_flat(_csv_example(tmp_path, long_reason))
     assert len(found) == len(read_flat(_csv_example(tmp_path, lambda lines: lines)))
+
+
+def test_a_long_cell_is_read_where_the_project_is_built_too(tmp_path: Path) -> None:
+    # issue 17: the split keeps each row's text, and a batch's worker (started clean, with the csv
+    # module's default limit) reads its cells: the limit is lifted there as well
+    def long_name(lines: list[str]) -> list[str]:
+        header = lines[0].split(",")
+        cells = lines[1].split(",")
+        cells[header.index("name")] = "长" * 140_000
+        lines[1] = ",".join(cells)
+        return lines
+
+    name, header, groups = flat_groups(_csv_example(tmp_path, long_name))
+    default = csv.field_size_limit(131_072)  # as in a process started clean
+    try:
+        built = [project_of(key, rows, name, header) for key, rows in groups]
+    finally:
+        csv.field_size_limit(default)
+    assert any(isinstance(p, evalrules.Project) and p.name == "长" * 140_000 for p in built)
 
 
 def test_budget_rows_are_refused_not_dropped(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ order, one chunk at a time; what cannot be read or scored becomes its own error 
 
 from __future__ import annotations
 
+import csv
 import itertools
 import sys
 from collections.abc import Iterator
@@ -66,7 +67,11 @@ def test_a_project_naming_a_missing_ruleset_fails_alone(flat: Path, monkeypatch:
     name, header, groups = flat_groups(flat)
     key, rows = groups[0]
     missing = {"ruleset": "没有这个规则集"}
-    renamed = [(line, {**dict(zip(header, row, strict=True)), **missing}) for line, row in rows]
+    cells = [next(csv.reader([row])) for _, row in rows if isinstance(row, str)]  # the rows as written
+    renamed = [
+        (line, {**dict(zip(header, row, strict=True)), **missing})
+        for (line, _), row in zip(rows, cells, strict=True)
+    ]
     loads = []
     original = pipeline.load_ruleset
     monkeypatch.setattr(

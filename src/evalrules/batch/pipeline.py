@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from ..base.errors import EvalrulesError, LoadError, internal_error
 from ..hooks.registry import Registry, default_registry
-from ..io.flat import Cells, flat_groups, project_of
+from ..io.flat import RowText, flat_groups, project_of
 from ..io.flat_project import Row
 from ..io.loading import load_ruleset
 from ..io.project_input import FLAT_SUFFIXES
@@ -47,7 +47,7 @@ class Rows(NamedTuple):
     """The rows of one project of a flat file."""
 
     key: str
-    rows: list[tuple[int, Row | Cells]]
+    rows: list[tuple[int, Row | RowText]]
     file: str
     header: tuple[str, ...]
 

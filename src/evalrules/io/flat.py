@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,9 +39,10 @@ def read_flat(path: str | Path) -> list[tuple[str, Project | LoadError]]:
     return [(key, project_of(key, rows, flat.name, flat.header)) for key, rows in flat.groups]
 
 
-Cells = tuple[Any, ...]
-"""A CSV row's cells in the order of its file's header, short rows filled with None: how a file's
-rows are held (a tuple is a fifth of a dict) until their project is built."""
+RowText = str
+"""A CSV row as its file wrote it (its lines, a cell over several lines included): how a file's rows
+are held until their project is built, where they are read into cells (in a batch's workers). The
+split keeps only each row's project, so that it, the one part done in order, does the least."""
 
 
 class FlatGroups(NamedTuple):
@@ -50,7 +51,7 @@ class FlatGroups(NamedTuple):
     name: str
     header: tuple[str, ...]
     """The CSV header the rows' cells follow (empty for JSONL, whose rows are dicts)."""
-    groups: list[tuple[str, list[tuple[int, Row | Cells]]]]
+    groups: list[tuple[str, list[tuple[int, Row | RowText]]]]
 
 
 def flat_groups(path: str | Path) -> FlatGroups:
@@ -61,30 +62,44 @@ def flat_groups(path: str | Path) -> FlatGroups:
     suffix = path.suffix.lower()
     # the bytes are not kept while the rows are read: a large file is held once less
     text, _ = decode_text(read_capped(path, name, MAX_FLAT_BYTES), name, gb18030=suffix == ".csv")
-    header: tuple[str, ...] = ()
-    rows: list[tuple[int, Row | Cells]]
     if suffix == ".jsonl":
-        rows = list(_jsonl_rows(text, name))
-    elif suffix == ".csv":
-        header, rows = _csv_rows(text, name)
-    else:
-        raise LoadError([Problem("E-FILE", "扁平格式的文件名应以 .csv 或 .jsonl 结尾", file=name)])
-    owner = {column: index for index, column in enumerate(header)}.get("project", 0)  # as dict() reads
-    groups: dict[str, list[tuple[int, Row | Cells]]] = {}
-    for line, row in rows:
-        key = cell(row[owner] if isinstance(row, tuple) else row.get("project"))
-        groups.setdefault(key, []).append((line, row))
-    return FlatGroups(name, header, list(groups.items()))
+        groups: dict[str, list[tuple[int, Row | RowText]]] = {}
+        for line, row in _jsonl_rows(text, name):
+            groups.setdefault(cell(row.get("project")), []).append((line, row))
+        return FlatGroups(name, (), list(groups.items()))
+    if suffix == ".csv":
+        header, groups = _csv_groups(text, name)
+        return FlatGroups(name, header, list(groups.items()))
+    raise LoadError([Problem("E-FILE", "扁平格式的文件名应以 .csv 或 .jsonl 结尾", file=name)])
 
 
 def project_of(
-    key: str, rows: Iterable[tuple[int, Row | Cells]], name: str, header: tuple[str, ...]
+    key: str, rows: Sequence[tuple[int, Row | RowText]], name: str, header: tuple[str, ...]
 ) -> Project | LoadError:
     """The project of one group of :func:`flat_groups` (see project_from_rows)."""
+    texts = [row for _, row in rows if isinstance(row, str)]
+    cells = _cells(texts, len(header)) if texts else iter(())
     mappings: list[tuple[int, Row]] = [
-        (line, dict(zip(header, row, strict=True)) if isinstance(row, tuple) else row) for line, row in rows
+        (line, dict(zip(header, next(cells), strict=True)) if isinstance(row, str) else row)
+        for line, row in rows
     ]
     return project_from_rows(key, mappings, name)
+
+
+def _cells(texts: list[RowText], width: int) -> Iterator[list[Any]]:
+    """The cells of CSV rows, each a whole row as the split found it (so read here the same):
+    as many as the header has, short rows filled with None, cells beyond the header not read."""
+    _allow_long_cells()
+    for values in csv.reader(io.StringIO("".join(texts), newline=""), strict=True):
+        yield values if len(values) == width else values[:width] + [None] * (width - len(values))
+
+
+def _allow_long_cells() -> None:
+    # one long cell is that project's business, not a reason to lose the file (the default
+    # limit, 131,072 characters, made the csv module give up on every row after it); the limit
+    # is the process's: a worker started clean sets it too
+    if csv.field_size_limit() < MAX_FLAT_BYTES:
+        csv.field_size_limit(MAX_FLAT_BYTES)
 
 
 def decode_text(data: bytes, name: str, *, gb18030: bool = True) -> tuple[str, str]:
@@ -106,10 +121,9 @@ def decode_text(data: bytes, name: str, *, gb18030: bool = True) -> tuple[str, s
 # --------------------------------------------------------------------------- reading rows
 
 
-def _csv_rows(text: str, name: str) -> tuple[tuple[str, ...], list[tuple[int, Row | Cells]]]:
-    # one long cell is that project's business, not a reason to lose the file (the default
-    # limit, 131,072 characters, made the csv module give up on every row after it)
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FLAT_BYTES))
+def _csv_groups(text: str, name: str) -> tuple[tuple[str, ...], dict[str, list[tuple[int, Row | RowText]]]]:
+    """The header, and each project's rows: the line each ends on and its text."""
+    _allow_long_cells()
     lines = io.StringIO(text, newline="").readlines()  # the lines exactly as the csv reader counts them
     reader = csv.reader(lines, strict=True)
     try:
@@ -118,35 +132,41 @@ def _csv_rows(text: str, name: str) -> tuple[tuple[str, ...], list[tuple[int, Ro
         raise LoadError([Problem("E-FILE", f"CSV 格式错误：{_said(error)}", file=name, line=1)]) from None
     _check_columns(header, name)
     width = len(header)
-    rows: list[tuple[int, Row | Cells]] = []
+    owner = {column: index for index, column in enumerate(header)}.get("project", 0)  # as dict() reads
+    groups: dict[str, list[tuple[int, Row | RowText]]] = {}
+    broken = 0
     offset = ended = reader.line_num  # lines read before the rows being read now
     while True:
         part = csv.reader(lines[offset:], strict=True)
+        begun = offset  # the first line of the row being read
         try:
             for cells in part:
-                if not cells:  # a blank line
-                    continue
                 line = offset + part.line_num
-                values: list[Any] = cells
-                if len(values) != width:  # cells beyond the header are not read
-                    values = values[:width] + [None] * (width - len(values))
+                if not cells:  # a blank line
+                    begun = line
+                    continue
                 if line - ended > 1:  # a cell that spans lines: did it swallow rows?
-                    swallowed = _swallowed_rows(values, width)
+                    swallowed = _swallowed_rows(cells[:width], width)  # cells beyond the header are not read
                     if swallowed:
                         raise _Broken(_unbalanced(name, ended + 1, swallowed))
-                rows.append((line, tuple(values)))
-                ended = line
-            return tuple(header), rows
+                key = cells[owner].strip() if owner < len(cells) else ""
+                text = lines[begun] if line == begun + 1 else "".join(lines[begun:line])
+                groups.setdefault(key, []).append((line, text))
+                begun = ended = line
+            return tuple(header), groups
         except (csv.Error, _Broken) as error:
             problem = error.problem if isinstance(error, _Broken) else None
             problem = problem or Problem("E-FILE", f"CSV 格式错误：{_said(error)}", file=name, line=ended + 1)
             # the broken row fails its own project; the rows after it are read again from the
             # next line, so one stray quote loses no other project
-            owner = lines[ended].split(",", 1)[0].strip() if ended < len(lines) else ""
-            if not owner or '"' in owner:
+            owner_text = lines[ended].split(",", 1)[0].strip() if ended < len(lines) else ""
+            if not owner_text or '"' in owner_text:
                 raise LoadError([problem]) from None  # whose row it was is unknown: nothing is scored
-            rows.append((ended + 1, {"project": owner, BROKEN_ROW: problem}))
-            if sum(1 for _, row in rows if isinstance(row, dict)) > MAX_BROKEN_ROWS:
+            groups.setdefault(owner_text, []).append(
+                (ended + 1, {"project": owner_text, BROKEN_ROW: problem})
+            )
+            broken += 1
+            if broken > MAX_BROKEN_ROWS:
                 many = f"超过 {MAX_BROKEN_ROWS} 行的引号不成对，不像一个可以读取的 CSV 文件"
                 raise LoadError([Problem("E-FILE", many, file=name)]) from None
             offset = ended = ended + 1

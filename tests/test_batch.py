@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import errno
 import importlib.util
+import io
 import json
 import sys
 from decimal import Decimal
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import evalrules
 from evalrules.base.errors import OutputError
@@ -20,6 +23,8 @@ from evalrules.batch.inputs import read_as_gb18030
 from evalrules.batch.pipeline import Worker
 from evalrules.batch.run import read_inputs, results_frame, run_batch, score_many
 from evalrules.model.project import Project
+
+from .conftest import fuzz_settings
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 from generate import RULESET, generate
@@ -154,8 +159,8 @@ def _fail_on_fifth(monkeypatch: pytest.MonkeyPatch) -> None:
 
         return wrapper
 
-    monkeypatch.setattr(results.SpooledSink, "add", counted(results.SpooledSink.add))
-    monkeypatch.setattr(results.JsonlSink, "add", counted(results.JsonlSink.add))
+    for sink in results.SINKS.values():
+        monkeypatch.setattr(sink, "add", counted(sink.add))
 
 
 @pytest.mark.parametrize("name", ["results.csv", "results.jsonl", "results.xlsx"])
@@ -466,3 +471,35 @@ def test_a_flat_file_builds_its_projects_in_the_pool_with_the_same_results(
         outputs.append(output.read_bytes())
     assert outputs[0] == outputs[1]
     assert "坏项目" in outputs[0].decode("utf-8-sig") and "E-NUMBER" in outputs[0].decode("utf-8-sig")
+
+
+_NAMES = st.sampled_from(["产出", "效益", "决策", "过程", "满意度", "预算执行率"])
+_TEXT = st.text(alphabet='ab,"\n\r 甲', max_size=4)
+_RECORD = st.tuples(st.lists(_NAMES, unique=True, max_size=4), st.lists(_TEXT, min_size=9, max_size=9))
+
+
+@fuzz_settings(100)
+@given(given_records=st.lists(_RECORD, max_size=8))
+def test_the_csv_written_as_rows_come_is_the_table_of_all_of_them(
+    given_records: list[tuple[list[str], list[str]]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # issue 17: rows go to the spool as CSV text under the columns known then; a column that
+    # appears later gives the rows before it a blank cell, as if every row had waited for the last
+    made = [
+        results.Record(
+            str(index), True, cells[:6], {name: f"{name}{index}" for name in names}, cells[6:], [], "", None
+        )
+        for index, (names, cells) in enumerate(given_records)
+    ]
+    path = tmp_path_factory.mktemp("sink") / "out.csv"
+    sink = results.CsvSink(path)
+    for record in made:
+        sink.add(record)
+    sink.finish()
+    sink.close()
+    firsts = list(dict.fromkeys(name for record in made for name in record.firsts))
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected)
+    writer.writerow(results.columns(firsts))
+    writer.writerows([*r.head, *(r.firsts.get(name, "") for name in firsts), *r.tail] for r in made)
+    assert path.read_bytes() == b"\xef\xbb\xbf" + expected.getvalue().encode("utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import importlib
 import pickle
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ import attrs
 from ..base import json_text
 from ..base.cells import cell_text, neutralise, string_cell
 from ..base.errors import EvalrulesError, Problem
+from ..base.sources import MAX_FLAT_BYTES
 from ..model.result import Result
 from .items import BatchItem
 
@@ -168,18 +170,57 @@ class SpooledSink(Sink):
             yield [*spooled.head, *(spooled.firsts.get(name, blank) for name in self.firsts), *spooled.tail]
 
     def columns(self) -> list[str]:
-        return [*FIXED_COLUMNS, *self.firsts, *TAIL_COLUMNS]
+        return columns(self.firsts)
 
     def close(self) -> None:
         self.spool.close()
 
 
-class CsvSink(SpooledSink):
+def columns(firsts: Iterable[str]) -> list[str]:
+    """A results table's columns, with these first-level indicators."""
+    return [*FIXED_COLUMNS, *firsts, *TAIL_COLUMNS]
+
+
+class CsvSink(Sink):
+    """Each row is written as it comes, as CSV text, to a temporary spool file, under the
+    first-level columns known then. Those of all the results are known only when the last is in:
+    a row written before a column appeared gets its blank cell then (columns only ever come after
+    the ones before, so the row's own cells keep their places)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.firsts: dict[str, None] = {}
+        self.spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+        self.writer = csv.writer(self.spool)
+        self.written = False
+        self.grown = False
+        """Whether a first-level column appeared after a row was written."""
+
+    def add(self, record: Record) -> None:
+        firsts = self.firsts
+        if not firsts.keys() >= record.firsts.keys():
+            self.grown = self.grown or self.written
+            firsts.update(dict.fromkeys(record.firsts))
+        self.writer.writerow([*record.head, *(record.firsts.get(name, "") for name in firsts), *record.tail])
+        self.written = True
+
     def finish(self) -> None:
         with self.path.open("w", encoding="utf-8-sig", newline="") as stream:  # BOM: Excel reads UTF-8
             out = csv.writer(stream)
-            out.writerow([_csv_cell(column) for column in self.columns()])
-            out.writerows(self.rows(""))
+            out.writerow([_csv_cell(column) for column in columns(self.firsts)])
+            self.spool.seek(0)
+            if not self.grown:
+                shutil.copyfileobj(self.spool, stream)
+                return
+            count, before = len(self.firsts), len(FIXED_COLUMNS)
+            csv.field_size_limit(max(csv.field_size_limit(), MAX_FLAT_BYTES))  # a cell as long as read
+            for cells in csv.reader(self.spool, strict=True):
+                own = len(cells) - before - len(TAIL_COLUMNS)  # the first-level cells it was written with
+                end = before + own
+                out.writerow(cells if own == count else [*cells[:end], *[""] * (count - own), *cells[end:]])
+
+    def close(self) -> None:
+        self.spool.close()
 
 
 class XlsxSink(SpooledSink):

@@ -7,6 +7,7 @@ import errno
 import importlib.util
 import io
 import json
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 import evalrules
 from evalrules.base.errors import OutputError
 from evalrules.batch import inputs, results
+from evalrules.batch import inputs as inputs_module
 from evalrules.batch.inputs import read_as_gb18030
 from evalrules.batch.pipeline import Worker
 from evalrules.batch.run import read_inputs, results_frame, run_batch, score_many
@@ -298,6 +300,34 @@ def test_output_inside_an_input_folder_is_fine(folder: Path, tmp_path: Path) -> 
     (inputs / "p00001.toml").write_text((folder / "p00001.toml").read_text(encoding="utf-8"), "utf-8")
     summary = run_batch([inputs], RULESET, inputs / "results.csv", progress=False)
     assert summary.failed == 0 and (inputs / "results.csv").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="links need privileges on Windows")
+@pytest.mark.parametrize("written", [True, False])
+def test_the_results_file_is_left_out_of_its_folder_by_any_name(
+    folder: Path, tmp_path: Path, written: bool
+) -> None:
+    # the results file is looked at once, not resolved for each entry (issue 17): still left out
+    # as itself, through a link or a hard link, and (not written yet) through a link to its path
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "p00001.toml").write_text((folder / "p00001.toml").read_text(encoding="utf-8"), "utf-8")
+    output = inputs / "Results.csv"
+    (inputs / "link.csv").symlink_to(output)
+    if written:
+        output.write_text("key\n", encoding="utf-8")
+        os.link(output, inputs / "hard.csv")
+    (inputs / "a.txt").write_text("", encoding="utf-8")
+    skipped: list[str] = []
+    assert list(inputs_module.expand([inputs], skipped, output)) == [inputs / "p00001.toml"]
+    assert skipped == [f"{inputs / 'a.txt'}（不是项目文件（应为 .toml、.json、.xlsx、.csv、.jsonl））"]
+
+
+def test_a_folder_is_read_in_the_order_of_its_paths(tmp_path: Path) -> None:
+    names = ["b.toml", "B2.toml", "a.toml", "_x.toml", "10.toml", "9.toml", "甲.toml", "A.toml"]
+    for name in names:
+        (tmp_path / name).write_text("", encoding="utf-8")
+    assert list(inputs_module.expand([tmp_path])) == sorted(tmp_path.iterdir())
 
 
 def test_jobs_above_the_cap_are_lowered_with_a_note(

@@ -52,16 +52,38 @@ def _read_project(path: Path) -> tuple[str, Project | EvalrulesError]:
         return str(path), internal_error(error, str(path))
 
 
-def _is_output(path: Path, output: Path | None) -> bool:
-    """The results file (or one of its temporaries) inside an input folder: never read as input."""
-    if output is None:
-        return False
-    if path.name.startswith(f".{output.name}.") and path.name.endswith(".tmp"):
-        return path.parent.resolve() == output.parent.resolve()
-    try:
-        return path.resolve() == output.resolve() or (output.exists() and path.samefile(output))
-    except OSError:
-        return False
+class _Output:
+    """The results file, to be left out of an input folder: looked at once, not for each entry."""
+
+    def __init__(self, output: Path) -> None:
+        self.path = output
+        try:
+            self.resolved: Path | None = output.resolve()
+        except OSError:
+            self.resolved = None
+        try:
+            status = output.stat()
+        except OSError:  # not written yet
+            self.identity: tuple[int, int] | None = None
+        else:
+            self.identity = (status.st_dev, status.st_ino)
+
+    def holds(self, path: Path) -> bool:
+        """Whether a folder's entry is the results file (the same path once resolved, or the same
+        file: a link to it) or one of its temporaries."""
+        output = self.path
+        if path.name.startswith(f".{output.name}.") and path.name.endswith(".tmp"):
+            return path.parent.resolve() == output.parent.resolve()
+        try:
+            if self.identity is None:  # only a link, or an entry of its name, can resolve to it
+                return (path.name == output.name or path.is_symlink()) and path.resolve() == self.resolved
+            status = path.stat()
+        except OSError:  # a broken link
+            try:
+                return path.resolve() == self.resolved
+            except OSError:
+                return False
+        return (status.st_dev, status.st_ino) == self.identity
 
 
 def _skip_reason(path: Path) -> str | None:
@@ -87,12 +109,14 @@ def expand(
 ) -> Iterator[Path]:
     """Files named, and the project files of the folders named (sorted by name); what a folder
     holds besides is said in ``skipped``, the results file itself is left out."""
+    results = _Output(output) if output is not None else None
     for path in map(Path, inputs):
         if not path.is_dir():
             yield path
             continue
-        for entry in sorted(path.iterdir()):
-            if _is_output(entry, output):
+        # by name as paths compare (case-folded on Windows), without comparing whole paths
+        for entry in sorted(path.iterdir(), key=lambda entry: os.path.normcase(entry.name)):
+            if results is not None and results.holds(entry):
                 continue
             reason = _skip_reason(entry)
             if reason is None:

@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import LoadError
+from evalrules.base.errors import Problem
+from evalrules.io import flat
 from evalrules.io.flat import decode_text, flat_groups, project_of, read_flat, write_flat
-from evalrules.io.flat_project import COLUMNS, filled_cells, is_filled, project_from_rows
+from evalrules.io.flat_project import BROKEN_ROW, COLUMNS, filled_cells, is_filled, project_from_rows
 from evalrules.io.project_loading import project_from_text
 
 from .conftest import ROOT, fuzz_settings
@@ -604,3 +606,75 @@ def test_rows_repeating_the_project_columns_give_what_the_first_row_alone_gives(
     assert isinstance(error, LoadError)
     [problem] = error.problems
     assert (problem.message, problem.line, problem.found) == ("unit 与第 2 行不一致", 5, "某厅")
+
+
+def _groups_as_csv_reader_reads(text: str, name: str) -> Any:
+    """The split as it was before a file without a quote was read without csv.reader (the
+    reference for the property below): every row through one csv.reader."""
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, strict=True)
+    header = [column.strip() for column in next(reader, [])]
+    flat._check_columns(header, name)
+    width = len(header)
+    owner = {column: index for index, column in enumerate(header)}.get("project", 0)
+    groups: dict[str, list[Any]] = {}
+    broken = 0
+    offset = ended = reader.line_num
+    while True:
+        part = csv.reader(lines[offset:], strict=True)
+        begun = offset
+        try:
+            for cells in part:
+                line = offset + part.line_num
+                if not cells:
+                    begun = line
+                    continue
+                if line - ended > 1:
+                    swallowed = flat._swallowed_rows(cells[:width], width)
+                    if swallowed:
+                        raise flat._Broken(flat._unbalanced(name, ended + 1, swallowed))
+                key = cells[owner].strip() if owner < len(cells) else ""
+                groups.setdefault(key, []).append((line, "".join(lines[begun:line])))
+                begun = ended = line
+            return tuple(header), groups
+        except (csv.Error, flat._Broken) as error:
+            problem = error.problem if isinstance(error, flat._Broken) else None
+            said = f"CSV 格式错误：{flat._said(error)}"
+            problem = problem or Problem("E-FILE", said, file=name, line=ended + 1)
+            owner_text = lines[ended].split(",", 1)[0].strip() if ended < len(lines) else ""
+            if not owner_text or '"' in owner_text:
+                raise LoadError([problem]) from None
+            groups.setdefault(owner_text, []).append(
+                (ended + 1, {"project": owner_text, BROKEN_ROW: problem})
+            )
+            broken += 1
+            if broken > flat.MAX_BROKEN_ROWS:
+                raise AssertionError("more broken rows than the strategy makes") from None
+            offset = ended = ended + 1
+
+
+_RAW_CELL = st.sampled_from(["", " ", "P1", "P2", "甲", '"', '""', '"a,b"', '"多\n行"', "a\x00", ",", "x"])
+_END = st.sampled_from(["\n", "\r\n", "\r", ""])
+
+
+@fuzz_settings(200)
+@given(
+    rows=st.lists(st.tuples(st.lists(_RAW_CELL, max_size=5), _END), max_size=10),
+    header=st.sampled_from(["project,name,value\n", "name,project\r\n", "project\r"]),
+)
+def test_a_file_without_a_quote_is_split_as_csv_reader_splits_it(
+    rows: list[tuple[list[str], str]], header: str
+) -> None:
+    # issue 17: a file with no quote is split line by line; any text (stray quotes, cells over
+    # several lines, blank lines, NUL, every line ending) gives the same rows, lines and problems
+    text = header + "".join(",".join(cells) + end for cells, end in rows)
+    expected: Any
+    try:
+        expected = _groups_as_csv_reader_reads(text, "f.csv")
+    except LoadError as error:
+        expected = error.problems
+    try:
+        found: Any = flat._csv_groups(text, "f.csv")
+    except LoadError as error:
+        found = error.problems
+    assert found == expected

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -134,8 +135,16 @@ def _csv_groups(text: str, name: str) -> tuple[tuple[str, ...], dict[str, list[t
     width = len(header)
     owner = {column: index for index, column in enumerate(header)}.get("project", 0)  # as dict() reads
     groups: dict[str, list[tuple[int, Row | RowText]]] = {}
-    broken = 0
     offset = ended = reader.line_num  # lines read before the rows being read now
+    if '"' not in text:  # no quote, so no cell over several lines: a line is a row, as csv.reader
+        for line, physical in enumerate(itertools.islice(lines, offset, None), offset + 1):  # reads it
+            body = physical.rstrip("\r\n")
+            if body:  # not a blank line
+                cells = body.split(",", owner + 1)  # enough to reach the row's project
+                key = cells[owner].strip() if owner < len(cells) else ""
+                groups.setdefault(key, []).append((line, physical))
+        return tuple(header), groups
+    broken = 0
     while True:
         part = csv.reader(lines[offset:], strict=True)
         begun = offset  # the first line of the row being read

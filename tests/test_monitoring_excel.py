@@ -117,3 +117,20 @@ def test_a_workbook_without_the_form(tmp_path: Path) -> None:
         read_monitoring_workbook(tmp_path / "other.xlsx")
     assert caught.value.problems[0].code == "E-EXCEL"
     assert cli.main(["monitor", str(tmp_path), "-o", str(tmp_path / "r.json")]) == 1  # nothing to monitor
+
+
+def test_each_problem_is_located_at_its_row_of_the_sheet(tmp_path: Path) -> None:
+    # the head's figures and each target are told at their rows of the sheet (row 1 is the
+    # first), as a flat file's are, not only by key
+    path = form(tmp_path / "监控表.xlsx", likelihood="不可能")
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet["F3"] = "一百一十"  # 截至监控期执行数
+    sheet["G8"] = "九成二"  # 培训合格率's 全年预计完成情况
+    book.save(path)
+    with pytest.raises(LoadError) as caught:
+        read_monitoring_workbook(path)
+    problems = caught.value.problems
+    assert sorted(problem.line for problem in problems) == [3, 7, 8]
+    assert all(problem.file == f"{path}#监控表" for problem in problems)
+    assert f"{path}#监控表:7，" in caught.value.render()

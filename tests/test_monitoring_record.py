@@ -85,6 +85,10 @@ def test_missing_figures_and_bad_numbers(tmp_path: Path) -> None:
     found = problems(tmp_path, '[monitoring]\nname = "x"\nas_of = 2024-07-31\nexecuted = "五十"\n')
     assert any("缺少预算数" in p for p in found)
     assert any("“五十”" in p for p in found)
+    # a figure written wrong is told once, at its key: not also as missing
+    assert not any("缺少 executed" in p for p in found)
+    found = problems(tmp_path, '[monitoring]\nname = "x"\nas_of = 2024-07-31\nbudget_initial = "一百"\n')
+    assert any("“一百”" in p for p in found) and not any("缺少预算数" in p for p in found)
     assert any("缺少 executed" in p for p in found)
 
 

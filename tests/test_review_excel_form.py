@@ -111,3 +111,21 @@ def test_a_workbook_the_guard_refuses_is_a_problem(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really a workbook")
     [(_, result)] = read_target_forms(path)
     assert isinstance(result, evalrules.LoadError)
+
+
+def test_each_problem_is_located_at_its_row_of_the_sheet(tmp_path: Path) -> None:
+    # a wrong value is told at the sheet's row, as a flat file's is: not at "[[targets]] 第 N 项"
+    # alone, which an analyst working in Excel cannot find
+    path = workbook(tmp_path / "申报表.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet["F10"] = "一千五"  # 培训参加人数's 指标值
+    sheet["F12"] = "百分之百"  # 培训资料合规率's, whose 指标性质 is ＝
+    sheet["C5"] = "八十"  # 年度资金总额
+    book.save(path)
+    [(key, result)] = read_target_forms(path)
+    assert isinstance(result, evalrules.LoadError)
+    found = sorted((problem.line, problem.code) for problem in result.problems)
+    assert found == [(5, "E-NUMBER"), (10, "E-NUMBER"), (12, "E-NUMBER")]
+    assert all(problem.file == key == f"{path}#培训项目" for problem in result.problems)
+    assert f"{path}#培训项目:10，" in result.render()

@@ -9,14 +9,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-import attrs
-from attrs import frozen
-
 from ..base.errors import LoadError, Problem, suggest
 from ..base.numbers import fmt
-from ..base.sources import Document, parse_json
+from ..base.sources import parse_json
 from ..model.project import Project
 from .project_loading import project_from_document
+from .row_document import RowDocument
 
 PROJECT_COLUMNS = ("name", "unit", "year", "region", "ruleset")
 COLUMNS = (
@@ -101,29 +99,6 @@ def filled_cells(row: Row) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- building a project
-
-
-@frozen
-class _FlatDocument(Document):
-    """A Document whose "lines" are the rows of the flat file that gave each table and key."""
-
-    tables: Mapping[str, int] = attrs.field(factory=dict)
-    """The row of each table's first value."""
-    entries: Mapping[tuple[str, int], int] = attrs.field(factory=dict)
-    """The row of each entry of [[targets]] and [[assessments]], by (table, index)."""
-    keys: Mapping[tuple[int, str], int] = attrs.field(factory=dict)
-    """The first row giving each key, by (the row of its table, key)."""
-
-    def line_of(self, *keys: str | int) -> int | None:
-        first = next((key for key in keys if isinstance(key, str)), None)
-        return self.tables.get(first) if first is not None else None
-
-    def nth_table_line(self, table: str, index: int) -> int | None:
-        return self.entries.get((table, index))
-
-    def line_after(self, start: int | None, key: str, *, fallback: bool = True) -> int | None:
-        found = self.keys.get((start, key)) if start is not None else None
-        return found if found is not None else start if fallback else None
 
 
 class _Builder:
@@ -297,7 +272,7 @@ class _Builder:
     def build(self) -> Project:
         if not self.data["project"].get("name"):
             self.data["project"]["name"] = self.key
-        document = _FlatDocument(self.file, "", self.data, self.tables, self.entries_at, self.keys)
+        document = RowDocument(self.file, "", self.data, self.tables, self.entries_at, self.keys)
         try:
             project = project_from_document(document)
         except LoadError as error:

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..base.errors import EvalrulesError, LoadError, Problem
 from ..base.extras import MissingExtraError
-from ..base.sources import Document, read_capped
+from ..base.sources import read_capped
+from ..io.row_document import RowDocument
 from ..io.workbook_guard import MAX_WORKBOOK_BYTES, workbook_problem
 from .record import MonitoringRecord, record_from_document
 
@@ -99,7 +100,7 @@ def read_monitoring_workbook(path: Path) -> list[MonitoringRecord]:
         if header is None or not any(_label(v) == "项目名称" for row in rows[:header] for v in row):
             continue
         try:
-            records.append(record_from_document(Document(f"{name}#{sheet.title}", "", _data(rows, header))))
+            records.append(record_from_document(_document(rows, header, f"{name}#{sheet.title}")))
         except EvalrulesError as error:
             problems += error.problems
     if problems:
@@ -118,9 +119,12 @@ def read_monitoring_workbook(path: Path) -> list[MonitoringRecord]:
     return records
 
 
-def _data(rows: list[list[Any]], header: int) -> dict[str, Any]:
+def _document(rows: list[list[Any]], header: int, file: str) -> RowDocument:
+    """The sheet as a monitoring record's data, each key and target at its row of the sheet (row 1
+    is the first), so that a problem the record reader finds is located there."""
     head: dict[str, Any] = {}
-    for row in rows[:header]:
+    at: dict[str, int] = {}
+    for number, row in enumerate(rows[:header], 1):
         for column, value in enumerate(row):
             label = _label(value)
             for key, labels in HEAD_LABELS.items():
@@ -128,6 +132,7 @@ def _data(rows: list[list[Any]], header: int) -> dict[str, Any]:
                     right = next((v for v in row[column + 1 :] if v not in (None, "")), None)
                     if right is not None:
                         head[key] = right
+                        at[key] = number
             if "period" not in head and re.fullmatch(r"\d{1,2}-\d{1,2}月(执行情况)?", label):
                 head["period"] = label.removesuffix("执行情况")
     columns = {}
@@ -136,9 +141,10 @@ def _data(rows: list[list[Any]], header: int) -> dict[str, Any]:
         for key, labels in COLUMNS.items():
             if label in labels and key not in columns:
                 columns[key] = column
-    targets = []
+    targets: list[dict[str, Any]] = []
+    entries: dict[tuple[str, int], int] = {}
     first = second = ""
-    for row in rows[header + 1 :]:
+    for number, row in enumerate(rows[header + 1 :], header + 2):
 
         def get(key: str, row: list[Any] = row) -> Any:
             column = columns.get(key)
@@ -164,5 +170,9 @@ def _data(rows: list[list[Any]], header: int) -> dict[str, Any]:
         reasons = {kind: str(get(kind)) for kind in REASONS if get(kind) not in (None, "")}
         if reasons:
             target["reasons"] = reasons
+        entries[("targets", len(targets))] = number
         targets.append(target)
-    return {"monitoring": head, "targets": targets}
+    top = min(at.values(), default=1)
+    tables = {"monitoring": top, "targets": entries.get(("targets", 0), header + 1)}
+    keys = {(top, key): number for key, number in at.items()}
+    return RowDocument(file, "", {"monitoring": head, "targets": targets}, tables, entries, keys)

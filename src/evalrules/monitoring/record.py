@@ -150,13 +150,22 @@ def record_from_document(document: Document) -> MonitoringRecord:
             if (line := document.line_of("monitoring", key)) is not None
         },
     )
-    if record.budget_initial is None and record.budget_adjusted is None:
+
+    def blank(key: str) -> bool:  # not written: a figure written wrong is told once, where it is
+        return head.get(key) in (None, "")
+
+    if (
+        record.budget_initial is None
+        and record.budget_adjusted is None
+        and blank("budget_initial")
+        and blank("budget_adjusted")
+    ):
         reader.problem(
             "缺少预算数：budget_initial（年初预算数）或 budget_adjusted（调整后预算数）",
             "[monitoring]",
             "monitoring",
         )
-    if record.executed is None:
+    if record.executed is None and blank("executed"):
         reader.problem("缺少 executed（截至监控期的执行数）", "[monitoring]", "monitoring")
     reader.done()
     return record

@@ -20,7 +20,8 @@ from ..base.errors import LoadError, Problem
 from ..base.extras import need
 from ..base.numbers import HUNDRED, fmt, parse_number
 from ..base.sources import read_capped
-from ..io.project_loading import project_from_data
+from ..io.project_loading import project_from_document
+from ..io.row_document import RowDocument
 from ..io.workbook_guard import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_BYTES, workbook_problem
 from ..model.project import Project
 
@@ -147,7 +148,7 @@ def read_target_forms(path: Path) -> list[tuple[str, Project | LoadError]]:
         if header is None:
             continue
         try:
-            found.append((key, project_from_data(_data(reader, *header), key)))
+            found.append((key, project_from_document(_document(reader, key, *header))))
         except LoadError as error:
             found.append((key, error))
     if not found:
@@ -155,30 +156,46 @@ def read_target_forms(path: Path) -> list[tuple[str, Project | LoadError]]:
     return found
 
 
-def _data(sheet: _Sheet, header: int, columns: dict[str, int]) -> dict[str, Any]:
-    year_match = next(
-        (m for key in sorted(sheet.cells)[:40] if (m := _YEAR.search(str(sheet.cells[key].value)))), None
+def _document(sheet: _Sheet, name: str, header: int, columns: dict[str, int]) -> RowDocument:
+    """The sheet as project data, each table, target and key at the row of the sheet it came from,
+    so that a problem the project reader finds is located at its row."""
+    tables: dict[str, int] = {}
+    entries: dict[tuple[str, int], int] = {}
+    keys: dict[tuple[int, str], int] = {}
+    year_key = next(
+        (key for key in sorted(sheet.cells)[:40] if _YEAR.search(str(sheet.cells[key].value))), None
     )
+    year_match = _YEAR.search(str(sheet.cells[year_key].value)) if year_key else None
     year = int(year_match.group(1)) if year_match else None
-    project: dict[str, Any] = {"name": sheet.right_of(sheet.find("项目名称")) or sheet.title}
-    unit = sheet.right_of(sheet.find("实施单位", "项目单位")) or sheet.right_of(sheet.find("主管部门"))
-    if unit:
-        project["unit"] = unit
-    if year is not None:
+    named = sheet.find("项目名称")
+    tables["project"] = named[0] if named else header
+    project: dict[str, Any] = {"name": sheet.right_of(named) or sheet.title}
+    for unit_label in (sheet.find("实施单位", "项目单位"), sheet.find("主管部门")):
+        unit = sheet.right_of(unit_label)
+        if unit and unit_label:
+            project["unit"] = unit
+            keys[(tables["project"], "unit")] = unit_label[0]
+            break
+    if year is not None and year_key is not None:
         project["year"] = year
+        keys[(tables["project"], "year")] = year_key[0]
     data: dict[str, Any] = {"project": project}
-    total = sheet.right_of(sheet.find("年度资金总额", "资金总额", "项目资金总额"))
-    if total:
+    total_label = sheet.find("年度资金总额", "资金总额", "项目资金总额")
+    total = sheet.right_of(total_label)
+    if total and total_label:
+        tables["budget"] = total_label[0]
         money = (
             "元"
             if any("（元）" in str(c.value) or "(元)" in str(c.value) for c in sheet.cells.values())
             else "万元"
         )
         data["budget"] = {"unit": money, "年初预算数": total}
-    goal = sheet.right_of(sheet.find("年度总体目标", "总体目标", "年度绩效目标", "年度目标"))
-    if goal:
+    goal_label = sheet.find("年度总体目标", "总体目标", "年度绩效目标", "年度目标")
+    goal = sheet.right_of(goal_label)
+    if goal and goal_label:
         data["texts"] = {"overall_goal": goal}
-    targets = []
+        tables["texts"] = goal_label[0]
+    targets: list[dict[str, Any]] = []
     last_row = max(row for row, _ in sheet.cells)
     for row in range(header + 1, last_row + 1):
         cells = {field: sheet.text(row, column) for field, column in columns.items()}
@@ -200,6 +217,8 @@ def _data(sheet: _Sheet, header: int, columns: dict[str, int]) -> dict[str, Any]
                 entry[field] = cells[field]
         if cells.get("history") and year is not None:
             entry["history"] = {str(year - 1): cells["history"]}
+        tables.setdefault("targets", row)
+        entries[("targets", len(targets))] = row
         targets.append(entry)
     data["targets"] = targets
-    return data
+    return RowDocument(name, "", data, tables, entries, keys)

@@ -79,6 +79,7 @@ from evalrules.io.export import ruleset_to_data
 from evalrules.model import claims, operators, project, result
 from evalrules.model import ruleset as model
 from evalrules.model.ruleset import SOURCE_TAGS, AuditPolicy, NotApplicablePolicy, Rounding, Slot
+from evalrules.monitoring import load_monitoring_ruleset
 
 from .conftest import ROOT, SEED
 
@@ -736,7 +737,9 @@ def _members(cls: type, namespace: dict[str, Any] | None = None) -> list[str]:
 
 def test_hooks_page_documents_every_value_object() -> None:
     classes = _value_objects()
-    assert len(classes) == len(_hookspecs()), "each hook returns its own kind of object"
+    # each hook returns its own kind of object, except the two kinds of ruleset (evaluation and
+    # monitoring), which are both a RulesetSource
+    assert len(classes) == len(_hookspecs()) - 1, "a hook's return type is not resolved"
     parts = sections(page(HOOKS))
     problems = []
     for cls in classes:
@@ -790,11 +793,20 @@ def test_tutorial_builds_a_complete_plugin(demo: Distribution) -> None:
     assert [name for name in empty if not getattr(demo.plugin, name)()] == [], "register something"
     # Every ruleset file shipped in the package is registered, loads and grades [0, max].
     package = Path(demo.plugin.__file__ or "").parent
-    shipped = {tomllib.loads(p.read_text("utf-8"))["ruleset"]["id"] for p in package.rglob("*.toml")}
+    files = [tomllib.loads(p.read_text("utf-8")) for p in package.rglob("*.toml")]
+    shipped = {data["ruleset"]["id"] for data in files if "ruleset" in data}
     ours = {r for r in demo.registry.rulesets if demo.registry.origin("ruleset", r) == demo.plugin.__name__}
     assert shipped and shipped == ours
     for ruleset_id in sorted(ours):
         testing.assert_grades_cover(testing.assert_ruleset_loads(ruleset_id, demo.registry))
+    watched = {data["monitoring_ruleset"]["id"] for data in files if "monitoring_ruleset" in data}
+    kind = "monitoring_ruleset"
+    mine = {
+        r for r in demo.registry.monitoring_rulesets if demo.registry.origin(kind, r) == demo.plugin.__name__
+    }
+    assert watched and watched == mine and len(files) == len(shipped) + len(watched)
+    for ruleset_id in sorted(mine):
+        assert load_monitoring_ruleset(ruleset_id, demo.registry).id == ruleset_id
     # Every project file of the distribution scores under its ruleset.
     samples = [
         path

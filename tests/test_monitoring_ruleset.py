@@ -100,3 +100,67 @@ def test_docs_cover_every_key_and_code() -> None:
 
     codes = set(re.findall(r'"(JK-[A-Z]+-[A-Z]+)"', source))
     assert codes and sorted(c for c in codes if f"`{c}`" not in text) == []
+
+
+# --- register_monitoring_rulesets: a region's monitoring ruleset from a plugin ---------------------
+
+
+def _monitoring_plugin(path: Path, ruleset_id: str) -> object:
+    from evalrules.plugin import RulesetSource, hookimpl
+
+    text = BUILTIN_FILE.read_text(encoding="utf-8").replace(
+        'id = "jiankong_2019_136"', f'id = "{ruleset_id}"'
+    )
+    text = text.replace("lag_warn = 20", "lag_warn = 15")
+    assert f'id = "{ruleset_id}"' in text and "lag_warn = 15" in text
+    file = path / f"{ruleset_id}.toml"
+    file.write_text(text, encoding="utf-8")
+
+    class Region:
+        @hookimpl
+        def register_monitoring_rulesets(self) -> list[RulesetSource]:
+            return [RulesetSource.from_file(file, "monitoring_ruleset")]
+
+    return Region()
+
+
+def test_a_plugin_registers_a_monitoring_ruleset(tmp_path: Path) -> None:
+    from evalrules.testing import plugin_registry
+
+    registry = plugin_registry(_monitoring_plugin(tmp_path, "demo_jiankong"))
+    assert set(registry.monitoring_rulesets) == {"jiankong_2019_136", "demo_jiankong"}
+    assert registry.origin("monitoring_ruleset", "jiankong_2019_136") == "evalrules.default_plugins.rulesets"
+    ruleset = load_monitoring_ruleset("demo_jiankong", registry)
+    assert (ruleset.id, ruleset.lag_warn) == ("demo_jiankong", Decimal(15))
+    with pytest.raises(LoadError) as caught:  # an evaluation command refuses it by its id
+        evalrules.load_ruleset("demo_jiankong", registry)
+    assert caught.value.problems[0].code == "E-RULESET-KIND"
+    with pytest.raises(LoadError) as caught:  # and monitoring refuses an evaluation ruleset's id
+        load_monitoring_ruleset("caiyu_2020_10", registry)
+    assert "是评价规则集" in caught.value.problems[0].message
+
+
+def test_an_id_names_one_ruleset_evaluation_or_monitoring(tmp_path: Path) -> None:
+    from evalrules.base.errors import PluginError
+    from evalrules.testing import plugin_registry
+
+    with pytest.raises(PluginError) as caught:
+        plugin_registry(_monitoring_plugin(tmp_path, "caiyu_2020_10"))
+    assert caught.value.problems[0].code == "E-PLUGIN-DUPLICATE"
+    assert "caiyu_2020_10" in caught.value.problems[0].message
+
+
+def test_a_monitoring_source_needs_its_id(tmp_path: Path) -> None:
+    from evalrules.plugin import RulesetSource
+
+    path = tmp_path / "m.toml"
+    path.write_text('[monitoring_ruleset]\nname = "无 id"\n', encoding="utf-8")
+    with pytest.raises(LoadError, match=r"\[monitoring_ruleset\] id"):
+        RulesetSource.from_file(path, "monitoring_ruleset")
+
+
+def test_rulesets_lists_the_monitoring_rulesets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rulesets"]) == 0
+    out = capsys.readouterr().out
+    monitoring = out.split("监控规则集")[1]
+    assert "jiankong_2019_136" in monitoring and "caiyu_2020_10" not in monitoring

@@ -361,13 +361,15 @@ class RulesetSource:
     document: str = ""
 
     @classmethod
-    def from_file(cls, path: Path | Traversable) -> RulesetSource:
-        """Read the [ruleset] header of a TOML file to learn its id, title and 文号."""
-        header = read_text(path).data.get("ruleset", {})
+    def from_file(cls, path: Path | Traversable, table: str = "ruleset") -> RulesetSource:
+        """Read the [ruleset] header of a TOML file to learn its id, title and 文号 (a monitoring
+        ruleset's: ``table="monitoring_ruleset"``, whose title is its ``name`` and 文号 its ``basis``)."""
+        header = read_text(path).data.get(table, {})
         ruleset_id = header.get("id") if isinstance(header, dict) else None
         if not isinstance(ruleset_id, str) or not ruleset_id:
-            raise LoadError([Problem("E-RULESET-ID", "规则集缺少 [ruleset] id", file=str(path))])
-        return cls(ruleset_id, path, str(header.get("title", "")), str(header.get("document", "")))
+            raise LoadError([Problem("E-RULESET-ID", f"规则集缺少 [{table}] id", file=str(path))])
+        title, document = ("title", "document") if table == "ruleset" else ("name", "basis")
+        return cls(ruleset_id, path, str(header.get(title, "")), str(header.get(document, "")))
 
     def read(self) -> Document:
         return read_text(self.resource)

@@ -26,6 +26,11 @@ def rulesets(arguments: argparse.Namespace) -> str:
         lines.append(
             f"{source.id:<24}{source.document:<20}{source.title}（{registry.origin('ruleset', source.id)}）"
         )
+    if registry.monitoring_rulesets:
+        lines += ["", "监控规则集（evalrules monitor --ruleset）："]
+        for source in registry.monitoring_rulesets.values():
+            origin = registry.origin("monitoring_ruleset", source.id)
+            lines.append(f"{source.id:<24}{source.document:<20}{source.title}（{origin}）")
     return "\n".join(lines) + "\n"
 
 
@@ -37,6 +42,8 @@ KIND_NAMES = {
     "adjuster": "结果调整",
     "check": "复核检查",
     "review_check": "目标审核检查",
+    "outline": "报告提纲",
+    "monitoring_ruleset": "监控规则集",
 }
 
 

@@ -1,4 +1,5 @@
-"""Built-in national rulesets, shipped in the package (from the top-level rulesets/ folder)."""
+"""Built-in national rulesets, shipped in the package: the evaluation rulesets (from the top-level
+rulesets/ folder) and the monitoring ruleset of 财预〔2019〕136号 (beside evalrules.monitoring)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,13 @@ def register_rulesets() -> list[RulesetSource]:
         for entry in sorted(folder.iterdir(), key=lambda item: item.name)
         if entry.name.endswith(".toml")
     ]
+
+
+MONITORING_RULESETS = ("jiankong_2019_136.toml",)
+
+
+@hookimpl
+def register_monitoring_rulesets() -> list[RulesetSource]:
+    # found without importing evalrules.monitoring, which scoring never needs (start-up time)
+    folder = files("evalrules") / "monitoring"
+    return [RulesetSource.from_file(folder / name, "monitoring_ruleset") for name in MONITORING_RULESETS]

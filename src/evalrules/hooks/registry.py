@@ -59,6 +59,7 @@ BLOCK_ENV = "EVALRULES_BLOCK_PLUGINS"
 
 _KINDS: dict[str, tuple[str, Callable[[Any], str], type]] = {
     "ruleset": ("register_rulesets", lambda item: item.id, RulesetSource),
+    "monitoring_ruleset": ("register_monitoring_rulesets", lambda item: item.id, RulesetSource),
     "strategy": ("register_strategies", lambda item: item.name, ScoringStrategy),
     "function": ("register_functions", lambda item: item.name, FormulaFunction),
     "option": ("register_options", lambda item: item.name, RulesetOption),
@@ -67,6 +68,8 @@ _KINDS: dict[str, tuple[str, Callable[[Any], str], type]] = {
     "outline": ("register_report_outlines", lambda item: item.name, ReportOutline),
 }
 """Each kind of registration: its hook, the name it is registered under, the class it must be."""
+_NAMESPACES = {kind: ("ruleset", "monitoring_ruleset") for kind in ("ruleset", "monitoring_ruleset")}
+"""Kinds whose names are one namespace: a ruleset id names one ruleset, evaluation or monitoring."""
 
 
 @frozen
@@ -97,6 +100,8 @@ class Registry:
     review_checks: Mapping[str, ReviewCheck] = field(factory=dict)
     """Check functions review rulesets call (绩效目标审核, docs/review.md)."""
     outlines: Mapping[str, ReportOutline] = field(factory=dict)
+    monitoring_rulesets: Mapping[str, RulesetSource] = field(factory=dict)
+    """Monitoring rulesets (绩效运行监控, docs/monitoring.md): ids no evaluation ruleset has."""
 
     def origin(self, kind: str, name: str) -> str:
         return self.origins.get((kind, name), "?")
@@ -251,6 +256,7 @@ def build_registry(
         tuple(described),
         found["review_check"],
         found["outline"],
+        found["monitoring_ruleset"],
     )
 
 
@@ -293,8 +299,9 @@ def _merge(
         for kind, items in contributions.get(plugin, {}).items():
             for item in items:
                 name = _KINDS[kind][1](item)
-                if name in found[kind]:
-                    first = origins[(kind, name)]
+                taken = next((k for k in _NAMESPACES.get(kind, (kind,)) if name in found[k]), None)
+                if taken is not None:
+                    first = origins[(taken, name)]
                     clashes.setdefault(plugin, f"{kind} “{name}” 被两个插件重复登记：{first} 与 {plugin}")
                     continue
                 found[kind][name] = item

@@ -38,6 +38,14 @@ def register_rulesets() -> list[RulesetSource]:  # type: ignore[empty-body]
 
 
 @hookspec
+def register_monitoring_rulesets() -> list[RulesetSource]:  # type: ignore[empty-body]
+    """Monitoring rulesets (绩效运行监控, ``[monitoring_ruleset]``) this plugin provides, each a
+    :class:`~evalrules.base.sources.RulesetSource`, usually
+    ``RulesetSource.from_file(path, "monitoring_ruleset")``. An id is either an evaluation ruleset's
+    or a monitoring ruleset's, never both."""
+
+
+@hookspec
 def register_strategies() -> list[ScoringStrategy]:  # type: ignore[empty-body]
     """Scoring strategies this plugin provides (objects following
     :class:`~evalrules.hooks.strategies.ScoringStrategy`), each under a unique ``name``."""

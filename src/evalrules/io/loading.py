@@ -47,7 +47,11 @@ def load_ruleset(id_or_path: str | Path, registry: Registry | None = None) -> Ru
     """A checked Ruleset from a registered id or a TOML file path (which may ``extends``)."""
     registry = registry or default_registry()
     name = str(id_or_path)
-    kind = None if name in registry.rulesets else monitoring_kind_problem(name)
+    kind = (
+        None
+        if name in registry.rulesets
+        else monitoring_kind_problem(name, None, registry.monitoring_rulesets)
+    )
     if kind is None:
         documents = resolve_documents(name, registry)
         kind = monitoring_kind_problem(name, documents[0].data)

@@ -3,7 +3,7 @@ and the rulesets that are not evaluation rulesets (monitoring: E-RULESET-KIND)."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +33,13 @@ def ruleset_reference(file: str, written: str | None, chosen: str | None = None)
     return written
 
 
-MONITORING_RULESET_IDS = frozenset({"jiankong_2019_136"})
-"""The built-in monitoring rulesets of evalrules.monitoring (which imports this, so the layers
-stay downward): a monitoring ruleset is no evaluation ruleset (E-RULESET-KIND)."""
-
-
-def monitoring_kind_problem(name: str, data: Mapping[str, Any] | None = None) -> Problem | None:
-    """E-RULESET-KIND when an evaluation command is given a monitoring ruleset: a built-in one by
-    id, or a file whose parsed ``data`` is one (the loader passes what it has read already)."""
-    if name not in MONITORING_RULESET_IDS and "monitoring_ruleset" not in (data or {}):
+def monitoring_kind_problem(
+    name: str, data: Mapping[str, Any] | None = None, monitoring: Collection[str] = ()
+) -> Problem | None:
+    """E-RULESET-KIND when an evaluation command is given a monitoring ruleset: a registered one by
+    id (``monitoring``: the registry's monitoring ruleset ids), or a file whose parsed ``data`` is
+    one (the loader passes what it has read already)."""
+    if name not in monitoring and "monitoring_ruleset" not in (data or {}):
         return None
     return Problem(
         "E-RULESET-KIND",

@@ -5,7 +5,6 @@ names of the lights. ``evalrules score`` refuses it (E-RULESET-KIND)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from attrs import frozen
 
 from ..base.errors import LoadError, Problem, known_list, suggest
 from ..base.sources import read_text
-from ..io.ruleset_names import MONITORING_RULESET_IDS
+from ..hooks.registry import Registry, default_registry
 from .reading import Reader
 
 TOP_KEYS = ("monitoring_ruleset", "time", "lights", "execution", "targets", "provenance")
@@ -27,9 +26,6 @@ MID_MONTH = ("fraction", "floor")
 BUDGET_BASES = ("adjusted", "initial")
 LIKELIHOODS = ("确定能", "有可能", "完全不可能")
 """完成目标可能性 as the monitoring form offers it [V-code]."""
-BUILTIN = {ruleset_id: f"{ruleset_id}.toml" for ruleset_id in MONITORING_RULESET_IDS}
-"""Built-in monitoring rulesets: id → file shipped beside this module (the ids are declared in
-evalrules.io.loading, which refuses them as evaluation rulesets)."""
 
 
 @frozen
@@ -57,26 +53,28 @@ class MonitoringRuleset:
     provenance: dict[str, str]
 
 
-def load_monitoring_ruleset(id_or_path: str | Path | None = None) -> MonitoringRuleset:
-    """A built-in monitoring ruleset by id (default jiankong_2019_136) or one from a TOML file."""
+def load_monitoring_ruleset(
+    id_or_path: str | Path | None = None, registry: Registry | None = None
+) -> MonitoringRuleset:
+    """A monitoring ruleset by id (default jiankong_2019_136, built in; plugins register more with
+    ``register_monitoring_rulesets``) or one from a TOML file."""
     name = str(id_or_path or "jiankong_2019_136")
-    if name in BUILTIN:
-        document = read_text(files("evalrules.monitoring") / BUILTIN[name], name=BUILTIN[name])
+    registry = registry or default_registry()
+    known = registry.monitoring_rulesets
+    if name in known:
+        document = known[name].read()
     elif name.endswith((".toml", ".json")) or Path(name).is_file():
         document = read_text(Path(name))
     else:
-        from ..hooks.registry import default_registry
-
-        evaluation = name in default_registry().rulesets
         raise LoadError(
             [
                 Problem(
                     "E-MONITOR-RULESET",
                     f"“{name}” 是评价规则集，不是监控规则集"
-                    if evaluation
+                    if name in registry.rulesets
                     else f"没有 id 为 “{name}” 的监控规则集",
-                    expected=known_list(BUILTIN),
-                    suggestion=suggest(name, BUILTIN) or "或给出监控规则集 TOML 文件的路径",
+                    expected=known_list(known),
+                    suggestion=suggest(name, known) or "或给出监控规则集 TOML 文件的路径",
                 )
             ]
         )

@@ -458,30 +458,25 @@ def test_a_cell_spanning_lines_is_still_a_cell(tmp_path: Path) -> None:
     assert any(isinstance(p, evalrules.Project) and p.name == "第一行\n第二行" for p in found.values())
 
 
+def _long_name(lines: list[str]) -> list[str]:
+    """The first row's name made longer than the csv module's default cell limit (131,072)."""
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("name")] = "长" * 140_000
+    lines[1] = ",".join(cells)
+    return lines
+
+
 def test_a_cell_over_the_csv_modules_default_limit_loses_nothing(tmp_path: Path) -> None:
     # issue 23, 4: a field over 131,072 characters turned the whole file into one error
-    def long_reason(lines: list[str]) -> list[str]:
-        header = lines[0].split(",")
-        cells = lines[1].split(",")
-        cells[header.index("name")] = "长" * 140_000
-        lines[1] = ",".join(cells)
-        return lines
-
-    found = read_flat(_csv_example(tmp_path, long_reason))
+    found = read_flat(_csv_example(tmp_path, _long_name))
     assert len(found) == len(read_flat(_csv_example(tmp_path, lambda lines: lines)))
 
 
 def test_a_long_cell_is_read_where_the_project_is_built_too(tmp_path: Path) -> None:
     # issue 17: the split keeps each row's text, and a batch's worker (started clean, with the csv
     # module's default limit) reads its cells: the limit is lifted there as well
-    def long_name(lines: list[str]) -> list[str]:
-        header = lines[0].split(",")
-        cells = lines[1].split(",")
-        cells[header.index("name")] = "长" * 140_000
-        lines[1] = ",".join(cells)
-        return lines
-
-    name, header, groups = flat_groups(_csv_example(tmp_path, long_name))
+    name, header, groups = flat_groups(_csv_example(tmp_path, _long_name))
     default = csv.field_size_limit(131_072)  # as in a process started clean
     try:
         built = [project_of(key, rows, name, header) for key, rows in groups]

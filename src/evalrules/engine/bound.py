@@ -3,6 +3,7 @@ it does not apply, and its weight, as the binder (:mod:`evalrules.engine.binding
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -56,6 +57,7 @@ class Shape:
 
 MAX_SHAPES = 32
 _SHAPES: dict[int, tuple[Ruleset, Shape]] = {}
+_SHAPES_LOCK = threading.Lock()
 
 
 def shape_of(ruleset: Ruleset) -> Shape:
@@ -65,7 +67,8 @@ def shape_of(ruleset: Ruleset) -> Shape:
         return kept[1]
     groups = {path: tuple(group_paths(indicator)) for path, indicator in ruleset.walk() if indicator.slot}
     shape = Shape(groups, frozenset((*path, *group) for path, own in groups.items() for group in own))
-    _SHAPES[id(ruleset)] = ruleset, shape
-    while len(_SHAPES) > MAX_SHAPES:
-        _SHAPES.pop(next(iter(_SHAPES)), None)
+    with _SHAPES_LOCK:  # threads may score at once: one of them trims the cache at a time
+        _SHAPES[id(ruleset)] = ruleset, shape
+        while len(_SHAPES) > MAX_SHAPES:
+            _SHAPES.pop(next(iter(_SHAPES)), None)
     return shape

@@ -134,3 +134,12 @@ def test_each_problem_is_located_at_its_row_of_the_sheet(tmp_path: Path) -> None
     assert sorted(problem.line for problem in problems) == [3, 7, 8]
     assert all(problem.file == f"{path}#监控表" for problem in problems)
     assert f"{path}#监控表:7，" in caught.value.render()
+
+
+def test_the_findings_of_a_workbook_are_at_its_rows(tmp_path: Path) -> None:
+    from evalrules.monitoring import load_monitoring_ruleset, monitor
+
+    [record] = read_monitoring_workbook(form(tmp_path / "监控表.xlsx"))
+    found = {finding.code: finding.line for finding in monitor(record, load_monitoring_ruleset()).findings}
+    assert found["JK-EXE-FORECAST"] == 4  # 全年预计执行数's row
+    assert found["JK-TGT-LIKELIHOOD"] == 7  # 培训人数's row

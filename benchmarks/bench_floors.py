@@ -8,7 +8,9 @@ Python offers, and nothing evalrules adds (no check, no place, no message, no pl
 
 - toml_parse_us_per_indicator: parsing the project files' TOML text with the standard tomllib
   (numbers as Decimal, as evalrules reads them); toml_parse_compiled_us_per_indicator: the same
-  with the compiled tomli of the ``fast`` extra, when installed. Only the parsing, no project.
+  with the compiled tomli of the ``fast`` extra, when installed; toml_parse_rust_us_per_indicator:
+  with the Rust parser toml-rs (TOML 1.0 mode), when installed (it is no dependency: it crashes
+  the process on deeply nested input). Only the parsing, no project.
 - csv_min_us_per_indicator: the flat CSV of the same projects read by ``csv.reader``, each row
   made into a Target (the model's attrs class) with its two numbers as Decimal: no grouping, no
   check, no budget, no project.
@@ -160,6 +162,16 @@ def main() -> None:
             pass
         else:
             report["toml_parse_compiled_us_per_indicator"] = round(toml_floor(texts, tomli.loads, count), 1)
+        try:
+            import toml_rs  # type: ignore[import-not-found,unused-ignore]  # no dependency (docs/performance.md)
+        except ImportError:
+            pass
+        else:
+
+            def rust(text: str, parse_float: Callable[[str], object]) -> object:
+                return toml_rs.loads(text, parse_float=parse_float, toml_version="1.0.0")
+
+            report["toml_parse_rust_us_per_indicator"] = round(toml_floor(texts, rust, count), 1)
         keyed = [(path.stem, project) for path, project in zip(paths, projects, strict=True)]
         write_flat(keyed, folder / "all.csv")
         targets = sum(len(p.targets) for p in projects)

@@ -14,14 +14,10 @@ from typing import Any
 
 from attrs import field, frozen
 
-try:  # tomllib's upstream, compiled: the same parser, about 3× faster (docs/performance.md)
-    import tomli as toml_parser
-except ImportError:  # the core install: the standard library's copy
-    import tomllib as toml_parser  # type: ignore[no-redef]
-
 from .errors import LoadError, Problem
 from .json_lines import json_key_lines
 from .pickling import pickled_by_fields
+from .toml_parsing import TOMLDecodeError, parse_toml
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TOML_END = "(at end of document)"
@@ -213,7 +209,7 @@ def parse_text(text: str, name: str, *, json_format: bool = False) -> Document:
     parse: Callable[[str], Any] = parse_json if json_format else _parse_toml
     try:
         data = parse(text)
-    except toml_parser.TOMLDecodeError as error:
+    except TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
         line = int(match.group(1)) if match else None
         message = _TOML_POSITION.sub("", str(error)).strip()
@@ -262,7 +258,7 @@ def _bare_key(text: str, line: int | None) -> str | None:
 
 
 def _parse_toml(text: str) -> Any:
-    return toml_parser.loads(text, parse_float=_decimal)
+    return parse_toml(text, _decimal)
 
 
 class _BadNumber(Exception):

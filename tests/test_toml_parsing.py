@@ -116,6 +116,19 @@ def test_a_text_with_many_brackets_or_a_bom_never_reaches_the_rust_parser(
     assert given == [fewer]  # the Rust parser may read it (here it refuses: tomli or tomllib reads it)
 
 
+def test_the_digits_python_allows_are_the_digits_the_rust_parser_may_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # an application may lower int()'s limit (sys.set_int_max_str_digits): tomllib then refuses
+    # shorter numbers, and so they are no longer given to the Rust parser either
+    text = "places = " + "1" * 700 + "\n"
+    assert toml_parsing.rust_reads_safely(text)
+    monkeypatch.setattr(toml_parsing.sys, "get_int_max_str_digits", lambda: 640)
+    assert not toml_parsing.rust_reads_safely(text)
+    monkeypatch.setattr(toml_parsing.sys, "get_int_max_str_digits", lambda: 0)  # no limit at all
+    assert toml_parsing.rust_reads_safely(text + "x = " + "1" * 9000 + "\n")
+
+
 def test_a_text_the_rust_parser_refuses_is_read_by_the_standard_one(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuses(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("refused")

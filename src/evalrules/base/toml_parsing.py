@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -49,16 +51,20 @@ def parse_toml(text: str, parse_float: Callable[[str], Decimal]) -> dict[str, An
     return standard.loads(text, parse_float=parse_float)
 
 
-_LONG_NUMBER = re.compile(r"(?<![0-9_])[0-9_]{4000}")
-"""A number of thousands of digits: Python's int() refuses one over 4,300 digits, and so tomllib,
-while the Rust parser makes it (each start of a run of digits is tried once: linear time)."""
+@functools.cache
+def _long_number(digits: int) -> re.Pattern[str]:
+    """A run of at least this many digits (and _); each start of a run is tried once: linear time."""
+    return re.compile(rf"(?<![0-9_])[0-9_]{{{digits}}}")
 
 
 def rust_reads_safely(text: str) -> bool:
     """Not nested deep enough to crash the Rust parser, no byte order mark (which it reads past and
-    tomllib refuses in a text given as such) and no number too long for int()."""
+    tomllib refuses in a text given as such) and no number too long for int(): Python refuses one
+    over ``sys.get_int_max_str_digits()`` digits (4,300 unless an application set it), and so does
+    tomllib, while the Rust parser makes it."""
+    digits = sys.get_int_max_str_digits()
     return (
         text.count("[") + text.count("{") <= MAX_RUST_BRACKETS
         and not text.startswith("\ufeff")
-        and (len(text) < 4000 or _LONG_NUMBER.search(text) is None)
+        and (not digits or len(text) < digits or _long_number(digits).search(text) is None)
     )

@@ -162,10 +162,10 @@ def _document(sheet: _Sheet, name: str, header: int, columns: dict[str, int]) ->
     tables: dict[str, int] = {}
     entries: dict[tuple[str, int], int] = {}
     keys: dict[tuple[int, str], int] = {}
-    year_key = next(
-        (key for key in sorted(sheet.cells)[:40] if _YEAR.search(str(sheet.cells[key].value))), None
+    year_key, year_match = next(
+        ((key, m) for key in sorted(sheet.cells)[:40] if (m := _YEAR.search(str(sheet.cells[key].value)))),
+        (None, None),
     )
-    year_match = _YEAR.search(str(sheet.cells[year_key].value)) if year_key else None
     year = int(year_match.group(1)) if year_match else None
     named = sheet.find("项目名称")
     tables["project"] = named[0] if named else header
